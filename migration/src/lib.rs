@@ -1,0 +1,14 @@
+//! Schema migrations, portable across PostgreSQL and SQLite.
+
+pub use sea_orm_migration::{self, prelude::*};
+
+mod m20261122_000001_create_users;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_create_users::Migration)]
+    }
+}

@@ -1,0 +1,155 @@
+//! Builds the application: state, the OpenAPI service with its docs, and the middleware.
+
+use std::{future::Future, io, sync::Arc, time::Duration};
+
+use migration::{Migrator, MigratorTrait};
+use poem::{
+    EndpointExt, Route, Server,
+    endpoint::BoxEndpoint,
+    http::Method,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+    middleware::Cors,
+};
+use poem_openapi::OpenApiService;
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::{
+    config::Settings,
+    features::{self, Api},
+    infra::{
+        db,
+        security::{HashError, KeyError, PasswordHasher, TokenService},
+    },
+    platform::{body_limit::limit_body, request_log::{REQUEST_ID, log_request}},
+};
+
+/// Everything a request handler may need, built once at start-up.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub tokens: Arc<TokenService>,
+    pub hasher: Arc<PasswordHasher>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot connect to the database at {url}: {source}")]
+    Database { url: String, source: DbErr },
+    #[error("cannot apply migrations: {0}")]
+    Migrate(DbErr),
+    #[error("{0} pending migration(s): run `cargo run --bin migrate -- up` first")]
+    PendingMigrations(usize),
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    #[error("cannot set up password hashing: {0}")]
+    Hasher(#[from] HashError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: String, source: io::Error },
+}
+
+/// A bound, ready-to-serve application.
+pub struct Application {
+    acceptor: TcpAcceptor,
+    port: u16,
+    endpoint: BoxEndpoint<'static>,
+    shutdown_timeout: Duration,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let db = db::connect(&settings.database_url, settings.database_max_connections)
+            .await
+            .map_err(|source| StartupError::Database { url: db::redact_url(&settings.database_url), source })?;
+        if settings.is_production() {
+            let pending = Migrator::get_pending_migrations(&db).await.map_err(StartupError::Migrate)?;
+            if !pending.is_empty() {
+                return Err(StartupError::PendingMigrations(pending.len()));
+            }
+        } else {
+            Migrator::up(&db, None).await.map_err(StartupError::Migrate)?;
+        }
+        let tokens = TokenService::load(&settings.jwt, !settings.is_production())?;
+        let cost = settings.password_hash_cost;
+        let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(cost))
+            .await
+            .map_err(HashError::from)??;
+        let state = AppState { db, tokens: Arc::new(tokens), hasher: Arc::new(hasher) };
+
+        let addr = format!("{}:{}", settings.host, settings.port);
+        let acceptor = TcpListener::bind(addr.clone())
+            .into_acceptor()
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().map(|s| s.port()))
+            .unwrap_or(settings.port);
+        Ok(Self { acceptor, port, endpoint: endpoint(state, &settings), shutdown_timeout: settings.shutdown_timeout })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish (bounded by the
+    /// shutdown timeout).
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(self.endpoint, shutdown, Some(self.shutdown_timeout))
+            .await
+    }
+}
+
+/// The OpenAPI service: every slice, one document.
+pub fn openapi_service() -> OpenApiService<Api, ()> {
+    OpenApiService::new(features::api(), "accounts-api", env!("CARGO_PKG_VERSION"))
+        .description("User accounts and authentication.")
+}
+
+fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
+    let api = openapi_service();
+    let routes = Route::new()
+        .nest("/docs", api.swagger_ui())
+        .nest("/redoc", api.redoc())
+        .at("/openapi.json", api.spec_endpoint())
+        .nest("/", api);
+    let limit = settings.request_body_limit;
+    routes
+        .data(state)
+        .around(move |ep, req| limit_body(ep, req, limit))
+        .with_if(!settings.cors_origins.is_empty(), cors(&settings.cors_origins))
+        .around(log_request)
+        .boxed()
+}
+
+fn cors(origins: &[String]) -> Cors {
+    Cors::new()
+        .allow_origins(origins.iter().map(String::as_str))
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers(["authorization", "content-type", REQUEST_ID])
+        .expose_headers([REQUEST_ID])
+        .max_age(600)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,27 @@
+//! `cargo run --bin migrate -- [up|down|status|fresh|refresh|reset]` against `DATABASE_URL`
+//! (the same settings, `.env` and default as the server).
+
+use std::process::ExitCode;
+
+use accounts_api::{config::Settings, infra::db};
+use migration::{Migrator, sea_orm_migration::cli::run_cli_with_custom_connection};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let connection = match db::connect(&settings.database_url, 1).await {
+        Ok(connection) => connection,
+        Err(err) => {
+            eprintln!("error: cannot connect to the database at {}: {err}", db::redact_url(&settings.database_url));
+            return ExitCode::FAILURE;
+        }
+    };
+    run_cli_with_custom_connection(Migrator, async || Ok(connection)).await;
+    ExitCode::SUCCESS
+}

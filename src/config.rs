@@ -1,0 +1,172 @@
+//! Settings from the environment (and an optional `.env`), validated once at start-up.
+
+use std::{env, fmt, path::PathBuf, str::FromStr, time::Duration};
+
+/// The default database: an SQLite file under `./data`, created on first use.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/app.db?mode=rwc";
+
+/// Every setting the service reads; `Settings::default()` is the embedded, zero-setup run.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub env: AppEnv,
+    pub host: String,
+    pub port: u16,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub jwt: JwtSettings,
+    pub password_hash_cost: u32,
+    pub cors_origins: Vec<String>,
+    pub request_body_limit: usize,
+    pub log_format: LogFormat,
+    pub shutdown_timeout: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct JwtSettings {
+    pub private_key_path: PathBuf,
+    pub public_key_path: PathBuf,
+    pub access_token_ttl: Duration,
+    pub issuer: String,
+    pub audience: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Test,
+    Production,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+/// A setting that is missing or malformed; the message names the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {var}: {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub reason: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            env: AppEnv::Development,
+            host: "127.0.0.1".into(),
+            port: 8080,
+            database_url: DEFAULT_DATABASE_URL.into(),
+            database_max_connections: 10,
+            jwt: JwtSettings {
+                private_key_path: ".certs/jwt-private.pem".into(),
+                public_key_path: ".certs/jwt-public.pem".into(),
+                access_token_ttl: Duration::from_secs(900),
+                issuer: "accounts-api".into(),
+                audience: "accounts-api".into(),
+            },
+            password_hash_cost: 12,
+            cors_origins: Vec::new(),
+            request_body_limit: 64 * 1024,
+            log_format: LogFormat::Pretty,
+            shutdown_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Settings {
+    /// Reads `.env` (when present) and the environment; the first bad value stops start-up.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        let d = Settings::default();
+        let env = parse_or("APP_ENV", d.env)?;
+        let database_url = match lookup("DATABASE_URL") {
+            Some(url) => url,
+            None if env == AppEnv::Production => {
+                return Err(invalid("DATABASE_URL", "must be set when APP_ENV=production"));
+            }
+            None => d.database_url,
+        };
+        let default_log_format = match env {
+            AppEnv::Production => LogFormat::Json,
+            _ => LogFormat::Pretty,
+        };
+        let password_hash_cost = parse_or("PASSWORD_HASH_COST", d.password_hash_cost)?;
+        if !(4..=31).contains(&password_hash_cost) {
+            return Err(invalid("PASSWORD_HASH_COST", "must be between 4 and 31"));
+        }
+        let access_ttl = parse_or("JWT_ACCESS_TOKEN_TTL_SECONDS", 900u64)?;
+        if access_ttl == 0 {
+            return Err(invalid("JWT_ACCESS_TOKEN_TTL_SECONDS", "must be positive"));
+        }
+        Ok(Self {
+            env,
+            host: lookup("APP_HOST").unwrap_or(d.host),
+            port: parse_or("APP_PORT", d.port)?,
+            database_url,
+            database_max_connections: parse_or("DATABASE_MAX_CONNECTIONS", d.database_max_connections)?,
+            jwt: JwtSettings {
+                private_key_path: lookup("JWT_PRIVATE_KEY_PATH").map_or(d.jwt.private_key_path, PathBuf::from),
+                public_key_path: lookup("JWT_PUBLIC_KEY_PATH").map_or(d.jwt.public_key_path, PathBuf::from),
+                access_token_ttl: Duration::from_secs(access_ttl),
+                issuer: lookup("JWT_ISSUER").unwrap_or(d.jwt.issuer),
+                audience: lookup("JWT_AUDIENCE").unwrap_or(d.jwt.audience),
+            },
+            password_hash_cost,
+            cors_origins: lookup("CORS_ORIGINS")
+                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default(),
+            request_body_limit: parse_or("REQUEST_BODY_LIMIT_BYTES", d.request_body_limit)?,
+            log_format: parse_or("LOG_FORMAT", default_log_format)?,
+            shutdown_timeout: Duration::from_secs(parse_or("SHUTDOWN_TIMEOUT_SECONDS", 30)?),
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == AppEnv::Production
+    }
+}
+
+impl FromStr for AppEnv {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "development" | "dev" => Ok(Self::Development),
+            "test" => Ok(Self::Test),
+            "production" | "prod" => Ok(Self::Production),
+            _ => Err("expected development, test or production".into()),
+        }
+    }
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "json" => Ok(Self::Json),
+            "pretty" => Ok(Self::Pretty),
+            _ => Err("expected json or pretty".into()),
+        }
+    }
+}
+
+/// A variable's value; set-but-empty counts as unset, as most `.env` tooling does.
+fn lookup(var: &str) -> Option<String> {
+    env::var(var).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_or<T>(var: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    match lookup(var) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|e: T::Err| invalid(var, &e.to_string())),
+    }
+}
+
+fn invalid(var: &'static str, reason: &str) -> ConfigError {
+    ConfigError { var, reason: reason.to_owned() }
+}

@@ -1,0 +1,20 @@
+use super::dto::TokenRequestBody;
+use crate::domain::{FieldError, Password};
+
+/// Exchange a login (username or e-mail) and password for an access token.
+#[derive(Debug)]
+pub struct CreateAccessToken {
+    pub login: String,
+    pub password: Password,
+}
+
+impl TryFrom<TokenRequestBody> for CreateAccessToken {
+    type Error = Vec<FieldError>;
+
+    fn try_from(body: TokenRequestBody) -> Result<Self, Self::Error> {
+        match body.grant_type.as_deref() {
+            None | Some("password") => Ok(Self { login: body.username, password: Password::unchecked(body.password) }),
+            Some(_) => Err(vec![FieldError::new("grant_type", "only the `password` grant is supported")]),
+        }
+    }
+}

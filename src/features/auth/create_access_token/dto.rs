@@ -1,0 +1,45 @@
+use poem_openapi::{ApiRequest, Enum, Object, payload::{Form, Json}};
+use serde::Deserialize;
+
+/// OAuth2 password-grant fields.
+#[derive(Object, Deserialize)]
+pub struct TokenRequestBody {
+    /// The username or the e-mail address (either is case-insensitive).
+    pub username: String,
+    #[oai(write_only)]
+    pub password: String,
+    /// `password` when given.
+    pub grant_type: Option<String>,
+    /// Accepted for OAuth2 compatibility; no scopes are defined, so it is ignored.
+    pub scope: Option<String>,
+}
+
+#[derive(ApiRequest)]
+pub enum TokenRequest {
+    /// An OAuth2 form, as Swagger UI's Authorize button sends it.
+    Form(Form<TokenRequestBody>),
+    Json(Json<TokenRequestBody>),
+}
+
+impl TokenRequest {
+    pub fn into_body(self) -> TokenRequestBody {
+        match self {
+            Self::Form(Form(body)) | Self::Json(Json(body)) => body,
+        }
+    }
+}
+
+#[derive(Enum)]
+pub enum TokenType {
+    Bearer,
+}
+
+/// An issued access token.
+#[derive(Object)]
+pub struct AccessTokenResponse {
+    /// An RS256 JWT to send as `Authorization: Bearer <token>`.
+    pub access_token: String,
+    pub token_type: TokenType,
+    /// Seconds until the token expires.
+    pub expires_in: u64,
+}

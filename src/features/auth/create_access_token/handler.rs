@@ -1,0 +1,38 @@
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait, Func},
+};
+
+use super::CreateAccessToken;
+use crate::{
+    domain::Password,
+    features::AppError,
+    infra::{
+        db::entities::user,
+        security::{AccessToken, PasswordHasher, TokenService},
+    },
+};
+
+/// Unknown account and wrong password fail alike and take as long (a dummy hash is checked),
+/// so the endpoint does not reveal which accounts exist.
+pub async fn create_access_token(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    tokens: &TokenService,
+    command: CreateAccessToken,
+) -> Result<AccessToken, AppError> {
+    let login = command.login.trim().to_lowercase();
+    let by_login = if login.contains('@') {
+        user::Column::Email.eq(login)
+    } else {
+        Expr::expr(Func::lower(Expr::col(user::Column::Username))).eq(login)
+    };
+    let account = user::Entity::find().filter(by_login).one(db).await?;
+    // bcrypt ignores bytes past 72, so a longer password must never match.
+    let checkable = command.password.expose().len() <= Password::MAX_BYTES;
+    let hash = account.as_ref().filter(|_| checkable).map(|a| &a.password_hash);
+    match (hasher.verify(&command.password, hash).await?, account) {
+        (true, Some(account)) => Ok(tokens.issue(account.id)?),
+        _ => Err(AppError::InvalidCredentials),
+    }
+}

@@ -1,0 +1,52 @@
+use poem::web::Data;
+use poem_openapi::{ApiResponse, OpenApi, payload::Json};
+
+use super::{
+    CreateAccessToken, create_access_token,
+    dto::{AccessTokenResponse, TokenRequest, TokenType},
+};
+use crate::{
+    app::AppState,
+    error::Problem,
+    error_statuses,
+    features::{ApiTags, AppError},
+};
+
+pub struct CreateAccessTokenRoute;
+
+error_statuses!(CreateAccessTokenErrors: 400, 401, 413, 415, 422, 500, 503);
+
+#[derive(ApiResponse)]
+pub enum CreateAccessTokenResponse {
+    /// The token was issued.
+    #[oai(status = 200)]
+    Ok(
+        Json<AccessTokenResponse>,
+        /// Always `no-store`: tokens must not be cached.
+        #[oai(header = "Cache-Control")]
+        String,
+    ),
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Auth")]
+impl CreateAccessTokenRoute {
+    /// Issue an access token
+    ///
+    /// The OAuth2 password grant: `username` (or e-mail) and `password`, as
+    /// `application/x-www-form-urlencoded` or JSON.
+    #[oai(path = "/token/access", method = "post", operation_id = "createAccessToken")]
+    async fn create_access_token(
+        &self,
+        state: Data<&AppState>,
+        body: TokenRequest,
+    ) -> Result<CreateAccessTokenResponse, Problem<CreateAccessTokenErrors>> {
+        let command = CreateAccessToken::try_from(body.into_body()).map_err(AppError::from)?;
+        let token = create_access_token(&state.db, &state.hasher, &state.tokens, command).await?;
+        let body = AccessTokenResponse {
+            access_token: token.token,
+            token_type: TokenType::Bearer,
+            expires_in: token.expires_in,
+        };
+        Ok(CreateAccessTokenResponse::Ok(Json(body), "no-store".into()))
+    }
+}

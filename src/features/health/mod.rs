@@ -1,0 +1,5 @@
+//! Service health.
+
+pub mod check_health;
+
+pub use check_health::CheckHealthRoute;

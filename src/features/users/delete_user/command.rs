@@ -1,0 +1,10 @@
+use uuid::Uuid;
+
+use crate::domain::Password;
+
+/// Delete the caller's account, confirmed by its password.
+#[derive(Debug)]
+pub struct DeleteUser {
+    pub user_id: Uuid,
+    pub password: Password,
+}

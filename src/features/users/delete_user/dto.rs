@@ -1,0 +1,9 @@
+use poem_openapi::Object;
+
+/// Confirms the deletion.
+#[derive(Object)]
+pub struct DeleteUserRequest {
+    /// The account's current password.
+    #[oai(write_only)]
+    pub password: String,
+}

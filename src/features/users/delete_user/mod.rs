@@ -1,0 +1,10 @@
+//! `DELETE /api/v1/users`: delete the caller's account after confirming the password.
+
+mod command;
+mod dto;
+mod handler;
+mod route;
+
+pub use command::DeleteUser;
+pub use handler::delete_user;
+pub use route::DeleteUserRoute;

@@ -1,0 +1,7 @@
+use uuid::Uuid;
+
+/// Read the account of the authenticated caller.
+#[derive(Debug)]
+pub struct GetCurrentUser {
+    pub user_id: Uuid,
+}

@@ -1,0 +1,10 @@
+use poem_openapi::Object;
+
+/// The fields to change; at least one.
+#[derive(Object)]
+pub struct UpdateUserRequest {
+    /// A new username: 3 to 32 characters of `[A-Za-z0-9_.-]`.
+    pub username: Option<String>,
+    /// A new e-mail address; changing it marks the address unverified.
+    pub email: Option<String>,
+}

@@ -1,0 +1,40 @@
+use poem::web::Data;
+use poem_openapi::{ApiResponse, OpenApi, payload::Json};
+
+use super::{UpdateUser, dto::UpdateUserRequest, update_user};
+use crate::{
+    app::AppState,
+    error::Problem,
+    error_statuses,
+    features::{ApiTags, AppError, users::User},
+    platform::auth::Auth,
+};
+
+pub struct UpdateUserRoute;
+
+error_statuses!(UpdateUserErrors: 400, 401, 404, 409, 413, 415, 422, 500, 503);
+
+#[derive(ApiResponse)]
+pub enum UpdateUserResponse {
+    /// The updated account.
+    #[oai(status = 200)]
+    Ok(Json<User>),
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Users")]
+impl UpdateUserRoute {
+    /// Update my account
+    ///
+    /// Changes the username and/or the e-mail address; a new address must be verified again.
+    #[oai(path = "/users", method = "patch", operation_id = "updateCurrentUser")]
+    async fn update_user(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: Json<UpdateUserRequest>,
+    ) -> Result<UpdateUserResponse, Problem<UpdateUserErrors>> {
+        let command = UpdateUser::parse(auth.user_id(), body.0).map_err(AppError::from)?;
+        let user = update_user(&state.db, command).await?;
+        Ok(UpdateUserResponse::Ok(Json(user.into())))
+    }
+}

@@ -1,0 +1,4 @@
+//! Adapters to the outside world, one folder each.
+
+pub mod db;
+pub mod security;

@@ -1,0 +1,95 @@
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::keys::{KeyError, RsaKeyPair};
+use crate::config::JwtSettings;
+
+/// The claims of an access token.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: Uuid,
+    pub iat: u64,
+    pub exp: u64,
+    pub jti: Uuid,
+    pub iss: String,
+    pub aud: String,
+}
+
+/// A signed access token and its lifetime in seconds.
+pub struct AccessToken {
+    pub token: String,
+    pub expires_in: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("the token has expired")]
+    Expired,
+    #[error("the token is invalid")]
+    Invalid,
+    #[error("cannot sign a token: {0}")]
+    Sign(jsonwebtoken::errors::Error),
+}
+
+/// Clock skew tolerated on `exp`, in seconds.
+const LEEWAY_SECS: u64 = 5;
+
+/// Signs and verifies RS256 access tokens; nothing but RS256 is ever accepted.
+pub struct TokenService {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    settings: JwtSettings,
+}
+
+impl TokenService {
+    /// Loads the key pair named in `settings`. When neither file exists and `allow_generated`
+    /// holds (anything but production), makes a throw-away pair and says so.
+    pub fn load(settings: &JwtSettings, allow_generated: bool) -> Result<Self, KeyError> {
+        let (private_path, public_path) = (&settings.private_key_path, &settings.public_key_path);
+        let pair = if allow_generated && !private_path.exists() && !public_path.exists() {
+            tracing::warn!(
+                private_key = %private_path.display(),
+                "no JWT key files: using a throw-away key pair; tokens die with this process"
+            );
+            RsaKeyPair::generate()?
+        } else {
+            RsaKeyPair::read(private_path, public_path)?
+        };
+        let (encoding, decoding) = pair.into_keys(private_path, public_path)?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[&settings.issuer]);
+        validation.set_audience(&[&settings.audience]);
+        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        validation.leeway = LEEWAY_SECS;
+        Ok(Self { encoding, decoding, validation, settings: settings.clone() })
+    }
+
+    pub fn issue(&self, user_id: Uuid) -> Result<AccessToken, TokenError> {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        let ttl = self.settings.access_token_ttl.as_secs();
+        let claims = Claims {
+            sub: user_id,
+            iat: now,
+            exp: now + ttl,
+            jti: Uuid::now_v7(),
+            iss: self.settings.issuer.clone(),
+            aud: self.settings.audience.clone(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.encoding)
+            .map_err(TokenError::Sign)?;
+        Ok(AccessToken { token, expires_in: ttl })
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            })
+    }
+}

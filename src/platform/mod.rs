@@ -1,0 +1,5 @@
+//! Cross-cutting request plumbing.
+
+pub mod auth;
+pub mod body_limit;
+pub mod request_log;
