@@ -15,7 +15,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::{
     config::Settings,
-    features::{self, Api},
+    features::Api,
     infra::{
         db,
         security::{HashError, KeyError, PasswordHasher, TokenService},
@@ -104,7 +104,7 @@ impl Application {
 
 /// The OpenAPI service: every slice, one document.
 pub fn openapi_service() -> OpenApiService<Api, ()> {
-    OpenApiService::new(features::api(), "accounts-api", env!("CARGO_PKG_VERSION"))
+    OpenApiService::new(Api, "accounts-api", env!("CARGO_PKG_VERSION"))
         .description("User accounts and authentication.")
 }
 

@@ -6,7 +6,13 @@ mod error;
 pub mod health;
 pub mod users;
 
-use poem_openapi::Tags;
+use std::collections::HashMap;
+
+use poem::{endpoint::BoxEndpoint, http::Method};
+use poem_openapi::{
+    OpenApi, Tags,
+    registry::{MetaApi, MetaPath, Registry},
+};
 
 pub use error::AppError;
 
@@ -21,7 +27,7 @@ pub enum ApiTags {
 }
 
 /// Every slice's routes, in document order.
-pub type Api = (
+type Slices = (
     users::CreateUserRoute,
     users::GetCurrentUserRoute,
     users::UpdateUserRoute,
@@ -30,7 +36,33 @@ pub type Api = (
     health::CheckHealthRoute,
 );
 
-pub fn api() -> Api {
+/// All slices as one API. Slices that share a path (GET/PATCH/DELETE `/api/v1/users`)
+/// are merged into one path item; poem-openapi alone would emit the path once per slice,
+/// i.e. duplicate JSON keys that client generators silently collapse.
+pub struct Api;
+
+impl OpenApi for Api {
+    fn meta() -> Vec<MetaApi> {
+        let mut paths: Vec<MetaPath> = Vec::new();
+        for path in Slices::meta().into_iter().flat_map(|api| api.paths) {
+            match paths.iter_mut().find(|p| p.path == path.path) {
+                Some(existing) => existing.operations.extend(path.operations),
+                None => paths.push(path),
+            }
+        }
+        vec![MetaApi { paths }]
+    }
+
+    fn register(registry: &mut Registry) {
+        Slices::register(registry);
+    }
+
+    fn add_routes(self, route_table: &mut HashMap<String, HashMap<Method, BoxEndpoint<'static>>>) {
+        slices().add_routes(route_table);
+    }
+}
+
+fn slices() -> Slices {
     (
         users::CreateUserRoute,
         users::GetCurrentUserRoute,
@@ -39,4 +71,21 @@ pub fn api() -> Api {
         auth::CreateAccessTokenRoute,
         health::CheckHealthRoute,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use poem_openapi::OpenApi;
+
+    use super::Api;
+
+    #[test]
+    fn each_path_appears_once_with_all_its_operations() {
+        let paths = Api::meta().remove(0).paths;
+        let users: Vec<_> = paths.iter().filter(|p| p.path == "/api/v1/users").collect();
+        assert_eq!(users.len(), 1);
+        let mut methods: Vec<_> = users[0].operations.iter().map(|o| o.method.to_string()).collect();
+        methods.sort();
+        assert_eq!(methods, ["DELETE", "GET", "PATCH", "POST"]);
+    }
 }
