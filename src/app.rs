@@ -20,7 +20,10 @@ use crate::{
         db,
         security::{HashError, KeyError, PasswordHasher, TokenService},
     },
-    platform::{body_limit::limit_body, request_log::{REQUEST_ID, log_request}},
+    platform::{
+        body_limit::limit_body,
+        request_log::{REQUEST_ID, log_request},
+    },
 };
 
 /// Everything a request handler may need, built once at start-up.
@@ -59,21 +62,32 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let db = db::connect(&settings.database_url, settings.database_max_connections)
             .await
-            .map_err(|source| StartupError::Database { url: db::redact_url(&settings.database_url), source })?;
+            .map_err(|source| StartupError::Database {
+                url: db::redact_url(&settings.database_url),
+                source,
+            })?;
         if settings.is_production() {
-            let pending = Migrator::get_pending_migrations(&db).await.map_err(StartupError::Migrate)?;
+            let pending = Migrator::get_pending_migrations(&db)
+                .await
+                .map_err(StartupError::Migrate)?;
             if !pending.is_empty() {
                 return Err(StartupError::PendingMigrations(pending.len()));
             }
         } else {
-            Migrator::up(&db, None).await.map_err(StartupError::Migrate)?;
+            Migrator::up(&db, None)
+                .await
+                .map_err(StartupError::Migrate)?;
         }
         let tokens = TokenService::load(&settings.jwt, !settings.is_production())?;
         let cost = settings.password_hash_cost;
         let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(cost))
             .await
             .map_err(HashError::from)??;
-        let state = AppState { db, tokens: Arc::new(tokens), hasher: Arc::new(hasher) };
+        let state = AppState {
+            db,
+            tokens: Arc::new(tokens),
+            hasher: Arc::new(hasher),
+        };
 
         let addr = format!("{}:{}", settings.host, settings.port);
         let acceptor = TcpListener::bind(addr.clone())
@@ -85,7 +99,12 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .unwrap_or(settings.port);
-        Ok(Self { acceptor, port, endpoint: endpoint(state, &settings), shutdown_timeout: settings.shutdown_timeout })
+        Ok(Self {
+            acceptor,
+            port,
+            endpoint: endpoint(state, &settings),
+            shutdown_timeout: settings.shutdown_timeout,
+        })
     }
 
     /// The port actually bound (useful with port 0).
@@ -95,7 +114,10 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish (bounded by the
     /// shutdown timeout).
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(self.endpoint, shutdown, Some(self.shutdown_timeout))
             .await
@@ -119,7 +141,10 @@ fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
     routes
         .data(state)
         .around(move |ep, req| limit_body(ep, req, limit))
-        .with_if(!settings.cors_origins.is_empty(), cors(&settings.cors_origins))
+        .with_if(
+            !settings.cors_origins.is_empty(),
+            cors(&settings.cors_origins),
+        )
         .around(log_request)
         .boxed()
 }

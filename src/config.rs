@@ -84,7 +84,10 @@ impl Settings {
         let database_url = match lookup("DATABASE_URL") {
             Some(url) => url,
             None if env == AppEnv::Production => {
-                return Err(invalid("DATABASE_URL", "must be set when APP_ENV=production"));
+                return Err(invalid(
+                    "DATABASE_URL",
+                    "must be set when APP_ENV=production",
+                ));
             }
             None => d.database_url,
         };
@@ -105,17 +108,27 @@ impl Settings {
             host: lookup("APP_HOST").unwrap_or(d.host),
             port: parse_or("APP_PORT", d.port)?,
             database_url,
-            database_max_connections: parse_or("DATABASE_MAX_CONNECTIONS", d.database_max_connections)?,
+            database_max_connections: parse_or(
+                "DATABASE_MAX_CONNECTIONS",
+                d.database_max_connections,
+            )?,
             jwt: JwtSettings {
-                private_key_path: lookup("JWT_PRIVATE_KEY_PATH").map_or(d.jwt.private_key_path, PathBuf::from),
-                public_key_path: lookup("JWT_PUBLIC_KEY_PATH").map_or(d.jwt.public_key_path, PathBuf::from),
+                private_key_path: lookup("JWT_PRIVATE_KEY_PATH")
+                    .map_or(d.jwt.private_key_path, PathBuf::from),
+                public_key_path: lookup("JWT_PUBLIC_KEY_PATH")
+                    .map_or(d.jwt.public_key_path, PathBuf::from),
                 access_token_ttl: Duration::from_secs(access_ttl),
                 issuer: lookup("JWT_ISSUER").unwrap_or(d.jwt.issuer),
                 audience: lookup("JWT_AUDIENCE").unwrap_or(d.jwt.audience),
             },
             password_hash_cost,
             cors_origins: lookup("CORS_ORIGINS")
-                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             request_body_limit: parse_or("REQUEST_BODY_LIMIT_BYTES", d.request_body_limit)?,
             log_format: parse_or("LOG_FORMAT", default_log_format)?,
@@ -163,10 +176,16 @@ where
 {
     match lookup(var) {
         None => Ok(default),
-        Some(raw) => raw.trim().parse().map_err(|e: T::Err| invalid(var, &e.to_string())),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| invalid(var, &e.to_string())),
     }
 }
 
 fn invalid(var: &'static str, reason: &str) -> ConfigError {
-    ConfigError { var, reason: reason.to_owned() }
+    ConfigError {
+        var,
+        reason: reason.to_owned(),
+    }
 }

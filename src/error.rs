@@ -84,16 +84,23 @@ impl ApiError {
     pub fn problem(&self) -> ProblemDetails {
         let (slug, title) = self.slug_and_title();
         let (detail, errors) = match self {
-            Self::BadRequest(d) | Self::Unauthorized(d) | Self::Forbidden(d) | Self::NotFound(d) => {
-                (d.clone(), None)
-            }
+            Self::BadRequest(d)
+            | Self::Unauthorized(d)
+            | Self::Forbidden(d)
+            | Self::NotFound(d) => (d.clone(), None),
             Self::Unavailable(d) => (d.clone(), None),
             Self::InvalidCredentials => ("incorrect login or password".into(), None),
             Self::MethodNotAllowed => ("this method is not allowed on this resource".into(), None),
             Self::Conflict(e) => (e.message.clone(), Some(vec![e.clone()])),
-            Self::PayloadTooLarge => ("the request body is larger than this server accepts".into(), None),
+            Self::PayloadTooLarge => (
+                "the request body is larger than this server accepts".into(),
+                None,
+            ),
             Self::UnsupportedMediaType(d) => (d.clone(), None),
-            Self::Validation(errors) => ("one or more fields are invalid".into(), Some(errors.clone())),
+            Self::Validation(errors) => (
+                "one or more fields are invalid".into(),
+                Some(errors.clone()),
+            ),
             Self::Internal => ("the server failed to handle this request".into(), None),
         };
         ProblemDetails {
@@ -131,16 +138,21 @@ impl ResponseError for ApiError {
             .body(body);
         match self {
             Self::Unauthorized(detail) => {
-                let challenge = format!(r#"Bearer error="invalid_token", error_description="{detail}""#);
+                let challenge =
+                    format!(r#"Bearer error="invalid_token", error_description="{detail}""#);
                 if let Ok(value) = challenge.parse() {
                     response.headers_mut().insert("www-authenticate", value);
                 }
             }
             Self::InvalidCredentials => {
-                response.headers_mut().insert("www-authenticate", "Bearer".parse().expect("static"));
+                response
+                    .headers_mut()
+                    .insert("www-authenticate", "Bearer".parse().expect("static"));
             }
             Self::Unavailable(_) => {
-                response.headers_mut().insert("retry-after", RETRY_AFTER_SECS.parse().expect("static"));
+                response
+                    .headers_mut()
+                    .insert("retry-after", RETRY_AFTER_SECS.parse().expect("static"));
             }
             _ => {}
         }

@@ -26,7 +26,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!("listening on http://{host}:{}; API docs at http://{host}:{}/docs", app.port(), app.port());
+    tracing::info!(
+        "listening on http://{host}:{}; API docs at http://{host}:{}/docs",
+        app.port(),
+        app.port()
+    );
     match app.run_until(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

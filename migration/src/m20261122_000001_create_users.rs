@@ -46,12 +46,16 @@ impl MigrationTrait for Migration {
         // works on PostgreSQL and SQLite, and login lookups by lower(username) use it.
         manager
             .get_connection()
-            .execute_unprepared("CREATE UNIQUE INDEX ux_users_username_lower ON users (lower(username))")
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX ux_users_username_lower ON users (lower(username))",
+            )
             .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Users::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Users::Table).to_owned())
+            .await
     }
 }

@@ -18,7 +18,10 @@ async fn main() -> ExitCode {
     let connection = match db::connect(&settings.database_url, 1).await {
         Ok(connection) => connection,
         Err(err) => {
-            eprintln!("error: cannot connect to the database at {}: {err}", db::redact_url(&settings.database_url));
+            eprintln!(
+                "error: cannot connect to the database at {}: {err}",
+                db::redact_url(&settings.database_url)
+            );
             return ExitCode::FAILURE;
         }
     };

@@ -35,13 +35,23 @@ mod tests {
 
     #[test]
     fn trims_and_lower_cases() {
-        assert_eq!(Email::parse("  Bob@Example.COM ").unwrap().as_str(), "bob@example.com");
+        assert_eq!(
+            Email::parse("  Bob@Example.COM ").unwrap().as_str(),
+            "bob@example.com"
+        );
     }
 
     #[test]
     fn rejects_invalid_and_overlong_addresses() {
         let overlong = format!("{}@example.com", "a".repeat(250));
-        for bad in ["", "plain", "@example.com", "a@", "a b@example.com", overlong.as_str()] {
+        for bad in [
+            "",
+            "plain",
+            "@example.com",
+            "a@",
+            "a b@example.com",
+            overlong.as_str(),
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }

@@ -11,7 +11,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_owned(), message: message.into() }
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 }
 
@@ -24,7 +27,9 @@ pub struct Validator {
 impl Validator {
     /// Parses `value` for `field`, remembering the error; `None` when it was invalid.
     pub fn check<T>(&mut self, field: &str, value: Result<T, String>) -> Option<T> {
-        value.map_err(|message| self.errors.push(FieldError::new(field, message))).ok()
+        value
+            .map_err(|message| self.errors.push(FieldError::new(field, message)))
+            .ok()
     }
 
     pub fn reject(&mut self, field: &str, message: impl Into<String>) {

@@ -12,7 +12,11 @@ impl Password {
 
     pub fn parse(raw: String) -> Result<Self, String> {
         if raw.len() < Self::MIN_BYTES || raw.len() > Self::MAX_BYTES {
-            return Err(format!("must be {} to {} bytes long", Self::MIN_BYTES, Self::MAX_BYTES));
+            return Err(format!(
+                "must be {} to {} bytes long",
+                Self::MIN_BYTES,
+                Self::MAX_BYTES
+            ));
         }
         if raw.contains('\0') {
             return Err("must not contain NUL characters".into());

@@ -9,9 +9,16 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let len = raw.chars().count();
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
-            return Err(format!("must be {} to {} characters long", Self::MIN_LEN, Self::MAX_LEN));
+            return Err(format!(
+                "must be {} to {} characters long",
+                Self::MIN_LEN,
+                Self::MAX_LEN
+            ));
         }
-        if !raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+        if !raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        {
             return Err("may contain only letters, digits, '_', '.' and '-'".into());
         }
         Ok(Self(raw.to_owned()))
@@ -39,7 +46,14 @@ mod tests {
 
     #[test]
     fn rejects_bad_length_and_characters() {
-        for bad in ["ab", &"x".repeat(33), "has space", "emoji😀x", "semi;colon", ""] {
+        for bad in [
+            "ab",
+            &"x".repeat(33),
+            "has space",
+            "emoji😀x",
+            "semi;colon",
+            "",
+        ] {
             assert!(Username::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }

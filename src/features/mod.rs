@@ -84,7 +84,11 @@ mod tests {
         let paths = Api::meta().remove(0).paths;
         let users: Vec<_> = paths.iter().filter(|p| p.path == "/api/v1/users").collect();
         assert_eq!(users.len(), 1);
-        let mut methods: Vec<_> = users[0].operations.iter().map(|o| o.method.to_string()).collect();
+        let mut methods: Vec<_> = users[0]
+            .operations
+            .iter()
+            .map(|o| o.method.to_string())
+            .collect();
         methods.sort();
         assert_eq!(methods, ["DELETE", "GET", "PATCH", "POST"]);
     }

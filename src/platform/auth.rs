@@ -14,7 +14,12 @@ pub struct CurrentUser {
 }
 
 #[derive(SecurityScheme)]
-#[oai(rename = "bearerAuth", ty = "bearer", bearer_format = "JWT", checker = "authenticate")]
+#[oai(
+    rename = "bearerAuth",
+    ty = "bearer",
+    bearer_format = "JWT",
+    checker = "authenticate"
+)]
 pub struct BearerAuth(CurrentUser);
 
 #[derive(SecurityScheme)]
@@ -45,7 +50,10 @@ impl Auth {
 /// stop working at once.
 async fn authenticate(req: &Request, bearer: Bearer) -> poem::Result<CurrentUser> {
     let state = req.data::<AppState>().ok_or(ApiError::Internal)?;
-    let claims = state.tokens.verify(&bearer.token).map_err(|e| ApiError::from(AppError::from(e)))?;
+    let claims = state
+        .tokens
+        .verify(&bearer.token)
+        .map_err(|e| ApiError::from(AppError::from(e)))?;
     let exists = user::Entity::find_by_id(claims.sub)
         .select_only()
         .column(user::Column::Id)

@@ -7,7 +7,11 @@ use poem::{Body, Endpoint, IntoResponse, Request, Response, error::ReadBodyError
 
 use crate::error::ApiError;
 
-pub async fn limit_body<E: Endpoint>(next: Arc<E>, mut req: Request, limit: usize) -> poem::Result<Response> {
+pub async fn limit_body<E: Endpoint>(
+    next: Arc<E>,
+    mut req: Request,
+    limit: usize,
+) -> poem::Result<Response> {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -17,10 +21,14 @@ pub async fn limit_body<E: Endpoint>(next: Arc<E>, mut req: Request, limit: usiz
         Some(len) if len > limit => return Err(ApiError::PayloadTooLarge.into()),
         Some(_) => {}
         None => {
-            let body = req.take_body().into_bytes_limit(limit).await.map_err(|e| match e {
-                ReadBodyError::PayloadTooLarge => ApiError::PayloadTooLarge,
-                other => ApiError::BadRequest(format!("cannot read the request body: {other}")),
-            })?;
+            let body = req
+                .take_body()
+                .into_bytes_limit(limit)
+                .await
+                .map_err(|e| match e {
+                    ReadBodyError::PayloadTooLarge => ApiError::PayloadTooLarge,
+                    other => ApiError::BadRequest(format!("cannot read the request body: {other}")),
+                })?;
             req.set_body(Body::from(body));
         }
     }

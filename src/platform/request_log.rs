@@ -18,7 +18,9 @@ pub async fn log_request<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Resul
         .get(REQUEST_ID)
         .filter(|v| is_sane_id(v))
         .cloned()
-        .unwrap_or_else(|| HeaderValue::from_str(&Uuid::now_v7().to_string()).expect("uuid is ascii"));
+        .unwrap_or_else(|| {
+            HeaderValue::from_str(&Uuid::now_v7().to_string()).expect("uuid is ascii")
+        });
     let id = request_id.to_str().unwrap_or_default().to_owned();
     let span = tracing::info_span!("request", request_id = %id);
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());

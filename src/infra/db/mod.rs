@@ -13,7 +13,10 @@ use sea_orm::{
 /// busy timeout so concurrent writers wait for each other instead of failing.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(url) {
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(dir)
                 .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
         }
@@ -35,7 +38,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 
 /// The file path of an SQLite URL (`sqlite://data/app.db?mode=rwc` -> `data/app.db`).
 fn sqlite_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
@@ -74,7 +79,10 @@ mod tests {
 
     #[test]
     fn finds_sqlite_paths() {
-        assert_eq!(sqlite_path("sqlite://data/app.db?mode=rwc"), Some("data/app.db"));
+        assert_eq!(
+            sqlite_path("sqlite://data/app.db?mode=rwc"),
+            Some("data/app.db")
+        );
         assert_eq!(sqlite_path("sqlite:/tmp/x.db"), Some("/tmp/x.db"));
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("postgres://localhost/db"), None);
@@ -82,7 +90,10 @@ mod tests {
 
     #[test]
     fn hides_passwords() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

@@ -26,22 +26,32 @@ impl PasswordHasher {
 
     pub async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
         let (cost, password) = (self.cost, password.clone());
-        let hash = tokio::task::spawn_blocking(move || hash_blocking(cost, password.expose())).await??;
+        let hash =
+            tokio::task::spawn_blocking(move || hash_blocking(cost, password.expose())).await??;
         Ok(PasswordHash(hash))
     }
 
     /// True when `password` matches `hash`; with no hash it burns the same time and says no.
-    pub async fn verify(&self, password: &Password, hash: Option<&PasswordHash>) -> Result<bool, HashError> {
+    pub async fn verify(
+        &self,
+        password: &Password,
+        hash: Option<&PasswordHash>,
+    ) -> Result<bool, HashError> {
         let known = hash.is_some();
         let hash = hash.map_or_else(|| self.dummy_hash.clone(), |h| h.0.clone());
         let password = password.clone();
-        let matches = tokio::task::spawn_blocking(move || bcrypt::verify(password.expose(), &hash)).await?;
+        let matches =
+            tokio::task::spawn_blocking(move || bcrypt::verify(password.expose(), &hash)).await?;
         Ok(known && matches)
     }
 }
 
 fn hash_blocking(cost: u32, password: &str) -> Result<String, pwhash::error::Error> {
-    let setup = BcryptSetup { salt: None, cost: Some(cost), variant: Some(BcryptVariant::V2b) };
+    let setup = BcryptSetup {
+        salt: None,
+        cost: Some(cost),
+        variant: Some(BcryptVariant::V2b),
+    };
     bcrypt::hash_with(setup, password)
 }
 
@@ -54,7 +64,10 @@ mod tests {
     async fn hashes_with_salt_and_verifies() {
         let hasher = PasswordHasher::new(4).unwrap();
         let password = Password::parse("correct horse".into()).unwrap();
-        let (a, b) = (hasher.hash(&password).await.unwrap(), hasher.hash(&password).await.unwrap());
+        let (a, b) = (
+            hasher.hash(&password).await.unwrap(),
+            hasher.hash(&password).await.unwrap(),
+        );
         assert!(a.0.starts_with("$2b$04$"));
         assert_ne!(a, b, "each hash has its own salt");
         assert!(hasher.verify(&password, Some(&a)).await.unwrap());

@@ -65,11 +65,19 @@ impl TokenService {
         validation.set_audience(&[&settings.audience]);
         validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
         validation.leeway = LEEWAY_SECS;
-        Ok(Self { encoding, decoding, validation, settings: settings.clone() })
+        Ok(Self {
+            encoding,
+            decoding,
+            validation,
+            settings: settings.clone(),
+        })
     }
 
     pub fn issue(&self, user_id: Uuid) -> Result<AccessToken, TokenError> {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
         let ttl = self.settings.access_token_ttl.as_secs();
         let claims = Claims {
             sub: user_id,
@@ -81,7 +89,10 @@ impl TokenService {
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.encoding)
             .map_err(TokenError::Sign)?;
-        Ok(AccessToken { token, expires_in: ttl })
+        Ok(AccessToken {
+            token,
+            expires_in: ttl,
+        })
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {

@@ -13,8 +13,14 @@ impl TryFrom<TokenRequestBody> for CreateAccessToken {
 
     fn try_from(body: TokenRequestBody) -> Result<Self, Self::Error> {
         match body.grant_type.as_deref() {
-            None | Some("password") => Ok(Self { login: body.username, password: Password::unchecked(body.password) }),
-            Some(_) => Err(vec![FieldError::new("grant_type", "only the `password` grant is supported")]),
+            None | Some("password") => Ok(Self {
+                login: body.username,
+                password: Password::unchecked(body.password),
+            }),
+            Some(_) => Err(vec![FieldError::new(
+                "grant_type",
+                "only the `password` grant is supported",
+            )]),
         }
     }
 }

@@ -1,4 +1,7 @@
-use poem_openapi::{ApiRequest, Enum, Object, payload::{Form, Json}};
+use poem_openapi::{
+    ApiRequest, Enum, Object,
+    payload::{Form, Json},
+};
 use serde::Deserialize;
 
 /// OAuth2 password-grant fields.

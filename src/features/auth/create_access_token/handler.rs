@@ -30,7 +30,10 @@ pub async fn create_access_token(
     let account = user::Entity::find().filter(by_login).one(db).await?;
     // bcrypt ignores bytes past 72, so a longer password must never match.
     let checkable = command.password.expose().len() <= Password::MAX_BYTES;
-    let hash = account.as_ref().filter(|_| checkable).map(|a| &a.password_hash);
+    let hash = account
+        .as_ref()
+        .filter(|_| checkable)
+        .map(|a| &a.password_hash);
     match (hasher.verify(&command.password, hash).await?, account) {
         (true, Some(account)) => Ok(tokens.issue(account.id)?),
         _ => Err(AppError::InvalidCredentials),

@@ -34,7 +34,11 @@ impl CreateAccessTokenRoute {
     ///
     /// The OAuth2 password grant: `username` (or e-mail) and `password`, as
     /// `application/x-www-form-urlencoded` or JSON.
-    #[oai(path = "/token/access", method = "post", operation_id = "createAccessToken")]
+    #[oai(
+        path = "/token/access",
+        method = "post",
+        operation_id = "createAccessToken"
+    )]
     async fn create_access_token(
         &self,
         state: Data<&AppState>,

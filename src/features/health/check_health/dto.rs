@@ -33,7 +33,9 @@ impl From<&HealthReport> for Health {
     fn from(report: &HealthReport) -> Self {
         Self {
             status: report.healthy().into(),
-            checks: HealthChecks { database: report.database_up.into() },
+            checks: HealthChecks {
+                database: report.database_up.into(),
+            },
         }
     }
 }

@@ -25,6 +25,10 @@ impl CheckHealthRoute {
     async fn check_health(&self, state: Data<&AppState>) -> HealthResponse {
         let report = check_health(&state.db, CheckHealth).await;
         let body = Json(Health::from(&report));
-        if report.healthy() { HealthResponse::Ok(body) } else { HealthResponse::Unavailable(body) }
+        if report.healthy() {
+            HealthResponse::Ok(body)
+        } else {
+            HealthResponse::Unavailable(body)
+        }
     }
 }

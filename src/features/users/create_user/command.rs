@@ -17,6 +17,12 @@ impl TryFrom<CreateUserRequest> for CreateUser {
         let username = v.check("username", Username::parse(&request.username));
         let email = v.check("email", Email::parse(&request.email));
         let password = v.check("password", Password::parse(request.password));
-        v.finish(|| Some(Self { username: username?, email: email?, password: password? }))
+        v.finish(|| {
+            Some(Self {
+                username: username?,
+                email: email?,
+                password: password?,
+            })
+        })
     }
 }

@@ -17,7 +17,10 @@ pub async fn delete_user(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("account".into()))?;
-    if !hasher.verify(&command.password, Some(&account.password_hash)).await? {
+    if !hasher
+        .verify(&command.password, Some(&account.password_hash))
+        .await?
+    {
         return Err(AppError::Forbidden("the password is incorrect".into()));
     }
     let txn = db.begin().await?;
@@ -27,5 +30,8 @@ pub async fn delete_user(
         .exec_with_returning(&txn)
         .await?;
     txn.commit().await?;
-    deleted.into_iter().next().ok_or_else(|| AppError::NotFound("account".into()))
+    deleted
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound("account".into()))
 }

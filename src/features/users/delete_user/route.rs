@@ -34,7 +34,10 @@ impl DeleteUserRoute {
         auth: Auth,
         body: Json<DeleteUserRequest>,
     ) -> Result<DeleteUserResponse, Problem<DeleteUserErrors>> {
-        let command = DeleteUser { user_id: auth.user_id(), password: Password::unchecked(body.0.password) };
+        let command = DeleteUser {
+            user_id: auth.user_id(),
+            password: Password::unchecked(body.0.password),
+        };
         let user = delete_user(&state.db, &state.hasher, command).await?;
         Ok(DeleteUserResponse::Ok(Json(user.into())))
     }

@@ -32,7 +32,13 @@ impl GetCurrentUserRoute {
         state: Data<&AppState>,
         auth: Auth,
     ) -> Result<GetCurrentUserResponse, Problem<GetCurrentUserErrors>> {
-        let user = get_current_user(&state.db, GetCurrentUser { user_id: auth.user_id() }).await?;
+        let user = get_current_user(
+            &state.db,
+            GetCurrentUser {
+                user_id: auth.user_id(),
+            },
+        )
+        .await?;
         Ok(GetCurrentUserResponse::Ok(Json(user.into())))
     }
 }

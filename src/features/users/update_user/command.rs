@@ -18,8 +18,16 @@ impl UpdateUser {
             v.reject("username", "give a username or an email to change");
             v.reject("email", "give a username or an email to change");
         }
-        let username = request.username.map(|u| v.check("username", Username::parse(&u)));
+        let username = request
+            .username
+            .map(|u| v.check("username", Username::parse(&u)));
         let email = request.email.map(|e| v.check("email", Email::parse(&e)));
-        v.finish(|| Some(Self { user_id, username: username.flatten(), email: email.flatten() }))
+        v.finish(|| {
+            Some(Self {
+                user_id,
+                username: username.flatten(),
+                email: email.flatten(),
+            })
+        })
     }
 }

@@ -12,7 +12,10 @@ use crate::{
 
 /// One `UPDATE ... RETURNING`: no read-then-write race, and a new e-mail resets
 /// `email_verified` in the same statement.
-pub async fn update_user(db: &DatabaseConnection, command: UpdateUser) -> Result<user::Model, AppError> {
+pub async fn update_user(
+    db: &DatabaseConnection,
+    command: UpdateUser,
+) -> Result<user::Model, AppError> {
     let mut update = user::Entity::update_many()
         .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(user::Column::Id.eq(command.user_id));
@@ -29,5 +32,8 @@ pub async fn update_user(db: &DatabaseConnection, command: UpdateUser) -> Result
     let txn = db.begin().await?;
     let updated = update.exec_with_returning(&txn).await.map_err(taken_or)?;
     txn.commit().await?;
-    updated.into_iter().next().ok_or_else(|| AppError::NotFound("account".into()))
+    updated
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound("account".into()))
 }
