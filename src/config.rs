@@ -79,9 +79,15 @@ impl Settings {
     /// Reads `.env` (when present) and the environment; the first bad value stops start-up.
     pub fn from_env() -> Result<Self, ConfigError> {
         let _ = dotenvy::dotenv();
+        Self::from_vars(|var| env::var(var).ok())
+    }
+
+    /// Settings from any variable source; set-but-empty counts as unset.
+    pub fn from_vars(source: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let vars = Vars(source);
         let d = Settings::default();
-        let env = parse_or("APP_ENV", d.env)?;
-        let database_url = match lookup("DATABASE_URL") {
+        let env = vars.parse_or("APP_ENV", d.env)?;
+        let database_url = match vars.lookup("DATABASE_URL") {
             Some(url) => url,
             None if env == AppEnv::Production => {
                 return Err(invalid(
@@ -95,34 +101,35 @@ impl Settings {
             AppEnv::Production => LogFormat::Json,
             _ => LogFormat::Pretty,
         };
-        let password_hash_cost = parse_or("PASSWORD_HASH_COST", d.password_hash_cost)?;
+        let password_hash_cost = vars.parse_or("PASSWORD_HASH_COST", d.password_hash_cost)?;
         if !(4..=31).contains(&password_hash_cost) {
             return Err(invalid("PASSWORD_HASH_COST", "must be between 4 and 31"));
         }
-        let access_ttl = parse_or("JWT_ACCESS_TOKEN_TTL_SECONDS", 900u64)?;
+        let access_ttl = vars.parse_or("JWT_ACCESS_TOKEN_TTL_SECONDS", 900u64)?;
         if access_ttl == 0 {
             return Err(invalid("JWT_ACCESS_TOKEN_TTL_SECONDS", "must be positive"));
         }
         Ok(Self {
             env,
-            host: lookup("APP_HOST").unwrap_or(d.host),
-            port: parse_or("APP_PORT", d.port)?,
+            host: vars.lookup("APP_HOST").unwrap_or(d.host),
+            port: vars.parse_or("APP_PORT", d.port)?,
             database_url,
-            database_max_connections: parse_or(
-                "DATABASE_MAX_CONNECTIONS",
-                d.database_max_connections,
-            )?,
+            database_max_connections: vars
+                .parse_or("DATABASE_MAX_CONNECTIONS", d.database_max_connections)?,
             jwt: JwtSettings {
-                private_key_path: lookup("JWT_PRIVATE_KEY_PATH")
+                private_key_path: vars
+                    .lookup("JWT_PRIVATE_KEY_PATH")
                     .map_or(d.jwt.private_key_path, PathBuf::from),
-                public_key_path: lookup("JWT_PUBLIC_KEY_PATH")
+                public_key_path: vars
+                    .lookup("JWT_PUBLIC_KEY_PATH")
                     .map_or(d.jwt.public_key_path, PathBuf::from),
                 access_token_ttl: Duration::from_secs(access_ttl),
-                issuer: lookup("JWT_ISSUER").unwrap_or(d.jwt.issuer),
-                audience: lookup("JWT_AUDIENCE").unwrap_or(d.jwt.audience),
+                issuer: vars.lookup("JWT_ISSUER").unwrap_or(d.jwt.issuer),
+                audience: vars.lookup("JWT_AUDIENCE").unwrap_or(d.jwt.audience),
             },
             password_hash_cost,
-            cors_origins: lookup("CORS_ORIGINS")
+            cors_origins: vars
+                .lookup("CORS_ORIGINS")
                 .map(|v| {
                     v.split(',')
                         .map(|o| o.trim().to_owned())
@@ -130,9 +137,9 @@ impl Settings {
                         .collect()
                 })
                 .unwrap_or_default(),
-            request_body_limit: parse_or("REQUEST_BODY_LIMIT_BYTES", d.request_body_limit)?,
-            log_format: parse_or("LOG_FORMAT", default_log_format)?,
-            shutdown_timeout: Duration::from_secs(parse_or("SHUTDOWN_TIMEOUT_SECONDS", 30)?),
+            request_body_limit: vars.parse_or("REQUEST_BODY_LIMIT_BYTES", d.request_body_limit)?,
+            log_format: vars.parse_or("LOG_FORMAT", default_log_format)?,
+            shutdown_timeout: Duration::from_secs(vars.parse_or("SHUTDOWN_TIMEOUT_SECONDS", 30)?),
         })
     }
 
@@ -164,22 +171,26 @@ impl FromStr for LogFormat {
     }
 }
 
-/// A variable's value; set-but-empty counts as unset, as most `.env` tooling does.
-fn lookup(var: &str) -> Option<String> {
-    env::var(var).ok().filter(|v| !v.trim().is_empty())
-}
+/// A source of variables, e.g. the process environment.
+struct Vars<F>(F);
 
-fn parse_or<T>(var: &'static str, default: T) -> Result<T, ConfigError>
-where
-    T: FromStr,
-    T::Err: fmt::Display,
-{
-    match lookup(var) {
-        None => Ok(default),
-        Some(raw) => raw
-            .trim()
-            .parse()
-            .map_err(|e: T::Err| invalid(var, &e.to_string())),
+impl<F: Fn(&str) -> Option<String>> Vars<F> {
+    fn lookup(&self, var: &str) -> Option<String> {
+        (self.0)(var).filter(|v| !v.trim().is_empty())
+    }
+
+    fn parse_or<T>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T: FromStr,
+        T::Err: fmt::Display,
+    {
+        match self.lookup(var) {
+            None => Ok(default),
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .map_err(|e: T::Err| invalid(var, &e.to_string())),
+        }
     }
 }
 
@@ -187,5 +198,72 @@ fn invalid(var: &'static str, reason: &str) -> ConfigError {
     ConfigError {
         var,
         reason: reason.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::{AppEnv, LogFormat, Settings};
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, String> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_vars(|k| vars.get(k).cloned()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn nothing_set_gives_the_embedded_defaults() {
+        let s = settings(&[]).unwrap();
+        assert_eq!((s.host.as_str(), s.port), ("127.0.0.1", 8080));
+        assert_eq!(s.database_url, super::DEFAULT_DATABASE_URL);
+        assert_eq!(
+            (s.env, s.log_format),
+            (AppEnv::Development, LogFormat::Pretty)
+        );
+        assert_eq!(s.jwt.access_token_ttl.as_secs(), 900);
+    }
+
+    #[test]
+    fn reads_values_and_lists() {
+        let s = settings(&[
+            ("APP_PORT", "9000"),
+            ("CORS_ORIGINS", "http://a.test, http://b.test,"),
+            ("PASSWORD_HASH_COST", "10"),
+            ("LOG_FORMAT", "JSON"),
+        ])
+        .unwrap();
+        assert_eq!(s.port, 9000);
+        assert_eq!(s.cors_origins, ["http://a.test", "http://b.test"]);
+        assert_eq!((s.password_hash_cost, s.log_format), (10, LogFormat::Json));
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        for (var, value) in [
+            ("APP_PORT", "eighty"),
+            ("APP_ENV", "staging"),
+            ("PASSWORD_HASH_COST", "3"),
+            ("JWT_ACCESS_TOKEN_TTL_SECONDS", "0"),
+            ("LOG_FORMAT", "xml"),
+        ] {
+            let err = settings(&[(var, value)]).unwrap_err();
+            assert!(err.contains(var), "{err}");
+        }
+    }
+
+    #[test]
+    fn production_requires_an_explicit_database() {
+        let err = settings(&[("APP_ENV", "production")]).unwrap_err();
+        assert!(err.contains("DATABASE_URL"), "{err}");
+        let s = settings(&[
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "postgres://db/x"),
+        ])
+        .unwrap();
+        assert_eq!(s.log_format, LogFormat::Json);
     }
 }
