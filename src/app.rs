@@ -2,6 +2,7 @@
 
 use std::{future::Future, io, sync::Arc, time::Duration};
 
+use ipnet::IpNet;
 use migration::{Migrator, MigratorTrait};
 use poem::{
     EndpointExt, Route, Server,
@@ -18,10 +19,12 @@ use crate::{
     features::Api,
     infra::{
         db,
+        rate_limit::{LimiterError, MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
         security::{HashError, KeyError, PasswordHasher, TokenService},
     },
     platform::{
         body_limit::limit_body,
+        rate_limit::LIMIT_HEADERS,
         request_log::{REQUEST_ID, log_request},
     },
 };
@@ -32,6 +35,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub tokens: Arc<TokenService>,
     pub hasher: Arc<PasswordHasher>,
+    pub limits: Arc<RateLimits>,
+    pub trusted_proxies: Arc<[IpNet]>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +51,8 @@ pub enum StartupError {
     Keys(#[from] KeyError),
     #[error("cannot set up password hashing: {0}")]
     Hasher(#[from] HashError),
+    #[error("invalid REDIS_URL: {0}")]
+    Redis(LimiterError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: String, source: io::Error },
 }
@@ -87,6 +94,8 @@ impl Application {
             db,
             tokens: Arc::new(tokens),
             hasher: Arc::new(hasher),
+            limits: Arc::new(rate_limits(&settings)?),
+            trusted_proxies: settings.trusted_proxies.clone().into(),
         };
 
         let addr = format!("{}:{}", settings.host, settings.port);
@@ -149,12 +158,28 @@ fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
         .boxed()
 }
 
+/// Redis when `REDIS_URL` is set, else in-process; nothing when limiting is switched off.
+fn rate_limits(settings: &Settings) -> Result<RateLimits, StartupError> {
+    let limiter = match (&settings.redis_url, settings.rate_limit.enabled) {
+        (_, false) => None,
+        (Some(url), true) => Some(RateLimiter::Redis(
+            RedisLimiter::new(url).map_err(StartupError::Redis)?,
+        )),
+        (None, true) => Some(RateLimiter::Memory(MemoryLimiter::default())),
+    };
+    Ok(RateLimits::new(
+        limiter,
+        settings.rate_limit.clone(),
+        settings.redis_key_prefix.clone(),
+    ))
+}
+
 fn cors(origins: &[String]) -> Cors {
     Cors::new()
         .allow_origins(origins.iter().map(String::as_str))
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
         .allow_headers(["authorization", "content-type", REQUEST_ID])
-        .expose_headers([REQUEST_ID])
+        .expose_headers([REQUEST_ID, "retry-after"].into_iter().chain(LIMIT_HEADERS))
         .max_age(600)
 }
 

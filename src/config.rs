@@ -2,6 +2,10 @@
 
 use std::{env, fmt, path::PathBuf, str::FromStr, time::Duration};
 
+use ipnet::IpNet;
+
+use crate::infra::rate_limit::Quota;
+
 /// The default database: an SQLite file under `./data`, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/app.db?mode=rwc";
 
@@ -19,6 +23,22 @@ pub struct Settings {
     pub request_body_limit: usize,
     pub log_format: LogFormat,
     pub shutdown_timeout: Duration,
+    /// `None`: the in-process limiter.
+    pub redis_url: Option<String>,
+    pub redis_key_prefix: String,
+    pub rate_limit: RateLimitSettings,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RateLimitSettings {
+    pub enabled: bool,
+    pub per_ip: Quota,
+    pub per_user: Quota,
+    pub login_failures: Quota,
+    /// Refuse (503) instead of serving when the limiter's store is down.
+    pub fail_closed: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +91,25 @@ impl Default for Settings {
             request_body_limit: 64 * 1024,
             log_format: LogFormat::Pretty,
             shutdown_timeout: Duration::from_secs(30),
+            redis_url: None,
+            redis_key_prefix: "accounts-api:".into(),
+            rate_limit: RateLimitSettings {
+                enabled: true,
+                per_ip: Quota {
+                    limit: 100,
+                    window: Duration::from_secs(60),
+                },
+                per_user: Quota {
+                    limit: 20,
+                    window: Duration::from_secs(60),
+                },
+                login_failures: Quota {
+                    limit: 10,
+                    window: Duration::from_secs(15 * 60),
+                },
+                fail_closed: false,
+            },
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -140,6 +179,28 @@ impl Settings {
             request_body_limit: vars.parse_or("REQUEST_BODY_LIMIT_BYTES", d.request_body_limit)?,
             log_format: vars.parse_or("LOG_FORMAT", default_log_format)?,
             shutdown_timeout: Duration::from_secs(vars.parse_or("SHUTDOWN_TIMEOUT_SECONDS", 30)?),
+            redis_url: vars.lookup("REDIS_URL"),
+            redis_key_prefix: vars
+                .lookup("REDIS_KEY_PREFIX")
+                .unwrap_or(d.redis_key_prefix),
+            rate_limit: RateLimitSettings {
+                enabled: vars.parse_or("RATE_LIMIT_ENABLED", d.rate_limit.enabled)?,
+                per_ip: vars.parse_or("RATE_LIMIT_PER_IP", d.rate_limit.per_ip)?,
+                per_user: vars.parse_or("RATE_LIMIT_PER_USER", d.rate_limit.per_user)?,
+                login_failures: vars
+                    .parse_or("RATE_LIMIT_LOGIN_FAILURES", d.rate_limit.login_failures)?,
+                fail_closed: vars.parse_or("RATE_LIMIT_FAIL_CLOSED", d.rate_limit.fail_closed)?,
+            },
+            trusted_proxies: match vars.lookup("TRUSTED_PROXIES") {
+                None => Vec::new(),
+                Some(list) => list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|cidr| !cidr.is_empty())
+                    .map(parse_proxy)
+                    .collect::<Result<_, _>>()
+                    .map_err(|reason| invalid("TRUSTED_PROXIES", &reason))?,
+            },
         })
     }
 
@@ -194,6 +255,13 @@ impl<F: Fn(&str) -> Option<String>> Vars<F> {
     }
 }
 
+/// A CIDR, or a bare address meaning just that host.
+fn parse_proxy(cidr: &str) -> Result<IpNet, String> {
+    cidr.parse::<IpNet>()
+        .or_else(|_| cidr.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{cidr:?} is not an IP address or CIDR"))
+}
+
 fn invalid(var: &'static str, reason: &str) -> ConfigError {
     ConfigError {
         var,
@@ -239,6 +307,13 @@ mod tests {
         assert_eq!(s.port, 9000);
         assert_eq!(s.cors_origins, ["http://a.test", "http://b.test"]);
         assert_eq!((s.password_hash_cost, s.log_format), (10, LogFormat::Json));
+        let s = settings(&[
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+            ("RATE_LIMIT_PER_USER", "5/2s"),
+        ])
+        .unwrap();
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert_eq!(s.rate_limit.per_user.to_string(), "5/2s");
     }
 
     #[test]
@@ -249,6 +324,9 @@ mod tests {
             ("PASSWORD_HASH_COST", "3"),
             ("JWT_ACCESS_TOKEN_TTL_SECONDS", "0"),
             ("LOG_FORMAT", "xml"),
+            ("RATE_LIMIT_PER_IP", "100"),
+            ("RATE_LIMIT_FAIL_CLOSED", "maybe"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, not-an-ip"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert!(err.contains(var), "{err}");

@@ -11,7 +11,10 @@ use poem_openapi::{
     types::{ToJSON, Type},
 };
 
-use crate::{domain::FieldError, features::AppError};
+use crate::{
+    domain::FieldError, features::AppError, infra::rate_limit::Decision,
+    platform::rate_limit::LIMIT_HEADERS,
+};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -54,6 +57,8 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
+    #[error("too many requests")]
+    TooManyRequests(Decision),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("internal error")]
@@ -76,6 +81,7 @@ impl ApiError {
             Self::PayloadTooLarge => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             Self::Validation(_) => ("validation", "Invalid input"),
+            Self::TooManyRequests(_) => ("too-many-requests", "Too many requests"),
             Self::Unavailable(_) => ("unavailable", "Service unavailable"),
             Self::Internal => ("internal", "Internal server error"),
         }
@@ -87,8 +93,9 @@ impl ApiError {
             Self::BadRequest(d)
             | Self::Unauthorized(d)
             | Self::Forbidden(d)
-            | Self::NotFound(d) => (d.clone(), None),
-            Self::Unavailable(d) => (d.clone(), None),
+            | Self::NotFound(d)
+            | Self::UnsupportedMediaType(d)
+            | Self::Unavailable(d) => (d.clone(), None),
             Self::InvalidCredentials => ("incorrect login or password".into(), None),
             Self::MethodNotAllowed => ("this method is not allowed on this resource".into(), None),
             Self::Conflict(e) => (e.message.clone(), Some(vec![e.clone()])),
@@ -96,10 +103,13 @@ impl ApiError {
                 "the request body is larger than this server accepts".into(),
                 None,
             ),
-            Self::UnsupportedMediaType(d) => (d.clone(), None),
             Self::Validation(errors) => (
                 "one or more fields are invalid".into(),
                 Some(errors.clone()),
+            ),
+            Self::TooManyRequests(d) => (
+                format!("rate limit exceeded; retry in {} s", retry_after_secs(d)),
+                None,
             ),
             Self::Internal => ("the server failed to handle this request".into(), None),
         };
@@ -125,6 +135,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -149,6 +160,11 @@ impl ResponseError for ApiError {
                     .headers_mut()
                     .insert("www-authenticate", "Bearer".parse().expect("static"));
             }
+            Self::TooManyRequests(d) => {
+                response
+                    .headers_mut()
+                    .insert("retry-after", retry_after_secs(d).into());
+            }
             Self::Unavailable(_) => {
                 response
                     .headers_mut()
@@ -170,6 +186,7 @@ impl From<AppError> for ApiError {
             AppError::Forbidden(reason) => Self::Forbidden(reason),
             AppError::NotFound(what) => Self::NotFound(what),
             AppError::Unavailable(reason) => Self::Unavailable(reason),
+            AppError::RateLimited(decision) => Self::TooManyRequests(decision),
             AppError::Internal(source) => {
                 tracing::error!(error = %source, "internal error");
                 Self::Internal
@@ -269,23 +286,49 @@ fn describe(status: u16) -> &'static str {
         413 => "The request body is too large.",
         415 => "The request body has an unsupported content type.",
         422 => "One or more fields are invalid; `errors` lists each.",
+        429 => "A rate limit was exceeded; retry after `Retry-After` seconds.",
         500 => "Unexpected server error.",
         503 => "A dependency is unavailable; retry after `Retry-After` seconds.",
         _ => "Error.",
     }
 }
 
-fn problem_headers(status: u16) -> Vec<MetaHeader> {
-    let header = |name: &str, description: &str| MetaHeader {
+fn header(name: &str, description: &str) -> MetaHeader {
+    MetaHeader {
         name: name.to_owned(),
         description: Some(description.to_owned()),
         required: true,
         deprecated: false,
         schema: String::schema_ref(),
-    };
+    }
+}
+
+/// The `RateLimit-*` headers every response of a limited operation carries.
+pub fn rate_limit_headers() -> Vec<MetaHeader> {
+    let descriptions = [
+        "Requests allowed in the window.",
+        "Requests left in the current window.",
+        "Seconds until a used request slot frees up.",
+    ];
+    LIMIT_HEADERS
+        .iter()
+        .zip(descriptions)
+        .map(|(name, d)| header(name, d))
+        .collect()
+}
+
+/// Whole seconds until a refused client may retry (at least 1).
+fn retry_after_secs(decision: &Decision) -> u64 {
+    (decision.reset.as_secs_f64().ceil() as u64).max(1)
+}
+
+fn problem_headers(status: u16) -> Vec<MetaHeader> {
     match status {
         401 => vec![header("WWW-Authenticate", "The bearer challenge.")],
         503 => vec![header("Retry-After", "Seconds to wait before retrying.")],
+        429 => std::iter::once(header("Retry-After", "Seconds to wait before retrying."))
+            .chain(rate_limit_headers())
+            .collect(),
         _ => Vec::new(),
     }
 }

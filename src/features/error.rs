@@ -4,6 +4,7 @@ use crate::{
     domain::FieldError,
     infra::{
         db,
+        rate_limit::{Decision, LimiterError},
         security::{HashError, TokenError},
     },
 };
@@ -23,6 +24,8 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0} not found")]
     NotFound(String),
+    #[error("rate limited")]
+    RateLimited(Decision),
     #[error("unavailable: {0}")]
     Unavailable(String),
     #[error(transparent)]
@@ -52,6 +55,12 @@ impl From<TokenError> for AppError {
             TokenError::Sign(_) => Self::Internal(Box::new(err)),
             TokenError::Expired | TokenError::Invalid => Self::Unauthenticated(err.to_string()),
         }
+    }
+}
+
+impl From<LimiterError> for AppError {
+    fn from(_: LimiterError) -> Self {
+        Self::Unavailable("the rate limiter is unavailable".into())
     }
 }
 

@@ -11,8 +11,10 @@ use std::collections::HashMap;
 use poem::{endpoint::BoxEndpoint, http::Method};
 use poem_openapi::{
     OpenApi, Tags,
-    registry::{MetaApi, MetaPath, Registry},
+    registry::{MetaApi, MetaOperation, MetaPath, Registry},
 };
+
+use crate::error::rate_limit_headers;
 
 pub use error::AppError;
 
@@ -37,14 +39,18 @@ type Slices = (
 );
 
 /// All slices as one API. Slices that share a path (GET/PATCH/DELETE `/api/v1/users`)
-/// are merged into one path item; poem-openapi alone would emit the path once per slice,
-/// i.e. duplicate JSON keys that client generators silently collapse.
+/// are merged into one path item (poem-openapi alone would emit the path once per slice,
+/// i.e. duplicate JSON keys that client generators silently collapse), and every response
+/// of a rate-limited operation (one that declares 429) documents the `RateLimit-*` headers.
 pub struct Api;
 
 impl OpenApi for Api {
     fn meta() -> Vec<MetaApi> {
         let mut paths: Vec<MetaPath> = Vec::new();
-        for path in Slices::meta().into_iter().flat_map(|api| api.paths) {
+        for mut path in Slices::meta().into_iter().flat_map(|api| api.paths) {
+            path.operations
+                .iter_mut()
+                .for_each(document_rate_limit_headers);
             match paths.iter_mut().find(|p| p.path == path.path) {
                 Some(existing) => existing.operations.extend(path.operations),
                 None => paths.push(path),
@@ -59,6 +65,15 @@ impl OpenApi for Api {
 
     fn add_routes(self, route_table: &mut HashMap<String, HashMap<Method, BoxEndpoint<'static>>>) {
         slices().add_routes(route_table);
+    }
+}
+
+fn document_rate_limit_headers(operation: &mut MetaOperation) {
+    let responses = &mut operation.responses.responses;
+    if responses.iter().any(|r| r.status == Some(429)) {
+        for response in responses.iter_mut().filter(|r| r.status != Some(429)) {
+            response.headers.extend(rate_limit_headers());
+        }
     }
 }
 

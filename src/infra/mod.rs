@@ -1,4 +1,5 @@
 //! Adapters to the outside world, one folder each.
 
 pub mod db;
+pub mod rate_limit;
 pub mod security;

@@ -6,7 +6,10 @@ use poem_openapi::{SecurityScheme, auth::Bearer};
 use sea_orm::{EntityTrait, QuerySelect};
 use uuid::Uuid;
 
-use crate::{app::AppState, error::ApiError, features::AppError, infra::db::entities::user};
+use crate::{
+    app::AppState, error::ApiError, features::AppError, infra::db::entities::user,
+    platform::rate_limit::limit_user,
+};
 
 /// The caller, proven by a valid token of an account that still exists.
 pub struct CurrentUser {
@@ -46,8 +49,8 @@ impl Auth {
     }
 }
 
-/// Verifies the JWT, then that its account still exists, so a deleted account's tokens
-/// stop working at once.
+/// Verifies the JWT, then that its account still exists (so a deleted account's tokens
+/// stop working at once), then the per-user rate limit.
 async fn authenticate(req: &Request, bearer: Bearer) -> poem::Result<CurrentUser> {
     let state = req.data::<AppState>().ok_or(ApiError::Internal)?;
     let claims = state
@@ -61,8 +64,9 @@ async fn authenticate(req: &Request, bearer: Bearer) -> poem::Result<CurrentUser
         .one(&state.db)
         .await
         .map_err(|e| ApiError::from(AppError::from(e)))?;
-    match exists {
-        Some(id) => Ok(CurrentUser { id }),
-        None => Err(ApiError::Unauthorized("the account no longer exists".into()).into()),
-    }
+    let Some(id) = exists else {
+        return Err(ApiError::Unauthorized("the account no longer exists".into()).into());
+    };
+    limit_user(req, state, id).await?;
+    Ok(CurrentUser { id })
 }

@@ -2,4 +2,6 @@
 
 pub mod auth;
 pub mod body_limit;
+pub mod client_ip;
+pub mod rate_limit;
 pub mod request_log;

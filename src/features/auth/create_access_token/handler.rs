@@ -9,25 +9,34 @@ use crate::{
     features::AppError,
     infra::{
         db::entities::user,
+        rate_limit::{RateLimits, Scope},
         security::{AccessToken, PasswordHasher, TokenService},
     },
 };
 
 /// Unknown account and wrong password fail alike and take as long (a dummy hash is checked),
-/// so the endpoint does not reveal which accounts exist.
+/// so the endpoint does not reveal which accounts exist. Failed attempts are counted per
+/// account (per name when no account has it) from every IP, so guessing cannot be spread.
 pub async fn create_access_token(
     db: &DatabaseConnection,
     hasher: &PasswordHasher,
     tokens: &TokenService,
+    limits: &RateLimits,
     command: CreateAccessToken,
 ) -> Result<AccessToken, AppError> {
     let login = command.login.trim().to_lowercase();
     let by_login = if login.contains('@') {
-        user::Column::Email.eq(login)
+        user::Column::Email.eq(&login)
     } else {
-        Expr::expr(Func::lower(Expr::col(user::Column::Username))).eq(login)
+        Expr::expr(Func::lower(Expr::col(user::Column::Username))).eq(&login)
     };
     let account = user::Entity::find().filter(by_login).one(db).await?;
+    let attempts_key = account.as_ref().map_or(login, |a| a.id.to_string());
+    if let Some(decision) = limits.peek(Scope::LoginFailures, &attempts_key).await?
+        && !decision.allowed
+    {
+        return Err(AppError::RateLimited(decision));
+    }
     // bcrypt ignores bytes past 72, so a longer password must never match.
     let checkable = command.password.expose().len() <= Password::MAX_BYTES;
     let hash = account
@@ -36,6 +45,9 @@ pub async fn create_access_token(
         .map(|a| &a.password_hash);
     match (hasher.verify(&command.password, hash).await?, account) {
         (true, Some(account)) => Ok(tokens.issue(account.id)?),
-        _ => Err(AppError::InvalidCredentials),
+        _ => {
+            limits.acquire(Scope::LoginFailures, &attempts_key).await?;
+            Err(AppError::InvalidCredentials)
+        }
     }
 }

@@ -10,11 +10,12 @@ use crate::{
     error::Problem,
     error_statuses,
     features::{ApiTags, AppError},
+    platform::rate_limit::limit_per_ip,
 };
 
 pub struct CreateAccessTokenRoute;
 
-error_statuses!(CreateAccessTokenErrors: 400, 401, 413, 415, 422, 500, 503);
+error_statuses!(CreateAccessTokenErrors: 400, 401, 413, 415, 422, 429, 500, 503);
 
 #[derive(ApiResponse)]
 pub enum CreateAccessTokenResponse {
@@ -37,7 +38,8 @@ impl CreateAccessTokenRoute {
     #[oai(
         path = "/token/access",
         method = "post",
-        operation_id = "createAccessToken"
+        operation_id = "createAccessToken",
+        transform = "limit_per_ip"
     )]
     async fn create_access_token(
         &self,
@@ -45,7 +47,14 @@ impl CreateAccessTokenRoute {
         body: TokenRequest,
     ) -> Result<CreateAccessTokenResponse, Problem<CreateAccessTokenErrors>> {
         let command = CreateAccessToken::try_from(body.into_body()).map_err(AppError::from)?;
-        let token = create_access_token(&state.db, &state.hasher, &state.tokens, command).await?;
+        let token = create_access_token(
+            &state.db,
+            &state.hasher,
+            &state.tokens,
+            &state.limits,
+            command,
+        )
+        .await?;
         let body = AccessTokenResponse {
             access_token: token.token,
             token_type: TokenType::Bearer,

@@ -3,17 +3,25 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 
 use super::{CheckHealth, HealthReport};
+use crate::infra::rate_limit::RateLimits;
 
 /// A probe slower than this counts as down.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-pub async fn check_health(db: &DatabaseConnection, _query: CheckHealth) -> HealthReport {
-    let database_up = matches!(
-        tokio::time::timeout(PROBE_TIMEOUT, db.ping()).await,
-        Ok(Ok(()))
-    );
+/// Probes the database and the rate limiter's store concurrently.
+pub async fn check_health(
+    db: &DatabaseConnection,
+    limits: &RateLimits,
+    _query: CheckHealth,
+) -> HealthReport {
+    let database = tokio::time::timeout(PROBE_TIMEOUT, db.ping());
+    let (database, rate_limiter) = tokio::join!(database, limits.status());
+    let database_up = matches!(database, Ok(Ok(())));
     if !database_up {
         tracing::warn!("health check: database unavailable");
     }
-    HealthReport { database_up }
+    HealthReport {
+        database_up,
+        rate_limiter,
+    }
 }

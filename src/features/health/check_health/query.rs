@@ -1,3 +1,5 @@
+use crate::infra::rate_limit::LimiterStatus;
+
 /// Probe every dependency.
 #[derive(Debug)]
 pub struct CheckHealth;
@@ -6,10 +8,12 @@ pub struct CheckHealth;
 #[derive(Debug)]
 pub struct HealthReport {
     pub database_up: bool,
+    pub rate_limiter: LimiterStatus,
 }
 
 impl HealthReport {
+    /// Able to serve requests (a degraded limiter still serves).
     pub fn healthy(&self) -> bool {
-        self.database_up
+        self.database_up && self.rate_limiter != LimiterStatus::Unavailable
     }
 }

@@ -8,10 +8,10 @@ pub struct CheckHealthRoute;
 
 #[derive(ApiResponse)]
 pub enum HealthResponse {
-    /// Every dependency answers.
+    /// The service can serve; `status` is `ok` or `degraded`.
     #[oai(status = 200)]
     Ok(Json<Health>),
-    /// A dependency does not answer; `checks` says which.
+    /// The service cannot serve; `checks` says which dependency is down.
     #[oai(status = 503)]
     Unavailable(Json<Health>),
 }
@@ -20,10 +20,11 @@ pub enum HealthResponse {
 impl CheckHealthRoute {
     /// Check health
     ///
-    /// 200 when the database answers, 503 when it does not.
+    /// 200 while the service can serve (`degraded` when the rate limiter's store is down but
+    /// requests are let through), 503 when the database or a fail-closed limiter is down.
     #[oai(path = "/health", method = "get", operation_id = "checkHealth")]
     async fn check_health(&self, state: Data<&AppState>) -> HealthResponse {
-        let report = check_health(&state.db, CheckHealth).await;
+        let report = check_health(&state.db, &state.limits, CheckHealth).await;
         let body = Json(Health::from(&report));
         if report.healthy() {
             HealthResponse::Ok(body)

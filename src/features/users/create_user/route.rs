@@ -7,11 +7,12 @@ use crate::{
     error::Problem,
     error_statuses,
     features::{ApiTags, AppError, users::User},
+    platform::rate_limit::limit_per_ip,
 };
 
 pub struct CreateUserRoute;
 
-error_statuses!(CreateUserErrors: 400, 409, 413, 415, 422, 500, 503);
+error_statuses!(CreateUserErrors: 400, 409, 413, 415, 422, 429, 500, 503);
 
 #[derive(ApiResponse)]
 pub enum CreateUserResponse {
@@ -25,7 +26,12 @@ impl CreateUserRoute {
     /// Register an account
     ///
     /// Creates an account with a username, an e-mail address and a password.
-    #[oai(path = "/users", method = "post", operation_id = "createUser")]
+    #[oai(
+        path = "/users",
+        method = "post",
+        operation_id = "createUser",
+        transform = "limit_per_ip"
+    )]
     async fn create_user(
         &self,
         state: Data<&AppState>,

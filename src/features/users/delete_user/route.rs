@@ -9,11 +9,12 @@ use crate::{
     error_statuses,
     features::{ApiTags, users::User},
     platform::auth::Auth,
+    platform::rate_limit::limit_per_ip,
 };
 
 pub struct DeleteUserRoute;
 
-error_statuses!(DeleteUserErrors: 400, 401, 403, 404, 413, 415, 500, 503);
+error_statuses!(DeleteUserErrors: 400, 401, 403, 404, 413, 415, 429, 500, 503);
 
 #[derive(ApiResponse)]
 pub enum DeleteUserResponse {
@@ -27,7 +28,12 @@ impl DeleteUserRoute {
     /// Delete my account
     ///
     /// Deletes the caller's account after checking its password, and returns it.
-    #[oai(path = "/users", method = "delete", operation_id = "deleteCurrentUser")]
+    #[oai(
+        path = "/users",
+        method = "delete",
+        operation_id = "deleteCurrentUser",
+        transform = "limit_per_ip"
+    )]
     async fn delete_user(
         &self,
         state: Data<&AppState>,

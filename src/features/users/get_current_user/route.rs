@@ -8,11 +8,12 @@ use crate::{
     error_statuses,
     features::{ApiTags, users::User},
     platform::auth::Auth,
+    platform::rate_limit::limit_per_ip,
 };
 
 pub struct GetCurrentUserRoute;
 
-error_statuses!(GetCurrentUserErrors: 401, 404, 500, 503);
+error_statuses!(GetCurrentUserErrors: 401, 404, 429, 500, 503);
 
 #[derive(ApiResponse)]
 pub enum GetCurrentUserResponse {
@@ -26,7 +27,12 @@ impl GetCurrentUserRoute {
     /// Get my account
     ///
     /// Returns the account the bearer token belongs to.
-    #[oai(path = "/users", method = "get", operation_id = "getCurrentUser")]
+    #[oai(
+        path = "/users",
+        method = "get",
+        operation_id = "getCurrentUser",
+        transform = "limit_per_ip"
+    )]
     async fn get_current_user(
         &self,
         state: Data<&AppState>,

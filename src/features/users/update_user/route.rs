@@ -8,11 +8,12 @@ use crate::{
     error_statuses,
     features::{ApiTags, AppError, users::User},
     platform::auth::Auth,
+    platform::rate_limit::limit_per_ip,
 };
 
 pub struct UpdateUserRoute;
 
-error_statuses!(UpdateUserErrors: 400, 401, 404, 409, 413, 415, 422, 500, 503);
+error_statuses!(UpdateUserErrors: 400, 401, 404, 409, 413, 415, 422, 429, 500, 503);
 
 #[derive(ApiResponse)]
 pub enum UpdateUserResponse {
@@ -26,7 +27,12 @@ impl UpdateUserRoute {
     /// Update my account
     ///
     /// Changes the username and/or the e-mail address; a new address must be verified again.
-    #[oai(path = "/users", method = "patch", operation_id = "updateCurrentUser")]
+    #[oai(
+        path = "/users",
+        method = "patch",
+        operation_id = "updateCurrentUser",
+        transform = "limit_per_ip"
+    )]
     async fn update_user(
         &self,
         state: Data<&AppState>,

@@ -1,0 +1,112 @@
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+use super::{Decision, Quota};
+
+/// How often idle keys are swept out.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// The in-process limiter (the embedded default): the same sliding log as Redis, one
+/// `VecDeque<Instant>` per key (at most `limit` entries, 16 bytes each).
+pub struct MemoryLimiter {
+    state: Mutex<State>,
+}
+
+struct State {
+    logs: HashMap<String, Log>,
+    last_sweep: Instant,
+}
+
+struct Log {
+    hits: VecDeque<Instant>,
+    window: Duration,
+}
+
+impl Default for MemoryLimiter {
+    fn default() -> Self {
+        Self {
+            state: Mutex::new(State {
+                logs: HashMap::new(),
+                last_sweep: Instant::now(),
+            }),
+        }
+    }
+}
+
+impl MemoryLimiter {
+    pub fn check(&self, key: &str, quota: Quota, log_hit: bool) -> Decision {
+        let now = Instant::now();
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if now.duration_since(state.last_sweep) >= SWEEP_EVERY {
+            state.logs.retain(|_, log| {
+                log.hits
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < log.window)
+            });
+            state.last_sweep = now;
+        }
+        let log = state.logs.entry(key.to_owned()).or_insert_with(|| Log {
+            hits: VecDeque::new(),
+            window: quota.window,
+        });
+        log.window = quota.window;
+        while log
+            .hits
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= quota.window)
+        {
+            log.hits.pop_front();
+        }
+        let allowed = log.hits.len() < quota.limit as usize;
+        if allowed && log_hit {
+            log.hits.push_back(now);
+        }
+        let reset = log.hits.front().map_or(Duration::ZERO, |oldest| {
+            quota.window - now.duration_since(*oldest)
+        });
+        Decision::new(allowed, quota, log.hits.len() as u32, reset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{MemoryLimiter, Quota};
+
+    #[test]
+    fn allows_the_limit_then_refuses_until_the_window_slides() {
+        let limiter = MemoryLimiter::default();
+        let quota = Quota {
+            limit: 3,
+            window: Duration::from_millis(200),
+        };
+        let remaining: Vec<_> = (0..3)
+            .map(|_| limiter.check("k", quota, true).remaining)
+            .collect();
+        assert_eq!(remaining, [2, 1, 0]);
+        let refused = limiter.check("k", quota, true);
+        assert!(!refused.allowed && refused.reset <= quota.window);
+        std::thread::sleep(Duration::from_millis(220));
+        assert!(limiter.check("k", quota, true).allowed);
+    }
+
+    #[test]
+    fn peeking_logs_nothing_and_keys_are_independent() {
+        let limiter = MemoryLimiter::default();
+        let quota = Quota {
+            limit: 1,
+            window: Duration::from_secs(60),
+        };
+        assert!(limiter.check("a", quota, false).allowed);
+        assert!(limiter.check("a", quota, true).allowed);
+        assert!(!limiter.check("a", quota, false).allowed);
+        assert!(limiter.check("b", quota, true).allowed);
+    }
+}

@@ -1,0 +1,137 @@
+//! Sliding-window rate limiting: at most `limit` hits in ANY window of `window`, so a
+//! burst straddling a window edge cannot double the limit. Each key keeps a log of the
+//! timestamps of its accepted hits (refused hits are not logged), so its memory is bounded
+//! by `limit` entries and it expires on its own after `window` of silence.
+//! Redis (shared by every instance, one atomic script call per check) or in-process.
+
+mod memory;
+mod policy;
+mod redis;
+
+use std::{fmt, str::FromStr, time::Duration};
+
+pub use memory::MemoryLimiter;
+pub use policy::{LimiterStatus, RateLimits, Scope};
+pub use redis::RedisLimiter;
+
+/// At most `limit` hits in any `window`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quota {
+    pub limit: u32,
+    pub window: Duration,
+}
+
+/// The answer to one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub limit: u32,
+    /// Hits left in the current window after this one.
+    pub remaining: u32,
+    /// Until the oldest logged hit leaves the window (a slot frees up).
+    pub reset: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("rate limiter unavailable: {0}")]
+pub struct LimiterError(pub String);
+
+/// The two stores behind one interface.
+pub enum RateLimiter {
+    Redis(RedisLimiter),
+    Memory(MemoryLimiter),
+}
+
+impl RateLimiter {
+    /// Logs a hit for `key` when under the quota; says whether it was allowed.
+    pub async fn acquire(&self, key: &str, quota: Quota) -> Result<Decision, LimiterError> {
+        match self {
+            Self::Redis(r) => r.check(key, quota, true).await,
+            Self::Memory(m) => Ok(m.check(key, quota, true)),
+        }
+    }
+
+    /// Like `acquire` but logs nothing: would a hit be allowed now?
+    pub async fn peek(&self, key: &str, quota: Quota) -> Result<Decision, LimiterError> {
+        match self {
+            Self::Redis(r) => r.check(key, quota, false).await,
+            Self::Memory(m) => Ok(m.check(key, quota, false)),
+        }
+    }
+
+    pub async fn ping(&self) -> Result<(), LimiterError> {
+        match self {
+            Self::Redis(r) => r.ping().await,
+            Self::Memory(_) => Ok(()),
+        }
+    }
+}
+
+impl Decision {
+    fn new(allowed: bool, quota: Quota, logged: u32, reset: Duration) -> Self {
+        Self {
+            allowed,
+            limit: quota.limit,
+            remaining: quota.limit.saturating_sub(logged),
+            reset,
+        }
+    }
+}
+
+/// `100/60s`, `10/15m`, `5/1h` or `100/60` (seconds).
+impl FromStr for Quota {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || format!("expected <count>/<window> such as 100/60s or 10/15m, got {s:?}");
+        let (limit, window) = s.split_once('/').ok_or_else(err)?;
+        let limit: u32 = limit.trim().parse().map_err(|_| err())?;
+        let window = window.trim();
+        let (digits, unit) = match window.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+            Some((i, _)) => window.split_at(i),
+            None => (window, "s"),
+        };
+        let seconds: u64 = digits.parse().map_err(|_| err())?;
+        let scale = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            _ => return Err(err()),
+        };
+        if limit == 0 || seconds == 0 {
+            return Err(err());
+        }
+        Ok(Self {
+            limit,
+            window: Duration::from_secs(seconds * scale),
+        })
+    }
+}
+
+impl fmt::Display for Quota {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}s", self.limit, self.window.as_secs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::Quota;
+
+    #[test]
+    fn parses_quotas() {
+        let q = |l, s| Quota {
+            limit: l,
+            window: Duration::from_secs(s),
+        };
+        assert_eq!("100/60s".parse::<Quota>().unwrap(), q(100, 60));
+        assert_eq!("100/60".parse::<Quota>().unwrap(), q(100, 60));
+        assert_eq!("10/15m".parse::<Quota>().unwrap(), q(10, 900));
+        assert_eq!("5/1h".parse::<Quota>().unwrap(), q(5, 3600));
+        for bad in ["", "100", "0/60s", "100/0s", "x/60s", "100/60d", "100/s"] {
+            assert!(bad.parse::<Quota>().is_err(), "{bad:?}");
+        }
+    }
+}

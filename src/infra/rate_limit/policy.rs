@@ -1,0 +1,154 @@
+use std::{
+    fmt,
+    sync::{
+        Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use super::{Decision, LimiterError, Quota, RateLimiter};
+use crate::config::RateLimitSettings;
+
+/// An outage is logged at most this often.
+const WARN_EVERY: Duration = Duration::from_secs(30);
+
+/// What a limit counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Requests per client IP (IPv6 per /64).
+    Ip,
+    /// Requests per authenticated user.
+    User,
+    /// Failed logins per account name.
+    LoginFailures,
+}
+
+/// The limiter's health as the health endpoint reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimiterStatus {
+    Ok,
+    /// The store is down and requests are let through.
+    Degraded,
+    /// The store is down and requests are refused (`RATE_LIMIT_FAIL_CLOSED`).
+    Unavailable,
+    Disabled,
+}
+
+/// The configured quotas over a limiter, with the outage policy: fail open (serve, warn,
+/// report degraded) unless configured to fail closed.
+pub struct RateLimits {
+    limiter: Option<RateLimiter>,
+    settings: RateLimitSettings,
+    key_prefix: String,
+    degraded: AtomicBool,
+    last_warning: Mutex<Option<Instant>>,
+}
+
+impl RateLimits {
+    /// `limiter: None` switches limiting off.
+    pub fn new(
+        limiter: Option<RateLimiter>,
+        settings: RateLimitSettings,
+        key_prefix: String,
+    ) -> Self {
+        Self {
+            limiter,
+            settings,
+            key_prefix,
+            degraded: AtomicBool::new(false),
+            last_warning: Mutex::new(None),
+        }
+    }
+
+    /// Counts a hit. `Ok(None)`: limiting is off, or the store is down and we fail open.
+    pub async fn acquire(&self, scope: Scope, id: &str) -> Result<Option<Decision>, LimiterError> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(None);
+        };
+        let result = limiter
+            .acquire(&self.key(scope, id), self.quota(scope))
+            .await;
+        self.settle(result)
+    }
+
+    /// Whether a hit would be allowed, counting nothing.
+    pub async fn peek(&self, scope: Scope, id: &str) -> Result<Option<Decision>, LimiterError> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(None);
+        };
+        let result = limiter.peek(&self.key(scope, id), self.quota(scope)).await;
+        self.settle(result)
+    }
+
+    /// Probes the store.
+    pub async fn status(&self) -> LimiterStatus {
+        let Some(limiter) = &self.limiter else {
+            return LimiterStatus::Disabled;
+        };
+        match self.settle(limiter.ping().await) {
+            Ok(_) if self.degraded.load(Ordering::Relaxed) => LimiterStatus::Degraded,
+            Ok(_) => LimiterStatus::Ok,
+            Err(_) => LimiterStatus::Unavailable,
+        }
+    }
+
+    fn quota(&self, scope: Scope) -> Quota {
+        match scope {
+            Scope::Ip => self.settings.per_ip,
+            Scope::User => self.settings.per_user,
+            Scope::LoginFailures => self.settings.login_failures,
+        }
+    }
+
+    fn key(&self, scope: Scope, id: &str) -> String {
+        format!("{}rl:{scope}:{id}", self.key_prefix)
+    }
+
+    /// Applies the outage policy and keeps the degraded flag (and its log) up to date.
+    fn settle<T>(&self, result: Result<T, LimiterError>) -> Result<Option<T>, LimiterError> {
+        match result {
+            Ok(value) => {
+                if self.degraded.swap(false, Ordering::Relaxed) {
+                    tracing::info!("rate limiter store is back");
+                }
+                Ok(Some(value))
+            }
+            Err(err) => {
+                self.degraded.store(true, Ordering::Relaxed);
+                self.warn_throttled(&err);
+                if self.settings.fail_closed {
+                    Err(err)
+                } else {
+                    Ok(None)
+                }
+            }
+        }
+    }
+
+    fn warn_throttled(&self, err: &LimiterError) {
+        let mut last = self
+            .last_warning
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if last.is_none_or(|at| at.elapsed() >= WARN_EVERY) {
+            *last = Some(Instant::now());
+            let policy = if self.settings.fail_closed {
+                "refusing requests"
+            } else {
+                "letting requests through"
+            };
+            tracing::warn!(error = %err, "rate limiter store unavailable; {policy}");
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Ip => "ip",
+            Self::User => "user",
+            Self::LoginFailures => "login",
+        })
+    }
+}
