@@ -37,7 +37,8 @@ impl Default for MemoryLimiter {
 }
 
 impl MemoryLimiter {
-    pub fn check(&self, key: &str, quota: Quota, log_hit: bool) -> Decision {
+    /// Checks every `(key, quota)` at once; see [`super::RateLimiter::acquire`].
+    pub fn check(&self, limits: &[(&str, Quota)], log_hit: bool) -> Vec<Decision> {
         let now = Instant::now();
         let mut state = self
             .state
@@ -51,26 +52,39 @@ impl MemoryLimiter {
             });
             state.last_sweep = now;
         }
-        let log = state.logs.entry(key.to_owned()).or_insert_with(|| Log {
-            hits: VecDeque::new(),
-            window: quota.window,
-        });
-        log.window = quota.window;
-        while log
-            .hits
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= quota.window)
-        {
-            log.hits.pop_front();
-        }
-        let allowed = log.hits.len() < quota.limit as usize;
-        if allowed && log_hit {
-            log.hits.push_back(now);
-        }
-        let reset = log.hits.front().map_or(Duration::ZERO, |oldest| {
-            quota.window - now.duration_since(*oldest)
-        });
-        Decision::new(allowed, quota, log.hits.len() as u32, reset)
+        let room: Vec<bool> = limits
+            .iter()
+            .map(|(key, quota)| {
+                let log = state.logs.entry((*key).to_owned()).or_insert_with(|| Log {
+                    hits: VecDeque::new(),
+                    window: quota.window,
+                });
+                log.window = quota.window;
+                while log
+                    .hits
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= quota.window)
+                {
+                    log.hits.pop_front();
+                }
+                log.hits.len() < quota.limit as usize
+            })
+            .collect();
+        let log_hit = log_hit && room.iter().all(|r| *r);
+        limits
+            .iter()
+            .zip(room)
+            .map(|((key, quota), room)| {
+                let log = state.logs.get_mut(*key).expect("inserted above");
+                if log_hit {
+                    log.hits.push_back(now);
+                }
+                let reset = log.hits.front().map_or(Duration::ZERO, |oldest| {
+                    quota.window - now.duration_since(*oldest)
+                });
+                Decision::new(room, *quota, log.hits.len() as u32, reset)
+            })
+            .collect()
     }
 }
 
@@ -88,13 +102,13 @@ mod tests {
             window: Duration::from_millis(200),
         };
         let remaining: Vec<_> = (0..3)
-            .map(|_| limiter.check("k", quota, true).remaining)
+            .map(|_| limiter.check(&[("k", quota)], true)[0].remaining)
             .collect();
         assert_eq!(remaining, [2, 1, 0]);
-        let refused = limiter.check("k", quota, true);
+        let refused = limiter.check(&[("k", quota)], true)[0];
         assert!(!refused.allowed && refused.reset <= quota.window);
         std::thread::sleep(Duration::from_millis(220));
-        assert!(limiter.check("k", quota, true).allowed);
+        assert!(limiter.check(&[("k", quota)], true)[0].allowed);
     }
 
     #[test]
@@ -104,9 +118,33 @@ mod tests {
             limit: 1,
             window: Duration::from_secs(60),
         };
-        assert!(limiter.check("a", quota, false).allowed);
-        assert!(limiter.check("a", quota, true).allowed);
-        assert!(!limiter.check("a", quota, false).allowed);
-        assert!(limiter.check("b", quota, true).allowed);
+        assert!(limiter.check(&[("a", quota)], false)[0].allowed);
+        assert!(limiter.check(&[("a", quota)], true)[0].allowed);
+        assert!(!limiter.check(&[("a", quota)], false)[0].allowed);
+        assert!(limiter.check(&[("b", quota)], true)[0].allowed);
+    }
+
+    #[test]
+    fn several_keys_are_charged_all_or_nothing() {
+        let limiter = MemoryLimiter::default();
+        let (one, two) = (
+            Quota {
+                limit: 1,
+                window: Duration::from_secs(60),
+            },
+            Quota {
+                limit: 2,
+                window: Duration::from_secs(60),
+            },
+        );
+        let first = limiter.check(&[("ip", two), ("user", one)], true);
+        assert!(first.iter().all(|d| d.allowed));
+        let second = limiter.check(&[("ip", two), ("user", one)], true);
+        assert_eq!(
+            second.iter().map(|d| d.allowed).collect::<Vec<_>>(),
+            [true, false]
+        );
+        // The refused hit was not logged against the key that still had room.
+        assert_eq!(second[0].remaining, 1);
     }
 }

@@ -43,19 +43,20 @@ pub enum RateLimiter {
 }
 
 impl RateLimiter {
-    /// Logs a hit for `key` when under the quota; says whether it was allowed.
-    pub async fn acquire(&self, key: &str, quota: Quota) -> Result<Decision, LimiterError> {
+    /// Checks several limits in one atomic step: the hit is logged against every key only
+    /// when every key has room, and a decision comes back per key.
+    pub async fn acquire(&self, limits: &[(&str, Quota)]) -> Result<Vec<Decision>, LimiterError> {
         match self {
-            Self::Redis(r) => r.check(key, quota, true).await,
-            Self::Memory(m) => Ok(m.check(key, quota, true)),
+            Self::Redis(r) => r.check(limits, true).await,
+            Self::Memory(m) => Ok(m.check(limits, true)),
         }
     }
 
     /// Like `acquire` but logs nothing: would a hit be allowed now?
-    pub async fn peek(&self, key: &str, quota: Quota) -> Result<Decision, LimiterError> {
+    pub async fn peek(&self, limits: &[(&str, Quota)]) -> Result<Vec<Decision>, LimiterError> {
         match self {
-            Self::Redis(r) => r.check(key, quota, false).await,
-            Self::Memory(m) => Ok(m.check(key, quota, false)),
+            Self::Redis(r) => r.check(limits, false).await,
+            Self::Memory(m) => Ok(m.check(limits, false)),
         }
     }
 

@@ -61,14 +61,25 @@ impl RateLimits {
         }
     }
 
-    /// Counts a hit. `Ok(None)`: limiting is off, or the store is down and we fail open.
-    pub async fn acquire(&self, scope: Scope, id: &str) -> Result<Option<Decision>, LimiterError> {
+    /// Counts a hit against every `(scope, id)` at once (all or nothing), one decision each.
+    /// `Ok(None)`: limiting is off, or the store is down and we fail open.
+    pub async fn acquire(
+        &self,
+        checks: &[(Scope, &str)],
+    ) -> Result<Option<Vec<Decision>>, LimiterError> {
         let Some(limiter) = &self.limiter else {
             return Ok(None);
         };
-        let result = limiter
-            .acquire(&self.key(scope, id), self.quota(scope))
-            .await;
+        let keys: Vec<String> = checks
+            .iter()
+            .map(|(scope, id)| self.key(*scope, id))
+            .collect();
+        let limits: Vec<_> = keys
+            .iter()
+            .map(String::as_str)
+            .zip(checks.iter().map(|(s, _)| self.quota(*s)))
+            .collect();
+        let result = limiter.acquire(&limits).await;
         self.settle(result)
     }
 
@@ -77,8 +88,12 @@ impl RateLimits {
         let Some(limiter) = &self.limiter else {
             return Ok(None);
         };
-        let result = limiter.peek(&self.key(scope, id), self.quota(scope)).await;
-        self.settle(result)
+        let result = limiter
+            .peek(&[(&self.key(scope, id), self.quota(scope))])
+            .await;
+        Ok(self
+            .settle(result)?
+            .and_then(|decisions| decisions.into_iter().next()))
     }
 
     /// Probes the store.

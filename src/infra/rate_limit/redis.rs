@@ -1,6 +1,9 @@
-use std::time::Duration;
+use std::{sync::Mutex, time::Duration};
 
-use deadpool_redis::{Config, Pool, Runtime, redis::Script};
+use deadpool_redis::{
+    Config, Pool, Runtime,
+    redis::{Script, aio::MultiplexedConnection},
+};
 use uuid::Uuid;
 
 use super::{Decision, LimiterError, Quota};
@@ -8,32 +11,47 @@ use super::{Decision, LimiterError, Quota};
 /// A Redis answer slower than this counts as an outage.
 const TIMEOUT: Duration = Duration::from_millis(500);
 
-/// One round trip, atomic: drop hits older than the window, count, log this hit when under
-/// the limit, and report when the oldest hit leaves the window. Time comes from Redis, so
-/// instances with skewed clocks agree. A sorted set per key, scored by microseconds, holding
-/// at most `limit` members of ~40 bytes (listpack-encoded up to 128 members).
+/// One round trip, atomic, for one or more limits: drop each key's hits older than its
+/// window and count; when every key is under its limit (and ARGV[1] says so) log this hit in
+/// all of them; report per key whether it had room, its count and when its oldest hit leaves
+/// the window. Time comes from Redis, so instances with skewed clocks agree. A sorted set per
+/// key, scored by microseconds, holding at most `limit` members of ~40 bytes (listpack-encoded
+/// up to 128 members). ARGV: log_hit, member, then limit and window (µs) per key.
 const SLIDING_LOG: &str = r"
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local count = redis.call('ZCARD', KEYS[1])
-local allowed = count < limit
-if allowed and ARGV[3] == '1' then
-  redis.call('ZADD', KEYS[1], now, ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
-  count = count + 1
+local counts, room, all_room = {}, {}, true
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - tonumber(ARGV[2 * i + 2]))
+  counts[i] = redis.call('ZCARD', key)
+  room[i] = counts[i] < tonumber(ARGV[2 * i + 1])
+  all_room = all_room and room[i]
 end
-local reset = 0
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if oldest[2] then reset = tonumber(oldest[2]) + window - now end
-return {allowed and 1 or 0, count, reset}
+local result = {}
+for i, key in ipairs(KEYS) do
+  local window = tonumber(ARGV[2 * i + 2])
+  if all_room and ARGV[1] == '1' then
+    redis.call('ZADD', key, now, ARGV[2])
+    redis.call('PEXPIRE', key, math.ceil(window / 1000))
+    counts[i] = counts[i] + 1
+  end
+  local reset = 0
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if oldest[2] then reset = tonumber(oldest[2]) + window - now end
+  table.insert(result, room[i] and 1 or 0)
+  table.insert(result, counts[i])
+  table.insert(result, reset)
+end
+return result
 ";
 
 /// The shared limiter: every instance pointed at one Redis enforces one limit.
 pub struct RedisLimiter {
     pool: Pool,
+    /// A multiplexed connection from the pool, shared by all requests: checking one out per
+    /// request would cost deadpool's health-check round trip (UNWATCH + PING) every time.
+    /// Dropped on error, so the next call reconnects through the pool.
+    shared: Mutex<Option<MultiplexedConnection>>,
     script: Script,
 }
 
@@ -44,59 +62,96 @@ impl RedisLimiter {
             .map_err(|e| LimiterError(e.to_string()))?;
         Ok(Self {
             pool,
+            shared: Mutex::new(None),
             script: Script::new(SLIDING_LOG),
         })
     }
 
+    async fn connection(&self) -> Result<MultiplexedConnection, LimiterError> {
+        if let Some(conn) = self.lock_shared().clone() {
+            return Ok(conn);
+        }
+        let pooled = self
+            .pool
+            .get()
+            .await
+            .map_err(|e| LimiterError(e.to_string()))?;
+        let conn = (*pooled).clone();
+        *self.lock_shared() = Some(conn.clone());
+        Ok(conn)
+    }
+
+    /// Runs `call` on the shared connection with a deadline; any failure drops the connection.
+    async fn run<T, F>(
+        &self,
+        call: impl FnOnce(MultiplexedConnection) -> F,
+    ) -> Result<T, LimiterError>
+    where
+        F: Future<Output = Result<T, LimiterError>>,
+    {
+        let attempt = async { call(self.connection().await?).await };
+        let result = match tokio::time::timeout(TIMEOUT, attempt).await {
+            Ok(result) => result,
+            Err(_) => Err(LimiterError("timed out".into())),
+        };
+        if result.is_err() {
+            self.lock_shared().take();
+        }
+        result
+    }
+
+    fn lock_shared(&self) -> std::sync::MutexGuard<'_, Option<MultiplexedConnection>> {
+        self.shared
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Checks every `(key, quota)` at once; see [`super::RateLimiter::acquire`].
     pub async fn check(
         &self,
-        key: &str,
-        quota: Quota,
+        limits: &[(&str, Quota)],
         log_hit: bool,
-    ) -> Result<Decision, LimiterError> {
-        let call = async {
-            let mut conn = self
-                .pool
-                .get()
-                .await
-                .map_err(|e| LimiterError(e.to_string()))?;
-            let (allowed, logged, reset_us): (u8, u32, u64) = self
-                .script
-                .key(key)
+    ) -> Result<Vec<Decision>, LimiterError> {
+        let mut invocation = self.script.prepare_invoke();
+        invocation
+            .arg(if log_hit { "1" } else { "0" })
+            .arg(Uuid::now_v7().simple().to_string());
+        for (key, quota) in limits {
+            invocation
+                .key(*key)
                 .arg(quota.limit)
-                .arg(quota.window.as_micros() as u64)
-                .arg(if log_hit { "1" } else { "0" })
-                .arg(Uuid::now_v7().simple().to_string())
-                .invoke_async(&mut conn)
-                .await
-                .map_err(|e| LimiterError(e.to_string()))?;
-            Ok(Decision::new(
-                allowed == 1,
-                quota,
-                logged,
-                Duration::from_micros(reset_us),
-            ))
-        };
-        tokio::time::timeout(TIMEOUT, call)
-            .await
-            .map_err(|_| LimiterError("timed out".into()))?
+                .arg(quota.window.as_micros() as u64);
+        }
+        let replies: Vec<u64> = self
+            .run(|mut conn| async move {
+                invocation
+                    .invoke_async(&mut conn)
+                    .await
+                    .map_err(|e| LimiterError(e.to_string()))
+            })
+            .await?;
+        Ok(limits
+            .iter()
+            .zip(replies.chunks_exact(3))
+            .map(|((_, quota), reply)| {
+                Decision::new(
+                    reply[0] == 1,
+                    *quota,
+                    reply[1] as u32,
+                    Duration::from_micros(reply[2]),
+                )
+            })
+            .collect())
     }
 
     pub async fn ping(&self) -> Result<(), LimiterError> {
-        let call = async {
-            let mut conn = self
-                .pool
-                .get()
-                .await
-                .map_err(|e| LimiterError(e.to_string()))?;
+        self.run(|mut conn| async move {
             deadpool_redis::redis::cmd("PING")
                 .query_async::<String>(&mut conn)
                 .await
                 .map(drop)
                 .map_err(|e| LimiterError(e.to_string()))
-        };
-        tokio::time::timeout(TIMEOUT, call)
-            .await
-            .map_err(|_| LimiterError("timed out".into()))?
+        })
+        .await
     }
 }

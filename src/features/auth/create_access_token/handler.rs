@@ -46,7 +46,9 @@ pub async fn create_access_token(
     match (hasher.verify(&command.password, hash).await?, account) {
         (true, Some(account)) => Ok(tokens.issue(account.id)?),
         _ => {
-            limits.acquire(Scope::LoginFailures, &attempts_key).await?;
+            limits
+                .acquire(&[(Scope::LoginFailures, &attempts_key)])
+                .await?;
             Err(AppError::InvalidCredentials)
         }
     }

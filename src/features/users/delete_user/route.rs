@@ -9,7 +9,7 @@ use crate::{
     error_statuses,
     features::{ApiTags, users::User},
     platform::auth::Auth,
-    platform::rate_limit::limit_per_ip,
+    platform::rate_limit::limit_per_ip_and_user,
 };
 
 pub struct DeleteUserRoute;
@@ -32,7 +32,7 @@ impl DeleteUserRoute {
         path = "/users",
         method = "delete",
         operation_id = "deleteCurrentUser",
-        transform = "limit_per_ip"
+        transform = "limit_per_ip_and_user"
     )]
     async fn delete_user(
         &self,

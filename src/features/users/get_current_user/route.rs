@@ -8,7 +8,7 @@ use crate::{
     error_statuses,
     features::{ApiTags, users::User},
     platform::auth::Auth,
-    platform::rate_limit::limit_per_ip,
+    platform::rate_limit::limit_per_ip_and_user,
 };
 
 pub struct GetCurrentUserRoute;
@@ -31,7 +31,7 @@ impl GetCurrentUserRoute {
         path = "/users",
         method = "get",
         operation_id = "getCurrentUser",
-        transform = "limit_per_ip"
+        transform = "limit_per_ip_and_user"
     )]
     async fn get_current_user(
         &self,

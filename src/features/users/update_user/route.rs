@@ -8,7 +8,7 @@ use crate::{
     error_statuses,
     features::{ApiTags, AppError, users::User},
     platform::auth::Auth,
-    platform::rate_limit::limit_per_ip,
+    platform::rate_limit::limit_per_ip_and_user,
 };
 
 pub struct UpdateUserRoute;
@@ -31,7 +31,7 @@ impl UpdateUserRoute {
         path = "/users",
         method = "patch",
         operation_id = "updateCurrentUser",
-        transform = "limit_per_ip"
+        transform = "limit_per_ip_and_user"
     )]
     async fn update_user(
         &self,
