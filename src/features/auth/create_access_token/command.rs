@@ -1,5 +1,8 @@
 use super::dto::TokenRequestBody;
-use crate::domain::{FieldError, Password};
+use crate::{
+    domain::{FieldError, Password},
+    platform::json_string::JsonString,
+};
 
 /// Exchange a login (username or e-mail) and password for an access token.
 #[derive(Debug)]
@@ -12,10 +15,10 @@ impl TryFrom<TokenRequestBody> for CreateAccessToken {
     type Error = Vec<FieldError>;
 
     fn try_from(body: TokenRequestBody) -> Result<Self, Self::Error> {
-        match body.grant_type.as_deref() {
+        match body.grant_type.as_ref().map(JsonString::as_str) {
             None | Some("password") => Ok(Self {
-                login: body.username,
-                password: Password::unchecked(body.password),
+                login: body.username.into_inner(),
+                password: Password::unchecked(body.password.into_inner()),
             }),
             Some(_) => Err(vec![FieldError::new(
                 "grant_type",

@@ -1,3 +1,4 @@
+use crate::platform::json_string::JsonString;
 use poem_openapi::{
     ApiRequest, Enum, Object,
     payload::{Form, Json},
@@ -8,13 +9,13 @@ use serde::Deserialize;
 #[derive(Object, Deserialize)]
 pub struct TokenRequestBody {
     /// The username or the e-mail address (either is case-insensitive).
-    pub username: String,
+    pub username: JsonString,
     #[oai(write_only)]
-    pub password: String,
+    pub password: JsonString,
     /// `password` when given.
-    pub grant_type: Option<String>,
+    pub grant_type: Option<JsonString>,
     /// Accepted for OAuth2 compatibility; no scopes are defined, so it is ignored.
-    pub scope: Option<String>,
+    pub scope: Option<JsonString>,
 }
 
 #[derive(ApiRequest)]

@@ -14,9 +14,9 @@ impl TryFrom<CreateUserRequest> for CreateUser {
 
     fn try_from(request: CreateUserRequest) -> Result<Self, Self::Error> {
         let mut v = Validator::default();
-        let username = v.check("username", Username::parse(&request.username));
-        let email = v.check("email", Email::parse(&request.email));
-        let password = v.check("password", Password::parse(request.password));
+        let username = v.check("username", Username::parse(request.username.as_str()));
+        let email = v.check("email", Email::parse(request.email.as_str()));
+        let password = v.check("password", Password::parse(request.password.into_inner()));
         v.finish(|| {
             Some(Self {
                 username: username?,

@@ -1,13 +1,14 @@
+use crate::platform::json_string::JsonString;
 use poem_openapi::Object;
 
 /// A registration.
 #[derive(Object)]
 pub struct CreateUserRequest {
     /// 3 to 32 characters of `[A-Za-z0-9_.-]`, unique regardless of case.
-    pub username: String,
+    pub username: JsonString,
     /// A valid address of at most 254 characters; stored trimmed and lower-cased.
-    pub email: String,
+    pub email: JsonString,
     /// 8 to 72 bytes (UTF-8), no NUL characters.
     #[oai(write_only)]
-    pub password: String,
+    pub password: JsonString,
 }

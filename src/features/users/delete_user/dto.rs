@@ -1,3 +1,4 @@
+use crate::platform::json_string::JsonString;
 use poem_openapi::Object;
 
 /// Confirms the deletion.
@@ -5,5 +6,5 @@ use poem_openapi::Object;
 pub struct DeleteUserRequest {
     /// The account's current password.
     #[oai(write_only)]
-    pub password: String,
+    pub password: JsonString,
 }

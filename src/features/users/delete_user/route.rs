@@ -42,7 +42,7 @@ impl DeleteUserRoute {
     ) -> Result<DeleteUserResponse, Problem<DeleteUserErrors>> {
         let command = DeleteUser {
             user_id: auth.user_id(),
-            password: Password::unchecked(body.0.password),
+            password: Password::unchecked(body.0.password.into_inner()),
         };
         let user = delete_user(&state.db, &state.hasher, command).await?;
         Ok(DeleteUserResponse::Ok(Json(user.into())))

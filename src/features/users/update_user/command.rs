@@ -20,8 +20,10 @@ impl UpdateUser {
         }
         let username = request
             .username
-            .map(|u| v.check("username", Username::parse(&u)));
-        let email = request.email.map(|e| v.check("email", Email::parse(&e)));
+            .map(|u| v.check("username", Username::parse(u.as_str())));
+        let email = request
+            .email
+            .map(|e| v.check("email", Email::parse(e.as_str())));
         v.finish(|| {
             Some(Self {
                 user_id,

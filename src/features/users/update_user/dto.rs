@@ -1,10 +1,11 @@
+use crate::platform::json_string::JsonString;
 use poem_openapi::Object;
 
 /// The fields to change; at least one.
 #[derive(Object)]
 pub struct UpdateUserRequest {
     /// A new username: 3 to 32 characters of `[A-Za-z0-9_.-]`.
-    pub username: Option<String>,
+    pub username: Option<JsonString>,
     /// A new e-mail address; changing it marks the address unverified.
-    pub email: Option<String>,
+    pub email: Option<JsonString>,
 }

@@ -1,0 +1,476 @@
+//! Spawning the real application against a fresh database, and the small vocabulary the
+//! tests share: requests, JSON bodies, problem documents, users, forged tokens.
+
+use std::{
+    path::PathBuf,
+    sync::LazyLock,
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use accounts_api::{
+    app::Application,
+    config::{AppEnv, JwtSettings, Settings},
+    infra::security::RsaKeyPair,
+};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::Response;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+/// Runs one flow on SQLite and on PostgreSQL: `both_backends!(flow_a, flow_b);` turns each
+/// `async fn flow_a(backend: Backend)` of the calling module into `flow_a::sqlite` and
+/// `flow_a::postgres` tests.
+macro_rules! both_backends {
+    ($($flow:ident),+ $(,)?) => {$(
+        mod $flow {
+            use crate::helpers::Backend;
+
+            #[tokio::test]
+            async fn sqlite() {
+                super::$flow(Backend::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                super::$flow(Backend::Postgres).await;
+            }
+        }
+    )+};
+}
+
+/// The password every test user gets unless a test says otherwise.
+pub const PASSWORD: &str = "correct-horse-battery";
+pub const ISSUER: &str = "accounts-api";
+pub const AUDIENCE: &str = "accounts-api";
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+const POSTGRES_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The one JWT key pair of this test binary, on disk for the app and in memory for forging.
+pub struct TestKeys {
+    _dir: TempDir,
+    pub private_key_path: PathBuf,
+    pub public_key_path: PathBuf,
+    pub private_pem: String,
+    pub public_pem: String,
+}
+
+pub static KEYS: LazyLock<TestKeys> = LazyLock::new(|| {
+    let pair = RsaKeyPair::generate().expect("generate the test RSA key pair");
+    let dir = TempDir::new().expect("create a temp dir for the test keys");
+    let private_key_path = dir.path().join("jwt-private.pem");
+    let public_key_path = dir.path().join("jwt-public.pem");
+    std::fs::write(&private_key_path, &pair.private_pem).expect("write the private key");
+    std::fs::write(&public_key_path, &pair.public_pem).expect("write the public key");
+    TestKeys {
+        _dir: dir,
+        private_key_path,
+        public_key_path,
+        private_pem: pair.private_pem,
+        public_pem: pair.public_pem,
+    }
+});
+
+/// Settings for a test app on `database_url`: random port, fast hashing, the test keys.
+pub fn test_settings(database_url: &str) -> Settings {
+    let defaults = Settings::default();
+    Settings {
+        env: AppEnv::Test,
+        host: "127.0.0.1".into(),
+        port: 0,
+        database_url: database_url.into(),
+        password_hash_cost: 4,
+        jwt: JwtSettings {
+            private_key_path: KEYS.private_key_path.clone(),
+            public_key_path: KEYS.public_key_path.clone(),
+            ..defaults.jwt
+        },
+        ..defaults
+    }
+}
+
+/// A fresh database that disappears with the `TestApp`.
+enum TestDb {
+    /// Kept only to delete the database with the app.
+    Sqlite {
+        _dir: TempDir,
+    },
+    Postgres(String),
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub database_url: String,
+    db: TestDb,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let (db, database_url) = match backend {
+        Backend::Sqlite => {
+            let dir = TempDir::new().expect("create a temp dir for the SQLite database");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("app.db").display());
+            (TestDb::Sqlite { _dir: dir }, url)
+        }
+        Backend::Postgres => {
+            let name = format!("test_{}", Uuid::now_v7().simple());
+            admin_execute(&format!(r#"CREATE DATABASE "{name}""#)).await;
+            let url = format!("{POSTGRES_SERVER}/{name}");
+            (TestDb::Postgres(name), url)
+        }
+    };
+    let mut settings = test_settings(&database_url);
+    configure(&mut settings);
+    let app = Application::build(settings)
+        .await
+        .unwrap_or_else(|e| panic!("the app failed to start on {backend:?}: {e}"));
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let server = tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        address,
+        client: client(),
+        database_url,
+        db,
+        server,
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("build the HTTP client")
+}
+
+/// Runs one statement on the PostgreSQL server's maintenance database.
+async fn admin_execute(sql: &str) {
+    let url = format!("{POSTGRES_SERVER}/postgres");
+    let conn = Database::connect(&url).await.unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL is required at {url} (user postgres, trust auth); start it with \
+             scripts/services-up.sh postgres: {e}"
+        )
+    });
+    conn.execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("`{sql}` failed: {e}"));
+    conn.close().await.ok();
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+        if let TestDb::Postgres(name) = &self.db {
+            let sql = format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#);
+            // Our own runtime on our own thread: Drop cannot await, and this one may be
+            // unwinding from a failed assertion.
+            let dropped = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("build a runtime to drop the test database")
+                    .block_on(admin_execute(&sql));
+            })
+            .join();
+            if dropped.is_err() && !std::thread::panicking() {
+                panic!("could not drop the test database {name}");
+            }
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn register(&self, username: &str, email: &str, password: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/users"))
+            .json(&json!({ "username": username, "email": email, "password": password }))
+            .send()
+            .await
+            .expect("POST /api/v1/users")
+    }
+
+    /// The OAuth2 password grant, form-encoded as Swagger UI sends it.
+    pub async fn login(&self, username_or_email: &str, password: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/token/access"))
+            .form(&[("username", username_or_email), ("password", password)])
+            .send()
+            .await
+            .expect("POST /api/v1/token/access")
+    }
+
+    pub async fn token_for(&self, username_or_email: &str, password: &str) -> String {
+        let body = expect_json(self.login(username_or_email, password).await, 200).await;
+        body["access_token"]
+            .as_str()
+            .expect("access_token is a string")
+            .to_owned()
+    }
+
+    /// Registers an account (asserting 201) and logs it in: its `User` body and a token.
+    pub async fn register_and_login(&self, username: &str, email: &str) -> (Value, String) {
+        let user = expect_json(self.register(username, email, PASSWORD).await, 201).await;
+        (user, self.token_for(username, PASSWORD).await)
+    }
+
+    /// The usual first account, `alice`.
+    pub async fn alice(&self) -> (Value, String) {
+        self.register_and_login("alice", "alice@example.com").await
+    }
+
+    pub async fn get_me(&self, token: &str) -> Response {
+        self.client
+            .get(self.url("/api/v1/users"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET /api/v1/users")
+    }
+
+    pub async fn patch_me(&self, token: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url("/api/v1/users"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("PATCH /api/v1/users")
+    }
+
+    pub async fn delete_me(&self, token: &str, password: &str) -> Response {
+        self.client
+            .delete(self.url("/api/v1/users"))
+            .bearer_auth(token)
+            .json(&json!({ "password": password }))
+            .send()
+            .await
+            .expect("DELETE /api/v1/users")
+    }
+
+    /// A connection of the test's own to the app's database.
+    pub async fn db(&self) -> DatabaseConnection {
+        Database::connect(&self.database_url)
+            .await
+            .unwrap_or_else(|e| panic!("connect to {}: {e}", self.database_url))
+    }
+
+    pub async fn execute(&self, sql: &str) {
+        let db = self.db().await;
+        db.execute_unprepared(sql)
+            .await
+            .unwrap_or_else(|e| panic!("`{sql}` failed: {e}"));
+        db.close().await.ok();
+    }
+
+    pub async fn count_users(&self) -> i64 {
+        let db = self.db().await;
+        let stmt =
+            Statement::from_string(db.get_database_backend(), "SELECT COUNT(*) AS n FROM users");
+        let row = db
+            .query_one_raw(stmt)
+            .await
+            .expect("count users")
+            .expect("one row");
+        let n = row.try_get::<i64>("", "n").expect("an integer count");
+        db.close().await.ok();
+        n
+    }
+
+    /// Drops the PostgreSQL database under the running app, as an outage would.
+    pub async fn drop_database(&self) {
+        let TestDb::Postgres(name) = &self.db else {
+            panic!("drop_database needs the Postgres backend");
+        };
+        admin_execute(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#)).await;
+    }
+}
+
+/// Reads the body as JSON after checking the status; the body is in every failure message.
+pub async fn expect_json(resp: Response, status: u16) -> Value {
+    let actual = resp.status();
+    let text = body_text(resp).await;
+    assert_eq!(actual.as_u16(), status, "unexpected status; body: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("body is not JSON ({e}): {text}"))
+}
+
+/// The body as text, checked to carry no password or hash.
+pub async fn body_text(resp: Response) -> String {
+    let text = resp.text().await.expect("read the response body");
+    for secret in [PASSWORD, "$2b$", "$2a$", "$2y$", "password_hash"] {
+        assert!(
+            !text.contains(secret),
+            "the response leaks {secret:?}: {text}"
+        );
+    }
+    text
+}
+
+/// Checks an RFC 9457 problem: status, content type, `type` slug, and the fields every
+/// problem has; `errors` must be there exactly for 409 and 422. Returns the body.
+pub async fn assert_problem(resp: Response, status: u16, slug: &str) -> Value {
+    let headers = resp.headers().clone();
+    let content_type = header(&headers, "content-type");
+    let body = expect_json(resp, status).await;
+    assert!(
+        content_type.starts_with(PROBLEM_JSON),
+        "content-type {content_type:?} is not {PROBLEM_JSON}; body: {body}"
+    );
+    assert_eq!(body["type"], format!("/problems/{slug}"), "body: {body}");
+    assert_eq!(body["status"], status, "body: {body}");
+    assert!(
+        body["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "title: {body}"
+    );
+    assert!(body["detail"].is_string(), "detail: {body}");
+    if status == 409 || status == 422 {
+        let errors = body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no errors[]: {body}"));
+        assert!(!errors.is_empty(), "empty errors[]: {body}");
+        for error in errors {
+            assert!(
+                error["field"].is_string() && error["message"].is_string(),
+                "{body}"
+            );
+        }
+    } else {
+        assert!(body.get("errors").is_none(), "unexpected errors[]: {body}");
+    }
+    if status == 401 && slug == "unauthorized" {
+        let challenge = header(&headers, "www-authenticate");
+        assert!(
+            challenge.starts_with("Bearer"),
+            "WWW-Authenticate: {challenge:?}"
+        );
+    }
+    if status == 503 {
+        assert!(
+            !header(&headers, "retry-after").is_empty(),
+            "503 without Retry-After"
+        );
+    }
+    body
+}
+
+/// The `field` of each `errors[]` entry, in order.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A header's value, or "" when absent.
+pub fn header(headers: &reqwest::header::HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .map(|v| v.to_str().expect("a visible-ASCII header").to_owned())
+        .unwrap_or_default()
+}
+
+/// Checks the `User` shape: exactly its six fields, a UUID v7 id, RFC 3339 timestamps.
+pub fn assert_user(user: &Value, username: &str, email: &str) {
+    let mut keys: Vec<&str> = user
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "created_at",
+            "email",
+            "email_verified",
+            "id",
+            "updated_at",
+            "username"
+        ],
+        "user: {user}"
+    );
+    let id = Uuid::parse_str(user["id"].as_str().expect("id is a string")).expect("id is a UUID");
+    assert_eq!(id.get_version_num(), 7, "id is not a UUID v7: {user}");
+    assert_eq!(user["username"], username, "user: {user}");
+    assert_eq!(user["email"], email, "user: {user}");
+    assert!(user["email_verified"].is_boolean(), "user: {user}");
+    timestamp(user, "created_at");
+    timestamp(user, "updated_at");
+}
+
+pub fn timestamp(user: &Value, field: &str) -> chrono::DateTime<chrono::FixedOffset> {
+    let raw = user[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field} is not a string: {user}"));
+    chrono::DateTime::parse_from_rfc3339(raw)
+        .unwrap_or_else(|e| panic!("{field} {raw:?} is not RFC 3339: {e}"))
+}
+
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+}
+
+/// Claims the app would accept for `sub`: right issuer and audience, valid for 15 minutes.
+pub fn valid_claims(sub: &str) -> Value {
+    let now = now_secs();
+    json!({
+        "sub": sub,
+        "iat": now,
+        "exp": now + 900,
+        "jti": Uuid::now_v7().to_string(),
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+    })
+}
+
+/// Signs `claims` with RS256 and the test binary's private key, as the app does.
+pub fn forge(claims: &Value) -> String {
+    let key = EncodingKey::from_rsa_pem(KEYS.private_pem.as_bytes()).expect("the test private key");
+    jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).expect("sign the claims")
+}
+
+/// Unpadded base64url, as JWT segments are written.
+pub fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Asserts that the app refuses `token` as `unauthorized` on `GET /api/v1/users`.
+pub async fn assert_token_rejected(app: &TestApp, token: &str) {
+    assert_problem(app.get_me(token).await, 401, "unauthorized").await;
+}

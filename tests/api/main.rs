@@ -1,0 +1,17 @@
+//! The integration tests: each starts the real application on a random port against a
+//! fresh database (SQLite or PostgreSQL) and talks to it over HTTP.
+
+#[macro_use]
+mod helpers;
+
+mod health;
+mod openapi;
+mod platform;
+mod rate_limit;
+mod startup;
+mod token;
+mod token_attacks;
+mod users_create;
+mod users_delete;
+mod users_get;
+mod users_update;

@@ -1,0 +1,265 @@
+//! The OpenAPI document at `/openapi.json` (pinned by a snapshot) and the docs UI.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::helpers::{Backend, PROBLEM_JSON, TestApp, expect_json, header, spawn_app};
+
+const SNAPSHOT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/api/snapshots/openapi.json"
+);
+
+/// Every operation and the statuses the other tests observe it answering.
+const OBSERVED: &[(&str, &str, &[u16])] = &[
+    (
+        "post",
+        "/api/v1/users",
+        &[201, 400, 409, 413, 415, 422, 503],
+    ),
+    ("get", "/api/v1/users", &[200, 401, 503]),
+    ("patch", "/api/v1/users", &[200, 401, 409, 422]),
+    ("delete", "/api/v1/users", &[200, 400, 401, 403]),
+    ("post", "/api/v1/token/access", &[200, 400, 401, 422, 503]),
+    ("get", "/api/v1/health", &[200, 503]),
+];
+
+const PROTECTED: &[(&str, &str)] = &[
+    ("get", "/api/v1/users"),
+    ("patch", "/api/v1/users"),
+    ("delete", "/api/v1/users"),
+];
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+async fn openapi_document(app: &TestApp) -> Value {
+    let resp = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert!(header(resp.headers(), "content-type").starts_with("application/json"));
+    expect_json(resp, 200).await
+}
+
+/// Every `(method, path, operation)` of the document.
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let paths = doc["paths"].as_object().expect("paths is an object");
+    let mut ops = Vec::new();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("a path item object") {
+            if METHODS.contains(&method.as_str()) {
+                ops.push((method.clone(), path.clone(), op.clone()));
+            }
+        }
+    }
+    ops
+}
+
+fn operation<'a>(doc: &'a Value, method: &str, path: &str) -> &'a Value {
+    let op = &doc["paths"][path][method];
+    assert!(
+        op.is_object(),
+        "the document has no {} {path}",
+        method.to_uppercase()
+    );
+    op
+}
+
+#[tokio::test]
+async fn openapi_document_matches_the_snapshot() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc = openapi_document(&app).await;
+    // Nothing run-specific belongs in the snapshot (e.g. a server URL with this run's port).
+    let served = serde_json::to_string_pretty(&doc)
+        .unwrap()
+        .replace(&app.address, "http://127.0.0.1:PORT")
+        + "\n";
+
+    let snapshot = Path::new(SNAPSHOT);
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") || !snapshot.exists() {
+        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
+        std::fs::write(snapshot, &served).unwrap();
+        eprintln!("wrote {SNAPSHOT}");
+        return;
+    }
+    let pinned = std::fs::read_to_string(snapshot).unwrap();
+    if pinned != served {
+        let (line, (want, got)) = pinned
+            .lines()
+            .zip(served.lines())
+            .enumerate()
+            .find(|(_, (want, got))| want != got)
+            .map(|(i, pair)| (i + 1, pair))
+            .unwrap_or((
+                pinned.lines().count().min(served.lines().count()) + 1,
+                ("<end>", "<end>"),
+            ));
+        panic!(
+            "the OpenAPI document differs from {SNAPSHOT} (first at line {line}):\n  pinned: {want}\n  served: {got}\n\
+             after an intended contract change, rerun with UPDATE_SNAPSHOTS=1 and review the diff"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_operation_is_named_tagged_and_summarised() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc = openapi_document(&app).await;
+    let ops = operations(&doc);
+    assert!(ops.len() >= OBSERVED.len(), "only {} operations", ops.len());
+
+    let mut ids = Vec::new();
+    for (method, path, op) in &ops {
+        let what = format!("{} {path}", method.to_uppercase());
+        let id = op["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what} has no operationId"));
+        let camel = id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id.chars().all(|c| c.is_ascii_alphanumeric());
+        assert!(camel, "{what}: operationId {id:?} is not camelCase");
+        ids.push(id.to_owned());
+        let tags = op["tags"].as_array().map_or(0, Vec::len);
+        assert!(tags >= 1, "{what} has no tag");
+        assert!(
+            op["summary"].as_str().is_some_and(|s| !s.trim().is_empty()),
+            "{what} has no summary"
+        );
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), ops.len(), "operationIds repeat");
+}
+
+#[tokio::test]
+async fn every_observed_status_is_declared() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc = openapi_document(&app).await;
+
+    for (method, path, statuses) in OBSERVED {
+        let responses = &operation(&doc, method, path)["responses"];
+        for status in *statuses {
+            assert!(
+                responses.get(status.to_string()).is_some(),
+                "{} {path} does not declare {status}; it declares {:?}",
+                method.to_uppercase(),
+                responses.as_object().map(|r| r.keys().collect::<Vec<_>>())
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn error_responses_are_problem_documents() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc = openapi_document(&app).await;
+
+    for (method, path, op) in operations(&doc) {
+        for (status, response) in op["responses"].as_object().expect("responses") {
+            if status.starts_with('4') || status.starts_with('5') {
+                let content = response["content"].as_object();
+                let types: Vec<_> = content
+                    .map(|c| c.keys().cloned().collect())
+                    .unwrap_or_default();
+                if path == "/api/v1/health" && status == "503" {
+                    // The health report itself, not a problem.
+                    assert!(!types.is_empty(), "GET {path} 503 has no content");
+                    continue;
+                }
+                assert_eq!(
+                    types,
+                    [PROBLEM_JSON],
+                    "{} {path} {status}",
+                    method.to_uppercase()
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn security_schemes_are_bearer_jwt_and_oauth2_password() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc = openapi_document(&app).await;
+    let schemes = doc["components"]["securitySchemes"]
+        .as_object()
+        .expect("components.securitySchemes");
+
+    let bearer = schemes.values().find(|s| {
+        s["type"] == "http"
+            && s["scheme"]
+                .as_str()
+                .is_some_and(|v| v.eq_ignore_ascii_case("bearer"))
+    });
+    assert_eq!(
+        bearer.expect("an http bearer scheme")["bearerFormat"],
+        "JWT"
+    );
+
+    let oauth2 = schemes
+        .values()
+        .find(|s| s["type"] == "oauth2")
+        .expect("an oauth2 scheme");
+    assert_eq!(
+        oauth2["flows"]["password"]["tokenUrl"],
+        "/api/v1/token/access"
+    );
+
+    for (method, path) in PROTECTED {
+        let security = operation(&doc, method, path)["security"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            !security.is_empty(),
+            "{} {path} declares no security",
+            method.to_uppercase()
+        );
+        for requirement in security {
+            for name in requirement
+                .as_object()
+                .expect("a security requirement")
+                .keys()
+            {
+                assert!(
+                    schemes.contains_key(name),
+                    "{path} requires an undeclared scheme {name}"
+                );
+            }
+        }
+    }
+    for (method, path) in [
+        ("post", "/api/v1/users"),
+        ("post", "/api/v1/token/access"),
+        ("get", "/api/v1/health"),
+    ] {
+        let security = operation(&doc, method, path)["security"]
+            .as_array()
+            .map_or(0, Vec::len);
+        assert_eq!(
+            security,
+            0,
+            "{} {path} must be public",
+            method.to_uppercase()
+        );
+    }
+}
+
+#[tokio::test]
+async fn docs_are_served_as_html() {
+    let app = spawn_app(Backend::Sqlite).await;
+
+    let resp = app.client.get(app.url("/docs")).send().await.unwrap();
+
+    assert_eq!(resp.status(), 200);
+    assert!(header(resp.headers(), "content-type").starts_with("text/html"));
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.to_ascii_lowercase().contains("<html"),
+        "not HTML: {html:.200}"
+    );
+}

@@ -1,0 +1,112 @@
+//! `Application::build`: what start-up does about missing JWT key files.
+
+use std::time::{Duration, Instant};
+
+use accounts_api::{app::Application, config::AppEnv};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::helpers::{
+    Backend, KEYS, PASSWORD, expect_json, spawn_app, spawn_app_with, test_settings,
+};
+
+#[tokio::test]
+async fn production_refuses_to_start_without_key_files() {
+    // A migrated database, so that only the keys can be missing.
+    let migrated = spawn_app(Backend::Sqlite).await;
+    let dir = TempDir::new().unwrap();
+    let missing = dir.path().join("missing.pem");
+    let cases = [
+        (missing.clone(), KEYS.public_key_path.clone()),
+        (KEYS.private_key_path.clone(), missing.clone()),
+    ];
+
+    for (private_key_path, public_key_path) in cases {
+        let mut settings = test_settings(&migrated.database_url);
+        settings.env = AppEnv::Production;
+        settings.jwt.private_key_path = private_key_path;
+        settings.jwt.public_key_path = public_key_path;
+
+        let Err(err) = Application::build(settings).await else {
+            panic!("production started without {}", missing.display());
+        };
+        let message = err.to_string();
+        assert!(
+            message.contains(&missing.display().to_string()),
+            "the error does not name the missing file: {message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn development_without_key_files_uses_throwaway_keys() {
+    let dir = TempDir::new().unwrap();
+    let app = spawn_app_with(Backend::Sqlite, |s| {
+        s.env = AppEnv::Development;
+        s.jwt.private_key_path = dir.path().join("private.pem");
+        s.jwt.public_key_path = dir.path().join("public.pem");
+    })
+    .await;
+
+    let (user, token) = app.alice().await;
+
+    let me = expect_json(app.get_me(&token).await, 200).await;
+    assert_eq!(me["id"], user["id"]);
+    // Signed by a key of its own, not the test key pair.
+    let key = DecodingKey::from_rsa_pem(KEYS.public_pem.as_bytes()).unwrap();
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.validate_aud = false;
+    assert!(
+        decode::<Value>(&token, &key, &validation).is_err(),
+        "the token verifies with the test key"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_lets_in_flight_requests_finish_then_stops_listening() {
+    let migrated = spawn_app(Backend::Sqlite).await;
+    let mut settings = test_settings(&migrated.database_url);
+    settings.password_hash_cost = 12; // ~0.25 s per bcrypt check: long enough to be caught mid-flight
+    let app = Application::build(settings).await.expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        stopped.await.ok();
+    }));
+    let client = reqwest::Client::new();
+    let registered = client
+        .post(format!("{address}/api/v1/users"))
+        .json(&serde_json::json!({"username": "alice", "email": "alice@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    expect_json(registered, 201).await;
+
+    let started = Instant::now();
+    let in_flight = tokio::spawn({
+        let (client, address) = (client.clone(), address.clone());
+        async move {
+            let form = [("username", "alice"), ("password", PASSWORD)];
+            let resp = client
+                .post(format!("{address}/api/v1/token/access"))
+                .form(&form)
+                .send()
+                .await;
+            (resp, started.elapsed())
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    stop.send(()).unwrap();
+    let signalled_at = started.elapsed();
+
+    let (resp, answered_at) = in_flight.await.unwrap();
+    expect_json(resp.expect("the in-flight request was answered"), 200).await;
+    assert!(
+        answered_at > signalled_at,
+        "the request was still in flight when the signal came"
+    );
+    server.await.unwrap().expect("the server stopped cleanly");
+    let after = client.get(format!("{address}/api/v1/health")).send().await;
+    assert!(after.is_err(), "no longer listening");
+}

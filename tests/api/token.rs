@@ -1,0 +1,270 @@
+//! `POST /api/v1/token/access`: the OAuth2 password grant.
+
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{
+    AUDIENCE, Backend, ISSUER, KEYS, PASSWORD, assert_problem, error_fields, expect_json, header,
+    now_secs, spawn_app, spawn_app_with,
+};
+
+both_backends!(
+    form_login_returns_a_bearer_token,
+    access_token_is_an_rs256_jwt_with_the_expected_claims,
+    login_accepts_username_or_email_in_any_case,
+    json_login_works_like_the_form,
+    grant_type_must_be_password_when_given,
+    wrong_password_and_unknown_user_are_indistinguishable,
+    login_without_a_password_is_a_bad_request,
+);
+
+async fn form_login_returns_a_bearer_token(backend: Backend) {
+    let app = spawn_app(backend).await;
+    expect_json(
+        app.register("alice", "alice@example.com", PASSWORD).await,
+        201,
+    )
+    .await;
+
+    let body = expect_json(app.login("alice", PASSWORD).await, 200).await;
+
+    assert_eq!(body["token_type"], "Bearer", "body: {body}");
+    assert_eq!(body["expires_in"], 900, "body: {body}");
+    let token = body["access_token"]
+        .as_str()
+        .expect("access_token is a string");
+    assert_eq!(
+        token.split('.').count(),
+        3,
+        "not a JWS compact token: {token}"
+    );
+    expect_json(app.get_me(token).await, 200).await;
+}
+
+async fn access_token_is_an_rs256_jwt_with_the_expected_claims(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (user, token) = app.alice().await;
+    let before = now_secs();
+
+    assert_eq!(
+        decode_header(&token).expect("a JWT header").alg,
+        Algorithm::RS256
+    );
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[AUDIENCE]);
+    validation.set_required_spec_claims(&["sub", "iat", "exp", "jti", "iss", "aud"]);
+    let key = DecodingKey::from_rsa_pem(KEYS.public_pem.as_bytes()).expect("the test public key");
+    let claims = decode::<Value>(&token, &key, &validation)
+        .expect("a valid token")
+        .claims;
+
+    assert_eq!(claims["sub"], user["id"], "claims: {claims}");
+    assert_eq!(claims["iss"], ISSUER);
+    assert_eq!(claims["aud"], AUDIENCE);
+    let (iat, exp) = (
+        claims["iat"].as_u64().unwrap(),
+        claims["exp"].as_u64().unwrap(),
+    );
+    assert_eq!(exp - iat, 900, "claims: {claims}");
+    assert!(iat.abs_diff(before) <= 5, "iat {iat} is not now ({before})");
+    let jti = claims["jti"].as_str().expect("jti is a string");
+    Uuid::parse_str(jti).expect("jti is a UUID");
+
+    // Every token gets its own id.
+    let second = app.token_for("alice", PASSWORD).await;
+    let second = decode::<Value>(&second, &key, &validation).unwrap().claims;
+    assert_ne!(second["jti"], claims["jti"]);
+}
+
+async fn login_accepts_username_or_email_in_any_case(backend: Backend) {
+    let app = spawn_app(backend).await;
+    expect_json(
+        app.register("Alice", "alice@example.com", PASSWORD).await,
+        201,
+    )
+    .await;
+
+    for login in [
+        "Alice",
+        "alice",
+        "ALICE",
+        "alice@example.com",
+        "Alice@Example.COM",
+    ] {
+        let resp = app.login(login, PASSWORD).await;
+        assert_eq!(resp.status(), 200, "logging in as {login:?}");
+    }
+}
+
+async fn json_login_works_like_the_form(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (user, _) = app.alice().await;
+
+    let resp = app
+        .client
+        .post(app.url("/api/v1/token/access"))
+        .json(&json!({ "username": "alice@example.com", "password": PASSWORD, "grant_type": "password" }))
+        .send()
+        .await
+        .unwrap();
+    let body = expect_json(resp, 200).await;
+
+    assert_eq!(body["token_type"], "Bearer");
+    let me = expect_json(
+        app.get_me(body["access_token"].as_str().unwrap()).await,
+        200,
+    )
+    .await;
+    assert_eq!(me["id"], user["id"]);
+}
+
+async fn grant_type_must_be_password_when_given(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.alice().await;
+    let token_url = app.url("/api/v1/token/access");
+
+    let with_scope = [
+        ("grant_type", "password"),
+        ("username", "alice"),
+        ("password", PASSWORD),
+        ("scope", "anything"),
+    ];
+    let resp = app
+        .client
+        .post(&token_url)
+        .form(&with_scope)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "grant_type=password with a scope");
+
+    for grant_type in ["client_credentials", "refresh_token"] {
+        let form = [
+            ("grant_type", grant_type),
+            ("username", "alice"),
+            ("password", PASSWORD),
+        ];
+        let resp = app
+            .client
+            .post(&token_url)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(resp, 422, "validation").await;
+        assert_eq!(
+            error_fields(&problem),
+            ["grant_type"],
+            "grant_type {grant_type:?}"
+        );
+    }
+}
+
+async fn wrong_password_and_unknown_user_are_indistinguishable(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.alice().await;
+
+    let wrong_password = assert_problem(
+        app.login("alice", "not-the-password").await,
+        401,
+        "invalid-credentials",
+    )
+    .await;
+    let unknown_user = assert_problem(
+        app.login("mallory", "not-the-password").await,
+        401,
+        "invalid-credentials",
+    )
+    .await;
+    let unknown_email = assert_problem(
+        app.login("mallory@example.com", PASSWORD).await,
+        401,
+        "invalid-credentials",
+    )
+    .await;
+
+    assert_eq!(wrong_password, unknown_user);
+    assert_eq!(wrong_password, unknown_email);
+}
+
+async fn login_without_a_password_is_a_bad_request(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.alice().await;
+    let token_url = app.url("/api/v1/token/access");
+
+    let resp = app
+        .client
+        .post(&token_url)
+        .form(&[("username", "alice")])
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 400, "bad-request").await;
+
+    let resp = app
+        .client
+        .post(&token_url)
+        .json(&json!({ "username": "alice" }))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 400, "bad-request").await;
+
+    let resp = app
+        .client
+        .post(&token_url)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, 400, "bad-request").await;
+}
+
+/// The token response must not be cached by anything in between.
+#[tokio::test]
+async fn token_responses_are_not_cacheable() {
+    let app = spawn_app(Backend::Sqlite).await;
+    expect_json(
+        app.register("alice", "alice@example.com", PASSWORD).await,
+        201,
+    )
+    .await;
+
+    let resp = app.login("alice", PASSWORD).await;
+
+    assert_eq!(resp.status(), 200);
+    assert!(header(resp.headers(), "cache-control").contains("no-store"));
+}
+
+/// Without the dummy-hash check an unknown name would answer in ~1 ms against ~60 ms for a
+/// wrong password at cost 10; the medians must be within 2x of each other.
+#[tokio::test]
+async fn unknown_user_takes_as_long_as_a_wrong_password() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.password_hash_cost = 10).await;
+    app.alice().await;
+    let time = |name: &'static str| {
+        let app = &app;
+        async move {
+            let started = std::time::Instant::now();
+            assert_eq!(app.login(name, "not-the-password").await.status(), 401);
+            started.elapsed().as_secs_f64()
+        }
+    };
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        known.push(time("alice").await);
+        unknown.push(time("mallory").await);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let ratio = median(&mut unknown) / median(&mut known);
+    assert!(
+        (0.5..2.0).contains(&ratio),
+        "unknown/known login time ratio {ratio:.2}"
+    );
+}

@@ -1,0 +1,353 @@
+//! `POST /api/v1/users`: registration.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    Backend, PASSWORD, assert_problem, assert_user, error_fields, expect_json, spawn_app, timestamp,
+};
+
+both_backends!(
+    register_returns_201_with_the_new_user,
+    register_trims_and_lowercases_the_email,
+    username_is_unique_ignoring_case,
+    email_is_unique_ignoring_case,
+    invalid_usernames_are_rejected,
+    boundary_usernames_are_accepted,
+    invalid_emails_are_rejected,
+    email_of_254_chars_is_accepted,
+    password_length_is_counted_in_bytes,
+    password_with_nul_is_rejected,
+    several_bad_fields_give_one_error_each,
+    unparseable_bodies_are_bad_requests,
+    wrong_json_scalar_types_are_bad_requests,
+    concurrent_registrations_of_one_username_have_one_winner,
+);
+
+async fn register_returns_201_with_the_new_user(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let user = expect_json(
+        app.register("alice", "alice@example.com", PASSWORD).await,
+        201,
+    )
+    .await;
+
+    assert_user(&user, "alice", "alice@example.com");
+    assert_eq!(user["email_verified"], false);
+    assert_eq!(
+        timestamp(&user, "created_at"),
+        timestamp(&user, "updated_at")
+    );
+    assert_eq!(app.count_users().await, 1);
+}
+
+async fn register_trims_and_lowercases_the_email(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let user = expect_json(
+        app.register("bob", " Bob@Example.COM ", PASSWORD).await,
+        201,
+    )
+    .await;
+    assert_eq!(user["email"], "bob@example.com");
+
+    // Stored normalised: the plain address now counts as taken.
+    let problem = assert_problem(
+        app.register("bobby", "bob@example.com", PASSWORD).await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["email"]);
+}
+
+async fn username_is_unique_ignoring_case(backend: Backend) {
+    let app = spawn_app(backend).await;
+    expect_json(
+        app.register("Alice", "alice@example.com", PASSWORD).await,
+        201,
+    )
+    .await;
+
+    for taken in ["Alice", "alice", "ALICE"] {
+        let resp = app.register(taken, "other@example.com", PASSWORD).await;
+        let problem = assert_problem(resp, 409, "conflict").await;
+        assert_eq!(
+            error_fields(&problem),
+            ["username"],
+            "registering {taken:?}"
+        );
+    }
+    assert_eq!(app.count_users().await, 1);
+}
+
+async fn email_is_unique_ignoring_case(backend: Backend) {
+    let app = spawn_app(backend).await;
+    expect_json(
+        app.register("alice", "alice@example.com", PASSWORD).await,
+        201,
+    )
+    .await;
+
+    for taken in ["alice@example.com", "ALICE@Example.com"] {
+        let resp = app.register("someone", taken, PASSWORD).await;
+        let problem = assert_problem(resp, 409, "conflict").await;
+        assert_eq!(error_fields(&problem), ["email"], "registering {taken:?}");
+    }
+    assert_eq!(app.count_users().await, 1);
+}
+
+async fn invalid_usernames_are_rejected(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let too_long = "a".repeat(33);
+
+    for bad in [
+        "",
+        "ab",
+        too_long.as_str(),
+        "with space",
+        "semi;colon",
+        "bang!",
+        "émile",
+        "a/b",
+    ] {
+        let resp = app.register(bad, "valid@example.com", PASSWORD).await;
+        let problem = assert_problem(resp, 422, "validation").await;
+        assert_eq!(error_fields(&problem), ["username"], "username {bad:?}");
+    }
+    assert_eq!(app.count_users().await, 0);
+}
+
+async fn boundary_usernames_are_accepted(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let longest = "z".repeat(32);
+
+    for (i, good) in ["abc", longest.as_str(), "a_b.c-D9", "..."]
+        .into_iter()
+        .enumerate()
+    {
+        let resp = app
+            .register(good, &format!("user{i}@example.com"), PASSWORD)
+            .await;
+        let user = expect_json(resp, 201).await;
+        assert_eq!(user["username"], good);
+    }
+}
+
+/// An address of exactly `len` characters: a 64-character local part and labels of at
+/// most 63 characters.
+fn email_of_len(len: usize) -> String {
+    let domain_len = len - 65; // local part and '@'
+    let last_label = domain_len - (63 + 1 + 63 + 1) - 4; // two full labels, then ".com"
+    format!(
+        "{}@{}.{}.{}.com",
+        "l".repeat(64),
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(last_label)
+    )
+}
+
+async fn invalid_emails_are_rejected(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let too_long = email_of_len(255);
+    assert_eq!(too_long.len(), 255);
+
+    for bad in [
+        "",
+        "   ",
+        "plainaddress",
+        "@example.com",
+        "alice@",
+        "a b@example.com",
+        "alice@@example.com",
+        too_long.as_str(),
+    ] {
+        let resp = app.register("alice", bad, PASSWORD).await;
+        let problem = assert_problem(resp, 422, "validation").await;
+        assert_eq!(error_fields(&problem), ["email"], "email {bad:?}");
+    }
+    assert_eq!(app.count_users().await, 0);
+}
+
+async fn email_of_254_chars_is_accepted(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let longest = email_of_len(254);
+    assert_eq!(longest.len(), 254);
+
+    let user = expect_json(app.register("alice", &longest, PASSWORD).await, 201).await;
+    assert_eq!(user["email"], longest);
+}
+
+async fn password_length_is_counted_in_bytes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cases = [
+        ("x".repeat(7), 422),
+        ("x".repeat(8), 201),
+        ("x".repeat(72), 201),
+        ("x".repeat(73), 422),
+        ("€".repeat(24), 201), // 72 bytes
+        ("€".repeat(30), 422), // 30 characters, 90 bytes
+    ];
+
+    for (i, (password, status)) in cases.iter().enumerate() {
+        let resp = app
+            .register(
+                &format!("user{i}"),
+                &format!("user{i}@example.com"),
+                password,
+            )
+            .await;
+        let what = format!("password of {} bytes", password.len());
+        if *status == 201 {
+            assert_eq!(resp.status(), 201, "{what}");
+            // Every byte counts: a (still valid) prefix does not log in.
+            let prefix = &password[..password.len() - 3];
+            if prefix.len() >= 8 {
+                assert_eq!(
+                    app.login(&format!("user{i}"), prefix).await.status(),
+                    401,
+                    "{what}"
+                );
+            }
+            assert_eq!(
+                app.login(&format!("user{i}"), password).await.status(),
+                200,
+                "{what}"
+            );
+        } else {
+            let problem = assert_problem(resp, 422, "validation").await;
+            assert_eq!(error_fields(&problem), ["password"], "{what}");
+        }
+    }
+}
+
+async fn password_with_nul_is_rejected(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let problem = assert_problem(
+        app.register("alice", "alice@example.com", "pass\0word-long")
+            .await,
+        422,
+        "validation",
+    )
+    .await;
+
+    assert_eq!(error_fields(&problem), ["password"]);
+    assert_eq!(app.count_users().await, 0);
+}
+
+async fn several_bad_fields_give_one_error_each(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let problem = assert_problem(
+        app.register("x", "not-an-email", "short").await,
+        422,
+        "validation",
+    )
+    .await;
+
+    let mut fields = error_fields(&problem);
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["email", "password", "username"],
+        "problem: {problem}"
+    );
+}
+
+async fn unparseable_bodies_are_bad_requests(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let bodies = [
+        r#"{"username": "alice", "email": "#.to_owned(),
+        r#"[1, 2, 3]"#.to_owned(),
+        json!({ "username": "alice", "email": "alice@example.com" }).to_string(),
+        json!({ "username": ["alice"], "email": "alice@example.com", "password": PASSWORD })
+            .to_string(),
+        json!({ "username": "alice", "email": null, "password": PASSWORD }).to_string(),
+    ];
+
+    for body in bodies {
+        let resp = app
+            .client
+            .post(app.url("/api/v1/users"))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_problem(resp, 400, "bad-request").await;
+    }
+    assert_eq!(app.count_users().await, 0);
+}
+
+/// Numbers and booleans where strings belong are type errors, not values to coerce: each
+/// body here would be a valid registration if its scalars were read as strings.
+async fn wrong_json_scalar_types_are_bad_requests(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let bodies = [
+        json!({ "username": 12345, "email": "a@example.com", "password": PASSWORD }),
+        json!({ "username": true, "email": "b@example.com", "password": PASSWORD }),
+        json!({ "username": "carol", "email": "c@example.com", "password": 123456789 }),
+    ];
+
+    let mut answers = Vec::new();
+    for body in &bodies {
+        let resp = app
+            .client
+            .post(app.url("/api/v1/users"))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        answers.push(format!("{body} -> {}", resp.status()));
+    }
+
+    let wrong: Vec<_> = answers
+        .iter()
+        .filter(|a| !a.ends_with("400 Bad Request"))
+        .collect();
+    assert!(wrong.is_empty(), "expected 400 for each, got: {wrong:#?}");
+    assert_eq!(app.count_users().await, 0);
+}
+
+async fn concurrent_registrations_of_one_username_have_one_winner(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let attempts: Vec<_> = (0..20)
+        .map(|i| {
+            let (client, url) = (app.client.clone(), app.url("/api/v1/users"));
+            tokio::spawn(async move {
+                let body = json!({ "username": "contested", "email": format!("racer{i}@example.com"), "password": PASSWORD });
+                let resp = client.post(url).json(&body).send().await.expect("POST /api/v1/users");
+                (resp.status().as_u16(), resp.text().await.unwrap_or_default())
+            })
+        })
+        .collect();
+
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        let (status, body) = attempt.await.expect("the request task");
+        assert!(status == 201 || status == 409, "status {status}: {body}");
+        if status == 409 {
+            let problem: Value = serde_json::from_str(&body).expect("a JSON problem");
+            assert_eq!(
+                error_fields(&problem),
+                ["username"],
+                "409 not on username: {body}"
+            );
+        }
+        statuses.push(status);
+    }
+
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 201).count(),
+        1,
+        "statuses: {statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 409).count(),
+        19,
+        "statuses: {statuses:?}"
+    );
+    assert_eq!(app.count_users().await, 1);
+}
