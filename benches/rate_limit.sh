@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Throughput of GET /api/v1/users with the rate limiter off and on (Redis), in one run:
-# two release servers side by side on PostgreSQL, wrk alternating between them for ROUNDS
-# rounds; prints each round, the medians and the on/off ratio.
+# Throughput of GET /api/v1/users with the rate limiter off, on with Redis, and on in
+# memory, in one run: three release servers side by side on PostgreSQL, wrk alternating
+# between them for ROUNDS rounds; prints each round, the medians and the ratios to "off".
 # Needs: wrk (apt-get install wrk), PostgreSQL :5432, Redis :6379 (scripts/services-up.sh).
 # Knobs: ROUNDS (5), DURATION (8s), CONNECTIONS (32).
 set -euo pipefail
@@ -33,6 +33,7 @@ serve 18181 RATE_LIMIT_ENABLED=false
 # Limits high enough never to refuse: the limiter does its full work on every request.
 serve 18182 REDIS_URL=redis://127.0.0.1:6379 REDIS_KEY_PREFIX="bench$$:" \
   RATE_LIMIT_PER_IP=1000000000/1s RATE_LIMIT_PER_USER=1000000000/1s
+serve 18183 RATE_LIMIT_PER_IP=1000000000/1s RATE_LIMIT_PER_USER=1000000000/1s
 
 curl -sf http://127.0.0.1:18181/api/v1/users -H 'content-type: application/json' \
   -d '{"username":"bench","email":"bench@example.com","password":"benchmark-password"}' >/dev/null
@@ -45,11 +46,14 @@ rps() { # port
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-rps 18181 >/dev/null; rps 18182 >/dev/null # warm-up
-OFF=(); ON=()
+for port in 18181 18182 18183; do rps $port >/dev/null; done # warm-up
+OFF=(); REDIS=(); MEMORY=()
 for round in $(seq 1 "$ROUNDS"); do
-  OFF+=("$(rps 18181)"); ON+=("$(rps 18182)")
-  echo "round $round: limiter off ${OFF[-1]} req/s, on ${ON[-1]} req/s"
+  OFF+=("$(rps 18181)"); REDIS+=("$(rps 18182)"); MEMORY+=("$(rps 18183)")
+  echo "round $round: off ${OFF[-1]}, redis ${REDIS[-1]}, memory ${MEMORY[-1]} req/s"
 done
-off=$(printf '%s\n' "${OFF[@]}" | median); on=$(printf '%s\n' "${ON[@]}" | median)
-echo "median: off $off req/s, on $on req/s, on/off = $(python3 -c "print(f'{$on/$off:.3f}')")"
+off=$(printf '%s\n' "${OFF[@]}" | median)
+redis=$(printf '%s\n' "${REDIS[@]}" | median)
+memory=$(printf '%s\n' "${MEMORY[@]}" | median)
+echo "median req/s: off $off, redis $redis, memory $memory"
+echo "ratio to off: redis $(python3 -c "print(f'{$redis/$off:.3f}')"), memory $(python3 -c "print(f'{$memory/$off:.3f}')")"
