@@ -5,6 +5,7 @@
 mod helpers;
 
 mod health;
+mod migrate_cli;
 mod openapi;
 mod platform;
 mod rate_limit;
