@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Starts, on 127.0.0.1, the outside services the tests talk to, and waits until each
-# answers. Names: postgres (:5432), redis (:6379). Safe to run twice; installs what is
-# missing from Debian's packages. Logs: ${SERVICES_DIR:-$HOME/.cache/accounts-api-services}.
+# answers. Names: postgres (:5432), redis (:6379), kafka (tansu, a Kafka-protocol broker with
+# in-memory storage, :9092), smtp (MailDev: SMTP :1025, REST API :1080). Safe to run twice.
+# Installs what is missing from the package registries (Debian, crates.io, npm); tansu takes
+# ~14 minutes to build the first time on a machine.
+# State and logs: ${SERVICES_DIR:-$HOME/.cache/accounts-api-services}.
 set -euo pipefail
 D=${SERVICES_DIR:-$HOME/.cache/accounts-api-services}; mkdir -p "$D"
 up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -29,10 +32,39 @@ start_redis() {
   wait_port 6379 redis
 }
 
+start_kafka() {
+  up 9092 && return 0
+  local tansu; tansu=$(command -v tansu || echo "$HOME/.cargo/bin/tansu")
+  if ! "$tansu" --version >/dev/null 2>&1; then
+    echo "services-up: installing tansu with cargo (first time only, ~14 minutes)" >&2
+    cargo install tansu --locked --features dynostore --quiet
+    tansu="$HOME/.cargo/bin/tansu"
+  fi
+  setsid "$tansu" broker --listener-url tcp://127.0.0.1:9092 --advertised-listener-url tcp://127.0.0.1:9092 \
+    --storage-engine "${KAFKA_STORAGE:-memory://tansu/}" >"$D/tansu.log" 2>&1 </dev/null &
+  echo $! >"$D/tansu.pid"
+  wait_port 9092 tansu
+}
+
+start_smtp() {
+  up 1025 && up 1080 && return 0
+  local maildev="$D/maildev/node_modules/.bin/maildev"
+  if [ ! -x "$maildev" ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    mkdir -p "$D/maildev" && (cd "$D/maildev" && npm install --silent --no-audit --no-fund maildev@3 >/dev/null)
+  fi
+  setsid "$maildev" --ip 127.0.0.1 --smtp 1025 --web 1080 >"$D/maildev.log" 2>&1 </dev/null &
+  echo $! >"$D/maildev.pid"
+  wait_port 1025 maildev
+  wait_port 1080 maildev
+}
+
 for service in "${@:-postgres}"; do
   case "$service" in
     postgres) start_postgres ;;
     redis) start_redis ;;
+    kafka) start_kafka ;;
+    smtp) start_smtp ;;
     *) echo "services-up: unknown service '$service'" >&2; exit 2 ;;
   esac
   echo "services-up: $service is up"

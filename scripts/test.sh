@@ -3,5 +3,5 @@
 # (unit and integration, on SQLite and PostgreSQL). Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/services-up.sh postgres redis
+scripts/services-up.sh postgres redis kafka smtp
 cargo test --workspace --all-targets "$@"

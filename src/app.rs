@@ -12,13 +12,18 @@ use poem::{
     middleware::Cors,
 };
 use poem_openapi::OpenApiService;
+use rdkafka::error::KafkaError;
 use sea_orm::{DatabaseConnection, DbErr};
+use tokio::{sync::watch, task::JoinHandle};
 
 use crate::{
     config::Settings,
     features::Api,
+    features::notifications::send_email::InProcessDelivery,
     infra::{
         db,
+        events::{Relay, kafka::KafkaPublisher},
+        mail::Mailer,
         rate_limit::{LimiterError, MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
         security::{HashError, KeyError, PasswordHasher, TokenService},
     },
@@ -53,16 +58,20 @@ pub enum StartupError {
     Hasher(#[from] HashError),
     #[error("invalid REDIS_URL: {0}")]
     Redis(LimiterError),
+    #[error("invalid Kafka settings: {0}")]
+    Kafka(KafkaError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: String, source: io::Error },
 }
 
-/// A bound, ready-to-serve application.
+/// A bound, ready-to-serve application, its outbox relay already running.
 pub struct Application {
     acceptor: TcpAcceptor,
     port: u16,
     endpoint: BoxEndpoint<'static>,
     shutdown_timeout: Duration,
+    relay: JoinHandle<()>,
+    stop_relay: watch::Sender<bool>,
 }
 
 impl Application {
@@ -90,6 +99,8 @@ impl Application {
         let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(cost))
             .await
             .map_err(HashError::from)??;
+        let (stop_relay, stopped) = watch::channel(false);
+        let relay = spawn_relay(&settings, db.clone(), stopped)?;
         let state = AppState {
             db,
             tokens: Arc::new(tokens),
@@ -113,6 +124,8 @@ impl Application {
             port,
             endpoint: endpoint(state, &settings),
             shutdown_timeout: settings.shutdown_timeout,
+            relay,
+            stop_relay,
         })
     }
 
@@ -122,14 +135,19 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish (bounded by the
-    /// shutdown timeout).
+    /// shutdown timeout), then stops the relay once its batch in hand is published.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        Server::new_with_acceptor(self.acceptor)
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(self.endpoint, shutdown, Some(self.shutdown_timeout))
-            .await
+            .await;
+        self.stop_relay.send_replace(true);
+        if let Err(err) = self.relay.await {
+            tracing::error!(error = %err, "the outbox relay failed");
+        }
+        served
     }
 }
 
@@ -156,6 +174,26 @@ fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
         )
         .around(log_request)
         .boxed()
+}
+
+/// The outbox relay: to Kafka when `KAFKA_BROKERS` is set, else straight to the mailer.
+fn spawn_relay(
+    settings: &Settings,
+    db: DatabaseConnection,
+    stop: watch::Receiver<bool>,
+) -> Result<JoinHandle<()>, StartupError> {
+    let outbox = settings.outbox.clone();
+    Ok(match &settings.kafka {
+        Some(kafka) => {
+            let publisher = KafkaPublisher::new(kafka.clone()).map_err(StartupError::Kafka)?;
+            tokio::spawn(Relay::new(db, publisher, outbox).run(stop))
+        }
+        None => {
+            let mailer = Arc::new(Mailer::from_settings(settings.smtp.clone()));
+            let publisher = InProcessDelivery::new(db.clone(), mailer);
+            tokio::spawn(Relay::new(db, publisher, outbox).run(stop))
+        }
+    })
 }
 
 /// Redis when `REDIS_URL` is set, else in-process; nothing when limiting is switched off.

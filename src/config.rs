@@ -29,6 +29,51 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// `None`: events are delivered in-process.
+    pub kafka: Option<KafkaSettings>,
+    /// `None`: e-mails are logged, not sent.
+    pub smtp: Option<SmtpSettings>,
+    pub outbox: OutboxSettings,
+}
+
+#[derive(Clone, Debug)]
+pub struct KafkaSettings {
+    /// Comma-separated `host:port` list.
+    pub brokers: String,
+    pub topic: String,
+    pub consumer_group: String,
+    pub partitions: i32,
+    pub replication_factor: i32,
+}
+
+impl KafkaSettings {
+    pub fn dead_letter_topic(&self) -> String {
+        format!("{}.dlq", self.topic)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub sender: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    None,
+    StartTls,
+    Implicit,
+}
+
+#[derive(Clone, Debug)]
+pub struct OutboxSettings {
+    /// How often an idle relay looks for new events.
+    pub poll_interval: Duration,
+    pub batch_size: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -110,6 +155,12 @@ impl Default for Settings {
                 fail_closed: false,
             },
             trusted_proxies: Vec::new(),
+            kafka: None,
+            smtp: None,
+            outbox: OutboxSettings {
+                poll_interval: Duration::from_millis(100),
+                batch_size: 500,
+            },
         }
     }
 }
@@ -201,6 +252,39 @@ impl Settings {
                     .collect::<Result<_, _>>()
                     .map_err(|reason| invalid("TRUSTED_PROXIES", &reason))?,
             },
+            kafka: match vars.lookup("KAFKA_BROKERS") {
+                None => None,
+                Some(brokers) => Some(KafkaSettings {
+                    brokers,
+                    topic: vars
+                        .lookup("KAFKA_TOPIC")
+                        .unwrap_or_else(|| "email_notifications".into()),
+                    consumer_group: vars
+                        .lookup("KAFKA_CONSUMER_GROUP")
+                        .unwrap_or_else(|| "accounts-api-email-worker".into()),
+                    partitions: vars.parse_or("KAFKA_TOPIC_PARTITIONS", 3)?,
+                    replication_factor: vars.parse_or("KAFKA_REPLICATION_FACTOR", 1)?,
+                }),
+            },
+            smtp: match vars.lookup("SMTP_HOST") {
+                None => None,
+                Some(host) => Some(SmtpSettings {
+                    host,
+                    port: vars.parse_or("SMTP_PORT", 25)?,
+                    tls: vars.parse_or("SMTP_TLS", SmtpTls::None)?,
+                    username: vars.lookup("SMTP_USERNAME"),
+                    password: vars.lookup("SMTP_PASSWORD"),
+                    sender: vars
+                        .lookup("SMTP_SENDER")
+                        .unwrap_or_else(|| "accounts-api@localhost".into()),
+                }),
+            },
+            outbox: OutboxSettings {
+                poll_interval: Duration::from_millis(
+                    vars.parse_or("OUTBOX_POLL_INTERVAL_MS", 100)?,
+                ),
+                batch_size: vars.parse_or("OUTBOX_BATCH_SIZE", d.outbox.batch_size)?,
+            },
         })
     }
 
@@ -217,6 +301,18 @@ impl FromStr for AppEnv {
             "test" => Ok(Self::Test),
             "production" | "prod" => Ok(Self::Production),
             _ => Err("expected development, test or production".into()),
+        }
+    }
+}
+
+impl FromStr for SmtpTls {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "none" | "false" => Ok(Self::None),
+            "starttls" => Ok(Self::StartTls),
+            "implicit" | "tls" | "true" => Ok(Self::Implicit),
+            _ => Err("expected none, starttls or implicit".into()),
         }
     }
 }

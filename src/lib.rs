@@ -8,3 +8,4 @@ pub mod features;
 pub mod infra;
 pub mod platform;
 pub mod telemetry;
+pub mod worker;

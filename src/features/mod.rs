@@ -4,6 +4,7 @@
 pub mod auth;
 mod error;
 pub mod health;
+pub mod notifications;
 pub mod users;
 
 use std::collections::HashMap;

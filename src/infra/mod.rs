@@ -1,5 +1,7 @@
 //! Adapters to the outside world, one folder each.
 
 pub mod db;
+pub mod events;
+pub mod mail;
 pub mod rate_limit;
 pub mod security;

@@ -5,11 +5,15 @@ use uuid::Uuid;
 use super::CreateUser;
 use crate::{
     features::{AppError, users::taken_or},
-    infra::{db::entities::user, security::PasswordHasher},
+    infra::{
+        db::entities::user,
+        events::{EventEnvelope, EventType, outbox},
+        security::PasswordHasher,
+    },
 };
 
-/// Hashes the password and inserts the account; the unique indexes decide duplicates, so
-/// concurrent registrations of one name get exactly one winner.
+/// Hashes the password and inserts the account with its `user.created` event; the unique
+/// indexes decide duplicates, so concurrent registrations of one name get one winner.
 pub async fn create_user(
     db: &DatabaseConnection,
     hasher: &PasswordHasher,
@@ -30,6 +34,11 @@ pub async fn create_user(
     .insert(&txn)
     .await
     .map_err(taken_or)?;
+    outbox::append(
+        &txn,
+        &EventEnvelope::for_user(EventType::UserCreated, &user),
+    )
+    .await?;
     txn.commit().await?;
     Ok(user)
 }

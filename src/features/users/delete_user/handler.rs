@@ -3,7 +3,11 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Transac
 use super::DeleteUser;
 use crate::{
     features::AppError,
-    infra::{db::entities::user, security::PasswordHasher},
+    infra::{
+        db::entities::user,
+        events::{EventEnvelope, EventType, outbox},
+        security::PasswordHasher,
+    },
 };
 
 /// Checks the password outside any transaction (bcrypt is slow), then deletes the row only
@@ -29,9 +33,15 @@ pub async fn delete_user(
         .filter(user::Column::PasswordHash.eq(account.password_hash))
         .exec_with_returning(&txn)
         .await?;
-    txn.commit().await?;
-    deleted
+    let user = deleted
         .into_iter()
         .next()
-        .ok_or_else(|| AppError::NotFound("account".into()))
+        .ok_or_else(|| AppError::NotFound("account".into()))?;
+    outbox::append(
+        &txn,
+        &EventEnvelope::for_user(EventType::UserDeleted, &user),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
 }

@@ -7,11 +7,14 @@ use sea_orm::{
 use super::UpdateUser;
 use crate::{
     features::{AppError, users::taken_or},
-    infra::db::entities::user,
+    infra::{
+        db::entities::user,
+        events::{EventEnvelope, EventType, outbox},
+    },
 };
 
 /// One `UPDATE ... RETURNING`: no read-then-write race, and a new e-mail resets
-/// `email_verified` in the same statement.
+/// `email_verified` in the same statement; the `user.updated` event commits with it.
 pub async fn update_user(
     db: &DatabaseConnection,
     command: UpdateUser,
@@ -31,9 +34,15 @@ pub async fn update_user(
     }
     let txn = db.begin().await?;
     let updated = update.exec_with_returning(&txn).await.map_err(taken_or)?;
-    txn.commit().await?;
-    updated
+    let user = updated
         .into_iter()
         .next()
-        .ok_or_else(|| AppError::NotFound("account".into()))
+        .ok_or_else(|| AppError::NotFound("account".into()))?;
+    outbox::append(
+        &txn,
+        &EventEnvelope::for_user(EventType::UserUpdated, &user),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
 }

@@ -1,1 +1,3 @@
+pub mod delivered_event;
+pub mod outbox;
 pub mod user;

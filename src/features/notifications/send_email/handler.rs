@@ -1,0 +1,101 @@
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set};
+
+use super::SendEmail;
+use crate::infra::{
+    db::entities::delivered_event,
+    mail::{MailError, Mailer, render},
+};
+
+/// Refusals (4xx) tolerated before a message counts as undeliverable.
+const MAX_REFUSALS: u32 = 5;
+const MIN_BACKOFF: Duration = Duration::from_millis(200);
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Sent {
+    Now,
+    /// This event id was mailed before (a redelivery): nothing sent.
+    Earlier,
+}
+
+/// The message cannot be delivered (permanently refused, or refused too often); it belongs
+/// in the dead-letter topic.
+#[derive(Debug, thiserror::Error)]
+#[error("undeliverable: {0}")]
+pub struct Undeliverable(pub String);
+
+/// Checks the event was not mailed yet, sends it, records it. An unreachable SMTP server
+/// or database is waited out with backoff (it is nobody's fault); the caller cancels by
+/// dropping the future. Only the send itself is never repeated once it succeeded.
+pub async fn send_email(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    command: SendEmail,
+) -> Result<Sent, Undeliverable> {
+    let event = &command.event;
+    let delivered = retrying("check delivery", || {
+        delivered_event::Entity::find_by_id(event.id).one(db)
+    })
+    .await;
+    if delivered.is_some() {
+        return Ok(Sent::Earlier);
+    }
+    let email = render(event);
+    let (mut backoff, mut refusals) = (MIN_BACKOFF, 0);
+    loop {
+        match mailer.send(&email).await {
+            Ok(()) => break,
+            Err(MailError::Refused {
+                permanent: true,
+                reason,
+            }) => return Err(Undeliverable(reason)),
+            Err(MailError::Refused { reason, .. }) if refusals + 1 >= MAX_REFUSALS => {
+                return Err(Undeliverable(format!(
+                    "refused {MAX_REFUSALS} times: {reason}"
+                )));
+            }
+            Err(err) => {
+                refusals += u32::from(matches!(err, MailError::Refused { .. }));
+                tracing::warn!(event_id = %event.id, error = %err, retry_in = ?backoff, "e-mail not sent");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+    let record = || {
+        let row = delivered_event::ActiveModel {
+            event_id: Set(event.id),
+            delivered_at: Set(Utc::now()),
+        };
+        async move {
+            delivered_event::Entity::insert(row)
+                .on_conflict_do_nothing()
+                .exec_without_returning(db)
+                .await
+                .map(drop)
+        }
+    };
+    retrying("record delivery", record).await;
+    Ok(Sent::Now)
+}
+
+/// Runs a database step until it succeeds, backing off between attempts.
+async fn retrying<T, F: Future<Output = Result<T, DbErr>>>(
+    what: &str,
+    mut step: impl FnMut() -> F,
+) -> T {
+    let mut backoff = MIN_BACKOFF;
+    loop {
+        match step().await {
+            Ok(value) => return value,
+            Err(err) => {
+                tracing::warn!(error = %err, retry_in = ?backoff, "cannot {what}");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}

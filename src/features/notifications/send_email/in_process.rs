@@ -1,0 +1,36 @@
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use super::{SendEmail, send_email};
+use crate::infra::{
+    db::entities::outbox,
+    events::{EventEnvelope, PublishError, Publisher},
+    mail::Mailer,
+};
+
+/// The embedded setup's "broker": the relay hands each event straight to `send_email`, so an
+/// event counts as published only once its e-mail was handled.
+pub struct InProcessDelivery {
+    db: DatabaseConnection,
+    mailer: Arc<Mailer>,
+}
+
+impl InProcessDelivery {
+    pub fn new(db: DatabaseConnection, mailer: Arc<Mailer>) -> Self {
+        Self { db, mailer }
+    }
+}
+
+impl Publisher for InProcessDelivery {
+    async fn publish(&self, batch: &[outbox::Model]) -> Result<(), PublishError> {
+        for row in batch {
+            let event = EventEnvelope::parse(row.payload.as_bytes()).map_err(PublishError)?;
+            if let Err(err) = send_email(&self.db, &self.mailer, SendEmail { event }).await {
+                // No dead-letter topic in-process: the log is where it goes.
+                tracing::error!(event_id = %row.id, error = %err, "e-mail dropped");
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,21 @@
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+
+use super::EventEnvelope;
+use crate::infra::db::entities::outbox;
+
+/// Records `event` in the outbox; call it inside the transaction that makes the change.
+pub async fn append(txn: &impl ConnectionTrait, event: &EventEnvelope) -> Result<(), DbErr> {
+    let payload = serde_json::to_string(event).map_err(|e| DbErr::Custom(e.to_string()))?;
+    outbox::ActiveModel {
+        id: Set(event.id),
+        event_type: Set(event.kind.as_str().to_owned()),
+        aggregate_id: Set(event.data.user_id),
+        payload: Set(payload),
+        occurred_at: Set(event.occurred_at),
+        published_at: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map(drop)
+}

@@ -1,0 +1,120 @@
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{Expr, LockBehavior, LockType},
+};
+use tokio::sync::watch;
+
+use crate::{config::OutboxSettings, infra::db::entities::outbox};
+
+const MIN_BACKOFF: Duration = Duration::from_millis(200);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot publish events: {0}")]
+pub struct PublishError(pub String);
+
+/// Where the relay hands events. `publish` returns once every event of the batch is
+/// durably accepted (the broker acknowledged, or the e-mail was handled).
+pub trait Publisher: Send + Sync + 'static {
+    fn publish(
+        &self,
+        batch: &[outbox::Model],
+    ) -> impl Future<Output = Result<(), PublishError>> + Send;
+
+    /// Called once when the relay stops.
+    fn shutdown(&self) {}
+}
+
+#[derive(Debug, thiserror::Error)]
+enum RelayError {
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+}
+
+/// Moves outbox rows to the publisher, oldest first, and marks them published once
+/// accepted. Several instances can run at once on PostgreSQL: each batch is claimed with
+/// `FOR UPDATE SKIP LOCKED`. Failures back off (up to 30 s) and retry; nothing is dropped.
+pub struct Relay<P> {
+    db: DatabaseConnection,
+    publisher: P,
+    settings: OutboxSettings,
+}
+
+impl<P: Publisher> Relay<P> {
+    pub fn new(db: DatabaseConnection, publisher: P, settings: OutboxSettings) -> Self {
+        Self {
+            db,
+            publisher,
+            settings,
+        }
+    }
+
+    /// Runs until `stop` turns true; the batch in hand is finished first.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut backoff = MIN_BACKOFF;
+        while !*stop.borrow() {
+            let pause = match self.relay_batch().await {
+                Ok(n) if n as u64 >= self.settings.batch_size => continue,
+                Ok(_) => {
+                    backoff = MIN_BACKOFF;
+                    self.settings.poll_interval
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, retry_in = ?backoff, "outbox relay failed");
+                    let pause = backoff;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    pause
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = stop.changed() => {}
+            }
+        }
+        self.publisher.shutdown();
+    }
+
+    /// Publishes one batch; returns how many events it held.
+    async fn relay_batch(&self) -> Result<usize, RelayError> {
+        if self.db.get_database_backend() == DatabaseBackend::Postgres {
+            let txn = self.db.begin().await?;
+            let relayed = self.relay_on(&txn, true).await?;
+            txn.commit().await?;
+            Ok(relayed)
+        } else {
+            // SQLite: one instance, and a read-then-write transaction could not upgrade its lock.
+            self.relay_on(&self.db, false).await
+        }
+    }
+
+    async fn relay_on(
+        &self,
+        conn: &impl ConnectionTrait,
+        claim: bool,
+    ) -> Result<usize, RelayError> {
+        let mut query = outbox::Entity::find()
+            .filter(outbox::Column::PublishedAt.is_null())
+            .order_by_asc(outbox::Column::Seq)
+            .limit(self.settings.batch_size);
+        if claim {
+            query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let batch = query.all(conn).await?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        self.publisher.publish(&batch).await?;
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::PublishedAt, Expr::value(Utc::now()))
+            .filter(outbox::Column::Seq.is_in(batch.iter().map(|row| row.seq)))
+            .exec(conn)
+            .await?;
+        Ok(batch.len())
+    }
+}

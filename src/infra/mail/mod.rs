@@ -1,0 +1,49 @@
+//! Outgoing e-mail: SMTP through mail-send, or a mailer that only logs (the embedded
+//! default). Templates live in `templates/email/`.
+
+mod smtp;
+mod templates;
+
+pub use smtp::SmtpMailer;
+pub use templates::render;
+
+/// A rendered message.
+pub struct Email {
+    pub to: String,
+    pub subject: &'static str,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// The server could not be reached or dropped us: nothing is wrong with the message.
+    #[error("SMTP server unreachable: {0}")]
+    Unreachable(String),
+    /// The server refused this message; `permanent` for 5xx replies.
+    #[error("SMTP server refused the message: {reason}")]
+    Refused { permanent: bool, reason: String },
+}
+
+pub enum Mailer {
+    Smtp(SmtpMailer),
+    /// Logs recipient, subject and text instead of sending.
+    Log,
+}
+
+impl Mailer {
+    /// SMTP when configured, else the log mailer.
+    pub fn from_settings(smtp: Option<crate::config::SmtpSettings>) -> Self {
+        smtp.map_or(Self::Log, |settings| Self::Smtp(SmtpMailer::new(settings)))
+    }
+
+    pub async fn send(&self, email: &Email) -> Result<(), MailError> {
+        match self {
+            Self::Smtp(smtp) => smtp.send(email).await,
+            Self::Log => {
+                tracing::info!(recipient = %email.to, subject = email.subject, text = %email.text, "e-mail (log mailer)");
+                Ok(())
+            }
+        }
+    }
+}
