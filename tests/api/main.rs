@@ -6,6 +6,7 @@ mod helpers;
 
 mod health;
 mod migrate_cli;
+mod notifications;
 mod openapi;
 mod platform;
 mod rate_limit;

@@ -41,7 +41,9 @@ pub async fn ensure_topics(settings: &KafkaSettings) -> Result<(), KafkaError> {
         NewTopic::new(&settings.topic, settings.partitions, replication()),
         NewTopic::new(&dead_letter, 1, replication()),
     ];
-    let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+    let options = AdminOptions::new()
+        .operation_timeout(Some(Duration::from_secs(10)))
+        .request_timeout(Some(Duration::from_secs(10)));
     for result in admin.create_topics(&topics, &options).await? {
         match result {
             Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}

@@ -1,0 +1,447 @@
+//! E-mail notifications end to end: outbox -> relay -> Kafka (tansu on 127.0.0.1:9092) ->
+//! worker -> SMTP (MailDev on 127.0.0.1:1025, inbox read back from its REST API on :1080).
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use accounts_api::{
+    config::{KafkaSettings, Settings, SmtpSettings, SmtpTls},
+    infra::events::kafka,
+    worker,
+};
+use rdkafka::{
+    ClientConfig, Message,
+    consumer::{Consumer, StreamConsumer},
+    message::Headers,
+    producer::FutureRecord,
+};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::Value;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use uuid::Uuid;
+
+use crate::helpers::{Backend, PASSWORD, TestApp, expect_json, spawn_app_with, test_settings};
+
+const BROKER: &str = "127.0.0.1:9092";
+const MAILDEV_API: &str = "http://127.0.0.1:1080/api/email";
+const SMTP_PORT: u16 = 1025;
+
+/// A topic and consumer group of the test's own, and a domain for its recipients.
+struct Scope {
+    kafka: KafkaSettings,
+    domain: String,
+}
+
+impl Scope {
+    fn new(brokers: &str) -> Self {
+        let tag = Uuid::now_v7().simple().to_string();
+        Self {
+            kafka: KafkaSettings {
+                brokers: brokers.into(),
+                topic: format!("test-{tag}"),
+                consumer_group: format!("test-{tag}-worker"),
+                partitions: 3,
+                replication_factor: 1,
+            },
+            domain: format!("{tag}.test"),
+        }
+    }
+
+    fn address(&self, name: &str) -> String {
+        format!("{name}@{}", self.domain)
+    }
+}
+
+fn smtp(port: u16) -> SmtpSettings {
+    SmtpSettings {
+        host: "127.0.0.1".into(),
+        port,
+        tls: SmtpTls::None,
+        username: None,
+        password: None,
+        sender: "accounts-api@localhost".into(),
+    }
+}
+
+/// An app whose events go to `kafka` (or in-process when `None`), mail to `smtp`.
+async fn spawn_app_with_events(
+    kafka: Option<&KafkaSettings>,
+    smtp: Option<SmtpSettings>,
+) -> TestApp {
+    spawn_app_with(Backend::Postgres, |s| {
+        s.kafka = kafka.cloned();
+        s.smtp = smtp;
+        s.outbox.poll_interval = Duration::from_millis(50);
+    })
+    .await
+}
+
+/// The worker, run in-process.
+struct Worker {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<Result<(), worker::WorkerError>>,
+}
+
+fn start_worker(database_url: &str, kafka: &KafkaSettings, smtp_port: u16) -> Worker {
+    let mut settings: Settings = test_settings(database_url);
+    settings.kafka = Some(kafka.clone());
+    settings.smtp = Some(smtp(smtp_port));
+    let (stop, stopped) = oneshot::channel();
+    let task = tokio::spawn(worker::run(settings, async {
+        stopped.await.ok();
+    }));
+    Worker { stop, task }
+}
+
+impl Worker {
+    /// Graceful: commits what was handled.
+    async fn stop(self) {
+        self.stop.send(()).ok();
+        self.task
+            .await
+            .unwrap()
+            .expect("the worker stopped cleanly");
+    }
+
+    /// A crash: nothing more is committed.
+    async fn kill(self) {
+        self.task.abort();
+        self.task.await.ok();
+    }
+}
+
+/// MailDev's inbox: the messages sent to `address`.
+async fn mails_to(address: &str) -> Vec<Value> {
+    let inbox: Vec<Value> = reqwest::get(MAILDEV_API)
+        .await
+        .expect("MailDev is required at 127.0.0.1:1080; start it with scripts/services-up.sh smtp")
+        .json()
+        .await
+        .unwrap();
+    inbox
+        .into_iter()
+        .filter(|m| {
+            m["to"]
+                .as_array()
+                .is_some_and(|to| to.iter().any(|t| t["address"] == address))
+        })
+        .collect()
+}
+
+/// Waits (up to `within`) until `address` has `count` messages; returns them.
+async fn wait_for_mails(address: &str, count: usize, within: Duration) -> Vec<Value> {
+    let deadline = Instant::now() + within;
+    loop {
+        let mails = mails_to(address).await;
+        if mails.len() >= count || Instant::now() > deadline {
+            return mails;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn subjects(mails: &[Value]) -> Vec<String> {
+    mails
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A TCP proxy in front of `target` that can play the service being down: while down it
+/// accepts and drops every connection.
+struct Switch {
+    port: u16,
+    up: Arc<AtomicBool>,
+}
+
+impl Switch {
+    async fn start(target: &'static str, up: bool) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let flag = Arc::new(AtomicBool::new(up));
+        let state = flag.clone();
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !state.load(Ordering::SeqCst) {
+                    continue; // dropped: connection reset
+                }
+                tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        tokio::io::copy_bidirectional(&mut inbound, &mut outbound)
+                            .await
+                            .ok();
+                    }
+                });
+            }
+        });
+        Self { port, up: flag }
+    }
+
+    fn set_up(&self, up: bool) {
+        self.up.store(up, Ordering::SeqCst);
+    }
+}
+
+async fn register(app: &TestApp, scope: &Scope, name: &str) -> Value {
+    expect_json(
+        app.register(name, &scope.address(name), PASSWORD).await,
+        201,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn register_update_and_delete_each_send_one_email() {
+    let scope = Scope::new(BROKER);
+    let app = spawn_app_with_events(Some(&scope.kafka), None).await;
+    let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
+
+    let (alice, renamed) = (scope.address("alice"), scope.address("alice.new"));
+    register(&app, &scope, "alice").await;
+    let token = app.token_for("alice", PASSWORD).await;
+    let patched = app
+        .patch_me(&token, &serde_json::json!({ "email": renamed }))
+        .await;
+    expect_json(patched, 200).await;
+    expect_json(app.delete_me(&token, PASSWORD).await, 200).await;
+
+    let created = wait_for_mails(&alice, 1, Duration::from_secs(20)).await;
+    assert_eq!(subjects(&created), ["Your account has been created"]);
+    let later = wait_for_mails(&renamed, 2, Duration::from_secs(20)).await;
+    assert_eq!(
+        subjects(&later),
+        [
+            "Your account has been updated",
+            "Your account has been deleted"
+        ]
+    );
+    let mail = &created[0];
+    assert!(mail["text"].as_str().unwrap().contains("Hello, alice!"));
+    assert!(
+        mail["html"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>alice</strong>")
+    );
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn kafka_down_during_50_registrations_loses_no_email_and_sends_none_twice() {
+    let broker = Switch::start("127.0.0.1:9092", false).await;
+    let scope = Scope::new(&format!("127.0.0.1:{}", broker.port));
+    let app = spawn_app_with_events(Some(&scope.kafka), None).await;
+
+    let mut registrations = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        let (client, url, email) = (
+            app.client.clone(),
+            app.url("/api/v1/users"),
+            scope.address(&format!("u{i}")),
+        );
+        registrations.spawn(async move {
+            let body = serde_json::json!({ "username": format!("user{i}"), "email": email, "password": PASSWORD });
+            client.post(url).json(&body).send().await.unwrap().status().as_u16()
+        });
+    }
+    assert!(
+        registrations.join_all().await.iter().all(|s| *s == 201),
+        "every registration succeeds"
+    );
+    let unpublished = app.db().await;
+    let pending = accounts_api::infra::db::entities::outbox::Entity::find()
+        .filter(accounts_api::infra::db::entities::outbox::Column::PublishedAt.is_null())
+        .count(&unpublished)
+        .await
+        .unwrap();
+    assert_eq!(pending, 50, "the events wait in the outbox");
+
+    broker.set_up(true);
+    let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut counts = Vec::new();
+    while Instant::now() < deadline {
+        counts = Vec::new();
+        for i in 0..50 {
+            counts.push(mails_to(&scope.address(&format!("u{i}"))).await.len());
+        }
+        if counts.iter().all(|c| *c >= 1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await; // room for a duplicate to show up
+    let mut final_counts = Vec::new();
+    for i in 0..50 {
+        final_counts.push(mails_to(&scope.address(&format!("u{i}"))).await.len());
+    }
+    assert_eq!(
+        final_counts,
+        vec![1; 50],
+        "each e-mail exactly once (first poll: {counts:?})"
+    );
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn smtp_down_is_retried_and_the_email_arrives_once() {
+    let scope = Scope::new(BROKER);
+    let smtp_server = Switch::start("127.0.0.1:1025", false).await;
+    let app = spawn_app_with_events(Some(&scope.kafka), None).await;
+    let worker = start_worker(&app.database_url, &scope.kafka, smtp_server.port);
+
+    register(&app, &scope, "alice").await;
+    tokio::time::sleep(Duration::from_secs(3)).await; // the worker has the event and keeps failing
+    assert!(mails_to(&scope.address("alice")).await.is_empty());
+
+    smtp_server.set_up(true);
+    let mails = wait_for_mails(&scope.address("alice"), 1, Duration::from_secs(20)).await;
+    assert_eq!(mails.len(), 1);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        mails_to(&scope.address("alice")).await.len(),
+        1,
+        "sent once"
+    );
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn a_redelivered_event_after_a_worker_crash_is_not_mailed_again() {
+    let scope = Scope::new(BROKER);
+    let app = spawn_app_with_events(Some(&scope.kafka), None).await;
+    let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
+    register(&app, &scope, "alice").await;
+    let first = wait_for_mails(&scope.address("alice"), 1, Duration::from_secs(20)).await;
+    assert_eq!(first.len(), 1);
+    worker.kill().await;
+
+    // After a crash between sending and committing, Kafka hands the same event over again:
+    // replay alice's message exactly as the relay published it.
+    let outbox = accounts_api::infra::db::entities::outbox::Entity::find()
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    let event = &outbox[0];
+    let producer = kafka::producer(&scope.kafka).unwrap();
+    let key = event.aggregate_id.to_string();
+    let record = FutureRecord::to(&scope.kafka.topic)
+        .key(&key)
+        .payload(&event.payload);
+    producer
+        .send(record, Duration::from_secs(10))
+        .await
+        .unwrap();
+
+    let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
+    register(&app, &scope, "bob").await;
+    assert_eq!(
+        wait_for_mails(&scope.address("bob"), 1, Duration::from_secs(20))
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        mails_to(&scope.address("alice")).await.len(),
+        1,
+        "no duplicate for alice"
+    );
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn a_poison_message_goes_to_the_dead_letter_topic_and_does_not_block() {
+    // One partition: the poison sits right in front of alice's event.
+    let mut scope = Scope::new(BROKER);
+    scope.kafka.partitions = 1;
+    let app = spawn_app_with_events(Some(&scope.kafka), None).await;
+    kafka::ensure_topics(&scope.kafka).await.unwrap();
+    let producer = kafka::producer(&scope.kafka).unwrap();
+    let poison = FutureRecord::<str, str>::to(&scope.kafka.topic).payload("{not an event");
+    producer
+        .send(poison, Duration::from_secs(10))
+        .await
+        .unwrap();
+
+    let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
+    register(&app, &scope, "alice").await;
+    assert_eq!(
+        wait_for_mails(&scope.address("alice"), 1, Duration::from_secs(20))
+            .await
+            .len(),
+        1
+    );
+
+    let dead_letters: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", BROKER)
+        .set(
+            "group.id",
+            format!("{}-dlq-reader", scope.kafka.consumer_group),
+        )
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    dead_letters
+        .subscribe(&[&scope.kafka.dead_letter_topic()])
+        .unwrap();
+    let parked = tokio::time::timeout(Duration::from_secs(30), dead_letters.recv())
+        .await
+        .expect("a dead letter within 30 s")
+        .unwrap();
+    assert_eq!(parked.payload(), Some(&b"{not an event"[..]));
+    let reason = parked
+        .headers()
+        .and_then(|h| {
+            h.iter()
+                .find(|h| h.key == "dlq_reason")
+                .and_then(|h| h.value)
+        })
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .unwrap_or_default();
+    assert!(reason.contains("not an event envelope"), "reason: {reason}");
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn without_kafka_events_are_delivered_in_process_over_smtp() {
+    let scope = Scope::new(BROKER);
+    let app = spawn_app_with_events(None, Some(smtp(SMTP_PORT))).await;
+    register(&app, &scope, "alice").await;
+    let mails = wait_for_mails(&scope.address("alice"), 1, Duration::from_secs(10)).await;
+    assert_eq!(subjects(&mails), ["Your account has been created"]);
+}
+
+#[tokio::test]
+async fn the_embedded_setup_delivers_to_the_log_mailer() {
+    use accounts_api::infra::db::entities::{delivered_event, outbox};
+    let app = spawn_app_with(Backend::Sqlite, |s| {
+        s.outbox.poll_interval = Duration::from_millis(50)
+    })
+    .await;
+    let (user, _) = app.alice().await;
+    let db = app.db().await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while delivered_event::Entity::find().count(&db).await.unwrap() == 0
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let events = outbox::Entity::find().all(&db).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].event_type, "user.created");
+    assert_eq!(
+        events[0].aggregate_id.to_string(),
+        user["id"].as_str().unwrap()
+    );
+    assert!(events[0].published_at.is_some(), "handed to the mailer");
+    let delivered = delivered_event::Entity::find().all(&db).await.unwrap();
+    assert_eq!(
+        delivered.iter().map(|d| d.event_id).collect::<Vec<_>>(),
+        [events[0].id]
+    );
+}
