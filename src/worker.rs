@@ -1,16 +1,20 @@
 //! The notifications worker (`cargo run --bin worker`): consumes the events topic in a
-//! consumer group, sends each e-mail, and commits a message's offset only once it was
+//! consumer group, sends each e-mail, and commits offsets only once their messages were
 //! handled: mailed, already mailed, or parked in the dead-letter topic with its reason.
+//! Messages are taken in batches; a batch's messages run concurrently except that one
+//! key's (one user's) messages run in order.
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use rdkafka::{
-    ClientConfig, Message,
+    ClientConfig, Message, Offset, TopicPartitionList,
     consumer::{CommitMode, Consumer, StreamConsumer},
     error::KafkaError,
-    message::{BorrowedMessage, Header, OwnedHeaders},
+    message::{Header, OwnedHeaders, OwnedMessage},
     producer::{FutureProducer, FutureRecord},
 };
+use sea_orm::DatabaseConnection;
+use tokio::{sync::Semaphore, task::JoinSet};
 
 use crate::{
     config::{KafkaSettings, Settings},
@@ -32,50 +36,81 @@ pub enum WorkerError {
     Kafka(#[from] KafkaError),
 }
 
-/// Runs until `shutdown` resolves; then commits what was handled.
+/// Messages taken per batch, at most.
+const MAX_BATCH: usize = 256;
+/// E-mails in flight at once.
+const CONCURRENCY: usize = 16;
+
+/// What every delivery task shares.
+struct Context {
+    db: DatabaseConnection,
+    mailer: Mailer,
+    dead_letters: FutureProducer,
+    settings: KafkaSettings,
+    permits: Semaphore,
+}
+
+/// Runs until `shutdown` resolves. A batch cut short is not committed: its messages come
+/// again after a restart and are recognised by their event ids.
 pub async fn run(
     settings: Settings,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), WorkerError> {
     let kafka_settings = settings.kafka.clone().ok_or(WorkerError::NoKafka)?;
     let db = db::connect(&settings.database_url, settings.database_max_connections).await?;
-    let mailer = Arc::new(Mailer::from_settings(settings.smtp.clone()));
     kafka::ensure_topics(&kafka_settings).await?;
     let consumer: StreamConsumer = ClientConfig::new()
         .set("bootstrap.servers", &kafka_settings.brokers)
         .set("group.id", &kafka_settings.consumer_group)
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
+        .set("fetch.wait.max.ms", "50")
         .create()?;
     consumer.subscribe(&[&kafka_settings.topic])?;
-    let dead_letters = kafka::producer(&kafka_settings)?;
-    tracing::info!(topic = %kafka_settings.topic, group = %kafka_settings.consumer_group, "worker started");
+    let context = Arc::new(Context {
+        db,
+        mailer: Mailer::from_settings(settings.smtp.clone()),
+        dead_letters: kafka::producer(&kafka_settings)?,
+        settings: kafka_settings,
+        permits: Semaphore::new(CONCURRENCY),
+    });
+    tracing::info!(topic = %context.settings.topic, group = %context.settings.consumer_group, "worker started");
 
     tokio::pin!(shutdown);
     loop {
-        let message = tokio::select! {
+        let first = tokio::select! {
             _ = &mut shutdown => break,
             message = consumer.recv() => message,
         };
-        let message = match message {
-            Ok(message) => message,
+        let mut batch = match first {
+            Ok(message) => vec![message.detach()],
             Err(err) => {
                 tracing::warn!(error = %err, "cannot receive");
                 tokio::time::sleep(Duration::from_millis(500)).await;
                 continue;
             }
         };
-        let outcome = match EventEnvelope::parse(message.payload().unwrap_or_default()) {
-            Err(reason) => Err(Undeliverable(reason)),
-            Ok(event) => tokio::select! {
-                _ = &mut shutdown => break,
-                outcome = send_email(&db, &mailer, SendEmail { event }) => outcome.map(drop),
-            },
-        };
-        if let Err(Undeliverable(reason)) = outcome {
-            dead_letter(&dead_letters, &kafka_settings, &message, &reason).await;
+        while batch.len() < MAX_BATCH {
+            match tokio::time::timeout(Duration::from_millis(1), consumer.recv()).await {
+                Ok(Ok(message)) => batch.push(message.detach()),
+                _ => break,
+            }
         }
-        if let Err(err) = consumer.commit_message(&message, CommitMode::Async) {
+        let offsets = next_offsets(&batch)?;
+        let mut deliveries = JoinSet::new();
+        for messages in by_key(batch) {
+            let context = context.clone();
+            deliveries.spawn(async move {
+                for message in messages {
+                    handle(&context, message).await;
+                }
+            });
+        }
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = deliveries.join_all() => {}
+        }
+        if let Err(err) = consumer.commit(&offsets, CommitMode::Async) {
             tracing::warn!(error = %err, "cannot commit");
         }
     }
@@ -86,11 +121,64 @@ pub async fn run(
     Ok(())
 }
 
+/// Mails one message, or parks it in the dead-letter topic.
+async fn handle(context: &Context, message: OwnedMessage) {
+    let _permit = context
+        .permits
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
+    let outcome = match EventEnvelope::parse(message.payload().unwrap_or_default()) {
+        Err(reason) => Err(Undeliverable(reason)),
+        Ok(event) => send_email(&context.db, &context.mailer, SendEmail { event })
+            .await
+            .map(drop),
+    };
+    if let Err(Undeliverable(reason)) = outcome {
+        dead_letter(&context.dead_letters, &context.settings, &message, &reason).await;
+    }
+}
+
+/// Groups messages by key, keeping each key's order; keyless ones stand alone.
+fn by_key(batch: Vec<OwnedMessage>) -> Vec<Vec<OwnedMessage>> {
+    let mut groups: Vec<Vec<OwnedMessage>> = Vec::new();
+    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+    for message in batch {
+        match message.key().map(<[u8]>::to_vec) {
+            Some(key) => match index.get(&key) {
+                Some(&i) => groups[i].push(message),
+                None => {
+                    index.insert(key, groups.len());
+                    groups.push(vec![message]);
+                }
+            },
+            None => groups.push(vec![message]),
+        }
+    }
+    groups
+}
+
+/// The offsets to commit once the batch is handled: one past each partition's last.
+fn next_offsets(batch: &[OwnedMessage]) -> Result<TopicPartitionList, KafkaError> {
+    let mut last: HashMap<(&str, i32), i64> = HashMap::new();
+    for message in batch {
+        let offset = last
+            .entry((message.topic(), message.partition()))
+            .or_insert(message.offset());
+        *offset = (*offset).max(message.offset());
+    }
+    let mut offsets = TopicPartitionList::new();
+    for ((topic, partition), offset) in last {
+        offsets.add_partition_offset(topic, partition, Offset::Offset(offset + 1))?;
+    }
+    Ok(offsets)
+}
+
 /// Parks a message in the dead-letter topic with the reason; retries until the broker has it.
 async fn dead_letter(
     producer: &FutureProducer,
     settings: &KafkaSettings,
-    message: &BorrowedMessage<'_>,
+    message: &OwnedMessage,
     reason: &str,
 ) {
     let topic = settings.dead_letter_topic();
