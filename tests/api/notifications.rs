@@ -10,8 +10,11 @@ use std::{
 };
 
 use accounts_api::{
-    config::{KafkaSettings, Settings, SmtpSettings, SmtpTls},
-    infra::events::kafka,
+    config::{KafkaSettings, OutboxSettings, Settings, SmtpSettings, SmtpTls},
+    infra::{
+        db::entities::outbox,
+        events::{self, EventEnvelope, EventType, PublishError, Publisher, Relay, kafka},
+    },
     worker,
 };
 use rdkafka::{
@@ -20,7 +23,7 @@ use rdkafka::{
     message::Headers,
     producer::FutureRecord,
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
 use serde_json::Value;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 use uuid::Uuid;
@@ -254,8 +257,8 @@ async fn kafka_down_during_50_registrations_loses_no_email_and_sends_none_twice(
         "every registration succeeds"
     );
     let unpublished = app.db().await;
-    let pending = accounts_api::infra::db::entities::outbox::Entity::find()
-        .filter(accounts_api::infra::db::entities::outbox::Column::PublishedAt.is_null())
+    let pending = outbox::Entity::find()
+        .filter(outbox::Column::PublishedAt.is_null())
         .count(&unpublished)
         .await
         .unwrap();
@@ -323,10 +326,7 @@ async fn a_redelivered_event_after_a_worker_crash_is_not_mailed_again() {
 
     // After a crash between sending and committing, Kafka hands the same event over again:
     // replay alice's message exactly as the relay published it.
-    let outbox = accounts_api::infra::db::entities::outbox::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let outbox = outbox::Entity::find().all(&app.db().await).await.unwrap();
     let event = &outbox[0];
     let producer = kafka::producer(&scope.kafka).unwrap();
     let key = event.aggregate_id.to_string();
@@ -418,7 +418,7 @@ async fn without_kafka_events_are_delivered_in_process_over_smtp() {
 
 #[tokio::test]
 async fn the_embedded_setup_delivers_to_the_log_mailer() {
-    use accounts_api::infra::db::entities::{delivered_event, outbox};
+    use accounts_api::infra::db::entities::delivered_event;
     let app = spawn_app_with(Backend::Sqlite, |s| {
         s.outbox.poll_interval = Duration::from_millis(50)
     })
@@ -444,4 +444,90 @@ async fn the_embedded_setup_delivers_to_the_log_mailer() {
         delivered.iter().map(|d| d.event_id).collect::<Vec<_>>(),
         [events[0].id]
     );
+}
+
+/// A publisher that records what it was handed, slowly enough for two relays to overlap.
+#[derive(Clone, Default)]
+struct Recording(Arc<std::sync::Mutex<Vec<Uuid>>>);
+
+impl Publisher for Recording {
+    async fn publish(&self, batch: &[outbox::Model]) -> Result<(), PublishError> {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        self.0
+            .lock()
+            .unwrap()
+            .extend(batch.iter().map(|row| row.id));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn relays_on_several_instances_publish_each_event_once() {
+    // The app's own relay sleeps; two relays of "other instances" share its outbox.
+    let app = spawn_app_with(Backend::Postgres, |s| {
+        s.outbox.poll_interval = Duration::from_secs(3600)
+    })
+    .await;
+    let db = app.db().await;
+    let txn = db.begin().await.unwrap();
+    for i in 0..200 {
+        let user = accounts_api::infra::db::entities::user::Model {
+            id: Uuid::now_v7(),
+            username: format!("u{i}"),
+            email: format!("u{i}@example.com"),
+            password_hash: accounts_api::infra::db::entities::user::PasswordHash("x".into()),
+            email_verified: false,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        };
+        events::outbox::append(
+            &txn,
+            &EventEnvelope::for_user(EventType::UserCreated, &user),
+        )
+        .await
+        .unwrap();
+    }
+    txn.commit().await.unwrap();
+
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let recorders = [Recording::default(), Recording::default()];
+    let settings = OutboxSettings {
+        poll_interval: Duration::from_millis(10),
+        batch_size: 20,
+    };
+    let relays: Vec<_> = recorders
+        .iter()
+        .map(|r| {
+            tokio::spawn(Relay::new(db.clone(), r.clone(), settings.clone()).run(stopped.clone()))
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let unpublished = || {
+        outbox::Entity::find()
+            .filter(outbox::Column::PublishedAt.is_null())
+            .count(&db)
+    };
+    while unpublished().await.unwrap() > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.send_replace(true);
+    for relay in relays {
+        relay.await.unwrap();
+    }
+
+    let (first, second) = (
+        recorders[0].0.lock().unwrap().clone(),
+        recorders[1].0.lock().unwrap().clone(),
+    );
+    assert!(
+        !first.is_empty() && !second.is_empty(),
+        "both relays took batches: {} / {}",
+        first.len(),
+        second.len()
+    );
+    let mut all: Vec<Uuid> = first.into_iter().chain(second).collect();
+    assert_eq!(all.len(), 200, "every event published once, none twice");
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 200);
 }
