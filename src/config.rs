@@ -172,6 +172,13 @@ impl Settings {
         Self::from_vars(|var| env::var(var).ok())
     }
 
+    /// For the binaries: the settings, or `None` after printing why they are invalid.
+    pub fn from_env_or_report() -> Option<Self> {
+        Self::from_env()
+            .inspect_err(|err| eprintln!("error: {err}"))
+            .ok()
+    }
+
     /// Settings from any variable source; set-but-empty counts as unset.
     pub fn from_vars(source: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let vars = Vars(source);

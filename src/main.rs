@@ -10,12 +10,8 @@ use accounts_api::{
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let settings = match Settings::from_env() {
-        Ok(settings) => settings,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::FAILURE;
-        }
+    let Some(settings) = Settings::from_env_or_report() else {
+        return ExitCode::FAILURE;
     };
     telemetry::init(settings.log_format);
     let host = settings.host.clone();

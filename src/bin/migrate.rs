@@ -8,12 +8,8 @@ use migration::{Migrator, sea_orm_migration::cli::run_cli_with_custom_connection
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let settings = match Settings::from_env() {
-        Ok(settings) => settings,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::FAILURE;
-        }
+    let Some(settings) = Settings::from_env_or_report() else {
+        return ExitCode::FAILURE;
     };
     let connection = match db::connect(&settings.database_url, 1).await {
         Ok(connection) => connection,

@@ -6,12 +6,8 @@ use accounts_api::{app::shutdown_signal, config::Settings, telemetry, worker};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let settings = match Settings::from_env() {
-        Ok(settings) => settings,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::FAILURE;
-        }
+    let Some(settings) = Settings::from_env_or_report() else {
+        return ExitCode::FAILURE;
     };
     telemetry::init(settings.log_format);
     match worker::run(settings, shutdown_signal()).await {
