@@ -13,14 +13,14 @@ use rdkafka::{
     message::{Header, OwnedHeaders, OwnedMessage},
     producer::{FutureProducer, FutureRecord},
 };
-use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::{sync::Semaphore, task::JoinSet};
 
 use crate::{
     config::{KafkaSettings, Settings},
     features::notifications::send_email::{SendEmail, Undeliverable, send_email},
     infra::{
-        db,
+        db::{self, entities::delivered_event},
         events::{EventEnvelope, kafka},
         mail::Mailer,
     },
@@ -40,6 +40,10 @@ pub enum WorkerError {
 const MAX_BATCH: usize = 256;
 /// E-mails in flight at once.
 const CONCURRENCY: usize = 16;
+/// Delivered event ids are remembered this long: longer than Kafka keeps messages (7 days
+/// by default), so any redelivery is still recognised.
+const DELIVERED_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(30);
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// What every delivery task shares.
 struct Context {
@@ -77,7 +81,12 @@ pub async fn run(
     tracing::info!(topic = %context.settings.topic, group = %context.settings.consumer_group, "worker started");
 
     tokio::pin!(shutdown);
+    let mut pruned_at: Option<tokio::time::Instant> = None;
     loop {
+        if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            pruned_at = Some(tokio::time::Instant::now());
+            prune_delivered(&context.db).await;
+        }
         let first = tokio::select! {
             _ = &mut shutdown => break,
             message = consumer.recv() => message,
@@ -119,6 +128,17 @@ pub async fn run(
     }
     tracing::info!("worker stopped");
     Ok(())
+}
+
+async fn prune_delivered(db: &DatabaseConnection) {
+    let cutoff = chrono::Utc::now() - DELIVERED_RETENTION;
+    let pruned = delivered_event::Entity::delete_many()
+        .filter(delivered_event::Column::DeliveredAt.lt(cutoff))
+        .exec(db)
+        .await;
+    if let Err(err) = pruned {
+        tracing::warn!(error = %err, "cannot prune delivered event ids");
+    }
 }
 
 /// Mails one message, or parks it in the dead-letter topic.

@@ -531,3 +531,83 @@ async fn relays_on_several_instances_publish_each_event_once() {
     all.dedup();
     assert_eq!(all.len(), 200);
 }
+
+#[tokio::test]
+async fn old_published_events_and_delivery_records_are_pruned() {
+    use accounts_api::infra::db::entities::delivered_event;
+    use sea_orm::{ActiveModelTrait, Set};
+
+    let scope = Scope::new(BROKER);
+    let app = spawn_app_with_events(Some(&scope.kafka), None).await;
+    let db = app.db().await;
+    let days_ago = |days| chrono::Utc::now() - chrono::TimeDelta::days(days);
+    let published = |days| outbox::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        event_type: Set("user.created".into()),
+        aggregate_id: Set(Uuid::now_v7()),
+        payload: Set("{}".into()),
+        occurred_at: Set(days_ago(days)),
+        published_at: Set(Some(days_ago(days))),
+        ..Default::default()
+    };
+    let delivered = |days| delivered_event::ActiveModel {
+        event_id: Set(Uuid::now_v7()),
+        delivered_at: Set(days_ago(days)),
+    };
+    let old_event = published(8).insert(&db).await.unwrap().id;
+    let recent_event = published(1).insert(&db).await.unwrap().id;
+    let old_delivery = delivered(31).insert(&db).await.unwrap().event_id;
+    let recent_delivery = delivered(29).insert(&db).await.unwrap().event_id;
+
+    // Another instance's relay, and a worker, prune when they start.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let relay = tokio::spawn(
+        Relay::new(
+            db.clone(),
+            Recording::default(),
+            OutboxSettings {
+                poll_interval: Duration::from_millis(50),
+                batch_size: 10,
+            },
+        )
+        .run(stopped),
+    );
+    let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let events: Vec<Uuid> = outbox::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let deliveries: Vec<Uuid> = delivered_event::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.event_id)
+            .collect();
+        if (events == [recent_event] && deliveries == [recent_delivery])
+            || Instant::now() > deadline
+        {
+            assert_eq!(
+                events,
+                [recent_event],
+                "only the recent published event is kept"
+            );
+            assert_eq!(
+                deliveries,
+                [recent_delivery],
+                "only the recent delivery record is kept"
+            );
+            assert!(!events.contains(&old_event) && !deliveries.contains(&old_delivery));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop.send_replace(true);
+    relay.await.unwrap();
+    worker.stop().await;
+}

@@ -11,6 +11,9 @@ use tokio::sync::watch;
 use crate::{config::OutboxSettings, infra::db::entities::outbox};
 
 const MIN_BACKOFF: Duration = Duration::from_millis(200);
+/// Published rows are kept this long (for audits and replays), then deleted.
+const RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(7);
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +61,12 @@ impl<P: Publisher> Relay<P> {
     /// Runs until `stop` turns true; the batch in hand is finished first.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let mut backoff = MIN_BACKOFF;
+        let mut pruned_at: Option<tokio::time::Instant> = None;
         while !*stop.borrow() {
+            if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+                pruned_at = Some(tokio::time::Instant::now());
+                self.prune().await;
+            }
             let pause = match self.relay_batch().await {
                 Ok(n) if n as u64 >= self.settings.batch_size => continue,
                 Ok(_) => {
@@ -78,6 +86,18 @@ impl<P: Publisher> Relay<P> {
             }
         }
         self.publisher.shutdown();
+    }
+
+    /// Deletes rows published longer ago than the retention period.
+    async fn prune(&self) {
+        let cutoff = Utc::now() - RETENTION;
+        let pruned = outbox::Entity::delete_many()
+            .filter(outbox::Column::PublishedAt.lt(cutoff))
+            .exec(&self.db)
+            .await;
+        if let Err(err) = pruned {
+            tracing::warn!(error = %err, "cannot prune the outbox");
+        }
     }
 
     /// Publishes one batch; returns how many events it held.
