@@ -67,6 +67,8 @@ pub async fn run(
         .set("bootstrap.servers", &kafka_settings.brokers)
         .set("group.id", &kafka_settings.consumer_group)
         .set("enable.auto.commit", "false")
+        // Offsets are committed explicitly, batch by batch, once handled; never on receipt.
+        .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
         .set("fetch.wait.max.ms", "50")
         .create()?;
@@ -82,6 +84,7 @@ pub async fn run(
 
     tokio::pin!(shutdown);
     let mut pruned_at: Option<tokio::time::Instant> = None;
+    let mut handled: Option<TopicPartitionList> = None;
     loop {
         if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
             pruned_at = Some(tokio::time::Instant::now());
@@ -122,9 +125,13 @@ pub async fn run(
         if let Err(err) = consumer.commit(&offsets, CommitMode::Async) {
             tracing::warn!(error = %err, "cannot commit");
         }
+        handled = Some(offsets);
     }
-    if let Err(err) = consumer.commit_consumer_state(CommitMode::Sync) {
-        tracing::debug!(error = %err, "nothing to commit at shutdown");
+    // Make sure the last handled batch's commit landed; a batch cut short is not committed.
+    if let Some(offsets) = handled
+        && let Err(err) = consumer.commit(&offsets, CommitMode::Sync)
+    {
+        tracing::warn!(error = %err, "cannot commit at shutdown");
     }
     tracing::info!("worker stopped");
     Ok(())

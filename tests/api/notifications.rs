@@ -611,3 +611,22 @@ async fn old_published_events_and_delivery_records_are_pruned() {
     relay.await.unwrap();
     worker.stop().await;
 }
+
+#[tokio::test]
+async fn a_worker_stopped_mid_delivery_leaves_the_event_for_the_next_one() {
+    let scope = Scope::new(BROKER);
+    let smtp_server = Switch::start("127.0.0.1:1025", false).await;
+    let app = spawn_app_with_events(Some(&scope.kafka), None).await;
+    let worker = start_worker(&app.database_url, &scope.kafka, smtp_server.port);
+    register(&app, &scope, "alice").await;
+    tokio::time::sleep(Duration::from_secs(3)).await; // received, retrying against a dead SMTP server
+    worker.stop().await; // graceful: must not commit what it has not delivered
+
+    smtp_server.set_up(true);
+    let worker = start_worker(&app.database_url, &scope.kafka, smtp_server.port);
+    let mails = wait_for_mails(&scope.address("alice"), 1, Duration::from_secs(30)).await;
+    assert_eq!(mails.len(), 1, "the restarted worker delivered it");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(mails_to(&scope.address("alice")).await.len(), 1);
+    worker.stop().await;
+}
