@@ -68,9 +68,11 @@ impl<P: Publisher> Relay<P> {
                 self.prune().await;
             }
             let pause = match self.relay_batch().await {
-                Ok(n) if n as u64 >= self.settings.batch_size => continue,
-                Ok(_) => {
+                Ok(relayed) => {
                     backoff = MIN_BACKOFF;
+                    if relayed as u64 >= self.settings.batch_size {
+                        continue; // more may be waiting
+                    }
                     self.settings.poll_interval
                 }
                 Err(err) => {
