@@ -1,5 +1,6 @@
 //! Adapters to the outside world, one folder each.
 
+pub mod backoff;
 pub mod db;
 pub mod events;
 pub mod mail;

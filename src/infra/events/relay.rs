@@ -8,13 +8,16 @@ use sea_orm::{
 };
 use tokio::sync::watch;
 
-use crate::{config::OutboxSettings, infra::db::entities::outbox};
+use crate::{
+    config::OutboxSettings,
+    infra::{backoff::Backoff, db::entities::outbox},
+};
 
-const MIN_BACKOFF: Duration = Duration::from_millis(200);
 /// Published rows are kept this long (for audits and replays), then deleted.
 const RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(7);
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// Ceiling of the pause after failures.
+const MAX_PAUSE: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot publish events: {0}")]
@@ -60,7 +63,7 @@ impl<P: Publisher> Relay<P> {
 
     /// Runs until `stop` turns true; the batch in hand is finished first.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        let mut backoff = MIN_BACKOFF;
+        let mut backoff = Backoff::up_to(MAX_PAUSE);
         let mut pruned_at: Option<tokio::time::Instant> = None;
         while !*stop.borrow() {
             if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
@@ -69,16 +72,15 @@ impl<P: Publisher> Relay<P> {
             }
             let pause = match self.relay_batch().await {
                 Ok(relayed) => {
-                    backoff = MIN_BACKOFF;
+                    backoff.reset();
                     if relayed as u64 >= self.settings.batch_size {
                         continue; // more may be waiting
                     }
                     self.settings.poll_interval
                 }
                 Err(err) => {
-                    tracing::warn!(error = %err, retry_in = ?backoff, "outbox relay failed");
-                    let pause = backoff;
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    let pause = backoff.next_pause();
+                    tracing::warn!(error = %err, retry_in = ?pause, "outbox relay failed");
                     pause
                 }
             };

@@ -5,14 +5,15 @@ use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set};
 
 use super::SendEmail;
 use crate::infra::{
+    backoff::Backoff,
     db::entities::delivered_event,
     mail::{MailError, Mailer, render},
 };
 
 /// Refusals (4xx) tolerated before a message counts as undeliverable.
 const MAX_REFUSALS: u32 = 5;
-const MIN_BACKOFF: Duration = Duration::from_millis(200);
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// Ceiling of the pause between attempts.
+const MAX_PAUSE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Sent {
@@ -44,7 +45,7 @@ pub async fn send_email(
         return Ok(Sent::Earlier);
     }
     let email = render(event);
-    let (mut backoff, mut refusals) = (MIN_BACKOFF, 0);
+    let (mut backoff, mut refusals) = (Backoff::up_to(MAX_PAUSE), 0);
     loop {
         match mailer.send(&email).await {
             Ok(()) => break,
@@ -59,9 +60,9 @@ pub async fn send_email(
             }
             Err(err) => {
                 refusals += u32::from(matches!(err, MailError::Refused { .. }));
-                tracing::warn!(event_id = %event.id, error = %err, retry_in = ?backoff, "e-mail not sent");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
+                let pause = backoff.next_pause();
+                tracing::warn!(event_id = %event.id, error = %err, retry_in = ?pause, "e-mail not sent");
+                tokio::time::sleep(pause).await;
             }
         }
     }
@@ -87,14 +88,14 @@ async fn retrying<T, F: Future<Output = Result<T, DbErr>>>(
     what: &str,
     mut step: impl FnMut() -> F,
 ) -> T {
-    let mut backoff = MIN_BACKOFF;
+    let mut backoff = Backoff::up_to(MAX_PAUSE);
     loop {
         match step().await {
             Ok(value) => return value,
             Err(err) => {
-                tracing::warn!(error = %err, retry_in = ?backoff, "cannot {what}");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
+                let pause = backoff.next_pause();
+                tracing::warn!(error = %err, retry_in = ?pause, "cannot {what}");
+                tokio::time::sleep(pause).await;
             }
         }
     }
