@@ -22,9 +22,11 @@ use crate::{
     features::notifications::send_email::InProcessDelivery,
     infra::{
         db,
+        email_verifier::{AbstractApiVerifier, EmailVerifier, VerdictCache},
         events::{Relay, kafka::KafkaPublisher},
         mail::Mailer,
-        rate_limit::{LimiterError, MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
+        rate_limit::{MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
+        redis::{RedisUnavailable, SharedRedis},
         security::{HashError, KeyError, PasswordHasher, TokenService},
     },
     platform::{
@@ -41,6 +43,9 @@ pub struct AppState {
     pub tokens: Arc<TokenService>,
     pub hasher: Arc<PasswordHasher>,
     pub limits: Arc<RateLimits>,
+    pub verifier: Arc<EmailVerifier>,
+    /// `REQUIRE_VERIFIED_EMAIL`: no access token for an unconfirmed address.
+    pub require_verified_email: bool,
     pub trusted_proxies: Arc<[IpNet]>,
 }
 
@@ -57,7 +62,9 @@ pub enum StartupError {
     #[error("cannot set up password hashing: {0}")]
     Hasher(#[from] HashError),
     #[error("invalid REDIS_URL: {0}")]
-    Redis(LimiterError),
+    Redis(RedisUnavailable),
+    #[error("cannot set up the e-mail verifier: {0}")]
+    EmailVerifier(String),
     #[error("invalid Kafka settings: {0}")]
     Kafka(KafkaError),
     #[error("cannot listen on {addr}: {source}")]
@@ -101,11 +108,19 @@ impl Application {
             .map_err(HashError::from)??;
         let (stop_relay, stopped) = watch::channel(false);
         let relay = spawn_relay(&settings, db.clone(), stopped)?;
+        let redis = match &settings.redis_url {
+            Some(url) => Some(Arc::new(
+                SharedRedis::new(url).map_err(StartupError::Redis)?,
+            )),
+            None => None,
+        };
         let state = AppState {
             db,
             tokens: Arc::new(tokens),
             hasher: Arc::new(hasher),
-            limits: Arc::new(rate_limits(&settings)?),
+            limits: Arc::new(rate_limits(&settings, redis.clone())),
+            verifier: Arc::new(email_verifier(&settings, redis)?),
+            require_verified_email: settings.email_verification.required,
             trusted_proxies: settings.trusted_proxies.clone().into(),
         };
 
@@ -190,26 +205,43 @@ fn spawn_relay(
         }
         None => {
             let mailer = Arc::new(Mailer::from_settings(settings.smtp.clone()));
-            let publisher = InProcessDelivery::new(db.clone(), mailer);
+            let verification = settings.email_verification.clone();
+            let publisher = InProcessDelivery::new(db.clone(), mailer, verification);
             tokio::spawn(Relay::new(db, publisher, outbox).run(stop))
         }
     })
 }
 
 /// Redis when `REDIS_URL` is set, else in-process; nothing when limiting is switched off.
-fn rate_limits(settings: &Settings) -> Result<RateLimits, StartupError> {
-    let limiter = match (&settings.redis_url, settings.rate_limit.enabled) {
+fn rate_limits(settings: &Settings, redis: Option<Arc<SharedRedis>>) -> RateLimits {
+    let limiter = match (redis, settings.rate_limit.enabled) {
         (_, false) => None,
-        (Some(url), true) => Some(RateLimiter::Redis(
-            RedisLimiter::new(url).map_err(StartupError::Redis)?,
-        )),
+        (Some(redis), true) => Some(RateLimiter::Redis(RedisLimiter::new(redis))),
         (None, true) => Some(RateLimiter::Memory(MemoryLimiter::default())),
     };
-    Ok(RateLimits::new(
+    RateLimits::new(
         limiter,
         settings.rate_limit.clone(),
         settings.redis_key_prefix.clone(),
-    ))
+    )
+}
+
+/// AbstractAPI when `EMAIL_VERIFIER_ENABLED`, its verdicts cached in Redis when configured
+/// (else in memory); otherwise the null verifier.
+fn email_verifier(
+    settings: &Settings,
+    redis: Option<Arc<SharedRedis>>,
+) -> Result<EmailVerifier, StartupError> {
+    let Some(verifier) = settings.email_verifier.clone() else {
+        return Ok(EmailVerifier::Null);
+    };
+    let cache = match redis {
+        Some(redis) => VerdictCache::redis(redis, &settings.redis_key_prefix, verifier.cache_ttl),
+        None => VerdictCache::memory(verifier.cache_ttl),
+    };
+    AbstractApiVerifier::new(verifier, cache)
+        .map(|api| EmailVerifier::AbstractApi(Box::new(api)))
+        .map_err(StartupError::EmailVerifier)
 }
 
 fn cors(origins: &[String]) -> Cors {

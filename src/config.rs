@@ -34,6 +34,54 @@ pub struct Settings {
     /// `None`: e-mails are logged, not sent.
     pub smtp: Option<SmtpSettings>,
     pub outbox: OutboxSettings,
+    /// `None`: sign-up runs no reputation check (the null verifier).
+    pub email_verifier: Option<EmailVerifierSettings>,
+    pub email_verification: EmailVerificationSettings,
+}
+
+/// The AbstractAPI e-mail reputation check at sign-up and e-mail change.
+#[derive(Clone, Debug)]
+pub struct EmailVerifierSettings {
+    pub api_url: String,
+    pub api_key: Secret,
+    /// Budget for the provider's whole answer; past it the address counts as unknown.
+    pub timeout: Duration,
+    /// How long a verdict is reused for the same address.
+    pub cache_ttl: Duration,
+    /// After a timeout the provider is skipped this long; also the `Retry-After` of its
+    /// outages and the interval between repeated error logs.
+    pub cooldown: Duration,
+}
+
+/// Ownership confirmation of e-mail addresses.
+#[derive(Clone, Debug)]
+pub struct EmailVerificationSettings {
+    pub token_ttl: Duration,
+    /// Page the e-mail links to, with `token=<token>` appended; `None`: the e-mail shows the
+    /// bare token.
+    pub confirm_url: Option<String>,
+    /// Refuse access tokens to accounts whose address is not confirmed.
+    pub required: bool,
+}
+
+/// A secret setting: `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -58,7 +106,7 @@ pub struct SmtpSettings {
     pub port: u16,
     pub tls: SmtpTls,
     pub username: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     pub sender: String,
 }
 
@@ -82,6 +130,8 @@ pub struct RateLimitSettings {
     pub per_ip: Quota,
     pub per_user: Quota,
     pub login_failures: Quota,
+    /// Confirmation e-mails one account may request.
+    pub verification_emails: Quota,
     /// Refuse (503) instead of serving when the limiter's store is down.
     pub fail_closed: bool,
 }
@@ -152,6 +202,10 @@ impl Default for Settings {
                     limit: 10,
                     window: Duration::from_secs(15 * 60),
                 },
+                verification_emails: Quota {
+                    limit: 5,
+                    window: Duration::from_secs(3600),
+                },
                 fail_closed: false,
             },
             trusted_proxies: Vec::new(),
@@ -160,6 +214,12 @@ impl Default for Settings {
             outbox: OutboxSettings {
                 poll_interval: Duration::from_millis(100),
                 batch_size: 500,
+            },
+            email_verifier: None,
+            email_verification: EmailVerificationSettings {
+                token_ttl: Duration::from_secs(24 * 3600),
+                confirm_url: None,
+                required: false,
             },
         }
     }
@@ -247,6 +307,10 @@ impl Settings {
                 per_user: vars.parse_or("RATE_LIMIT_PER_USER", d.rate_limit.per_user)?,
                 login_failures: vars
                     .parse_or("RATE_LIMIT_LOGIN_FAILURES", d.rate_limit.login_failures)?,
+                verification_emails: vars.parse_or(
+                    "RATE_LIMIT_VERIFICATION_EMAILS",
+                    d.rate_limit.verification_emails,
+                )?,
                 fail_closed: vars.parse_or("RATE_LIMIT_FAIL_CLOSED", d.rate_limit.fail_closed)?,
             },
             trusted_proxies: match vars.lookup("TRUSTED_PROXIES") {
@@ -280,7 +344,7 @@ impl Settings {
                     port: vars.parse_or("SMTP_PORT", 25)?,
                     tls: vars.parse_or("SMTP_TLS", SmtpTls::None)?,
                     username: vars.lookup("SMTP_USERNAME"),
-                    password: vars.lookup("SMTP_PASSWORD"),
+                    password: vars.lookup("SMTP_PASSWORD").map(Secret),
                     sender: vars
                         .lookup("SMTP_SENDER")
                         .unwrap_or_else(|| "accounts-api@localhost".into()),
@@ -291,6 +355,16 @@ impl Settings {
                     vars.parse_or("OUTBOX_POLL_INTERVAL_MS", 100)?,
                 ),
                 batch_size: vars.parse_or("OUTBOX_BATCH_SIZE", d.outbox.batch_size)?,
+            },
+            email_verifier: email_verifier_settings(&vars)?,
+            email_verification: EmailVerificationSettings {
+                token_ttl: positive_secs(
+                    &vars,
+                    "EMAIL_VERIFICATION_TOKEN_TTL_SECONDS",
+                    d.email_verification.token_ttl,
+                )?,
+                confirm_url: vars.lookup("EMAIL_VERIFICATION_URL"),
+                required: vars.parse_or("REQUIRE_VERIFIED_EMAIL", d.email_verification.required)?,
             },
         })
     }
@@ -355,6 +429,53 @@ impl<F: Fn(&str) -> Option<String>> Vars<F> {
                 .parse()
                 .map_err(|e: T::Err| invalid(var, &e.to_string())),
         }
+    }
+}
+
+/// The reputation check when `EMAIL_VERIFIER_ENABLED=true`, which then needs a key.
+fn email_verifier_settings<F: Fn(&str) -> Option<String>>(
+    vars: &Vars<F>,
+) -> Result<Option<EmailVerifierSettings>, ConfigError> {
+    if !vars.parse_or("EMAIL_VERIFIER_ENABLED", false)? {
+        return Ok(None);
+    }
+    let api_key = vars.lookup("EMAIL_VERIFIER_API_KEY").ok_or_else(|| {
+        invalid(
+            "EMAIL_VERIFIER_API_KEY",
+            "must be set when EMAIL_VERIFIER_ENABLED=true",
+        )
+    })?;
+    Ok(Some(EmailVerifierSettings {
+        api_url: vars
+            .lookup("EMAIL_VERIFIER_API_URL")
+            .unwrap_or_else(|| "https://emailreputation.abstractapi.com/v1/".into()),
+        api_key: Secret(api_key),
+        timeout: match vars.parse_or("EMAIL_VERIFIER_TIMEOUT_MS", 5000)? {
+            0 => return Err(invalid("EMAIL_VERIFIER_TIMEOUT_MS", "must be positive")),
+            ms => Duration::from_millis(ms),
+        },
+        cache_ttl: positive_secs(
+            vars,
+            "EMAIL_VERIFIER_CACHE_TTL_SECONDS",
+            Duration::from_secs(24 * 3600),
+        )?,
+        cooldown: positive_secs(
+            vars,
+            "EMAIL_VERIFIER_COOLDOWN_SECONDS",
+            Duration::from_secs(30),
+        )?,
+    }))
+}
+
+/// A whole number of seconds, more than zero.
+fn positive_secs<F: Fn(&str) -> Option<String>>(
+    vars: &Vars<F>,
+    var: &'static str,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    match vars.parse_or(var, default.as_secs())? {
+        0 => Err(invalid(var, "must be positive")),
+        secs => Ok(Duration::from_secs(secs)),
     }
 }
 
@@ -430,10 +551,33 @@ mod tests {
             ("RATE_LIMIT_PER_IP", "100"),
             ("RATE_LIMIT_FAIL_CLOSED", "maybe"),
             ("TRUSTED_PROXIES", "10.0.0.0/8, not-an-ip"),
+            ("EMAIL_VERIFIER_ENABLED", "yes please"),
+            ("EMAIL_VERIFICATION_TOKEN_TTL_SECONDS", "0"),
+            ("REQUIRE_VERIFIED_EMAIL", "sometimes"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert!(err.contains(var), "{err}");
         }
+    }
+
+    #[test]
+    fn the_reputation_check_needs_a_key_and_hides_it() {
+        let err = settings(&[("EMAIL_VERIFIER_ENABLED", "true")]).unwrap_err();
+        assert!(err.contains("EMAIL_VERIFIER_API_KEY"), "{err}");
+        let s = settings(&[
+            ("EMAIL_VERIFIER_ENABLED", "true"),
+            ("EMAIL_VERIFIER_API_KEY", "k-123"),
+        ])
+        .unwrap();
+        let verifier = s.email_verifier.expect("enabled");
+        assert_eq!(verifier.timeout.as_millis(), 5000);
+        assert!(!format!("{verifier:?}").contains("k-123"));
+        assert!(
+            settings(&[("EMAIL_VERIFIER_API_KEY", "k")])
+                .unwrap()
+                .email_verifier
+                .is_none()
+        );
     }
 
     #[test]

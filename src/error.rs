@@ -2,7 +2,7 @@
 //! (RFC 9457). `Problem<S>` carries it out of an endpoint while declaring, in the OpenAPI
 //! document, exactly the statuses `S` that endpoint can return.
 
-use std::marker::PhantomData;
+use std::{marker::PhantomData, time::Duration};
 
 use poem::{Response, error::ResponseError, http::StatusCode};
 use poem_openapi::{
@@ -12,7 +12,9 @@ use poem_openapi::{
 };
 
 use crate::{
-    domain::FieldError, features::AppError, infra::rate_limit::Decision,
+    domain::FieldError,
+    features::{AppError, TokenRefusal},
+    infra::rate_limit::Decision,
     platform::rate_limit::LIMIT_HEADERS,
 };
 
@@ -45,12 +47,18 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("forbidden: {0}")]
     Forbidden(String),
+    #[error("e-mail address not confirmed")]
+    EmailNotVerified,
     #[error("not found: {0}")]
     NotFound(String),
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("conflict: {0:?}")]
     Conflict(FieldError),
+    #[error("e-mail address already confirmed")]
+    AlreadyVerified,
+    #[error("confirmation token refused: {0:?}")]
+    VerificationToken(TokenRefusal),
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type: {0}")]
@@ -59,14 +67,14 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("too many requests")]
     TooManyRequests(Decision),
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
+    #[error("service unavailable: {detail}")]
+    Unavailable {
+        detail: String,
+        retry_after: Duration,
+    },
     #[error("internal error")]
     Internal,
 }
-
-/// Seconds a client should wait before retrying a 503.
-const RETRY_AFTER_SECS: &str = "5";
 
 impl ApiError {
     fn slug_and_title(&self) -> (&'static str, &'static str) {
@@ -75,14 +83,31 @@ impl ApiError {
             Self::InvalidCredentials => ("invalid-credentials", "Invalid credentials"),
             Self::Unauthorized(_) => ("unauthorized", "Authentication required"),
             Self::Forbidden(_) => ("forbidden", "Forbidden"),
+            Self::EmailNotVerified => ("email-not-verified", "E-mail address not confirmed"),
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             Self::Conflict(_) => ("conflict", "Conflict"),
+            Self::AlreadyVerified => ("email-already-verified", "E-mail address already confirmed"),
+            Self::VerificationToken(refusal) => match refusal {
+                TokenRefusal::Unknown => {
+                    ("verification-token-invalid", "Invalid confirmation token")
+                }
+                TokenRefusal::Used => {
+                    ("verification-token-used", "Confirmation token already used")
+                }
+                TokenRefusal::Expired => {
+                    ("verification-token-expired", "Confirmation token expired")
+                }
+                TokenRefusal::AddressChanged => (
+                    "verification-token-address-changed",
+                    "E-mail address changed since the token was sent",
+                ),
+            },
             Self::PayloadTooLarge => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             Self::Validation(_) => ("validation", "Invalid input"),
             Self::TooManyRequests(_) => ("too-many-requests", "Too many requests"),
-            Self::Unavailable(_) => ("unavailable", "Service unavailable"),
+            Self::Unavailable { .. } => ("unavailable", "Service unavailable"),
             Self::Internal => ("internal", "Internal server error"),
         }
     }
@@ -95,7 +120,32 @@ impl ApiError {
             | Self::Forbidden(d)
             | Self::NotFound(d)
             | Self::UnsupportedMediaType(d)
-            | Self::Unavailable(d) => (d.clone(), None),
+            | Self::Unavailable { detail: d, .. } => (d.clone(), None),
+            Self::EmailNotVerified => (
+                "confirm your e-mail address first; a new confirmation e-mail is on its way \
+                 unless one was requested too often"
+                    .into(),
+                None,
+            ),
+            Self::AlreadyVerified => (
+                "this account's e-mail address is already confirmed".into(),
+                None,
+            ),
+            Self::VerificationToken(refusal) => (
+                match refusal {
+                    TokenRefusal::Unknown => "this confirmation token is not valid",
+                    TokenRefusal::Used => "this confirmation token was already used",
+                    TokenRefusal::Expired => {
+                        "this confirmation token has expired; request a new one"
+                    }
+                    TokenRefusal::AddressChanged => {
+                        "the account's e-mail address changed since this token was sent; \
+                         use the token sent to the new address"
+                    }
+                }
+                .into(),
+                None,
+            ),
             Self::InvalidCredentials => ("incorrect login or password".into(), None),
             Self::MethodNotAllowed => ("this method is not allowed on this resource".into(), None),
             Self::Conflict(e) => (e.message.clone(), Some(vec![e.clone()])),
@@ -128,15 +178,17 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::InvalidCredentials | Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::EmailNotVerified => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::AlreadyVerified => StatusCode::CONFLICT,
+            Self::VerificationToken(TokenRefusal::Unknown) => StatusCode::BAD_REQUEST,
+            Self::VerificationToken(_) => StatusCode::GONE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -165,10 +217,9 @@ impl ResponseError for ApiError {
                     .headers_mut()
                     .insert("retry-after", retry_after_secs(d).into());
             }
-            Self::Unavailable(_) => {
-                response
-                    .headers_mut()
-                    .insert("retry-after", RETRY_AFTER_SECS.parse().expect("static"));
+            Self::Unavailable { retry_after, .. } => {
+                let secs = retry_after.as_secs().max(1);
+                response.headers_mut().insert("retry-after", secs.into());
             }
             _ => {}
         }
@@ -185,7 +236,16 @@ impl From<AppError> for ApiError {
             AppError::Unauthenticated(reason) => Self::Unauthorized(reason),
             AppError::Forbidden(reason) => Self::Forbidden(reason),
             AppError::NotFound(what) => Self::NotFound(what),
-            AppError::Unavailable(reason) => Self::Unavailable(reason),
+            AppError::Unavailable {
+                detail,
+                retry_after,
+            } => Self::Unavailable {
+                detail,
+                retry_after,
+            },
+            AppError::EmailNotVerified => Self::EmailNotVerified,
+            AppError::AlreadyVerified => Self::AlreadyVerified,
+            AppError::VerificationToken(refusal) => Self::VerificationToken(refusal),
             AppError::RateLimited(decision) => Self::TooManyRequests(decision),
             AppError::Internal(source) => {
                 tracing::error!(error = %source, "internal error");
@@ -219,15 +279,19 @@ pub fn into_problem_response(err: poem::Error) -> Response {
 /// The error statuses one endpoint declares in the OpenAPI document.
 pub trait ErrorStatuses: Send + Sync + 'static {
     const STATUSES: &'static [u16];
+    /// This endpoint's own wording for some statuses; the rest get the generic one.
+    const DESCRIPTIONS: &'static [(u16, &'static str)];
 }
 
-/// Declares a marker type listing an endpoint's error statuses: `error_statuses!(X: 404, 409);`
+/// Declares a marker type listing an endpoint's error statuses, optionally with its own
+/// descriptions: `error_statuses!(X: 404, 409; 409 => "Already confirmed.");`
 #[macro_export]
 macro_rules! error_statuses {
-    ($name:ident: $($status:literal),+ $(,)?) => {
+    ($name:ident: $($status:literal),+ $(; $($code:literal => $text:literal),+)? $(,)?) => {
         pub struct $name;
         impl $crate::error::ErrorStatuses for $name {
             const STATUSES: &'static [u16] = &[$($status),+];
+            const DESCRIPTIONS: &'static [(u16, &'static str)] = &[$($(($code, $text)),+)?];
         }
     };
 }
@@ -258,7 +322,10 @@ impl<S: ErrorStatuses> ApiResponse for Problem<S> {
         let responses = S::STATUSES
             .iter()
             .map(|&status| MetaResponse {
-                description: describe(status),
+                description: S::DESCRIPTIONS
+                    .iter()
+                    .find(|(code, _)| *code == status)
+                    .map_or_else(|| describe(status), |(_, text)| text),
                 status: Some(status),
                 status_range: None,
                 content: vec![MetaMediaType {
@@ -281,6 +348,7 @@ fn describe(status: u16) -> &'static str {
         400 => "The request could not be parsed (malformed JSON, wrong types, missing fields).",
         401 => "Missing, malformed, expired or revoked credentials.",
         403 => "The credentials do not allow this action.",
+        410 => "The confirmation token was already used, has expired, or its address changed.",
         404 => "The resource does not exist.",
         409 => "A unique value (username or e-mail) is already taken.",
         413 => "The request body is too large.",

@@ -17,7 +17,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::{sync::Semaphore, task::JoinSet};
 
 use crate::{
-    config::{KafkaSettings, Settings},
+    config::{EmailVerificationSettings, KafkaSettings, Settings},
     features::notifications::send_email::{SendEmail, Undeliverable, send_email},
     infra::{
         db::{self, entities::delivered_event},
@@ -51,6 +51,7 @@ struct Context {
     mailer: Mailer,
     dead_letters: FutureProducer,
     settings: KafkaSettings,
+    verification: EmailVerificationSettings,
     permits: Semaphore,
 }
 
@@ -78,6 +79,7 @@ pub async fn run(
         mailer: Mailer::from_settings(settings.smtp.clone()),
         dead_letters: kafka::producer(&kafka_settings)?,
         settings: kafka_settings,
+        verification: settings.email_verification.clone(),
         permits: Semaphore::new(CONCURRENCY),
     });
     tracing::info!(topic = %context.settings.topic, group = %context.settings.consumer_group, "worker started");
@@ -157,9 +159,14 @@ async fn handle(context: &Context, message: OwnedMessage) {
         .expect("the semaphore is never closed");
     let outcome = match EventEnvelope::parse(message.payload().unwrap_or_default()) {
         Err(reason) => Err(Undeliverable(reason)),
-        Ok(event) => send_email(&context.db, &context.mailer, SendEmail { event })
-            .await
-            .map(drop),
+        Ok(event) => send_email(
+            &context.db,
+            &context.mailer,
+            &context.verification,
+            SendEmail { event },
+        )
+        .await
+        .map(drop),
     };
     if let Err(Undeliverable(reason)) = outcome {
         dead_letter(&context.dead_letters, &context.settings, &message, &reason).await;

@@ -4,6 +4,7 @@ pub use sea_orm_migration::{self, prelude::*};
 
 mod m20261122_000001_create_users;
 mod m20261122_000002_create_outbox;
+mod m20261123_000003_create_email_verifications;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_users::Migration),
             Box::new(m20261122_000002_create_outbox::Migration),
+            Box::new(m20261123_000003_create_email_verifications::Migration),
         ]
     }
 }

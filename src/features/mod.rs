@@ -17,7 +17,7 @@ use poem_openapi::{
 
 use crate::error::rate_limit_headers;
 
-pub use error::AppError;
+pub use error::{AppError, TokenRefusal};
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -35,6 +35,8 @@ type Slices = (
     users::GetCurrentUserRoute,
     users::UpdateUserRoute,
     users::DeleteUserRoute,
+    users::RequestEmailVerificationRoute,
+    users::ConfirmEmailRoute,
     auth::CreateAccessTokenRoute,
     health::CheckHealthRoute,
 );
@@ -84,6 +86,8 @@ fn slices() -> Slices {
         users::GetCurrentUserRoute,
         users::UpdateUserRoute,
         users::DeleteUserRoute,
+        users::RequestEmailVerificationRoute,
+        users::ConfirmEmailRoute,
         auth::CreateAccessTokenRoute,
         health::CheckHealthRoute,
     )

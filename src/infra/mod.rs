@@ -2,7 +2,9 @@
 
 pub mod backoff;
 pub mod db;
+pub mod email_verifier;
 pub mod events;
 pub mod mail;
 pub mod rate_limit;
+pub mod redis;
 pub mod security;

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::{
     app::AppState,
     error::{ApiError, into_problem_response},
+    features::AppError,
     infra::rate_limit::{Decision, RateLimits, Scope},
     platform::client_ip::{client_ip, ip_bucket},
 };
@@ -132,9 +133,7 @@ impl LimitReport {
 /// The error for a refused (or, failing closed, unanswered) check.
 fn refusal<E>(result: Result<Option<Vec<Decision>>, E>) -> Result<(), ApiError> {
     match result {
-        Err(_) => Err(ApiError::Unavailable(
-            "the rate limiter is unavailable".into(),
-        )),
+        Err(_) => Err(AppError::unavailable("the rate limiter is unavailable").into()),
         Ok(decisions) => match decisions.into_iter().flatten().find(|d| !d.allowed) {
             Some(decision) => Err(ApiError::TooManyRequests(decision)),
             None => Ok(()),

@@ -323,7 +323,8 @@ pub async fn body_text(resp: Response) -> String {
 }
 
 /// Checks an RFC 9457 problem: status, content type, `type` slug, and the fields every
-/// problem has; `errors` must be there exactly for 409 and 422. Returns the body.
+/// problem has; `errors` must be there exactly for a field conflict (409) and 422.
+/// Returns the body.
 pub async fn assert_problem(resp: Response, status: u16, slug: &str) -> Value {
     let headers = resp.headers().clone();
     let content_type = header(&headers, "content-type");
@@ -339,7 +340,7 @@ pub async fn assert_problem(resp: Response, status: u16, slug: &str) -> Value {
         "title: {body}"
     );
     assert!(body["detail"].is_string(), "detail: {body}");
-    if status == 409 || status == 422 {
+    if slug == "conflict" || status == 422 {
         let errors = body["errors"]
             .as_array()
             .unwrap_or_else(|| panic!("no errors[]: {body}"));

@@ -4,7 +4,10 @@
 #[macro_use]
 mod helpers;
 
+mod email_confirmation;
+mod email_verifier;
 mod health;
+mod maildev;
 mod migrate_cli;
 mod notifications;
 mod openapi;

@@ -10,7 +10,7 @@ use std::{
 };
 
 use accounts_api::{
-    config::{KafkaSettings, OutboxSettings, Settings, SmtpSettings, SmtpTls},
+    config::{KafkaSettings, OutboxSettings, Settings, SmtpSettings},
     infra::{
         db::entities::outbox,
         events::{self, EventEnvelope, EventType, PublishError, Publisher, Relay, kafka},
@@ -23,16 +23,19 @@ use rdkafka::{
     message::Headers,
     producer::FutureRecord,
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 use serde_json::Value;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 use uuid::Uuid;
 
-use crate::helpers::{Backend, PASSWORD, TestApp, expect_json, spawn_app_with, test_settings};
+use crate::{
+    helpers::{Backend, PASSWORD, TestApp, expect_json, spawn_app_with, test_settings},
+    maildev::{SMTP_PORT, mails_to, smtp, subjects, unique_domain, wait_for_mails},
+};
 
 const BROKER: &str = "127.0.0.1:9092";
-const MAILDEV_API: &str = "http://127.0.0.1:1080/api/email";
-const SMTP_PORT: u16 = 1025;
 
 /// A topic and consumer group of the test's own, and a domain for its recipients.
 struct Scope {
@@ -51,23 +54,12 @@ impl Scope {
                 partitions: 3,
                 replication_factor: 1,
             },
-            domain: format!("{tag}.test"),
+            domain: unique_domain(),
         }
     }
 
     fn address(&self, name: &str) -> String {
         format!("{name}@{}", self.domain)
-    }
-}
-
-fn smtp(port: u16) -> SmtpSettings {
-    SmtpSettings {
-        host: "127.0.0.1".into(),
-        port,
-        tls: SmtpTls::None,
-        username: None,
-        password: None,
-        sender: "accounts-api@localhost".into(),
     }
 }
 
@@ -118,43 +110,6 @@ impl Worker {
     }
 }
 
-/// MailDev's inbox: the messages sent to `address`.
-async fn mails_to(address: &str) -> Vec<Value> {
-    let inbox: Vec<Value> = reqwest::get(MAILDEV_API)
-        .await
-        .expect("MailDev is required at 127.0.0.1:1080; start it with scripts/services-up.sh smtp")
-        .json()
-        .await
-        .unwrap();
-    inbox
-        .into_iter()
-        .filter(|m| {
-            m["to"]
-                .as_array()
-                .is_some_and(|to| to.iter().any(|t| t["address"] == address))
-        })
-        .collect()
-}
-
-/// Waits (up to `within`) until `address` has `count` messages; returns them.
-async fn wait_for_mails(address: &str, count: usize, within: Duration) -> Vec<Value> {
-    let deadline = Instant::now() + within;
-    loop {
-        let mails = mails_to(address).await;
-        if mails.len() >= count || Instant::now() > deadline {
-            return mails;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-fn subjects(mails: &[Value]) -> Vec<String> {
-    mails
-        .iter()
-        .map(|m| m["subject"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
-
 /// A TCP proxy in front of `target` that can play the service being down: while down it
 /// accepts and drops every connection.
 struct Switch {
@@ -198,31 +153,33 @@ async fn register(app: &TestApp, scope: &Scope, name: &str) -> Value {
     .await
 }
 
+const CREATED: &str = "Your account has been created";
+const CONFIRM: &str = "Confirm your e-mail address";
+
 #[tokio::test]
-async fn register_update_and_delete_each_send_one_email() {
+async fn register_update_and_delete_each_send_their_emails() {
     let scope = Scope::new(BROKER);
     let app = spawn_app_with_events(Some(&scope.kafka), None).await;
     let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
+    let within = Duration::from_secs(20);
 
     let (alice, renamed) = (scope.address("alice"), scope.address("alice.new"));
     register(&app, &scope, "alice").await;
+    let created = wait_for_mails(&alice, 2, within).await;
+    assert_eq!(subjects(&created), [CREATED, CONFIRM]);
     let token = app.token_for("alice", PASSWORD).await;
     let patched = app
         .patch_me(&token, &serde_json::json!({ "email": renamed }))
         .await;
     expect_json(patched, 200).await;
-    expect_json(app.delete_me(&token, PASSWORD).await, 200).await;
-
-    let created = wait_for_mails(&alice, 1, Duration::from_secs(20)).await;
-    assert_eq!(subjects(&created), ["Your account has been created"]);
-    let later = wait_for_mails(&renamed, 2, Duration::from_secs(20)).await;
     assert_eq!(
-        subjects(&later),
-        [
-            "Your account has been updated",
-            "Your account has been deleted"
-        ]
+        subjects(&wait_for_mails(&renamed, 2, within).await),
+        ["Your account has been updated", CONFIRM]
     );
+    expect_json(app.delete_me(&token, PASSWORD).await, 200).await;
+    let later = wait_for_mails(&renamed, 3, within).await;
+    assert_eq!(subjects(&later)[2], "Your account has been deleted");
+
     let mail = &created[0];
     assert!(mail["text"].as_str().unwrap().contains("Hello, alice!"));
     assert!(
@@ -231,6 +188,14 @@ async fn register_update_and_delete_each_send_one_email() {
             .unwrap()
             .contains("<strong>alice</strong>")
     );
+    // The worker mints the confirmation token: it never travels through the outbox or Kafka.
+    let confirmation = created[1]["text"].as_str().unwrap();
+    let token = confirmation
+        .split_whitespace()
+        .find(|word| word.len() == 43)
+        .unwrap_or_else(|| panic!("no bare token in the text: {confirmation}"));
+    let events = outbox::Entity::find().all(&app.db().await).await.unwrap();
+    assert!(events.iter().all(|e| !e.payload.contains(token)));
     worker.stop().await;
 }
 
@@ -262,7 +227,10 @@ async fn kafka_down_during_50_registrations_loses_no_email_and_sends_none_twice(
         .count(&unpublished)
         .await
         .unwrap();
-    assert_eq!(pending, 50, "the events wait in the outbox");
+    assert_eq!(
+        pending, 100,
+        "the events (welcome, confirmation) wait in the outbox"
+    );
 
     broker.set_up(true);
     let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
@@ -273,7 +241,7 @@ async fn kafka_down_during_50_registrations_loses_no_email_and_sends_none_twice(
         for i in 0..50 {
             counts.push(mails_to(&scope.address(&format!("u{i}"))).await.len());
         }
-        if counts.iter().all(|c| *c >= 1) {
+        if counts.iter().all(|c| *c >= 2) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -285,8 +253,8 @@ async fn kafka_down_during_50_registrations_loses_no_email_and_sends_none_twice(
     }
     assert_eq!(
         final_counts,
-        vec![1; 50],
-        "each e-mail exactly once (first poll: {counts:?})"
+        vec![2; 50],
+        "each e-mail (welcome and confirmation) exactly once (first poll: {counts:?})"
     );
     worker.stop().await;
 }
@@ -303,13 +271,13 @@ async fn smtp_down_is_retried_and_the_email_arrives_once() {
     assert!(mails_to(&scope.address("alice")).await.is_empty());
 
     smtp_server.set_up(true);
-    let mails = wait_for_mails(&scope.address("alice"), 1, Duration::from_secs(20)).await;
-    assert_eq!(mails.len(), 1);
+    let mails = wait_for_mails(&scope.address("alice"), 2, Duration::from_secs(20)).await;
+    assert_eq!(subjects(&mails), [CREATED, CONFIRM]);
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(
         mails_to(&scope.address("alice")).await.len(),
-        1,
-        "sent once"
+        2,
+        "each sent once"
     );
     worker.stop().await;
 }
@@ -320,14 +288,19 @@ async fn a_redelivered_event_after_a_worker_crash_is_not_mailed_again() {
     let app = spawn_app_with_events(Some(&scope.kafka), None).await;
     let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
     register(&app, &scope, "alice").await;
-    let first = wait_for_mails(&scope.address("alice"), 1, Duration::from_secs(20)).await;
-    assert_eq!(first.len(), 1);
+    let first = wait_for_mails(&scope.address("alice"), 2, Duration::from_secs(20)).await;
+    assert_eq!(first.len(), 2);
     worker.kill().await;
 
     // After a crash between sending and committing, Kafka hands the same event over again:
     // replay alice's message exactly as the relay published it.
-    let outbox = outbox::Entity::find().all(&app.db().await).await.unwrap();
+    let outbox = outbox::Entity::find()
+        .order_by_asc(outbox::Column::Seq)
+        .all(&app.db().await)
+        .await
+        .unwrap();
     let event = &outbox[0];
+    assert_eq!(event.event_type, "user.created");
     let producer = kafka::producer(&scope.kafka).unwrap();
     let key = event.aggregate_id.to_string();
     let record = FutureRecord::to(&scope.kafka.topic)
@@ -341,14 +314,14 @@ async fn a_redelivered_event_after_a_worker_crash_is_not_mailed_again() {
     let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
     register(&app, &scope, "bob").await;
     assert_eq!(
-        wait_for_mails(&scope.address("bob"), 1, Duration::from_secs(20))
+        wait_for_mails(&scope.address("bob"), 2, Duration::from_secs(20))
             .await
             .len(),
-        1
+        2
     );
     assert_eq!(
         mails_to(&scope.address("alice")).await.len(),
-        1,
+        2,
         "no duplicate for alice"
     );
     worker.stop().await;
@@ -371,10 +344,10 @@ async fn a_poison_message_goes_to_the_dead_letter_topic_and_does_not_block() {
     let worker = start_worker(&app.database_url, &scope.kafka, SMTP_PORT);
     register(&app, &scope, "alice").await;
     assert_eq!(
-        wait_for_mails(&scope.address("alice"), 1, Duration::from_secs(20))
+        wait_for_mails(&scope.address("alice"), 2, Duration::from_secs(20))
             .await
             .len(),
-        1
+        2
     );
 
     let dead_letters: StreamConsumer = ClientConfig::new()
@@ -412,8 +385,8 @@ async fn without_kafka_events_are_delivered_in_process_over_smtp() {
     let scope = Scope::new(BROKER);
     let app = spawn_app_with_events(None, Some(smtp(SMTP_PORT))).await;
     register(&app, &scope, "alice").await;
-    let mails = wait_for_mails(&scope.address("alice"), 1, Duration::from_secs(10)).await;
-    assert_eq!(subjects(&mails), ["Your account has been created"]);
+    let mails = wait_for_mails(&scope.address("alice"), 2, Duration::from_secs(10)).await;
+    assert_eq!(subjects(&mails), [CREATED, CONFIRM]);
 }
 
 #[tokio::test]
@@ -426,24 +399,32 @@ async fn the_embedded_setup_delivers_to_the_log_mailer() {
     let (user, _) = app.alice().await;
     let db = app.db().await;
     let deadline = Instant::now() + Duration::from_secs(10);
-    while delivered_event::Entity::find().count(&db).await.unwrap() == 0
-        && Instant::now() < deadline
+    while delivered_event::Entity::find().count(&db).await.unwrap() < 2 && Instant::now() < deadline
     {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let events = outbox::Entity::find().all(&db).await.unwrap();
-    assert_eq!(events.len(), 1);
-    assert_eq!(events[0].event_type, "user.created");
-    assert_eq!(
-        events[0].aggregate_id.to_string(),
-        user["id"].as_str().unwrap()
-    );
-    assert!(events[0].published_at.is_some(), "handed to the mailer");
-    let delivered = delivered_event::Entity::find().all(&db).await.unwrap();
-    assert_eq!(
-        delivered.iter().map(|d| d.event_id).collect::<Vec<_>>(),
-        [events[0].id]
-    );
+    let events = outbox::Entity::find()
+        .order_by_asc(outbox::Column::Seq)
+        .all(&db)
+        .await
+        .unwrap();
+    let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(types, ["user.created", "user.email_verification_requested"]);
+    for event in &events {
+        assert_eq!(event.aggregate_id.to_string(), user["id"].as_str().unwrap());
+        assert!(event.published_at.is_some(), "handed to the mailer");
+    }
+    let mut delivered: Vec<Uuid> = delivered_event::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.event_id)
+        .collect();
+    delivered.sort();
+    let mut expected: Vec<Uuid> = events.iter().map(|e| e.id).collect();
+    expected.sort();
+    assert_eq!(delivered, expected);
 }
 
 /// A publisher that records what it was handed, slowly enough for two relays to overlap.
@@ -624,9 +605,9 @@ async fn a_worker_stopped_mid_delivery_leaves_the_event_for_the_next_one() {
 
     smtp_server.set_up(true);
     let worker = start_worker(&app.database_url, &scope.kafka, smtp_server.port);
-    let mails = wait_for_mails(&scope.address("alice"), 1, Duration::from_secs(30)).await;
-    assert_eq!(mails.len(), 1, "the restarted worker delivered it");
+    let mails = wait_for_mails(&scope.address("alice"), 2, Duration::from_secs(30)).await;
+    assert_eq!(mails.len(), 2, "the restarted worker delivered both");
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert_eq!(mails_to(&scope.address("alice")).await.len(), 1);
+    assert_eq!(mails_to(&scope.address("alice")).await.len(), 2);
     worker.stop().await;
 }

@@ -373,10 +373,12 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
     assert_eq!(
         limited,
         [
+            "confirmEmailVerification",
             "createAccessToken",
             "createUser",
             "deleteCurrentUser",
             "getCurrentUser",
+            "requestEmailVerification",
             "updateCurrentUser"
         ]
     );

@@ -24,6 +24,10 @@ pub enum EventType {
     UserUpdated,
     #[serde(rename = "user.deleted")]
     UserDeleted,
+    /// The account's address needs confirming (sign-up, e-mail change, resend): the mailer
+    /// mints a single-use token and sends it.
+    #[serde(rename = "user.email_verification_requested")]
+    EmailVerificationRequested,
 }
 
 /// What the e-mail needs to know about the account.
@@ -68,6 +72,7 @@ impl EventType {
             Self::UserCreated => "user.created",
             Self::UserUpdated => "user.updated",
             Self::UserDeleted => "user.deleted",
+            Self::EmailVerificationRequested => "user.email_verification_requested",
         }
     }
 }

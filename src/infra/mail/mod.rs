@@ -5,7 +5,7 @@ mod smtp;
 mod templates;
 
 pub use smtp::SmtpMailer;
-pub use templates::render;
+pub use templates::{Confirmation, render};
 
 /// A rendered message.
 pub struct Email {
@@ -13,6 +13,18 @@ pub struct Email {
     pub subject: &'static str,
     pub text: String,
     pub html: String,
+    /// A token inside the text: the log mailer masks it.
+    pub secret: Option<String>,
+}
+
+impl Email {
+    /// The plain text with its secret masked, fit for a log.
+    pub fn loggable_text(&self) -> String {
+        match &self.secret {
+            Some(secret) => self.text.replace(secret, "[token withheld from logs]"),
+            None => self.text.clone(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,7 +53,8 @@ impl Mailer {
         match self {
             Self::Smtp(smtp) => smtp.send(email).await,
             Self::Log => {
-                tracing::info!(recipient = %email.to, subject = email.subject, text = %email.text, "e-mail (log mailer)");
+                let text = email.loggable_text();
+                tracing::info!(recipient = %email.to, subject = email.subject, %text, "e-mail (log mailer)");
                 Ok(())
             }
         }

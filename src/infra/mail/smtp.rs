@@ -74,7 +74,7 @@ impl SmtpMailer {
             .implicit_tls(s.tls == SmtpTls::Implicit)
             .timeout(Duration::from_secs(10));
         if let (Some(user), Some(password)) = (&s.username, &s.password) {
-            builder = builder.credentials(Credentials::new(user.as_str(), password.as_str()));
+            builder = builder.credentials(Credentials::new(user.as_str(), password.expose()));
         }
         let session = match s.tls {
             SmtpTls::None => builder.connect_plain().await.map(Session::Plain),

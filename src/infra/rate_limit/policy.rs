@@ -22,6 +22,8 @@ pub enum Scope {
     User,
     /// Failed logins per account name.
     LoginFailures,
+    /// Confirmation e-mails per account.
+    VerificationEmails,
 }
 
 /// The limiter's health as the health endpoint reports it.
@@ -113,6 +115,7 @@ impl RateLimits {
             Scope::Ip => self.settings.per_ip,
             Scope::User => self.settings.per_user,
             Scope::LoginFailures => self.settings.login_failures,
+            Scope::VerificationEmails => self.settings.verification_emails,
         }
     }
 
@@ -164,6 +167,7 @@ impl fmt::Display for Scope {
             Self::Ip => "ip",
             Self::User => "user",
             Self::LoginFailures => "login",
+            Self::VerificationEmails => "verify",
         })
     }
 }

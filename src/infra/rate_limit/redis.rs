@@ -1,15 +1,10 @@
-use std::{sync::Mutex, time::Duration};
+use std::{sync::Arc, time::Duration};
 
-use deadpool_redis::{
-    Config, Pool, Runtime,
-    redis::{Script, aio::MultiplexedConnection},
-};
+use deadpool_redis::redis::Script;
 use uuid::Uuid;
 
 use super::{Decision, LimiterError, Quota};
-
-/// A Redis answer slower than this counts as an outage.
-const TIMEOUT: Duration = Duration::from_millis(500);
+use crate::infra::redis::SharedRedis;
 
 /// One round trip, atomic, for one or more limits: drop each key's hits older than its
 /// window and count; when every key is under its limit (and ARGV[1] says so) log this hit in
@@ -47,63 +42,16 @@ return result
 
 /// The shared limiter: every instance pointed at one Redis enforces one limit.
 pub struct RedisLimiter {
-    pool: Pool,
-    /// A multiplexed connection from the pool, shared by all requests: checking one out per
-    /// request would cost deadpool's health-check round trip (UNWATCH + PING) every time.
-    /// Dropped on error, so the next call reconnects through the pool.
-    shared: Mutex<Option<MultiplexedConnection>>,
+    redis: Arc<SharedRedis>,
     script: Script,
 }
 
 impl RedisLimiter {
-    pub fn new(url: &str) -> Result<Self, LimiterError> {
-        let pool = Config::from_url(url)
-            .create_pool(Some(Runtime::Tokio1))
-            .map_err(|e| LimiterError(e.to_string()))?;
-        Ok(Self {
-            pool,
-            shared: Mutex::new(None),
+    pub fn new(redis: Arc<SharedRedis>) -> Self {
+        Self {
+            redis,
             script: Script::new(SLIDING_LOG),
-        })
-    }
-
-    async fn connection(&self) -> Result<MultiplexedConnection, LimiterError> {
-        if let Some(conn) = self.lock_shared().clone() {
-            return Ok(conn);
         }
-        let pooled = self
-            .pool
-            .get()
-            .await
-            .map_err(|e| LimiterError(e.to_string()))?;
-        let conn = (*pooled).clone();
-        *self.lock_shared() = Some(conn.clone());
-        Ok(conn)
-    }
-
-    /// Runs `call` on the shared connection with a deadline; any failure drops the connection.
-    async fn run<T, F>(
-        &self,
-        call: impl FnOnce(MultiplexedConnection) -> F,
-    ) -> Result<T, LimiterError>
-    where
-        F: Future<Output = Result<T, LimiterError>>,
-    {
-        let attempt = async { call(self.connection().await?).await };
-        let result = match tokio::time::timeout(TIMEOUT, attempt).await {
-            Ok(result) => result,
-            Err(_) => Err(LimiterError("timed out".into())),
-        };
-        if result.is_err() {
-            self.lock_shared().take();
-        }
-        result
-    }
-
-    fn lock_shared(&self) -> std::sync::MutexGuard<'_, Option<MultiplexedConnection>> {
-        self.shared
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Checks every `(key, quota)` at once; see [`super::RateLimiter::acquire`].
@@ -123,13 +71,10 @@ impl RedisLimiter {
                 .arg(quota.window.as_micros() as u64);
         }
         let replies: Vec<u64> = self
-            .run(|mut conn| async move {
-                invocation
-                    .invoke_async(&mut conn)
-                    .await
-                    .map_err(|e| LimiterError(e.to_string()))
-            })
-            .await?;
+            .redis
+            .run(|mut conn| async move { invocation.invoke_async(&mut conn).await })
+            .await
+            .map_err(|e| LimiterError(e.0))?;
         Ok(limits
             .iter()
             .zip(replies.chunks_exact(3))
@@ -145,13 +90,14 @@ impl RedisLimiter {
     }
 
     pub async fn ping(&self) -> Result<(), LimiterError> {
-        self.run(|mut conn| async move {
-            deadpool_redis::redis::cmd("PING")
-                .query_async::<String>(&mut conn)
-                .await
-                .map(drop)
-                .map_err(|e| LimiterError(e.to_string()))
-        })
-        .await
+        self.redis
+            .run(|mut conn| async move {
+                deadpool_redis::redis::cmd("PING")
+                    .query_async::<String>(&mut conn)
+                    .await
+                    .map(drop)
+            })
+            .await
+            .map_err(|e| LimiterError(e.0))
     }
 }

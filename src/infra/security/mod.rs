@@ -1,9 +1,11 @@
-//! Password hashing and access-token signing.
+//! Password hashing, access-token signing and single-use tokens.
 
 mod keys;
+mod one_time_token;
 mod password;
 mod tokens;
 
 pub use keys::{KeyError, RsaKeyPair};
+pub use one_time_token::{OneTimeToken, sha256_hex};
 pub use password::{HashError, PasswordHasher};
 pub use tokens::{AccessToken, Claims, TokenError, TokenService};

@@ -6,7 +6,10 @@ use sea_orm::{
 use super::CreateAccessToken;
 use crate::{
     domain::Password,
-    features::AppError,
+    features::{
+        AppError,
+        users::request_email_verification::{RequestEmailVerification, request_email_verification},
+    },
     infra::{
         db::entities::user,
         rate_limit::{RateLimits, Scope},
@@ -17,11 +20,14 @@ use crate::{
 /// Unknown account and wrong password fail alike and take as long (a dummy hash is checked),
 /// so the endpoint does not reveal which accounts exist. Failed attempts are counted per
 /// account (per name when no account has it) from every IP, so guessing cannot be spread.
+/// With `require_verified_email`, an unconfirmed account with the right password gets no
+/// token but a fresh confirmation e-mail (within its quota): it has no token to ask with.
 pub async fn create_access_token(
     db: &DatabaseConnection,
     hasher: &PasswordHasher,
     tokens: &TokenService,
     limits: &RateLimits,
+    require_verified_email: bool,
     command: CreateAccessToken,
 ) -> Result<AccessToken, AppError> {
     let login = command.login.trim().to_lowercase();
@@ -44,6 +50,16 @@ pub async fn create_access_token(
         .filter(|_| checkable)
         .map(|a| &a.password_hash);
     match (hasher.verify(&command.password, hash).await?, account) {
+        (true, Some(account)) if require_verified_email && !account.email_verified => {
+            let resend = RequestEmailVerification {
+                user_id: account.id,
+            };
+            match request_email_verification(db, limits, resend).await {
+                Ok(()) | Err(AppError::RateLimited(_) | AppError::AlreadyVerified) => {}
+                Err(err) => return Err(err),
+            }
+            Err(AppError::EmailNotVerified)
+        }
         (true, Some(account)) => Ok(tokens.issue(account.id)?),
         _ => {
             limits

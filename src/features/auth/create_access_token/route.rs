@@ -15,7 +15,9 @@ use crate::{
 
 pub struct CreateAccessTokenRoute;
 
-error_statuses!(CreateAccessTokenErrors: 400, 401, 413, 415, 422, 429, 500, 503);
+error_statuses!(CreateAccessTokenErrors: 400, 401, 403, 413, 415, 422, 429, 500, 503;
+    403 => "The password is right but the account's e-mail address is not confirmed and `REQUIRE_VERIFIED_EMAIL` is on (`/problems/email-not-verified`); a new confirmation e-mail is sent.",
+);
 
 #[derive(ApiResponse)]
 pub enum CreateAccessTokenResponse {
@@ -52,6 +54,7 @@ impl CreateAccessTokenRoute {
             &state.hasher,
             &state.tokens,
             &state.limits,
+            state.require_verified_email,
             command,
         )
         .await?;

@@ -1,7 +1,7 @@
 use poem_openapi::{Enum, Object};
 
 use super::HealthReport;
-use crate::infra::rate_limit::LimiterStatus;
+use crate::infra::{email_verifier::VerifierStatus, rate_limit::LimiterStatus};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[oai(rename_all = "lowercase")]
@@ -19,6 +19,8 @@ pub enum CheckStatus {
 pub struct HealthChecks {
     pub database: CheckStatus,
     pub rate_limiter: CheckStatus,
+    /// The e-mail reputation service, as its last call went (not probed: probes cost quota).
+    pub email_verifier: CheckStatus,
 }
 
 /// The service's health.
@@ -42,16 +44,23 @@ impl From<&HealthReport> for Health {
             LimiterStatus::Unavailable => CheckStatus::Unavailable,
             LimiterStatus::Disabled => CheckStatus::Disabled,
         };
-        let status = match (report.healthy(), rate_limiter) {
+        let email_verifier = match report.email_verifier {
+            VerifierStatus::Ok => CheckStatus::Ok,
+            VerifierStatus::Degraded => CheckStatus::Degraded,
+            VerifierStatus::Disabled => CheckStatus::Disabled,
+        };
+        let degraded = [rate_limiter, email_verifier].contains(&CheckStatus::Degraded);
+        let status = match (report.healthy(), degraded) {
             (false, _) => CheckStatus::Unavailable,
-            (true, CheckStatus::Degraded) => CheckStatus::Degraded,
-            (true, _) => CheckStatus::Ok,
+            (true, true) => CheckStatus::Degraded,
+            (true, false) => CheckStatus::Ok,
         };
         Self {
             status,
             checks: HealthChecks {
                 database,
                 rate_limiter,
+                email_verifier,
             },
         }
     }

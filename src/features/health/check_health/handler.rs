@@ -3,15 +3,17 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 
 use super::{CheckHealth, HealthReport};
-use crate::infra::rate_limit::RateLimits;
+use crate::infra::{email_verifier::EmailVerifier, rate_limit::RateLimits};
 
 /// A probe slower than this counts as down.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Probes the database and the rate limiter's store concurrently.
+/// Probes the database and the rate limiter's store concurrently. The e-mail verifier is not
+/// probed (a probe would spend provider quota): its last call's outcome is reported.
 pub async fn check_health(
     db: &DatabaseConnection,
     limits: &RateLimits,
+    verifier: &EmailVerifier,
     _query: CheckHealth,
 ) -> HealthReport {
     let database = tokio::time::timeout(PROBE_TIMEOUT, db.ping());
@@ -23,5 +25,6 @@ pub async fn check_health(
     HealthReport {
         database_up,
         rate_limiter,
+        email_verifier: verifier.status(),
     }
 }

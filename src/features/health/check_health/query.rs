@@ -1,4 +1,4 @@
-use crate::infra::rate_limit::LimiterStatus;
+use crate::infra::{email_verifier::VerifierStatus, rate_limit::LimiterStatus};
 
 /// Probe every dependency.
 #[derive(Debug)]
@@ -9,6 +9,7 @@ pub struct CheckHealth;
 pub struct HealthReport {
     pub database_up: bool,
     pub rate_limiter: LimiterStatus,
+    pub email_verifier: VerifierStatus,
 }
 
 impl HealthReport {

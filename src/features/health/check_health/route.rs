@@ -21,10 +21,11 @@ impl CheckHealthRoute {
     /// Check health
     ///
     /// 200 while the service can serve (`degraded` when the rate limiter's store is down but
-    /// requests are let through), 503 when the database or a fail-closed limiter is down.
+    /// requests are let through, or the e-mail verifier's last call failed), 503 when the
+    /// database or a fail-closed limiter is down.
     #[oai(path = "/health", method = "get", operation_id = "checkHealth")]
     async fn check_health(&self, state: Data<&AppState>) -> HealthResponse {
-        let report = check_health(&state.db, &state.limits, CheckHealth).await;
+        let report = check_health(&state.db, &state.limits, &state.verifier, CheckHealth).await;
         let body = Json(Health::from(&report));
         if report.healthy() {
             HealthResponse::Ok(body)

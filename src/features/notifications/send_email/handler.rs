@@ -2,12 +2,17 @@ use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set};
+use uuid::Uuid;
 
-use super::SendEmail;
-use crate::infra::{
-    backoff::Backoff,
-    db::entities::delivered_event,
-    mail::{MailError, Mailer, render},
+use super::{SendEmail, confirmation::issue_confirmation};
+use crate::{
+    config::EmailVerificationSettings,
+    infra::{
+        backoff::Backoff,
+        db::entities::delivered_event,
+        events::EventType,
+        mail::{MailError, Mailer, render},
+    },
 };
 
 /// Refusals (4xx) tolerated before a message counts as undeliverable.
@@ -20,6 +25,9 @@ pub enum Sent {
     Now,
     /// This event id was mailed before (a redelivery): nothing sent.
     Earlier,
+    /// A confirmation no longer needed (account gone, address changed or already
+    /// confirmed): nothing sent.
+    Moot,
 }
 
 /// The message cannot be delivered (permanently refused, or refused too often); it belongs
@@ -31,9 +39,11 @@ pub struct Undeliverable(pub String);
 /// Checks the event was not mailed yet, sends it, records it. An unreachable SMTP server
 /// or database is waited out with backoff (it is nobody's fault); the caller cancels by
 /// dropping the future. Only the send itself is never repeated once it succeeded.
+/// A confirmation request first mints its token (see `issue_confirmation`).
 pub async fn send_email(
     db: &DatabaseConnection,
     mailer: &Mailer,
+    verification: &EmailVerificationSettings,
     command: SendEmail,
 ) -> Result<Sent, Undeliverable> {
     let event = &command.event;
@@ -44,7 +54,21 @@ pub async fn send_email(
     if delivered.is_some() {
         return Ok(Sent::Earlier);
     }
-    let email = render(event);
+    let confirmation = match event.kind {
+        EventType::EmailVerificationRequested => {
+            let issued = retrying("issue a confirmation token", || {
+                issue_confirmation(db, &event.data, verification)
+            })
+            .await;
+            if issued.is_none() {
+                retrying("record delivery", || record_delivery(db, event.id)).await;
+                return Ok(Sent::Moot);
+            }
+            issued
+        }
+        _ => None,
+    };
+    let email = render(event, confirmation.as_ref());
     let (mut backoff, mut refusals) = (Backoff::up_to(MAX_PAUSE), 0);
     loop {
         match mailer.send(&email).await {
@@ -66,21 +90,20 @@ pub async fn send_email(
             }
         }
     }
-    let record = || {
-        let row = delivered_event::ActiveModel {
-            event_id: Set(event.id),
-            delivered_at: Set(Utc::now()),
-        };
-        async move {
-            delivered_event::Entity::insert(row)
-                .on_conflict_do_nothing()
-                .exec_without_returning(db)
-                .await
-                .map(drop)
-        }
-    };
-    retrying("record delivery", record).await;
+    retrying("record delivery", || record_delivery(db, event.id)).await;
     Ok(Sent::Now)
+}
+
+async fn record_delivery(db: &DatabaseConnection, event_id: Uuid) -> Result<(), DbErr> {
+    let row = delivered_event::ActiveModel {
+        event_id: Set(event_id),
+        delivered_at: Set(Utc::now()),
+    };
+    delivered_event::Entity::insert(row)
+        .on_conflict_do_nothing()
+        .exec_without_returning(db)
+        .await
+        .map(drop)
 }
 
 /// Runs a database step until it succeeds, backing off between attempts.

@@ -3,10 +3,13 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use super::{SendEmail, send_email};
-use crate::infra::{
-    db::entities::outbox,
-    events::{EventEnvelope, PublishError, Publisher},
-    mail::Mailer,
+use crate::{
+    config::EmailVerificationSettings,
+    infra::{
+        db::entities::outbox,
+        events::{EventEnvelope, PublishError, Publisher},
+        mail::Mailer,
+    },
 };
 
 /// The embedded setup's "broker": the relay hands each event straight to `send_email`, so an
@@ -14,11 +17,20 @@ use crate::infra::{
 pub struct InProcessDelivery {
     db: DatabaseConnection,
     mailer: Arc<Mailer>,
+    verification: EmailVerificationSettings,
 }
 
 impl InProcessDelivery {
-    pub fn new(db: DatabaseConnection, mailer: Arc<Mailer>) -> Self {
-        Self { db, mailer }
+    pub fn new(
+        db: DatabaseConnection,
+        mailer: Arc<Mailer>,
+        verification: EmailVerificationSettings,
+    ) -> Self {
+        Self {
+            db,
+            mailer,
+            verification,
+        }
     }
 }
 
@@ -26,7 +38,13 @@ impl Publisher for InProcessDelivery {
     async fn publish(&self, batch: &[outbox::Model]) -> Result<(), PublishError> {
         for row in batch {
             let event = EventEnvelope::parse(row.payload.as_bytes()).map_err(PublishError)?;
-            if let Err(err) = send_email(&self.db, &self.mailer, SendEmail { event }).await {
+            let sent = send_email(
+                &self.db,
+                &self.mailer,
+                &self.verification,
+                SendEmail { event },
+            );
+            if let Err(err) = sent.await {
                 // No dead-letter topic in-process: the log is where it goes.
                 tracing::error!(event_id = %row.id, error = %err, "e-mail dropped");
             }

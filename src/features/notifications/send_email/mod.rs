@@ -2,6 +2,7 @@
 //! (events from Kafka) and, in the embedded setup, straight from the outbox relay.
 
 mod command;
+mod confirmation;
 mod handler;
 mod in_process;
 

@@ -4,22 +4,33 @@ use uuid::Uuid;
 
 use super::CreateUser;
 use crate::{
-    features::{AppError, users::taken_or},
+    features::{
+        AppError,
+        users::{check_reputation, taken_or},
+    },
     infra::{
         db::entities::user,
+        email_verifier::EmailVerifier,
         events::{EventEnvelope, EventType, outbox},
         security::PasswordHasher,
     },
 };
 
-/// Hashes the password and inserts the account with its `user.created` event; the unique
+/// Checks the address's reputation while hashing the password, then inserts the account
+/// with its `user.created` and `user.email_verification_requested` events; the unique
 /// indexes decide duplicates, so concurrent registrations of one name get one winner.
 pub async fn create_user(
     db: &DatabaseConnection,
     hasher: &PasswordHasher,
+    verifier: &EmailVerifier,
     command: CreateUser,
 ) -> Result<user::Model, AppError> {
-    let password_hash = hasher.hash(&command.password).await?;
+    let (reputation, password_hash) = tokio::join!(
+        check_reputation(verifier, &command.email),
+        hasher.hash(&command.password)
+    );
+    reputation?;
+    let password_hash = password_hash?;
     let now = Utc::now();
     let txn = db.begin().await?;
     let user = user::ActiveModel {
@@ -34,11 +45,12 @@ pub async fn create_user(
     .insert(&txn)
     .await
     .map_err(taken_or)?;
-    outbox::append(
-        &txn,
-        &EventEnvelope::for_user(EventType::UserCreated, &user),
-    )
-    .await?;
+    for kind in [
+        EventType::UserCreated,
+        EventType::EmailVerificationRequested,
+    ] {
+        outbox::append(&txn, &EventEnvelope::for_user(kind, &user)).await?;
+    }
     txn.commit().await?;
     Ok(user)
 }

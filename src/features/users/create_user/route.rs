@@ -12,7 +12,9 @@ use crate::{
 
 pub struct CreateUserRoute;
 
-error_statuses!(CreateUserErrors: 400, 409, 413, 415, 422, 429, 500, 503);
+error_statuses!(CreateUserErrors: 400, 409, 413, 415, 422, 429, 500, 503;
+    422 => "One or more fields are invalid, or the address failed the e-mail reputation check; `errors` lists each.",
+);
 
 #[derive(ApiResponse)]
 pub enum CreateUserResponse {
@@ -25,7 +27,9 @@ pub enum CreateUserResponse {
 impl CreateUserRoute {
     /// Register an account
     ///
-    /// Creates an account with a username, an e-mail address and a password.
+    /// Creates an account with a username, an e-mail address and a password. When the
+    /// reputation check is on, an address that fails it is refused (422, naming the check);
+    /// a confirmation e-mail with a single-use token goes to the address.
     #[oai(
         path = "/users",
         method = "post",
@@ -38,7 +42,7 @@ impl CreateUserRoute {
         body: Json<CreateUserRequest>,
     ) -> Result<CreateUserResponse, Problem<CreateUserErrors>> {
         let command = CreateUser::try_from(body.0).map_err(AppError::from)?;
-        let user = create_user(&state.db, &state.hasher, command).await?;
+        let user = create_user(&state.db, &state.hasher, &state.verifier, command).await?;
         Ok(CreateUserResponse::Created(Json(user.into())))
     }
 }

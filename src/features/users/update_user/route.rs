@@ -13,7 +13,9 @@ use crate::{
 
 pub struct UpdateUserRoute;
 
-error_statuses!(UpdateUserErrors: 400, 401, 404, 409, 413, 415, 422, 429, 500, 503);
+error_statuses!(UpdateUserErrors: 400, 401, 404, 409, 413, 415, 422, 429, 500, 503;
+    422 => "One or more fields are invalid, or the address failed the e-mail reputation check; `errors` lists each.",
+);
 
 #[derive(ApiResponse)]
 pub enum UpdateUserResponse {
@@ -26,7 +28,8 @@ pub enum UpdateUserResponse {
 impl UpdateUserRoute {
     /// Update my account
     ///
-    /// Changes the username and/or the e-mail address; a new address must be verified again.
+    /// Changes the username and/or the e-mail address. A new address must pass the
+    /// reputation check (when on) and be confirmed again: a confirmation e-mail goes to it.
     #[oai(
         path = "/users",
         method = "patch",
@@ -40,7 +43,7 @@ impl UpdateUserRoute {
         body: Json<UpdateUserRequest>,
     ) -> Result<UpdateUserResponse, Problem<UpdateUserErrors>> {
         let command = UpdateUser::parse(auth.user_id(), body.0).map_err(AppError::from)?;
-        let user = update_user(&state.db, command).await?;
+        let user = update_user(&state.db, &state.verifier, command).await?;
         Ok(UpdateUserResponse::Ok(Json(user.into())))
     }
 }

@@ -1,0 +1,7 @@
+use uuid::Uuid;
+
+/// Send the account a new confirmation e-mail.
+#[derive(Debug)]
+pub struct RequestEmailVerification {
+    pub user_id: Uuid,
+}

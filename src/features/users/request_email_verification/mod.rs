@@ -1,0 +1,9 @@
+//! `POST /api/v1/users/email-verification`: mail the caller a fresh confirmation token.
+
+mod command;
+mod handler;
+mod route;
+
+pub use command::RequestEmailVerification;
+pub use handler::request_email_verification;
+pub use route::RequestEmailVerificationRoute;

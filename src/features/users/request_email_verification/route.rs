@@ -1,0 +1,50 @@
+use poem::web::Data;
+use poem_openapi::{ApiResponse, OpenApi};
+
+use super::{RequestEmailVerification, request_email_verification};
+use crate::{
+    app::AppState,
+    error::Problem,
+    error_statuses,
+    features::ApiTags,
+    platform::{auth::Auth, rate_limit::limit_per_ip_and_user},
+};
+
+pub struct RequestEmailVerificationRoute;
+
+error_statuses!(RequestEmailVerificationErrors: 401, 404, 409, 429, 500, 503;
+    409 => "The address is already confirmed (`/problems/email-already-verified`).",
+    429 => "A rate limit was exceeded, including the per-account quota of confirmation e-mails (`RATE_LIMIT_VERIFICATION_EMAILS`); retry after `Retry-After` seconds.",
+);
+
+#[derive(ApiResponse)]
+pub enum RequestEmailVerificationResponse {
+    /// A confirmation e-mail with a fresh token is on its way.
+    #[oai(status = 202)]
+    Accepted,
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Users")]
+impl RequestEmailVerificationRoute {
+    /// Send me a new confirmation e-mail
+    ///
+    /// Mails a fresh single-use token to the caller's address. Earlier tokens stay valid
+    /// until they expire.
+    #[oai(
+        path = "/users/email-verification",
+        method = "post",
+        operation_id = "requestEmailVerification",
+        transform = "limit_per_ip_and_user"
+    )]
+    async fn request_email_verification(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> Result<RequestEmailVerificationResponse, Problem<RequestEmailVerificationErrors>> {
+        let command = RequestEmailVerification {
+            user_id: auth.user_id(),
+        };
+        request_email_verification(&state.db, &state.limits, command).await?;
+        Ok(RequestEmailVerificationResponse::Accepted)
+    }
+}

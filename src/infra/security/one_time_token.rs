@@ -1,0 +1,48 @@
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use rand::{RngCore, rngs::OsRng};
+use sha2::{Digest, Sha256};
+
+/// A random single-use secret (32 bytes, URL-safe base64) that is mailed, never stored:
+/// only its SHA-256 goes to the database, so a leaked table confirms nothing.
+pub struct OneTimeToken {
+    pub token: String,
+    pub hash: String,
+}
+
+impl OneTimeToken {
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        let token = URL_SAFE_NO_PAD.encode(bytes);
+        let hash = Self::hash(&token);
+        Self { token, hash }
+    }
+
+    /// The stored form of `token`.
+    pub fn hash(token: &str) -> String {
+        sha256_hex(token)
+    }
+}
+
+/// Lower-case hex SHA-256 of `data`.
+pub fn sha256_hex(data: &str) -> String {
+    Sha256::digest(data.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OneTimeToken;
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_matches() {
+        let (a, b) = (OneTimeToken::generate(), OneTimeToken::generate());
+        assert_ne!(a.token, b.token);
+        assert_eq!(a.token.len(), 43);
+        assert_eq!(a.hash.len(), 64);
+        assert_eq!(OneTimeToken::hash(&a.token), a.hash);
+        assert_ne!(a.hash, b.hash);
+    }
+}
