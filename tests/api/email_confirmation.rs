@@ -118,6 +118,23 @@ async fn signing_up_mails_a_token_that_confirms_the_address_once(backend: Backen
     assert_problem(again, 410, "verification-token-used").await;
 }
 
+both_backends!(deleting_the_account_deletes_its_tokens);
+
+async fn deleting_the_account_deletes_its_tokens(backend: Backend) {
+    let app = spawn_mailing(backend, |_| {}).await;
+    let email = format!("alice@{}", unique_domain());
+    let (_, access) = app.register_and_login("alice", &email).await;
+    let token = tokens_mailed_to(&email, 1).await.remove(0);
+
+    expect_json(app.delete_me(&access, PASSWORD).await, 200).await;
+    let left = email_verification::Entity::find()
+        .all(&app.db().await)
+        .await;
+    assert!(left.unwrap().is_empty(), "the foreign key cascades");
+    let resp = confirm(&app, &json!({ "token": token })).await;
+    assert_problem(resp, 400, "verification-token-invalid").await;
+}
+
 #[tokio::test]
 async fn an_expired_token_is_gone() {
     let app = spawn_mailing(Backend::Postgres, |s| {
@@ -185,7 +202,7 @@ async fn unknown_and_malformed_tokens_are_refused_as_invalid() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_concurrent_uses_of_one_token_exactly_one_confirms() {
     let app = spawn_mailing(Backend::Postgres, |_| {}).await;
     let email = format!("alice@{}", unique_domain());

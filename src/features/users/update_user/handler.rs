@@ -17,19 +17,26 @@ use crate::{
     },
 };
 
-/// A new address must pass the reputation check. Then one `UPDATE ... RETURNING`: no
-/// read-then-write race, and a new e-mail resets `email_verified` in the same statement;
-/// the `user.updated` event (and, when the address changed, a confirmation request)
-/// commits with it.
+/// A new address must pass the reputation check (the current one is not asked about
+/// again). Then one `UPDATE ... RETURNING`: a new e-mail resets `email_verified` in the same
+/// statement, so a concurrent change cannot leave a stale flag; the `user.updated` event
+/// (and, when the address changed, a confirmation request) commits with it.
 pub async fn update_user(
     db: &DatabaseConnection,
     verifier: &EmailVerifier,
     command: UpdateUser,
 ) -> Result<user::Model, AppError> {
-    if let Some(email) = &command.email {
+    let current = user::Entity::find_by_id(command.user_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("account".into()))?;
+    let new_email = command
+        .email
+        .as_ref()
+        .filter(|email| email.as_str() != current.email);
+    if let Some(email) = new_email {
         check_reputation(verifier, email).await?;
     }
-    let changes_email = command.email.is_some();
     let mut update = user::Entity::update_many()
         .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(user::Column::Id.eq(command.user_id));
@@ -44,13 +51,6 @@ pub async fn update_user(
             .col_expr(user::Column::Email, Expr::value(email.into_inner()));
     }
     let txn = db.begin().await?;
-    // Only a new address needs confirming; re-sending the same one is not a resend.
-    let previous_email = if changes_email {
-        let current = user::Entity::find_by_id(command.user_id).one(&txn).await?;
-        current.map(|u| u.email)
-    } else {
-        None
-    };
     let updated = update.exec_with_returning(&txn).await.map_err(taken_or)?;
     let user = updated
         .into_iter()
@@ -61,7 +61,7 @@ pub async fn update_user(
         &EventEnvelope::for_user(EventType::UserUpdated, &user),
     )
     .await?;
-    if previous_email.is_some_and(|previous| previous != user.email) {
+    if user.email != current.email {
         let request = EventEnvelope::for_user(EventType::EmailVerificationRequested, &user);
         outbox::append(&txn, &request).await?;
     }
