@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The one test command: starts the services the tests need, then runs every test
 # (unit and integration, on SQLite and PostgreSQL). Extra arguments go to `cargo test`.
+# Ends with one line totalling every test binary: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/services-up.sh postgres redis kafka smtp
-cargo test --workspace --all-targets "$@"
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+status=0
+cargo test --workspace --all-targets "$@" 2>&1 | tee "$log" || status=$?
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "%d passed, %d failed\n", passed, failed }' "$log"
+exit "$status"

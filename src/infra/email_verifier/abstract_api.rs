@@ -242,8 +242,11 @@ mod tests {
 
     use reqwest::StatusCode;
 
-    use super::{Outcome, classify};
-    use crate::infra::email_verifier::{Rejection, Verdict};
+    use super::{AbstractApiVerifier, Outcome, classify};
+    use crate::{
+        config::{EmailVerifierSettings, Secret},
+        infra::email_verifier::{Rejection, Verdict, VerdictCache},
+    };
 
     fn answer(json: &str) -> Outcome {
         classify(StatusCode::OK, None, json.as_bytes())
@@ -310,5 +313,22 @@ mod tests {
             classify(status(404), None, b""),
             Outcome::Malformed(_)
         ));
+    }
+
+    #[test]
+    fn a_refused_key_is_logged_once_per_cooldown() {
+        let settings = EmailVerifierSettings {
+            api_url: "http://127.0.0.1:1/".into(),
+            api_key: Secret::new("k"),
+            timeout: Duration::from_secs(1),
+            cache_ttl: Duration::from_secs(1),
+            cooldown: Duration::from_millis(50),
+        };
+        let verifier = AbstractApiVerifier::new(settings, VerdictCache::memory(Duration::ZERO))
+            .expect("a client");
+        assert!(verifier.first_error_in_interval());
+        assert!(!verifier.first_error_in_interval());
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(verifier.first_error_in_interval());
     }
 }
