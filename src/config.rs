@@ -363,7 +363,7 @@ impl Settings {
                     "EMAIL_VERIFICATION_TOKEN_TTL_SECONDS",
                     d.email_verification.token_ttl,
                 )?,
-                confirm_url: vars.lookup("EMAIL_VERIFICATION_URL"),
+                confirm_url: http_url(&vars, "EMAIL_VERIFICATION_URL")?,
                 required: vars.parse_or("REQUIRE_VERIFIED_EMAIL", d.email_verification.required)?,
             },
         })
@@ -446,8 +446,7 @@ fn email_verifier_settings<F: Fn(&str) -> Option<String>>(
         )
     })?;
     Ok(Some(EmailVerifierSettings {
-        api_url: vars
-            .lookup("EMAIL_VERIFIER_API_URL")
+        api_url: http_url(vars, "EMAIL_VERIFIER_API_URL")?
             .unwrap_or_else(|| "https://emailreputation.abstractapi.com/v1/".into()),
         api_key: Secret(api_key),
         timeout: match vars.parse_or("EMAIL_VERIFIER_TIMEOUT_MS", 5000)? {
@@ -465,6 +464,19 @@ fn email_verifier_settings<F: Fn(&str) -> Option<String>>(
             Duration::from_secs(30),
         )?,
     }))
+}
+
+/// An absolute http(s) URL, when set.
+fn http_url<F: Fn(&str) -> Option<String>>(
+    vars: &Vars<F>,
+    var: &'static str,
+) -> Result<Option<String>, ConfigError> {
+    match vars.lookup(var) {
+        Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
+            Err(invalid(var, "must be an absolute http:// or https:// URL"))
+        }
+        url => Ok(url),
+    }
 }
 
 /// A whole number of seconds, more than zero.
@@ -554,6 +566,7 @@ mod tests {
             ("EMAIL_VERIFIER_ENABLED", "yes please"),
             ("EMAIL_VERIFICATION_TOKEN_TTL_SECONDS", "0"),
             ("REQUIRE_VERIFIED_EMAIL", "sometimes"),
+            ("EMAIL_VERIFICATION_URL", "app.example/confirm"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert!(err.contains(var), "{err}");
@@ -578,6 +591,19 @@ mod tests {
                 .email_verifier
                 .is_none()
         );
+        for (var, value) in [
+            ("EMAIL_VERIFIER_API_URL", "emailreputation.example/v1"),
+            ("EMAIL_VERIFIER_TIMEOUT_MS", "0"),
+            ("EMAIL_VERIFIER_CACHE_TTL_SECONDS", "0"),
+        ] {
+            let enabled = [
+                ("EMAIL_VERIFIER_ENABLED", "true"),
+                ("EMAIL_VERIFIER_API_KEY", "k"),
+                (var, value),
+            ];
+            let err = settings(&enabled).unwrap_err();
+            assert!(err.contains(var), "{err}");
+        }
     }
 
     #[test]
