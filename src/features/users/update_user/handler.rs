@@ -18,22 +18,30 @@ use crate::{
 };
 
 /// A new address must pass the reputation check (the current one is not asked about
-/// again). Then one `UPDATE ... RETURNING`: a new e-mail resets `email_verified` in the same
-/// statement, so a concurrent change cannot leave a stale flag; the `user.updated` event
-/// (and, when the address changed, a confirmation request) commits with it.
+/// again; a username-only change reads nothing first). Then one `UPDATE ... RETURNING`: a
+/// new e-mail resets `email_verified` in the same statement, so a concurrent change cannot
+/// leave a stale flag; the `user.updated` event (and, when the address changed, a
+/// confirmation request) commits with it.
 pub async fn update_user(
     db: &DatabaseConnection,
     verifier: &EmailVerifier,
     command: UpdateUser,
 ) -> Result<user::Model, AppError> {
-    let current = user::Entity::find_by_id(command.user_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("account".into()))?;
+    let previous_email = match &command.email {
+        Some(_) => {
+            let current = user::Entity::find_by_id(command.user_id).one(db).await?;
+            Some(
+                current
+                    .ok_or_else(|| AppError::NotFound("account".into()))?
+                    .email,
+            )
+        }
+        None => None,
+    };
     let new_email = command
         .email
         .as_ref()
-        .filter(|email| email.as_str() != current.email);
+        .filter(|email| previous_email.as_deref() != Some(email.as_str()));
     if let Some(email) = new_email {
         check_reputation(verifier, email).await?;
     }
@@ -61,7 +69,7 @@ pub async fn update_user(
         &EventEnvelope::for_user(EventType::UserUpdated, &user),
     )
     .await?;
-    if user.email != current.email {
+    if previous_email.is_some_and(|previous| previous != user.email) {
         let request = EventEnvelope::for_user(EventType::EmailVerificationRequested, &user);
         outbox::append(&txn, &request).await?;
     }
