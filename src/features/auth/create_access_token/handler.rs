@@ -6,10 +6,7 @@ use sea_orm::{
 use super::CreateAccessToken;
 use crate::{
     domain::Password,
-    features::{
-        AppError,
-        users::request_email_verification::{RequestEmailVerification, request_email_verification},
-    },
+    features::{AppError, users::request_email_verification::queue_confirmation},
     infra::{
         db::entities::user,
         rate_limit::{RateLimits, Scope},
@@ -51,11 +48,8 @@ pub async fn create_access_token(
         .map(|a| &a.password_hash);
     match (hasher.verify(&command.password, hash).await?, account) {
         (true, Some(account)) if require_verified_email && !account.email_verified => {
-            let resend = RequestEmailVerification {
-                user_id: account.id,
-            };
-            match request_email_verification(db, limits, resend).await {
-                Ok(()) | Err(AppError::RateLimited(_) | AppError::AlreadyVerified) => {}
+            match queue_confirmation(db, limits, &account).await {
+                Ok(()) | Err(AppError::RateLimited(_)) => {}
                 Err(err) => return Err(err),
             }
             Err(AppError::EmailNotVerified)

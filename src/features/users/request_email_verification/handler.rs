@@ -25,13 +25,23 @@ pub async fn request_email_verification(
     if account.email_verified {
         return Err(AppError::AlreadyVerified);
     }
+    queue_confirmation(db, limits, &account).await
+}
+
+/// The quota check and the outbox write, for an account already loaded and unconfirmed
+/// (the token endpoint's resend under `REQUIRE_VERIFIED_EMAIL` has it in hand).
+pub async fn queue_confirmation(
+    db: &DatabaseConnection,
+    limits: &RateLimits,
+    account: &user::Model,
+) -> Result<(), AppError> {
     let quota = limits
         .acquire(&[(Scope::VerificationEmails, &account.id.to_string())])
         .await?;
     if let Some(refused) = quota.into_iter().flatten().find(|d| !d.allowed) {
         return Err(AppError::RateLimited(refused));
     }
-    let event = EventEnvelope::for_user(EventType::EmailVerificationRequested, &account);
+    let event = EventEnvelope::for_user(EventType::EmailVerificationRequested, account);
     outbox::append(db, &event).await?;
     Ok(())
 }

@@ -5,5 +5,5 @@ mod handler;
 mod route;
 
 pub use command::RequestEmailVerification;
-pub use handler::request_email_verification;
+pub use handler::{queue_confirmation, request_email_verification};
 pub use route::RequestEmailVerificationRoute;
