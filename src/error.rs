@@ -348,7 +348,6 @@ fn describe(status: u16) -> &'static str {
         400 => "The request could not be parsed (malformed JSON, wrong types, missing fields).",
         401 => "Missing, malformed, expired or revoked credentials.",
         403 => "The credentials do not allow this action.",
-        410 => "The confirmation token was already used, has expired, or its address changed.",
         404 => "The resource does not exist.",
         409 => "A unique value (username or e-mail) is already taken.",
         413 => "The request body is too large.",
