@@ -4,7 +4,20 @@ use std::{env, fmt, path::PathBuf, str::FromStr, time::Duration};
 
 use ipnet::IpNet;
 
-use crate::infra::rate_limit::Quota;
+use secrecy::SecretString;
+
+pub use crate::{
+    features::email_confirmation::EmailVerificationSettings,
+    infra::{
+        clock::Clock,
+        email_verifier::EmailVerifierSettings,
+        events::{KafkaSettings, OutboxSettings},
+        mail::{SmtpSettings, SmtpTls},
+        rate_limit::{Quota, RateLimitSettings},
+        security::{HasherKind, JwtSettings},
+        telemetry::LogFormat,
+    },
+};
 
 /// The default database: an SQLite file under `./data`, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/app.db?mode=rwc";
@@ -37,112 +50,10 @@ pub struct Settings {
     /// `None`: sign-up runs no reputation check (the null verifier).
     pub email_verifier: Option<EmailVerifierSettings>,
     pub email_verification: EmailVerificationSettings,
-}
-
-/// The AbstractAPI e-mail reputation check at sign-up and e-mail change.
-#[derive(Clone, Debug)]
-pub struct EmailVerifierSettings {
-    pub api_url: String,
-    pub api_key: Secret,
-    /// Budget for the provider's whole answer; past it the address counts as unknown.
-    pub timeout: Duration,
-    /// How long a verdict is reused for the same address.
-    pub cache_ttl: Duration,
-    /// After a timeout the provider is skipped this long; also the `Retry-After` of its
-    /// outages and the interval between repeated error logs.
-    pub cooldown: Duration,
-}
-
-/// Ownership confirmation of e-mail addresses.
-#[derive(Clone, Debug)]
-pub struct EmailVerificationSettings {
-    pub token_ttl: Duration,
-    /// Page the e-mail links to, with `token=<token>` appended; `None`: the e-mail shows the
-    /// bare token.
-    pub confirm_url: Option<String>,
-    /// Refuse access tokens to accounts whose address is not confirmed.
-    pub required: bool,
-}
-
-/// A secret setting: `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct KafkaSettings {
-    /// Comma-separated `host:port` list.
-    pub brokers: String,
-    pub topic: String,
-    pub consumer_group: String,
-    pub partitions: i32,
-    pub replication_factor: i32,
-}
-
-impl KafkaSettings {
-    pub fn dead_letter_topic(&self) -> String {
-        format!("{}.dlq", self.topic)
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct SmtpSettings {
-    pub host: String,
-    pub port: u16,
-    pub tls: SmtpTls,
-    pub username: Option<String>,
-    pub password: Option<Secret>,
-    pub sender: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SmtpTls {
-    None,
-    StartTls,
-    Implicit,
-}
-
-#[derive(Clone, Debug)]
-pub struct OutboxSettings {
-    /// How often an idle relay looks for new events.
-    pub poll_interval: Duration,
-    pub batch_size: u64,
-}
-
-#[derive(Clone, Debug)]
-pub struct RateLimitSettings {
-    pub enabled: bool,
-    pub per_ip: Quota,
-    pub per_user: Quota,
-    pub login_failures: Quota,
-    /// Confirmation e-mails one account may request.
-    pub verification_emails: Quota,
-    /// Refuse (503) instead of serving when the limiter's store is down.
-    pub fail_closed: bool,
-}
-
-#[derive(Clone, Debug)]
-pub struct JwtSettings {
-    pub private_key_path: PathBuf,
-    pub public_key_path: PathBuf,
-    pub access_token_ttl: Duration,
-    pub issuer: String,
-    pub audience: String,
+    /// Not from the environment: tests set a manual clock; production refuses one.
+    pub clock: Clock,
+    /// Not from the environment: tests pick the fast hasher; production refuses it.
+    pub password_hasher: HasherKind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,12 +61,6 @@ pub enum AppEnv {
     Development,
     Test,
     Production,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LogFormat {
-    Json,
-    Pretty,
 }
 
 /// A setting that is missing or malformed; the message names the variable.
@@ -221,6 +126,8 @@ impl Default for Settings {
                 confirm_url: None,
                 required: false,
             },
+            clock: Clock::System,
+            password_hasher: HasherKind::Bcrypt,
         }
     }
 }
@@ -344,7 +251,7 @@ impl Settings {
                     port: vars.parse_or("SMTP_PORT", 25)?,
                     tls: vars.parse_or("SMTP_TLS", SmtpTls::None)?,
                     username: vars.lookup("SMTP_USERNAME"),
-                    password: vars.lookup("SMTP_PASSWORD").map(Secret),
+                    password: vars.lookup("SMTP_PASSWORD").map(SecretString::from),
                     sender: vars
                         .lookup("SMTP_SENDER")
                         .unwrap_or_else(|| "accounts-api@localhost".into()),
@@ -366,6 +273,8 @@ impl Settings {
                 confirm_url: http_url(&vars, "EMAIL_VERIFICATION_URL")?,
                 required: vars.parse_or("REQUIRE_VERIFIED_EMAIL", d.email_verification.required)?,
             },
+            clock: d.clock,
+            password_hasher: d.password_hasher,
         })
     }
 
@@ -448,7 +357,7 @@ fn email_verifier_settings<F: Fn(&str) -> Option<String>>(
     Ok(Some(EmailVerifierSettings {
         api_url: http_url(vars, "EMAIL_VERIFIER_API_URL")?
             .unwrap_or_else(|| "https://emailreputation.abstractapi.com/v1/".into()),
-        api_key: Secret(api_key),
+        api_key: SecretString::from(api_key),
         timeout: match vars.parse_or("EMAIL_VERIFIER_TIMEOUT_MS", 5000)? {
             0 => return Err(invalid("EMAIL_VERIFIER_TIMEOUT_MS", "must be positive")),
             ms => Duration::from_millis(ms),

@@ -1,11 +1,9 @@
 //! accounts-api: user accounts and authentication, as vertical slices on one OpenAPI service.
+//! Layers point down only: `app` (with `config`) -> `features` -> `http` -> `infra` -> `domain`.
 
 pub mod app;
 pub mod config;
 pub mod domain;
-pub mod error;
-pub mod features;
+mod features;
+mod http;
 pub mod infra;
-pub mod platform;
-pub mod telemetry;
-pub mod worker;

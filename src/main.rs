@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use accounts_api::{
     app::{Application, shutdown_signal},
     config::Settings,
-    telemetry,
+    infra::telemetry,
 };
 
 #[tokio::main]

@@ -2,7 +2,11 @@
 
 use std::process::ExitCode;
 
-use accounts_api::{app::shutdown_signal, config::Settings, telemetry, worker};
+use accounts_api::{
+    app::{run_worker, shutdown_signal},
+    config::Settings,
+    infra::telemetry,
+};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -10,7 +14,7 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     telemetry::init(settings.log_format);
-    match worker::run(settings, shutdown_signal()).await {
+    match run_worker(settings, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("worker failed: {err}");

@@ -1,11 +1,7 @@
-use poem_openapi::Object;
-
 /// One invalid field of a request, named as in the request body.
-#[derive(Debug, Clone, PartialEq, Eq, Object)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    /// The JSON field name.
     pub field: String,
-    /// Why the value was refused.
     pub message: String,
 }
 

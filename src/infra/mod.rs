@@ -1,6 +1,7 @@
 //! Adapters to the outside world, one folder each.
 
 pub mod backoff;
+pub mod clock;
 pub mod db;
 pub mod email_verifier;
 pub mod events;
@@ -8,3 +9,4 @@ pub mod mail;
 pub mod rate_limit;
 pub mod redis;
 pub mod security;
+pub mod telemetry;

@@ -7,7 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use accounts_api::config::{EmailVerifierSettings, Secret, Settings};
+use accounts_api::config::{EmailVerifierSettings, Settings};
 use poem::{
     EndpointExt, Response, Route, Server, get, handler,
     http::StatusCode,
@@ -127,7 +127,7 @@ impl Provider {
     fn settings(&self) -> EmailVerifierSettings {
         EmailVerifierSettings {
             api_url: self.url.clone(),
-            api_key: Secret::new(API_KEY),
+            api_key: API_KEY.into(),
             timeout: Duration::from_secs(5),
             cache_ttl: Duration::from_secs(3600),
             cooldown: Duration::from_secs(7),

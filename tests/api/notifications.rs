@@ -10,12 +10,14 @@ use std::{
 };
 
 use accounts_api::{
+    app::{WorkerError, run_worker},
     config::{KafkaSettings, OutboxSettings, Settings, SmtpSettings},
+    domain::EventType,
     infra::{
+        clock::Clock,
         db::entities::outbox,
-        events::{self, EventEnvelope, EventType, PublishError, Publisher, Relay, kafka},
+        events::{self, PublishError, Publisher, Relay, kafka},
     },
-    worker,
 };
 use rdkafka::{
     ClientConfig, Message,
@@ -79,7 +81,7 @@ async fn spawn_app_with_events(
 /// The worker, run in-process.
 struct Worker {
     stop: oneshot::Sender<()>,
-    task: JoinHandle<Result<(), worker::WorkerError>>,
+    task: JoinHandle<Result<(), WorkerError>>,
 }
 
 fn start_worker(database_url: &str, kafka: &KafkaSettings, smtp_port: u16) -> Worker {
@@ -87,7 +89,7 @@ fn start_worker(database_url: &str, kafka: &KafkaSettings, smtp_port: u16) -> Wo
     settings.kafka = Some(kafka.clone());
     settings.smtp = Some(smtp(smtp_port));
     let (stop, stopped) = oneshot::channel();
-    let task = tokio::spawn(worker::run(settings, async {
+    let task = tokio::spawn(run_worker(settings, async {
         stopped.await.ok();
     }));
     Worker { stop, task }
@@ -461,12 +463,9 @@ async fn relays_on_several_instances_publish_each_event_once() {
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
         };
-        events::outbox::append(
-            &txn,
-            &EventEnvelope::for_user(EventType::UserCreated, &user),
-        )
-        .await
-        .unwrap();
+        events::outbox::record(&txn, EventType::UserCreated, &user, chrono::Utc::now())
+            .await
+            .unwrap();
     }
     txn.commit().await.unwrap();
 
@@ -479,7 +478,10 @@ async fn relays_on_several_instances_publish_each_event_once() {
     let relays: Vec<_> = recorders
         .iter()
         .map(|r| {
-            tokio::spawn(Relay::new(db.clone(), r.clone(), settings.clone()).run(stopped.clone()))
+            tokio::spawn(
+                Relay::new(db.clone(), r.clone(), settings.clone(), Clock::System)
+                    .run(stopped.clone()),
+            )
         })
         .collect();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -550,6 +552,7 @@ async fn old_published_events_and_delivery_records_are_pruned() {
                 poll_interval: Duration::from_millis(50),
                 batch_size: 10,
             },
+            Clock::System,
         )
         .run(stopped),
     );

@@ -1,5 +1,3 @@
 //! Access tokens.
 
-pub mod create_access_token;
-
-pub use create_access_token::CreateAccessTokenRoute;
+pub(super) mod create_access_token;

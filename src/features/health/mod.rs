@@ -1,5 +1,3 @@
 //! Service health.
 
-pub mod check_health;
-
-pub use check_health::CheckHealthRoute;
+pub(super) mod check_health;

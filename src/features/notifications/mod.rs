@@ -1,3 +1,4 @@
 //! E-mail notifications: each account event becomes one e-mail, exactly once.
 
-pub mod send_email;
+pub(crate) mod send_email;
+pub mod worker;

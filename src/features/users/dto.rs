@@ -6,7 +6,7 @@ use crate::infra::db::entities::user;
 
 /// A user account as its owner sees it.
 #[derive(Debug, Object)]
-pub struct User {
+pub(super) struct User {
     /// The account id (UUID v7).
     pub id: Uuid,
     /// 3 to 32 characters of `[A-Za-z0-9_.-]`, unique regardless of case.

@@ -10,7 +10,9 @@ use reqwest::{Client, StatusCode, header::RETRY_AFTER};
 use serde::Deserialize;
 
 use super::{Rejection, Verdict, VerdictCache, VerifierError, VerifierStatus};
-use crate::config::EmailVerifierSettings;
+use secrecy::ExposeSecret;
+
+use super::EmailVerifierSettings;
 
 /// AbstractAPI's Email Reputation API: one GET per address not in the cache. Never retried:
 /// a sign-up waits at most one `timeout`, and after a timeout the provider is skipped for
@@ -119,7 +121,7 @@ impl AbstractApiVerifier {
 
     async fn call(&self, email: &str) -> Outcome {
         let request = self.client.get(&self.settings.api_url).query(&[
-            ("api_key", self.settings.api_key.expose()),
+            ("api_key", self.settings.api_key.expose_secret()),
             ("email", email),
         ]);
         let exchange = async {
@@ -243,10 +245,7 @@ mod tests {
     use reqwest::StatusCode;
 
     use super::{AbstractApiVerifier, Outcome, classify};
-    use crate::{
-        config::{EmailVerifierSettings, Secret},
-        infra::email_verifier::{Rejection, Verdict, VerdictCache},
-    };
+    use crate::infra::email_verifier::{EmailVerifierSettings, Rejection, Verdict, VerdictCache};
 
     fn answer(json: &str) -> Outcome {
         classify(StatusCode::OK, None, json.as_bytes())
@@ -319,7 +318,7 @@ mod tests {
     fn a_refused_key_is_logged_once_per_cooldown() {
         let settings = EmailVerifierSettings {
             api_url: "http://127.0.0.1:1/".into(),
-            api_key: Secret::new("k"),
+            api_key: "k".into(),
             timeout: Duration::from_secs(1),
             cache_ttl: Duration::from_secs(1),
             cooldown: Duration::from_millis(50),

@@ -3,11 +3,13 @@
 
 mod abstract_api;
 mod cache;
+mod settings;
 
 use std::time::Duration;
 
 pub use abstract_api::AbstractApiVerifier;
 pub use cache::VerdictCache;
+pub use settings::EmailVerifierSettings;
 
 /// What the provider said about an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

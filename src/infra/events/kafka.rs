@@ -14,8 +14,8 @@ use rdkafka::{
     producer::{FutureProducer, FutureRecord, Producer},
 };
 
-use super::{PublishError, Publisher};
-use crate::{config::KafkaSettings, infra::db::entities::outbox};
+use super::{KafkaSettings, PublishError, Publisher};
+use crate::infra::db::entities::outbox;
 
 /// An idempotent producer (`acks=all`), one message per event, keyed by user id so one
 /// user's events stay in order on one partition.

@@ -1,10 +1,10 @@
-//! Domain events: written to the outbox in the transaction that makes the change, then
-//! handed by the relay to a publisher (Kafka, or in-process delivery).
+//! Event delivery: events are written to the outbox in the transaction that makes the
+//! change, then handed by the relay to a publisher (Kafka, or in-process delivery).
 
-mod envelope;
 pub mod kafka;
 pub mod outbox;
 mod relay;
+mod settings;
 
-pub use envelope::{EventEnvelope, EventType, UserEventData};
 pub use relay::{PublishError, Publisher, Relay};
+pub use settings::{KafkaSettings, OutboxSettings};

@@ -1,7 +1,21 @@
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
-use super::EventEnvelope;
-use crate::infra::db::entities::outbox;
+use crate::{
+    domain::{EventEnvelope, EventType},
+    infra::db::entities::{outbox, user},
+};
+
+/// Records an event about `account` in the outbox; call it inside the transaction that
+/// makes the change.
+pub async fn record(
+    txn: &impl ConnectionTrait,
+    kind: EventType,
+    account: &user::Model,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    append(txn, &EventEnvelope::new(kind, account.into(), at)).await
+}
 
 /// Records `event` in the outbox; call it inside the transaction that makes the change.
 pub async fn append(txn: &impl ConnectionTrait, event: &EventEnvelope) -> Result<(), DbErr> {

@@ -1,6 +1,5 @@
 use std::time::Duration;
 
-use chrono::Utc;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -8,10 +7,7 @@ use sea_orm::{
 };
 use tokio::sync::watch;
 
-use crate::{
-    config::OutboxSettings,
-    infra::{backoff::Backoff, db::entities::outbox},
-};
+use crate::infra::{backoff::Backoff, clock::Clock, db::entities::outbox, events::OutboxSettings};
 
 /// Published rows are kept this long (for audits and replays), then deleted.
 const RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(7);
@@ -50,14 +46,21 @@ pub struct Relay<P> {
     db: DatabaseConnection,
     publisher: P,
     settings: OutboxSettings,
+    clock: Clock,
 }
 
 impl<P: Publisher> Relay<P> {
-    pub fn new(db: DatabaseConnection, publisher: P, settings: OutboxSettings) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        publisher: P,
+        settings: OutboxSettings,
+        clock: Clock,
+    ) -> Self {
         Self {
             db,
             publisher,
             settings,
+            clock,
         }
     }
 
@@ -94,7 +97,7 @@ impl<P: Publisher> Relay<P> {
 
     /// Deletes rows published longer ago than the retention period.
     async fn prune(&self) {
-        let cutoff = Utc::now() - RETENTION;
+        let cutoff = self.clock.now() - RETENTION;
         let pruned = outbox::Entity::delete_many()
             .filter(outbox::Column::PublishedAt.lt(cutoff))
             .exec(&self.db)
@@ -135,7 +138,7 @@ impl<P: Publisher> Relay<P> {
         }
         self.publisher.publish(&batch).await?;
         outbox::Entity::update_many()
-            .col_expr(outbox::Column::PublishedAt, Expr::value(Utc::now()))
+            .col_expr(outbox::Column::PublishedAt, Expr::value(self.clock.now()))
             .filter(outbox::Column::Seq.is_in(batch.iter().map(|row| row.seq)))
             .exec(conn)
             .await?;

@@ -1,9 +1,11 @@
 //! Outgoing e-mail: SMTP through mail-send, or a mailer that only logs (the embedded
 //! default). Templates live in `templates/email/`.
 
+mod settings;
 mod smtp;
 mod templates;
 
+pub use settings::{SmtpSettings, SmtpTls};
 pub use smtp::SmtpMailer;
 pub use templates::{Confirmation, render};
 
@@ -45,7 +47,7 @@ pub enum Mailer {
 
 impl Mailer {
     /// SMTP when configured, else the log mailer.
-    pub fn from_settings(smtp: Option<crate::config::SmtpSettings>) -> Self {
+    pub fn from_settings(smtp: Option<SmtpSettings>) -> Self {
         smtp.map_or(Self::Log, |settings| Self::Smtp(SmtpMailer::new(settings)))
     }
 

@@ -5,7 +5,9 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
 use super::{Email, MailError};
-use crate::config::{SmtpSettings, SmtpTls};
+use secrecy::ExposeSecret;
+
+use super::{SmtpSettings, SmtpTls};
 
 /// Idle SMTP sessions kept for reuse.
 const MAX_IDLE_SESSIONS: usize = 16;
@@ -74,7 +76,8 @@ impl SmtpMailer {
             .implicit_tls(s.tls == SmtpTls::Implicit)
             .timeout(Duration::from_secs(10));
         if let (Some(user), Some(password)) = (&s.username, &s.password) {
-            builder = builder.credentials(Credentials::new(user.as_str(), password.expose()));
+            builder =
+                builder.credentials(Credentials::new(user.as_str(), password.expose_secret()));
         }
         let session = match s.tls {
             SmtpTls::None => builder.connect_plain().await.map(Session::Plain),

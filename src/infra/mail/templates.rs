@@ -1,5 +1,5 @@
 use super::Email;
-use crate::infra::events::{EventEnvelope, EventType};
+use crate::domain::{EventEnvelope, EventType};
 
 /// What a confirmation e-mail carries: the single-use token and, when configured, the page
 /// that takes it.
@@ -96,7 +96,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::{Confirmation, render};
-    use crate::infra::events::{EventEnvelope, EventType, UserEventData};
+    use crate::domain::{EventEnvelope, EventType, UserEventData};
 
     fn event(kind: EventType, username: &str) -> EventEnvelope {
         EventEnvelope {

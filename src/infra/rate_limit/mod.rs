@@ -7,12 +7,14 @@
 mod memory;
 mod policy;
 mod redis;
+mod settings;
 
 use std::{fmt, str::FromStr, time::Duration};
 
 pub use memory::MemoryLimiter;
 pub use policy::{LimiterStatus, RateLimits, Scope};
 pub use redis::RedisLimiter;
+pub use settings::RateLimitSettings;
 
 /// At most `limit` hits in any `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,8 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{Decision, LimiterError, Quota, RateLimiter};
-use crate::config::RateLimitSettings;
+use super::{Decision, LimiterError, Quota, RateLimitSettings, RateLimiter};
 
 /// An outage is logged at most this often.
 const WARN_EVERY: Duration = Duration::from_secs(30);

@@ -3,9 +3,11 @@
 mod keys;
 mod one_time_token;
 mod password;
+mod settings;
 mod tokens;
 
 pub use keys::{KeyError, RsaKeyPair};
 pub use one_time_token::{OneTimeToken, sha256_hex};
-pub use password::{HashError, PasswordHasher};
+pub use password::{HashError, HasherKind, PasswordHasher};
+pub use settings::JwtSettings;
 pub use tokens::{AccessToken, Claims, TokenError, TokenService};

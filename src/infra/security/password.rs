@@ -1,5 +1,7 @@
 use pwhash::bcrypt::{self, BcryptSetup, BcryptVariant};
+use rand::{RngCore, rngs::OsRng};
 
+use super::one_time_token::sha256_hex;
 use crate::{domain::Password, infra::db::entities::user::PasswordHash};
 
 #[derive(Debug, thiserror::Error)]
@@ -10,24 +12,47 @@ pub enum HashError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// Which hasher to build. Only bcrypt is ever used outside tests: start-up refuses `Fast`
+/// in production.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HasherKind {
+    #[default]
+    Bcrypt,
+    /// Salted SHA-256: fast enough that tests do not wait on hashing. Never in production.
+    Fast,
+}
+
 /// bcrypt (`$2b$`) at a configurable cost, run on tokio's blocking pool so that hashing
-/// never stalls the async workers.
+/// never stalls the async workers; or the fast test hasher.
 pub struct PasswordHasher {
+    kind: HasherKind,
     cost: u32,
     /// Checked when the account does not exist, so that both answers take as long.
     dummy_hash: String,
 }
 
+/// The fast hasher's prefix: `$fast$<salt>$<sha256 hex of salt and password>`.
+const FAST_PREFIX: &str = "$fast$";
+
 impl PasswordHasher {
-    pub fn new(cost: u32) -> Result<Self, HashError> {
-        let dummy_hash = hash_blocking(cost, "not-a-real-password")?;
-        Ok(Self { cost, dummy_hash })
+    pub fn new(kind: HasherKind, cost: u32) -> Result<Self, HashError> {
+        let dummy_hash = hash_blocking(kind, cost, "not-a-real-password")?;
+        Ok(Self {
+            kind,
+            cost,
+            dummy_hash,
+        })
     }
 
     pub async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
-        let (cost, password) = (self.cost, password.clone());
-        let hash =
-            tokio::task::spawn_blocking(move || hash_blocking(cost, password.expose())).await??;
+        let (kind, cost, password) = (self.kind, self.cost, password.clone());
+        let hash = match kind {
+            HasherKind::Fast => hash_blocking(kind, cost, password.expose())?,
+            HasherKind::Bcrypt => {
+                tokio::task::spawn_blocking(move || hash_blocking(kind, cost, password.expose()))
+                    .await??
+            }
+        };
         Ok(PasswordHash(hash))
     }
 
@@ -39,46 +64,77 @@ impl PasswordHasher {
     ) -> Result<bool, HashError> {
         let known = hash.is_some();
         let hash = hash.map_or_else(|| self.dummy_hash.clone(), |h| h.0.clone());
-        let password = password.clone();
-        let matches =
-            tokio::task::spawn_blocking(move || bcrypt::verify(password.expose(), &hash)).await?;
+        let matches = match self.kind {
+            HasherKind::Fast => hash
+                .strip_prefix(FAST_PREFIX)
+                .is_some_and(|salted| verify_fast(password.expose(), salted)),
+            HasherKind::Bcrypt => {
+                let password = password.clone();
+                tokio::task::spawn_blocking(move || bcrypt::verify(password.expose(), &hash))
+                    .await?
+            }
+        };
         Ok(known && matches)
     }
 }
 
-fn hash_blocking(cost: u32, password: &str) -> Result<String, pwhash::error::Error> {
-    let setup = BcryptSetup {
-        salt: None,
-        cost: Some(cost),
-        variant: Some(BcryptVariant::V2b),
-    };
-    bcrypt::hash_with(setup, password)
+fn hash_blocking(kind: HasherKind, cost: u32, password: &str) -> Result<String, HashError> {
+    match kind {
+        HasherKind::Bcrypt => {
+            let setup = BcryptSetup {
+                salt: None,
+                cost: Some(cost),
+                variant: Some(BcryptVariant::V2b),
+            };
+            Ok(bcrypt::hash_with(setup, password)?)
+        }
+        HasherKind::Fast => {
+            let mut salt = [0u8; 8];
+            OsRng.fill_bytes(&mut salt);
+            let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+            let digest = sha256_hex(&format!("{salt}{password}"));
+            Ok(format!("{FAST_PREFIX}{salt}${digest}"))
+        }
+    }
+}
+
+fn verify_fast(password: &str, salted: &str) -> bool {
+    salted
+        .split_once('$')
+        .is_some_and(|(salt, digest)| sha256_hex(&format!("{salt}{password}")) == digest)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::PasswordHasher;
+    use super::{HasherKind, PasswordHasher};
     use crate::domain::Password;
 
     #[tokio::test]
     async fn hashes_with_salt_and_verifies() {
-        let hasher = PasswordHasher::new(4).unwrap();
-        let password = Password::parse("correct horse".into()).unwrap();
-        let (a, b) = (
-            hasher.hash(&password).await.unwrap(),
-            hasher.hash(&password).await.unwrap(),
-        );
-        assert!(a.0.starts_with("$2b$04$"));
-        assert_ne!(a, b, "each hash has its own salt");
-        assert!(hasher.verify(&password, Some(&a)).await.unwrap());
-        let wrong = Password::unchecked("Correct horse".into());
-        assert!(!hasher.verify(&wrong, Some(&a)).await.unwrap());
+        for (kind, prefix) in [
+            (HasherKind::Bcrypt, "$2b$04$"),
+            (HasherKind::Fast, "$fast$"),
+        ] {
+            let hasher = PasswordHasher::new(kind, 4).unwrap();
+            let password = Password::parse("correct horse".into()).unwrap();
+            let (a, b) = (
+                hasher.hash(&password).await.unwrap(),
+                hasher.hash(&password).await.unwrap(),
+            );
+            assert!(a.0.starts_with(prefix), "{kind:?}");
+            assert_ne!(a, b, "each hash has its own salt");
+            assert!(hasher.verify(&password, Some(&a)).await.unwrap());
+            let wrong = Password::unchecked("Correct horse".into());
+            assert!(!hasher.verify(&wrong, Some(&a)).await.unwrap());
+        }
     }
 
     #[tokio::test]
     async fn unknown_account_never_verifies() {
-        let hasher = PasswordHasher::new(4).unwrap();
-        let guess = Password::unchecked("not-a-real-password".into());
-        assert!(!hasher.verify(&guess, None).await.unwrap());
+        for kind in [HasherKind::Bcrypt, HasherKind::Fast] {
+            let hasher = PasswordHasher::new(kind, 4).unwrap();
+            let guess = Password::unchecked("not-a-real-password".into());
+            assert!(!hasher.verify(&guess, None).await.unwrap());
+        }
     }
 }

@@ -1,11 +1,12 @@
-use std::time::{SystemTime, UNIX_EPOCH};
-
+use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::keys::{KeyError, RsaKeyPair};
-use crate::config::JwtSettings;
+use super::{
+    JwtSettings,
+    keys::{KeyError, RsaKeyPair},
+};
 
 /// The claims of an access token.
 #[derive(Debug, Serialize, Deserialize)]
@@ -64,7 +65,8 @@ impl TokenService {
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
         validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
-        validation.leeway = LEEWAY_SECS;
+        // Expiry is checked against the clock in `verify`, not the system time.
+        validation.validate_exp = false;
         Ok(Self {
             encoding,
             decoding,
@@ -73,11 +75,9 @@ impl TokenService {
         })
     }
 
-    pub fn issue(&self, user_id: Uuid) -> Result<AccessToken, TokenError> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
+    /// A token for `user_id`, issued at `now`.
+    pub fn issue(&self, user_id: Uuid, now: DateTime<Utc>) -> Result<AccessToken, TokenError> {
+        let now = now.timestamp().max(0) as u64;
         let ttl = self.settings.access_token_ttl.as_secs();
         let claims = Claims {
             sub: user_id,
@@ -95,12 +95,18 @@ impl TokenService {
         })
     }
 
-    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+    /// The claims of a token signed by us for our issuer and audience, unexpired at `now`.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
-            })
+            })?;
+        let now = now.timestamp().max(0) as u64;
+        if claims.exp.saturating_add(LEEWAY_SECS) < now {
+            return Err(TokenError::Expired);
+        }
+        Ok(claims)
     }
 }

@@ -1,12 +1,12 @@
 use super::dto::TokenRequestBody;
 use crate::{
     domain::{FieldError, Password},
-    platform::json_string::JsonString,
+    http::JsonString,
 };
 
 /// Exchange a login (username or e-mail) and password for an access token.
 #[derive(Debug)]
-pub struct CreateAccessToken {
+pub(super) struct CreateAccessToken {
     pub login: String,
     pub password: Password,
 }

@@ -1,13 +1,14 @@
-use crate::platform::json_string::JsonString;
 use poem_openapi::{
     ApiRequest, Enum, Object,
     payload::{Form, Json},
 };
 use serde::Deserialize;
 
+use crate::http::JsonString;
+
 /// OAuth2 password-grant fields.
 #[derive(Object, Deserialize)]
-pub struct TokenRequestBody {
+pub(super) struct TokenRequestBody {
     /// The username or the e-mail address (either is case-insensitive).
     pub username: JsonString,
     #[oai(write_only)]
@@ -19,14 +20,14 @@ pub struct TokenRequestBody {
 }
 
 #[derive(ApiRequest)]
-pub enum TokenRequest {
+pub(super) enum TokenRequest {
     /// An OAuth2 form, as Swagger UI's Authorize button sends it.
     Form(Form<TokenRequestBody>),
     Json(Json<TokenRequestBody>),
 }
 
 impl TokenRequest {
-    pub fn into_body(self) -> TokenRequestBody {
+    pub(super) fn into_body(self) -> TokenRequestBody {
         match self {
             Self::Form(Form(body)) | Self::Json(Json(body)) => body,
         }
@@ -34,13 +35,13 @@ impl TokenRequest {
 }
 
 #[derive(Enum)]
-pub enum TokenType {
+pub(super) enum TokenType {
     Bearer,
 }
 
 /// An issued access token.
 #[derive(Object)]
-pub struct AccessTokenResponse {
+pub(super) struct AccessTokenResponse {
     /// An RS256 JWT to send as `Authorization: Bearer <token>`.
     pub access_token: String,
     pub token_type: TokenType,

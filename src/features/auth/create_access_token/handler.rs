@@ -3,11 +3,13 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func},
 };
 
-use super::CreateAccessToken;
+use super::{command::CreateAccessToken, error::Refusal};
 use crate::{
     domain::Password,
-    features::{AppError, users::request_email_verification::queue_confirmation},
+    features::email_confirmation,
+    http::ApiError,
     infra::{
+        clock::Clock,
         db::entities::user,
         rate_limit::{RateLimits, Scope},
         security::{AccessToken, PasswordHasher, TokenService},
@@ -19,14 +21,15 @@ use crate::{
 /// account (per name when no account has it) from every IP, so guessing cannot be spread.
 /// With `require_verified_email`, an unconfirmed account with the right password gets no
 /// token but a fresh confirmation e-mail (within its quota): it has no token to ask with.
-pub async fn create_access_token(
+pub(super) async fn create_access_token(
     db: &DatabaseConnection,
+    clock: &Clock,
     hasher: &PasswordHasher,
     tokens: &TokenService,
     limits: &RateLimits,
     require_verified_email: bool,
     command: CreateAccessToken,
-) -> Result<AccessToken, AppError> {
+) -> Result<AccessToken, ApiError> {
     let login = command.login.trim().to_lowercase();
     let by_login = if login.contains('@') {
         user::Column::Email.eq(&login)
@@ -38,7 +41,7 @@ pub async fn create_access_token(
     if let Some(decision) = limits.peek(Scope::LoginFailures, &attempts_key).await?
         && !decision.allowed
     {
-        return Err(AppError::RateLimited(decision));
+        return Err(ApiError::too_many_requests(&decision));
     }
     // bcrypt ignores bytes past 72, so a longer password must never match.
     let checkable = command.password.expose().len() <= Password::MAX_BYTES;
@@ -48,18 +51,16 @@ pub async fn create_access_token(
         .map(|a| &a.password_hash);
     match (hasher.verify(&command.password, hash).await?, account) {
         (true, Some(account)) if require_verified_email && !account.email_verified => {
-            match queue_confirmation(db, limits, &account).await {
-                Ok(()) | Err(AppError::RateLimited(_)) => {}
-                Err(err) => return Err(err),
-            }
-            Err(AppError::EmailNotVerified)
+            // Over its quota, the account still learns why; it just gets no new e-mail.
+            email_confirmation::resend(db, limits, &account, clock.now()).await?;
+            Err(Refusal::EmailNotVerified.into())
         }
-        (true, Some(account)) => Ok(tokens.issue(account.id)?),
+        (true, Some(account)) => Ok(tokens.issue(account.id, clock.now())?),
         _ => {
             limits
                 .acquire(&[(Scope::LoginFailures, &attempts_key)])
                 .await?;
-            Err(AppError::InvalidCredentials)
+            Err(Refusal::InvalidCredentials.into())
         }
     }
 }

@@ -2,9 +2,8 @@
 
 mod command;
 mod dto;
+mod error;
 mod handler;
 mod route;
 
-pub use command::CreateAccessToken;
-pub use handler::create_access_token;
-pub use route::CreateAccessTokenRoute;
+pub(crate) use route::CreateAccessTokenRoute;

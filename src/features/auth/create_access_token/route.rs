@@ -2,25 +2,24 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{
-    CreateAccessToken, create_access_token,
+    command::CreateAccessToken,
     dto::{AccessTokenResponse, TokenRequest, TokenType},
+    handler::create_access_token,
 };
 use crate::{
-    app::AppState,
-    error::Problem,
-    error_statuses,
-    features::{ApiTags, AppError},
-    platform::rate_limit::limit_per_ip,
+    features::ApiTags,
+    http::{ApiError, AppState, PerIp, Problem, error_statuses},
 };
 
-pub struct CreateAccessTokenRoute;
+#[derive(Default)]
+pub(crate) struct CreateAccessTokenRoute;
 
 error_statuses!(CreateAccessTokenErrors: 400, 401, 403, 413, 415, 422, 429, 500, 503;
     403 => "The password is right but the account's e-mail address is not confirmed and `REQUIRE_VERIFIED_EMAIL` is on (`/problems/email-not-verified`); a new confirmation e-mail is sent.",
 );
 
 #[derive(ApiResponse)]
-pub enum CreateAccessTokenResponse {
+enum CreateAccessTokenResponse {
     /// The token was issued.
     #[oai(status = 200)]
     Ok(
@@ -40,17 +39,19 @@ impl CreateAccessTokenRoute {
     #[oai(
         path = "/token/access",
         method = "post",
-        operation_id = "createAccessToken",
-        transform = "limit_per_ip"
+        operation_id = "createAccessToken"
     )]
     async fn create_access_token(
         &self,
+        _limit: PerIp,
         state: Data<&AppState>,
         body: TokenRequest,
     ) -> Result<CreateAccessTokenResponse, Problem<CreateAccessTokenErrors>> {
-        let command = CreateAccessToken::try_from(body.into_body()).map_err(AppError::from)?;
+        let command =
+            CreateAccessToken::try_from(body.into_body()).map_err(ApiError::validation)?;
         let token = create_access_token(
             &state.db,
+            &state.clock,
             &state.hasher,
             &state.tokens,
             &state.limits,

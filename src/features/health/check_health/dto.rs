@@ -1,11 +1,11 @@
 use poem_openapi::{Enum, Object};
 
-use super::HealthReport;
+use super::query::HealthReport;
 use crate::infra::{email_verifier::VerifierStatus, rate_limit::LimiterStatus};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[oai(rename_all = "lowercase")]
-pub enum CheckStatus {
+pub(super) enum CheckStatus {
     Ok,
     /// Serving, with a dependency down (e.g. rate limiting off while Redis is unreachable).
     Degraded,
@@ -16,7 +16,7 @@ pub enum CheckStatus {
 
 /// Each dependency's state.
 #[derive(Object)]
-pub struct HealthChecks {
+pub(super) struct HealthChecks {
     pub database: CheckStatus,
     pub rate_limiter: CheckStatus,
     /// The e-mail reputation service, as its last call went (not probed: probes cost quota).
@@ -25,7 +25,7 @@ pub struct HealthChecks {
 
 /// The service's health.
 #[derive(Object)]
-pub struct Health {
+pub(super) struct Health {
     /// `ok`, `degraded` (serving, a dependency is down) or `unavailable`.
     pub status: CheckStatus,
     pub checks: HealthChecks,

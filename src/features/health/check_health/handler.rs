@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-use super::{CheckHealth, HealthReport};
+use super::query::HealthReport;
 use crate::infra::{email_verifier::EmailVerifier, rate_limit::RateLimits};
 
 /// A probe slower than this counts as down.
@@ -10,11 +10,10 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Probes the database and the rate limiter's store concurrently. The e-mail verifier is not
 /// probed (a probe would spend provider quota): its last call's outcome is reported.
-pub async fn check_health(
+pub(super) async fn check_health(
     db: &DatabaseConnection,
     limits: &RateLimits,
     verifier: &EmailVerifier,
-    _query: CheckHealth,
 ) -> HealthReport {
     let database = tokio::time::timeout(PROBE_TIMEOUT, db.ping());
     let (database, rate_limiter) = tokio::join!(database, limits.status());

@@ -5,6 +5,4 @@ mod handler;
 mod query;
 mod route;
 
-pub use handler::check_health;
-pub use query::{CheckHealth, HealthReport};
-pub use route::CheckHealthRoute;
+pub(crate) use route::CheckHealthRoute;

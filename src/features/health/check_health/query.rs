@@ -1,12 +1,8 @@
 use crate::infra::{email_verifier::VerifierStatus, rate_limit::LimiterStatus};
 
-/// Probe every dependency.
-#[derive(Debug)]
-pub struct CheckHealth;
-
 /// What each dependency answered.
 #[derive(Debug)]
-pub struct HealthReport {
+pub(super) struct HealthReport {
     pub database_up: bool,
     pub rate_limiter: LimiterStatus,
     pub email_verifier: VerifierStatus,
@@ -14,7 +10,7 @@ pub struct HealthReport {
 
 impl HealthReport {
     /// Able to serve requests (a degraded limiter still serves).
-    pub fn healthy(&self) -> bool {
+    pub(super) fn healthy(&self) -> bool {
         self.database_up && self.rate_limiter != LimiterStatus::Unavailable
     }
 }

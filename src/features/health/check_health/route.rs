@@ -1,13 +1,14 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
-use super::{CheckHealth, check_health, dto::Health};
-use crate::{app::AppState, features::ApiTags};
+use super::{dto::Health, handler::check_health};
+use crate::{features::ApiTags, http::AppState};
 
-pub struct CheckHealthRoute;
+#[derive(Default)]
+pub(crate) struct CheckHealthRoute;
 
 #[derive(ApiResponse)]
-pub enum HealthResponse {
+enum HealthResponse {
     /// The service can serve; `status` is `ok` or `degraded`.
     #[oai(status = 200)]
     Ok(Json<Health>),
@@ -25,7 +26,7 @@ impl CheckHealthRoute {
     /// database or a fail-closed limiter is down.
     #[oai(path = "/health", method = "get", operation_id = "checkHealth")]
     async fn check_health(&self, state: Data<&AppState>) -> HealthResponse {
-        let report = check_health(&state.db, &state.limits, &state.verifier, CheckHealth).await;
+        let report = check_health(&state.db, &state.limits, &state.verifier).await;
         let body = Json(Health::from(&report));
         if report.healthy() {
             HealthResponse::Ok(body)

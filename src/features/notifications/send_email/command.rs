@@ -1,7 +1,7 @@
-use crate::infra::events::EventEnvelope;
+use crate::domain::EventEnvelope;
 
 /// Send the e-mail for one event.
 #[derive(Debug)]
-pub struct SendEmail {
+pub(crate) struct SendEmail {
     pub event: EventEnvelope,
 }

@@ -1,16 +1,17 @@
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set};
 use uuid::Uuid;
 
-use super::{SendEmail, confirmation::issue_confirmation};
+use super::command::SendEmail;
 use crate::{
-    config::EmailVerificationSettings,
+    domain::EventType,
+    features::email_confirmation::{self, EmailVerificationSettings},
     infra::{
         backoff::Backoff,
+        clock::Clock,
         db::entities::delivered_event,
-        events::EventType,
         mail::{MailError, Mailer, render},
     },
 };
@@ -20,49 +21,44 @@ const MAX_REFUSALS: u32 = 5;
 /// Ceiling of the pause between attempts.
 const MAX_PAUSE: Duration = Duration::from_secs(10);
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum Sent {
-    Now,
-    /// This event id was mailed before (a redelivery): nothing sent.
-    Earlier,
-    /// A confirmation no longer needed (account gone, address changed or already
-    /// confirmed): nothing sent.
-    Moot,
-}
-
 /// The message cannot be delivered (permanently refused, or refused too often); it belongs
 /// in the dead-letter topic.
 #[derive(Debug, thiserror::Error)]
 #[error("undeliverable: {0}")]
-pub struct Undeliverable(pub String);
+pub(crate) struct Undeliverable(pub String);
 
-/// Checks the event was not mailed yet, sends it, records it. An unreachable SMTP server
-/// or database is waited out with backoff (it is nobody's fault); the caller cancels by
-/// dropping the future. Only the send itself is never repeated once it succeeded.
-/// A confirmation request first mints its token (see `issue_confirmation`).
-pub async fn send_email(
+/// Checks the event was not mailed yet (a redelivery is skipped), sends it, records it. An
+/// unreachable SMTP server or database is waited out with backoff (it is nobody's fault);
+/// the caller cancels by dropping the future. Only the send itself is never repeated once it
+/// succeeded. A confirmation request first mints its token (see `email_confirmation::issue`);
+/// one no longer needed (account gone, address changed or confirmed) sends nothing.
+pub(crate) async fn send_email(
     db: &DatabaseConnection,
+    clock: &Clock,
     mailer: &Mailer,
     verification: &EmailVerificationSettings,
     command: SendEmail,
-) -> Result<Sent, Undeliverable> {
+) -> Result<(), Undeliverable> {
     let event = &command.event;
     let delivered = retrying("check delivery", || {
         delivered_event::Entity::find_by_id(event.id).one(db)
     })
     .await;
     if delivered.is_some() {
-        return Ok(Sent::Earlier);
+        return Ok(());
     }
     let confirmation = match event.kind {
         EventType::EmailVerificationRequested => {
             let issued = retrying("issue a confirmation token", || {
-                issue_confirmation(db, &event.data, verification)
+                email_confirmation::issue(db, &event.data, verification, clock.now())
             })
             .await;
             if issued.is_none() {
-                retrying("record delivery", || record_delivery(db, event.id)).await;
-                return Ok(Sent::Moot);
+                retrying("record delivery", || {
+                    record_delivery(db, event.id, clock.now())
+                })
+                .await;
+                return Ok(());
             }
             issued
         }
@@ -90,14 +86,21 @@ pub async fn send_email(
             }
         }
     }
-    retrying("record delivery", || record_delivery(db, event.id)).await;
-    Ok(Sent::Now)
+    retrying("record delivery", || {
+        record_delivery(db, event.id, clock.now())
+    })
+    .await;
+    Ok(())
 }
 
-async fn record_delivery(db: &DatabaseConnection, event_id: Uuid) -> Result<(), DbErr> {
+async fn record_delivery(
+    db: &DatabaseConnection,
+    event_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let row = delivered_event::ActiveModel {
         event_id: Set(event_id),
-        delivered_at: Set(Utc::now()),
+        delivered_at: Set(at),
     };
     delivered_event::Entity::insert(row)
         .on_conflict_do_nothing()

@@ -4,34 +4,23 @@ use sea_orm::DatabaseConnection;
 
 use super::{SendEmail, send_email};
 use crate::{
-    config::EmailVerificationSettings,
+    domain::EventEnvelope,
+    features::email_confirmation::EmailVerificationSettings,
     infra::{
+        clock::Clock,
         db::entities::outbox,
-        events::{EventEnvelope, PublishError, Publisher},
+        events::{PublishError, Publisher},
         mail::Mailer,
     },
 };
 
 /// The embedded setup's "broker": the relay hands each event straight to `send_email`, so an
 /// event counts as published only once its e-mail was handled.
-pub struct InProcessDelivery {
-    db: DatabaseConnection,
-    mailer: Arc<Mailer>,
-    verification: EmailVerificationSettings,
-}
-
-impl InProcessDelivery {
-    pub fn new(
-        db: DatabaseConnection,
-        mailer: Arc<Mailer>,
-        verification: EmailVerificationSettings,
-    ) -> Self {
-        Self {
-            db,
-            mailer,
-            verification,
-        }
-    }
+pub(crate) struct InProcessDelivery {
+    pub db: DatabaseConnection,
+    pub clock: Clock,
+    pub mailer: Arc<Mailer>,
+    pub verification: EmailVerificationSettings,
 }
 
 impl Publisher for InProcessDelivery {
@@ -40,6 +29,7 @@ impl Publisher for InProcessDelivery {
             let event = EventEnvelope::parse(row.payload.as_bytes()).map_err(PublishError)?;
             let sent = send_email(
                 &self.db,
+                &self.clock,
                 &self.mailer,
                 &self.verification,
                 SendEmail { event },

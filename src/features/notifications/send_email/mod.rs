@@ -2,10 +2,9 @@
 //! (events from Kafka) and, in the embedded setup, straight from the outbox relay.
 
 mod command;
-mod confirmation;
 mod handler;
 mod in_process;
 
-pub use command::SendEmail;
-pub use handler::{Sent, Undeliverable, send_email};
-pub use in_process::InProcessDelivery;
+pub(crate) use command::SendEmail;
+pub(crate) use handler::{Undeliverable, send_email};
+pub(crate) use in_process::InProcessDelivery;

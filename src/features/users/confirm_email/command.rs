@@ -5,13 +5,13 @@ const MAX_TOKEN_LEN: usize = 128;
 
 /// Confirm the address a token was mailed to.
 #[derive(Debug)]
-pub struct ConfirmEmail {
+pub(super) struct ConfirmEmail {
     pub token: String,
 }
 
 impl ConfirmEmail {
     /// `None` when the value cannot be a token we issued.
-    pub fn parse(request: ConfirmEmailRequest) -> Option<Self> {
+    pub(super) fn parse(request: ConfirmEmailRequest) -> Option<Self> {
         let token = request.token.as_str().trim();
         (!token.is_empty() && token.len() <= MAX_TOKEN_LEN).then(|| Self {
             token: token.to_owned(),

@@ -1,60 +1,15 @@
-use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
-};
+use sea_orm::DatabaseConnection;
 
-use super::ConfirmEmail;
+use super::command::ConfirmEmail;
 use crate::{
-    features::{AppError, TokenRefusal},
-    infra::{
-        db::entities::{email_verification, user},
-        security::OneTimeToken,
-    },
+    features::email_confirmation, http::ApiError, infra::clock::Clock, infra::db::entities::user,
 };
 
-/// Spends the token and marks its address confirmed, in one transaction. The token is
-/// claimed with `UPDATE ... WHERE used_at IS NULL`, so of two concurrent uses one wins; it
-/// confirms the account only while the account still has the address it was sent to.
-pub async fn confirm_email(
+/// Spends the token and confirms the address it was sent to (see `email_confirmation::claim`).
+pub(super) async fn confirm_email(
     db: &DatabaseConnection,
+    clock: &Clock,
     command: ConfirmEmail,
-) -> Result<user::Model, AppError> {
-    let refused = |why| Err(AppError::VerificationToken(why));
-    let txn = db.begin().await?;
-    let Some(token) = email_verification::Entity::find()
-        .filter(email_verification::Column::TokenHash.eq(OneTimeToken::hash(&command.token)))
-        .one(&txn)
-        .await?
-    else {
-        return refused(TokenRefusal::Unknown);
-    };
-    let now = Utc::now();
-    if token.used_at.is_some() {
-        return refused(TokenRefusal::Used);
-    }
-    if token.expires_at <= now {
-        return refused(TokenRefusal::Expired);
-    }
-    let claimed = email_verification::Entity::update_many()
-        .col_expr(email_verification::Column::UsedAt, Expr::value(now))
-        .filter(email_verification::Column::Id.eq(token.id))
-        .filter(email_verification::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected == 0 {
-        return refused(TokenRefusal::Used);
-    }
-    let confirmed = user::Entity::update_many()
-        .col_expr(user::Column::EmailVerified, Expr::value(true))
-        .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .filter(user::Column::Id.eq(token.user_id))
-        .filter(user::Column::Email.eq(&token.email))
-        .exec_with_returning(&txn)
-        .await?;
-    // Dropping the transaction rolls the claim back: the token stays unused.
-    let Some(user) = confirmed.into_iter().next() else {
-        return refused(TokenRefusal::AddressChanged);
-    };
-    txn.commit().await?;
-    Ok(user)
+) -> Result<user::Model, ApiError> {
+    Ok(email_confirmation::claim(db, &command.token, clock.now()).await?)
 }

@@ -3,9 +3,8 @@
 
 mod command;
 mod dto;
+mod error;
 mod handler;
 mod route;
 
-pub use command::ConfirmEmail;
-pub use handler::confirm_email;
-pub use route::ConfirmEmailRoute;
+pub(crate) use route::ConfirmEmailRoute;

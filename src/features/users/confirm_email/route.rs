@@ -1,16 +1,14 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
-use super::{ConfirmEmail, confirm_email, dto::ConfirmEmailRequest};
+use super::{command::ConfirmEmail, dto::ConfirmEmailRequest, handler::confirm_email};
 use crate::{
-    app::AppState,
-    error::Problem,
-    error_statuses,
-    features::{ApiTags, AppError, TokenRefusal, users::User},
-    platform::rate_limit::limit_per_ip,
+    features::{ApiTags, email_confirmation::TokenRefusal, users::User},
+    http::{ApiError, AppState, PerIp, Problem, error_statuses},
 };
 
-pub struct ConfirmEmailRoute;
+#[derive(Default)]
+pub(crate) struct ConfirmEmailRoute;
 
 error_statuses!(ConfirmEmailErrors: 400, 410, 413, 415, 429, 500, 503;
     400 => "The request could not be parsed, or the token is not valid (`/problems/verification-token-invalid`).",
@@ -18,7 +16,7 @@ error_statuses!(ConfirmEmailErrors: 400, 410, 413, 415, 429, 500, 503;
 );
 
 #[derive(ApiResponse)]
-pub enum ConfirmEmailResponse {
+enum ConfirmEmailResponse {
     /// The address is confirmed; the account as it is now.
     #[oai(status = 200)]
     Ok(Json<User>),
@@ -33,17 +31,17 @@ impl ConfirmEmailRoute {
     #[oai(
         path = "/users/email-verification/confirm",
         method = "post",
-        operation_id = "confirmEmailVerification",
-        transform = "limit_per_ip"
+        operation_id = "confirmEmailVerification"
     )]
     async fn confirm_email(
         &self,
+        _limit: PerIp,
         state: Data<&AppState>,
         body: Json<ConfirmEmailRequest>,
     ) -> Result<ConfirmEmailResponse, Problem<ConfirmEmailErrors>> {
-        let command = ConfirmEmail::parse(body.0)
-            .ok_or(AppError::VerificationToken(TokenRefusal::Unknown))?;
-        let user = confirm_email(&state.db, command).await?;
+        let command =
+            ConfirmEmail::parse(body.0).ok_or_else(|| ApiError::from(TokenRefusal::Unknown))?;
+        let user = confirm_email(&state.db, &state.clock, command).await?;
         Ok(ConfirmEmailResponse::Ok(Json(user.into())))
     }
 }

@@ -3,7 +3,7 @@ use crate::domain::{Email, FieldError, Password, Username, Validator};
 
 /// A valid registration.
 #[derive(Debug)]
-pub struct CreateUser {
+pub(super) struct CreateUser {
     pub username: Username,
     pub email: Email,
     pub password: Password,

@@ -1,9 +1,10 @@
-use crate::platform::json_string::JsonString;
 use poem_openapi::Object;
+
+use crate::http::JsonString;
 
 /// A registration.
 #[derive(Object)]
-pub struct CreateUserRequest {
+pub(super) struct CreateUserRequest {
     /// 3 to 32 characters of `[A-Za-z0-9_.-]`, unique regardless of case.
     pub username: JsonString,
     /// A valid address of at most 254 characters; stored trimmed and lower-cased.

@@ -1,37 +1,37 @@
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait};
 use uuid::Uuid;
 
-use super::CreateUser;
+use super::command::CreateUser;
 use crate::{
+    domain::EventType,
     features::{
-        AppError,
+        email_confirmation,
         users::{check_reputation, taken_or},
     },
+    http::ApiError,
     infra::{
-        db::entities::user,
-        email_verifier::EmailVerifier,
-        events::{EventEnvelope, EventType, outbox},
+        clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox,
         security::PasswordHasher,
     },
 };
 
 /// Checks the address's reputation while hashing the password, then inserts the account
-/// with its `user.created` and `user.email_verification_requested` events; the unique
-/// indexes decide duplicates, so concurrent registrations of one name get one winner.
-pub async fn create_user(
+/// with its `user.created` event and its confirmation request; the unique indexes decide
+/// duplicates, so concurrent registrations of one name get one winner.
+pub(super) async fn create_user(
     db: &DatabaseConnection,
+    clock: &Clock,
     hasher: &PasswordHasher,
     verifier: &EmailVerifier,
     command: CreateUser,
-) -> Result<user::Model, AppError> {
+) -> Result<user::Model, ApiError> {
     let (reputation, password_hash) = tokio::join!(
         check_reputation(verifier, &command.email),
         hasher.hash(&command.password)
     );
     reputation?;
     let password_hash = password_hash?;
-    let now = Utc::now();
+    let now = clock.now();
     let txn = db.begin().await?;
     let user = user::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -45,12 +45,8 @@ pub async fn create_user(
     .insert(&txn)
     .await
     .map_err(taken_or)?;
-    for kind in [
-        EventType::UserCreated,
-        EventType::EmailVerificationRequested,
-    ] {
-        outbox::append(&txn, &EventEnvelope::for_user(kind, &user)).await?;
-    }
+    outbox::record(&txn, EventType::UserCreated, &user, now).await?;
+    email_confirmation::request(&txn, &user, now).await?;
     txn.commit().await?;
     Ok(user)
 }

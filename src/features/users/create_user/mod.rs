@@ -5,6 +5,4 @@ mod dto;
 mod handler;
 mod route;
 
-pub use command::CreateUser;
-pub use handler::create_user;
-pub use route::CreateUserRoute;
+pub(crate) use route::CreateUserRoute;

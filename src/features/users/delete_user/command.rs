@@ -4,7 +4,7 @@ use crate::domain::Password;
 
 /// Delete the caller's account, confirmed by its password.
 #[derive(Debug)]
-pub struct DeleteUser {
+pub(super) struct DeleteUser {
     pub user_id: Uuid,
     pub password: Password,
 }

@@ -1,9 +1,10 @@
-use crate::platform::json_string::JsonString;
 use poem_openapi::Object;
+
+use crate::http::JsonString;
 
 /// Confirms the deletion.
 #[derive(Object)]
-pub struct DeleteUserRequest {
+pub(super) struct DeleteUserRequest {
     /// The account's current password.
     #[oai(write_only)]
     pub password: JsonString,

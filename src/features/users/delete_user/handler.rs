@@ -1,31 +1,30 @@
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
-use super::DeleteUser;
+use super::command::DeleteUser;
 use crate::{
-    features::AppError,
-    infra::{
-        db::entities::user,
-        events::{EventEnvelope, EventType, outbox},
-        security::PasswordHasher,
-    },
+    domain::EventType,
+    features::users::account_gone,
+    http::ApiError,
+    infra::{clock::Clock, db::entities::user, events::outbox, security::PasswordHasher},
 };
 
 /// Checks the password outside any transaction (bcrypt is slow), then deletes the row only
 /// if its hash is still the one that was checked.
-pub async fn delete_user(
+pub(super) async fn delete_user(
     db: &DatabaseConnection,
+    clock: &Clock,
     hasher: &PasswordHasher,
     command: DeleteUser,
-) -> Result<user::Model, AppError> {
+) -> Result<user::Model, ApiError> {
     let account = user::Entity::find_by_id(command.user_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("account".into()))?;
+        .ok_or_else(account_gone)?;
     if !hasher
         .verify(&command.password, Some(&account.password_hash))
         .await?
     {
-        return Err(AppError::Forbidden("the password is incorrect".into()));
+        return Err(ApiError::forbidden("the password is incorrect"));
     }
     let txn = db.begin().await?;
     let deleted = user::Entity::delete_many()
@@ -33,15 +32,8 @@ pub async fn delete_user(
         .filter(user::Column::PasswordHash.eq(account.password_hash))
         .exec_with_returning(&txn)
         .await?;
-    let user = deleted
-        .into_iter()
-        .next()
-        .ok_or_else(|| AppError::NotFound("account".into()))?;
-    outbox::append(
-        &txn,
-        &EventEnvelope::for_user(EventType::UserDeleted, &user),
-    )
-    .await?;
+    let user = deleted.into_iter().next().ok_or_else(account_gone)?;
+    outbox::record(&txn, EventType::UserDeleted, &user, clock.now()).await?;
     txn.commit().await?;
     Ok(user)
 }

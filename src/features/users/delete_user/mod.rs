@@ -5,6 +5,4 @@ mod dto;
 mod handler;
 mod route;
 
-pub use command::DeleteUser;
-pub use handler::delete_user;
-pub use route::DeleteUserRoute;
+pub(crate) use route::DeleteUserRoute;

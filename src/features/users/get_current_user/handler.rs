@@ -1,14 +1,14 @@
 use sea_orm::{DatabaseConnection, EntityTrait};
 
-use super::GetCurrentUser;
-use crate::{features::AppError, infra::db::entities::user};
+use super::query::GetCurrentUser;
+use crate::{features::users::account_gone, http::ApiError, infra::db::entities::user};
 
-pub async fn get_current_user(
+pub(super) async fn get_current_user(
     db: &DatabaseConnection,
     query: GetCurrentUser,
-) -> Result<user::Model, AppError> {
+) -> Result<user::Model, ApiError> {
     user::Entity::find_by_id(query.user_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("account".into()))
+        .ok_or_else(account_gone)
 }

@@ -4,6 +4,4 @@ mod handler;
 mod query;
 mod route;
 
-pub use handler::get_current_user;
-pub use query::GetCurrentUser;
-pub use route::GetCurrentUserRoute;
+pub(crate) use route::GetCurrentUserRoute;

@@ -2,6 +2,6 @@ use uuid::Uuid;
 
 /// Read the account of the authenticated caller.
 #[derive(Debug)]
-pub struct GetCurrentUser {
+pub(super) struct GetCurrentUser {
     pub user_id: Uuid,
 }

@@ -1,22 +1,19 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
-use super::{GetCurrentUser, get_current_user};
+use super::{handler::get_current_user, query::GetCurrentUser};
 use crate::{
-    app::AppState,
-    error::Problem,
-    error_statuses,
     features::{ApiTags, users::User},
-    platform::auth::Auth,
-    platform::rate_limit::limit_per_ip_and_user,
+    http::{AppState, Authenticated, Problem, error_statuses},
 };
 
-pub struct GetCurrentUserRoute;
+#[derive(Default)]
+pub(crate) struct GetCurrentUserRoute;
 
 error_statuses!(GetCurrentUserErrors: 401, 404, 429, 500, 503);
 
 #[derive(ApiResponse)]
-pub enum GetCurrentUserResponse {
+enum GetCurrentUserResponse {
     /// The caller's account.
     #[oai(status = 200)]
     Ok(Json<User>),
@@ -27,24 +24,16 @@ impl GetCurrentUserRoute {
     /// Get my account
     ///
     /// Returns the account the bearer token belongs to.
-    #[oai(
-        path = "/users",
-        method = "get",
-        operation_id = "getCurrentUser",
-        transform = "limit_per_ip_and_user"
-    )]
+    #[oai(path = "/users", method = "get", operation_id = "getCurrentUser")]
     async fn get_current_user(
         &self,
+        caller: Authenticated,
         state: Data<&AppState>,
-        auth: Auth,
     ) -> Result<GetCurrentUserResponse, Problem<GetCurrentUserErrors>> {
-        let user = get_current_user(
-            &state.db,
-            GetCurrentUser {
-                user_id: auth.user_id(),
-            },
-        )
-        .await?;
+        let query = GetCurrentUser {
+            user_id: caller.user_id(),
+        };
+        let user = get_current_user(&state.db, query).await?;
         Ok(GetCurrentUserResponse::Ok(Json(user.into())))
     }
 }

@@ -2,6 +2,6 @@ use uuid::Uuid;
 
 /// Send the account a new confirmation e-mail.
 #[derive(Debug)]
-pub struct RequestEmailVerification {
+pub(super) struct RequestEmailVerification {
     pub user_id: Uuid,
 }

@@ -1,47 +1,32 @@
 use sea_orm::{DatabaseConnection, EntityTrait};
 
-use super::RequestEmailVerification;
+use super::{command::RequestEmailVerification, error::already_verified};
 use crate::{
-    features::AppError,
-    infra::{
-        db::entities::user,
-        events::{EventEnvelope, EventType, outbox},
-        rate_limit::{RateLimits, Scope},
+    features::{
+        email_confirmation::{self, Queued},
+        users::account_gone,
     },
+    http::ApiError,
+    infra::{clock::Clock, db::entities::user, rate_limit::RateLimits},
 };
 
-/// Queues a `user.email_verification_requested` event (the mailer mints the token), within
-/// the per-account quota of confirmation e-mails. Earlier tokens stay valid until they
-/// expire, so an older e-mail still works.
-pub async fn request_email_verification(
+/// Queues another confirmation e-mail (the mailer mints the token), within the per-account
+/// quota of confirmation e-mails.
+pub(super) async fn request_email_verification(
     db: &DatabaseConnection,
+    clock: &Clock,
     limits: &RateLimits,
     command: RequestEmailVerification,
-) -> Result<(), AppError> {
+) -> Result<(), ApiError> {
     let account = user::Entity::find_by_id(command.user_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("account".into()))?;
+        .ok_or_else(account_gone)?;
     if account.email_verified {
-        return Err(AppError::AlreadyVerified);
+        return Err(already_verified());
     }
-    queue_confirmation(db, limits, &account).await
-}
-
-/// The quota check and the outbox write, for an account already loaded and unconfirmed
-/// (the token endpoint's resend under `REQUIRE_VERIFIED_EMAIL` has it in hand).
-pub async fn queue_confirmation(
-    db: &DatabaseConnection,
-    limits: &RateLimits,
-    account: &user::Model,
-) -> Result<(), AppError> {
-    let quota = limits
-        .acquire(&[(Scope::VerificationEmails, &account.id.to_string())])
-        .await?;
-    if let Some(refused) = quota.into_iter().flatten().find(|d| !d.allowed) {
-        return Err(AppError::RateLimited(refused));
+    match email_confirmation::resend(db, limits, &account, clock.now()).await? {
+        Queued::Yes => Ok(()),
+        Queued::OverQuota(refused) => Err(ApiError::too_many_requests(&refused)),
     }
-    let event = EventEnvelope::for_user(EventType::EmailVerificationRequested, account);
-    outbox::append(db, &event).await?;
-    Ok(())
 }

@@ -1,16 +1,14 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use super::{RequestEmailVerification, request_email_verification};
+use super::{command::RequestEmailVerification, handler::request_email_verification};
 use crate::{
-    app::AppState,
-    error::Problem,
-    error_statuses,
     features::ApiTags,
-    platform::{auth::Auth, rate_limit::limit_per_ip_and_user},
+    http::{AppState, Authenticated, Problem, error_statuses},
 };
 
-pub struct RequestEmailVerificationRoute;
+#[derive(Default)]
+pub(crate) struct RequestEmailVerificationRoute;
 
 error_statuses!(RequestEmailVerificationErrors: 401, 404, 409, 429, 500, 503;
     409 => "The address is already confirmed (`/problems/email-already-verified`).",
@@ -18,7 +16,7 @@ error_statuses!(RequestEmailVerificationErrors: 401, 404, 409, 429, 500, 503;
 );
 
 #[derive(ApiResponse)]
-pub enum RequestEmailVerificationResponse {
+enum RequestEmailVerificationResponse {
     /// A confirmation e-mail with a fresh token is on its way.
     #[oai(status = 202)]
     Accepted,
@@ -33,18 +31,17 @@ impl RequestEmailVerificationRoute {
     #[oai(
         path = "/users/email-verification",
         method = "post",
-        operation_id = "requestEmailVerification",
-        transform = "limit_per_ip_and_user"
+        operation_id = "requestEmailVerification"
     )]
     async fn request_email_verification(
         &self,
+        caller: Authenticated,
         state: Data<&AppState>,
-        auth: Auth,
     ) -> Result<RequestEmailVerificationResponse, Problem<RequestEmailVerificationErrors>> {
         let command = RequestEmailVerification {
-            user_id: auth.user_id(),
+            user_id: caller.user_id(),
         };
-        request_email_verification(&state.db, &state.limits, command).await?;
+        request_email_verification(&state.db, &state.clock, &state.limits, command).await?;
         Ok(RequestEmailVerificationResponse::Accepted)
     }
 }

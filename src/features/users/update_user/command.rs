@@ -5,14 +5,17 @@ use crate::domain::{Email, FieldError, Username, Validator};
 
 /// A valid change to the caller's account: at least one field.
 #[derive(Debug)]
-pub struct UpdateUser {
+pub(super) struct UpdateUser {
     pub user_id: Uuid,
     pub username: Option<Username>,
     pub email: Option<Email>,
 }
 
 impl UpdateUser {
-    pub fn parse(user_id: Uuid, request: UpdateUserRequest) -> Result<Self, Vec<FieldError>> {
+    pub(super) fn parse(
+        user_id: Uuid,
+        request: UpdateUserRequest,
+    ) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::default();
         if request.username.is_none() && request.email.is_none() {
             v.reject("username", "give a username or an email to change");

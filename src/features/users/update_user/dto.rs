@@ -1,9 +1,10 @@
-use crate::platform::json_string::JsonString;
 use poem_openapi::Object;
+
+use crate::http::JsonString;
 
 /// The fields to change; at least one.
 #[derive(Object)]
-pub struct UpdateUserRequest {
+pub(super) struct UpdateUserRequest {
     /// A new username: 3 to 32 characters of `[A-Za-z0-9_.-]`.
     pub username: Option<JsonString>,
     /// A new e-mail address; changing it marks the address unverified.

@@ -1,20 +1,17 @@
-use chrono::Utc;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
-use super::UpdateUser;
+use super::command::UpdateUser;
 use crate::{
+    domain::EventType,
     features::{
-        AppError,
-        users::{check_reputation, taken_or},
+        email_confirmation,
+        users::{account_gone, check_reputation, taken_or},
     },
-    infra::{
-        db::entities::user,
-        email_verifier::EmailVerifier,
-        events::{EventEnvelope, EventType, outbox},
-    },
+    http::ApiError,
+    infra::{clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox},
 };
 
 /// A new address must pass the reputation check (the current one is not asked about
@@ -22,19 +19,16 @@ use crate::{
 /// new e-mail resets `email_verified` in the same statement, so a concurrent change cannot
 /// leave a stale flag; the `user.updated` event (and, when the address changed, a
 /// confirmation request) commits with it.
-pub async fn update_user(
+pub(super) async fn update_user(
     db: &DatabaseConnection,
+    clock: &Clock,
     verifier: &EmailVerifier,
     command: UpdateUser,
-) -> Result<user::Model, AppError> {
+) -> Result<user::Model, ApiError> {
     let previous_email = match &command.email {
         Some(_) => {
             let current = user::Entity::find_by_id(command.user_id).one(db).await?;
-            Some(
-                current
-                    .ok_or_else(|| AppError::NotFound("account".into()))?
-                    .email,
-            )
+            Some(current.ok_or_else(account_gone)?.email)
         }
         None => None,
     };
@@ -45,8 +39,9 @@ pub async fn update_user(
     if let Some(email) = new_email {
         check_reputation(verifier, email).await?;
     }
+    let now = clock.now();
     let mut update = user::Entity::update_many()
-        .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .filter(user::Column::Id.eq(command.user_id));
     if let Some(username) = command.username {
         update = update.col_expr(user::Column::Username, Expr::value(username.into_inner()));
@@ -60,18 +55,10 @@ pub async fn update_user(
     }
     let txn = db.begin().await?;
     let updated = update.exec_with_returning(&txn).await.map_err(taken_or)?;
-    let user = updated
-        .into_iter()
-        .next()
-        .ok_or_else(|| AppError::NotFound("account".into()))?;
-    outbox::append(
-        &txn,
-        &EventEnvelope::for_user(EventType::UserUpdated, &user),
-    )
-    .await?;
+    let user = updated.into_iter().next().ok_or_else(account_gone)?;
+    outbox::record(&txn, EventType::UserUpdated, &user, now).await?;
     if previous_email.is_some_and(|previous| previous != user.email) {
-        let request = EventEnvelope::for_user(EventType::EmailVerificationRequested, &user);
-        outbox::append(&txn, &request).await?;
+        email_confirmation::request(&txn, &user, now).await?;
     }
     txn.commit().await?;
     Ok(user)

@@ -5,6 +5,4 @@ mod dto;
 mod handler;
 mod route;
 
-pub use command::UpdateUser;
-pub use handler::update_user;
-pub use route::UpdateUserRoute;
+pub(crate) use route::UpdateUserRoute;

@@ -1,24 +1,21 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
-use super::{UpdateUser, dto::UpdateUserRequest, update_user};
+use super::{command::UpdateUser, dto::UpdateUserRequest, handler::update_user};
 use crate::{
-    app::AppState,
-    error::Problem,
-    error_statuses,
-    features::{ApiTags, AppError, users::User},
-    platform::auth::Auth,
-    platform::rate_limit::limit_per_ip_and_user,
+    features::{ApiTags, users::User},
+    http::{ApiError, AppState, Authenticated, Problem, error_statuses},
 };
 
-pub struct UpdateUserRoute;
+#[derive(Default)]
+pub(crate) struct UpdateUserRoute;
 
 error_statuses!(UpdateUserErrors: 400, 401, 404, 409, 413, 415, 422, 429, 500, 503;
     422 => "One or more fields are invalid, or the address failed the e-mail reputation check; `errors` lists each.",
 );
 
 #[derive(ApiResponse)]
-pub enum UpdateUserResponse {
+enum UpdateUserResponse {
     /// The updated account.
     #[oai(status = 200)]
     Ok(Json<User>),
@@ -30,20 +27,15 @@ impl UpdateUserRoute {
     ///
     /// Changes the username and/or the e-mail address. A new address must pass the
     /// reputation check (when on) and be confirmed again: a confirmation e-mail goes to it.
-    #[oai(
-        path = "/users",
-        method = "patch",
-        operation_id = "updateCurrentUser",
-        transform = "limit_per_ip_and_user"
-    )]
+    #[oai(path = "/users", method = "patch", operation_id = "updateCurrentUser")]
     async fn update_user(
         &self,
+        caller: Authenticated,
         state: Data<&AppState>,
-        auth: Auth,
         body: Json<UpdateUserRequest>,
     ) -> Result<UpdateUserResponse, Problem<UpdateUserErrors>> {
-        let command = UpdateUser::parse(auth.user_id(), body.0).map_err(AppError::from)?;
-        let user = update_user(&state.db, &state.verifier, command).await?;
+        let command = UpdateUser::parse(caller.user_id(), body.0).map_err(ApiError::validation)?;
+        let user = update_user(&state.db, &state.clock, &state.verifier, command).await?;
         Ok(UpdateUserResponse::Ok(Json(user.into())))
     }
 }

@@ -31,3 +31,13 @@ impl fmt::Debug for PasswordHash {
         f.write_str("PasswordHash(***)")
     }
 }
+
+impl From<&Model> for crate::domain::UserEventData {
+    fn from(user: &Model) -> Self {
+        Self {
+            user_id: user.id,
+            username: user.username.clone(),
+            email: user.email.clone(),
+        }
+    }
+}

@@ -1,14 +1,14 @@
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
+use super::EmailVerificationSettings;
 use crate::{
-    config::EmailVerificationSettings,
+    domain::UserEventData,
     infra::{
         db::entities::{email_verification, user},
-        events::UserEventData,
         mail::Confirmation,
         security::OneTimeToken,
     },
@@ -21,10 +21,11 @@ const EXPIRED_RETENTION: TimeDelta = TimeDelta::days(7);
 /// the address; the account's tokens expired for a week are deleted on the way. `None` when
 /// there is nothing to confirm any more: the account is gone, its address changed since the
 /// request, or the address is already confirmed.
-pub async fn issue_confirmation(
+pub(crate) async fn issue(
     db: &impl ConnectionTrait,
     account: &UserEventData,
     settings: &EmailVerificationSettings,
+    now: DateTime<Utc>,
 ) -> Result<Option<Confirmation>, DbErr> {
     let pending = user::Entity::find_by_id(account.user_id)
         .filter(user::Column::Email.eq(&account.email))
@@ -34,7 +35,6 @@ pub async fn issue_confirmation(
     if pending.is_none() {
         return Ok(None);
     }
-    let now = Utc::now();
     email_verification::Entity::delete_many()
         .filter(email_verification::Column::UserId.eq(account.user_id))
         .filter(email_verification::Column::ExpiresAt.lt(now - EXPIRED_RETENTION))

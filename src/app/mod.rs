@@ -1,8 +1,11 @@
-//! Builds the application: state, the OpenAPI service with its docs, and the middleware.
+//! Wiring: builds the application from settings (state, the OpenAPI service with its docs,
+//! the middleware) and the worker process; the only layer that reads `Settings`.
+
+mod adapters;
+mod worker;
 
 use std::{future::Future, io, sync::Arc, time::Duration};
 
-use ipnet::IpNet;
 use migration::{Migrator, MigratorTrait};
 use poem::{
     EndpointExt, Route, Server,
@@ -13,41 +16,22 @@ use poem::{
 };
 use poem_openapi::OpenApiService;
 use rdkafka::error::KafkaError;
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DbErr;
 use tokio::{sync::watch, task::JoinHandle};
 
+use self::adapters::{email_verifier, rate_limits, spawn_relay};
+pub use self::worker::{WorkerError, run_worker};
 use crate::{
     config::Settings,
     features::Api,
-    features::notifications::send_email::InProcessDelivery,
+    http::{AppState, LIMIT_HEADERS, REQUEST_ID, limit_body, log_request, report_limits},
     infra::{
+        clock::Clock,
         db,
-        email_verifier::{AbstractApiVerifier, EmailVerifier, VerdictCache},
-        events::{Relay, kafka::KafkaPublisher},
-        mail::Mailer,
-        rate_limit::{MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
         redis::{RedisUnavailable, SharedRedis},
-        security::{HashError, KeyError, PasswordHasher, TokenService},
-    },
-    platform::{
-        body_limit::limit_body,
-        rate_limit::LIMIT_HEADERS,
-        request_log::{REQUEST_ID, log_request},
+        security::{HashError, HasherKind, KeyError, PasswordHasher, TokenService},
     },
 };
-
-/// Everything a request handler may need, built once at start-up.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub tokens: Arc<TokenService>,
-    pub hasher: Arc<PasswordHasher>,
-    pub limits: Arc<RateLimits>,
-    pub verifier: Arc<EmailVerifier>,
-    /// `REQUIRE_VERIFIED_EMAIL`: no access token for an unconfirmed address.
-    pub require_verified_email: bool,
-    pub trusted_proxies: Arc<[IpNet]>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -69,6 +53,8 @@ pub enum StartupError {
     Kafka(KafkaError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: String, source: io::Error },
+    #[error("a test seam ({0}) is not allowed with APP_ENV=production")]
+    TestSeam(&'static str),
 }
 
 /// A bound, ready-to-serve application, its outbox relay already running.
@@ -83,6 +69,14 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        if settings.is_production() {
+            if settings.password_hasher != HasherKind::Bcrypt {
+                return Err(StartupError::TestSeam("the fast password hasher"));
+            }
+            if !matches!(settings.clock, Clock::System) {
+                return Err(StartupError::TestSeam("a manual clock"));
+            }
+        }
         let db = db::connect(&settings.database_url, settings.database_max_connections)
             .await
             .map_err(|source| StartupError::Database {
@@ -102,8 +96,8 @@ impl Application {
                 .map_err(StartupError::Migrate)?;
         }
         let tokens = TokenService::load(&settings.jwt, !settings.is_production())?;
-        let cost = settings.password_hash_cost;
-        let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(cost))
+        let (kind, cost) = (settings.password_hasher, settings.password_hash_cost);
+        let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(kind, cost))
             .await
             .map_err(HashError::from)??;
         let (stop_relay, stopped) = watch::channel(false);
@@ -116,6 +110,7 @@ impl Application {
         };
         let state = AppState {
             db,
+            clock: settings.clock.clone(),
             tokens: Arc::new(tokens),
             hasher: Arc::new(hasher),
             limits: Arc::new(rate_limits(&settings, redis.clone())),
@@ -167,8 +162,8 @@ impl Application {
 }
 
 /// The OpenAPI service: every slice, one document.
-pub fn openapi_service() -> OpenApiService<Api, ()> {
-    OpenApiService::new(Api, "accounts-api", env!("CARGO_PKG_VERSION"))
+fn openapi_service() -> OpenApiService<Api, ()> {
+    OpenApiService::new(Api::default(), "accounts-api", env!("CARGO_PKG_VERSION"))
         .description("User accounts and authentication.")
 }
 
@@ -182,6 +177,7 @@ fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
     let limit = settings.request_body_limit;
     routes
         .data(state)
+        .around(report_limits)
         .around(move |ep, req| limit_body(ep, req, limit))
         .with_if(
             !settings.cors_origins.is_empty(),
@@ -189,59 +185,6 @@ fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
         )
         .around(log_request)
         .boxed()
-}
-
-/// The outbox relay: to Kafka when `KAFKA_BROKERS` is set, else straight to the mailer.
-fn spawn_relay(
-    settings: &Settings,
-    db: DatabaseConnection,
-    stop: watch::Receiver<bool>,
-) -> Result<JoinHandle<()>, StartupError> {
-    let outbox = settings.outbox.clone();
-    Ok(match &settings.kafka {
-        Some(kafka) => {
-            let publisher = KafkaPublisher::new(kafka.clone()).map_err(StartupError::Kafka)?;
-            tokio::spawn(Relay::new(db, publisher, outbox).run(stop))
-        }
-        None => {
-            let mailer = Arc::new(Mailer::from_settings(settings.smtp.clone()));
-            let verification = settings.email_verification.clone();
-            let publisher = InProcessDelivery::new(db.clone(), mailer, verification);
-            tokio::spawn(Relay::new(db, publisher, outbox).run(stop))
-        }
-    })
-}
-
-/// Redis when `REDIS_URL` is set, else in-process; nothing when limiting is switched off.
-fn rate_limits(settings: &Settings, redis: Option<Arc<SharedRedis>>) -> RateLimits {
-    let limiter = match (redis, settings.rate_limit.enabled) {
-        (_, false) => None,
-        (Some(redis), true) => Some(RateLimiter::Redis(RedisLimiter::new(redis))),
-        (None, true) => Some(RateLimiter::Memory(MemoryLimiter::default())),
-    };
-    RateLimits::new(
-        limiter,
-        settings.rate_limit.clone(),
-        settings.redis_key_prefix.clone(),
-    )
-}
-
-/// AbstractAPI when `EMAIL_VERIFIER_ENABLED`, its verdicts cached in Redis when configured
-/// (else in memory); otherwise the null verifier.
-fn email_verifier(
-    settings: &Settings,
-    redis: Option<Arc<SharedRedis>>,
-) -> Result<EmailVerifier, StartupError> {
-    let Some(verifier) = settings.email_verifier.clone() else {
-        return Ok(EmailVerifier::Null);
-    };
-    let cache = match redis {
-        Some(redis) => VerdictCache::redis(redis, &settings.redis_key_prefix, verifier.cache_ttl),
-        None => VerdictCache::memory(verifier.cache_ttl),
-    };
-    AbstractApiVerifier::new(verifier, cache)
-        .map(|api| EmailVerifier::AbstractApi(Box::new(api)))
-        .map_err(StartupError::EmailVerifier)
 }
 
 fn cors(origins: &[String]) -> Cors {

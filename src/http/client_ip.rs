@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv6Addr};
 use ipnet::IpNet;
 use poem::{Request, http::HeaderMap};
 
-pub fn client_ip(req: &Request, trusted_proxies: &[IpNet]) -> Option<IpAddr> {
+pub(super) fn client_ip(req: &Request, trusted_proxies: &[IpNet]) -> Option<IpAddr> {
     let peer = req.remote_addr().as_socket_addr()?.ip();
     Some(resolve(peer, req.headers(), trusted_proxies))
 }
@@ -24,7 +24,7 @@ fn resolve(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -> IpAd
 }
 
 /// The bucket a client IP counts in: IPv4 per address, IPv6 per /64 (one subscriber).
-pub fn ip_bucket(ip: IpAddr) -> String {
+pub(super) fn ip_bucket(ip: IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -8,11 +8,11 @@ use poem::{Endpoint, IntoResponse, Request, Response, http::HeaderValue};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::error::into_problem_response;
+use super::error::into_problem_response;
 
-pub const REQUEST_ID: &str = "x-request-id";
+pub(crate) const REQUEST_ID: &str = "x-request-id";
 
-pub async fn log_request<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Response> {
+pub(crate) async fn log_request<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Response> {
     let request_id = req
         .headers()
         .get(REQUEST_ID)

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use poem::{Body, Endpoint, IntoResponse, Request, Response, error::ReadBodyError, http::header};
 
-use crate::error::ApiError;
+use super::error::ApiError;
 
-pub async fn limit_body<E: Endpoint>(
+pub(crate) async fn limit_body<E: Endpoint>(
     next: Arc<E>,
     mut req: Request,
     limit: usize,
@@ -18,7 +18,9 @@ pub async fn limit_body<E: Endpoint>(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     match declared {
-        Some(len) if len > limit => return Err(ApiError::PayloadTooLarge.into()),
+        Some(len) if len > limit => {
+            return Err(ApiError::new(&super::problem::PAYLOAD_TOO_LARGE).into());
+        }
         Some(_) => {}
         None => {
             let body = req
@@ -26,8 +28,12 @@ pub async fn limit_body<E: Endpoint>(
                 .into_bytes_limit(limit)
                 .await
                 .map_err(|e| match e {
-                    ReadBodyError::PayloadTooLarge => ApiError::PayloadTooLarge,
-                    other => ApiError::BadRequest(format!("cannot read the request body: {other}")),
+                    ReadBodyError::PayloadTooLarge => {
+                        ApiError::new(&super::problem::PAYLOAD_TOO_LARGE)
+                    }
+                    other => {
+                        ApiError::bad_request(format!("cannot read the request body: {other}"))
+                    }
                 })?;
             req.set_body(Body::from(body));
         }

@@ -14,14 +14,14 @@ use serde_json::Value;
 /// No `Debug`: it may hold a password.
 #[derive(Clone, Deserialize)]
 #[serde(transparent)]
-pub struct JsonString(String);
+pub(crate) struct JsonString(String);
 
 impl JsonString {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
-    pub fn into_inner(self) -> String {
+    pub(crate) fn into_inner(self) -> String {
         self.0
     }
 }

@@ -1,8 +1,8 @@
+//! Domain events: what happened to an account, as published to the events topic.
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-use crate::infra::db::entities::user;
 
 /// The message on the wire (topic `email_notifications`), versioned. `id` is the
 /// idempotency key: consumers must ignore an id they have already handled.
@@ -16,17 +16,29 @@ pub struct EventEnvelope {
     pub data: UserEventData,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The event's name on the wire; strum owns the spelling, serde goes through it.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum EventType {
-    #[serde(rename = "user.created")]
+    #[strum(serialize = "user.created")]
     UserCreated,
-    #[serde(rename = "user.updated")]
+    #[strum(serialize = "user.updated")]
     UserUpdated,
-    #[serde(rename = "user.deleted")]
+    #[strum(serialize = "user.deleted")]
     UserDeleted,
     /// The account's address needs confirming (sign-up, e-mail change, resend): the mailer
     /// mints a single-use token and sends it.
-    #[serde(rename = "user.email_verification_requested")]
+    #[strum(serialize = "user.email_verification_requested")]
     EmailVerificationRequested,
 }
 
@@ -41,17 +53,14 @@ pub struct UserEventData {
 impl EventEnvelope {
     pub const VERSION: u32 = 1;
 
-    pub fn for_user(kind: EventType, user: &user::Model) -> Self {
+    /// A new event about an account, with a fresh id.
+    pub fn new(kind: EventType, data: UserEventData, occurred_at: DateTime<Utc>) -> Self {
         Self {
             version: Self::VERSION,
             id: Uuid::now_v7(),
             kind,
-            occurred_at: Utc::now(),
-            data: UserEventData {
-                user_id: user.id,
-                username: user.username.clone(),
-                email: user.email.clone(),
-            },
+            occurred_at,
+            data,
         }
     }
 
@@ -68,11 +77,30 @@ impl EventEnvelope {
 
 impl EventType {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::UserCreated => "user.created",
-            Self::UserUpdated => "user.updated",
-            Self::UserDeleted => "user.deleted",
-            Self::EmailVerificationRequested => "user.email_verification_requested",
-        }
+        self.into()
+    }
+}
+
+impl TryFrom<String> for EventType {
+    type Error = strum::ParseError;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        name.parse()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventType;
+
+    #[test]
+    fn names_round_trip_through_serde() {
+        let json = serde_json::to_string(&EventType::EmailVerificationRequested).unwrap();
+        assert_eq!(json, r#""user.email_verification_requested""#);
+        assert_eq!(
+            serde_json::from_str::<EventType>(&json).unwrap(),
+            EventType::EmailVerificationRequested
+        );
+        assert!(serde_json::from_str::<EventType>(r#""user.nope""#).is_err());
     }
 }

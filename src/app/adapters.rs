@@ -1,0 +1,75 @@
+//! Picks each port's adapter from the settings.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use tokio::{sync::watch, task::JoinHandle};
+
+use super::StartupError;
+use crate::{
+    config::Settings,
+    features::notifications::send_email::InProcessDelivery,
+    infra::{
+        email_verifier::{AbstractApiVerifier, EmailVerifier, VerdictCache},
+        events::{Relay, kafka::KafkaPublisher},
+        mail::Mailer,
+        rate_limit::{MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
+        redis::SharedRedis,
+    },
+};
+
+/// The outbox relay: to Kafka when `KAFKA_BROKERS` is set, else straight to the mailer.
+pub(super) fn spawn_relay(
+    settings: &Settings,
+    db: DatabaseConnection,
+    stop: watch::Receiver<bool>,
+) -> Result<JoinHandle<()>, StartupError> {
+    let outbox = settings.outbox.clone();
+    Ok(match &settings.kafka {
+        Some(kafka) => {
+            let publisher = KafkaPublisher::new(kafka.clone()).map_err(StartupError::Kafka)?;
+            tokio::spawn(Relay::new(db, publisher, outbox, settings.clock.clone()).run(stop))
+        }
+        None => {
+            let publisher = InProcessDelivery {
+                db: db.clone(),
+                clock: settings.clock.clone(),
+                mailer: Arc::new(Mailer::from_settings(settings.smtp.clone())),
+                verification: settings.email_verification.clone(),
+            };
+            tokio::spawn(Relay::new(db, publisher, outbox, settings.clock.clone()).run(stop))
+        }
+    })
+}
+
+/// Redis when `REDIS_URL` is set, else in-process; nothing when limiting is switched off.
+pub(super) fn rate_limits(settings: &Settings, redis: Option<Arc<SharedRedis>>) -> RateLimits {
+    let limiter = match (redis, settings.rate_limit.enabled) {
+        (_, false) => None,
+        (Some(redis), true) => Some(RateLimiter::Redis(RedisLimiter::new(redis))),
+        (None, true) => Some(RateLimiter::Memory(MemoryLimiter::default())),
+    };
+    RateLimits::new(
+        limiter,
+        settings.rate_limit.clone(),
+        settings.redis_key_prefix.clone(),
+    )
+}
+
+/// AbstractAPI when `EMAIL_VERIFIER_ENABLED`, its verdicts cached in Redis when configured
+/// (else in memory); otherwise the null verifier.
+pub(super) fn email_verifier(
+    settings: &Settings,
+    redis: Option<Arc<SharedRedis>>,
+) -> Result<EmailVerifier, StartupError> {
+    let Some(verifier) = settings.email_verifier.clone() else {
+        return Ok(EmailVerifier::Null);
+    };
+    let cache = match redis {
+        Some(redis) => VerdictCache::redis(redis, &settings.redis_key_prefix, verifier.cache_ttl),
+        None => VerdictCache::memory(verifier.cache_ttl),
+    };
+    AbstractApiVerifier::new(verifier, cache)
+        .map(|api| EmailVerifier::AbstractApi(Box::new(api)))
+        .map_err(StartupError::EmailVerifier)
+}

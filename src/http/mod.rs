@@ -1,0 +1,23 @@
+//! The HTTP boundary: the state handlers get, the one error type rendered as problem+json,
+//! the guards (authentication, rate limits), the middleware, and OpenAPI helpers.
+
+mod auth;
+mod body_limit;
+mod client_ip;
+mod error;
+mod json_string;
+mod limits;
+mod openapi;
+mod problem;
+mod request_log;
+mod state;
+
+pub(crate) use auth::Authenticated;
+pub(crate) use body_limit::limit_body;
+pub(crate) use error::ApiError;
+pub(crate) use json_string::JsonString;
+pub(crate) use limits::{LIMIT_HEADERS, PerIp, report_limits};
+pub(crate) use openapi::{ErrorStatuses, MergedApi, Problem, error_statuses};
+pub(crate) use problem::ProblemKind;
+pub(crate) use request_log::{REQUEST_ID, log_request};
+pub use state::AppState;
