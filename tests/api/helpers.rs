@@ -10,7 +10,10 @@ use std::{
 use accounts_api::{
     app::Application,
     config::{AppEnv, JwtSettings, Settings},
-    infra::security::RsaKeyPair,
+    infra::{
+        clock::{Clock, ManualClock},
+        security::{HasherKind, RsaKeyPair},
+    },
 };
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::Response;
@@ -79,7 +82,8 @@ pub static KEYS: LazyLock<TestKeys> = LazyLock::new(|| {
     }
 });
 
-/// Settings for a test app on `database_url`: random port, fast hashing, the test keys.
+/// Settings for a test app on `database_url`: random port, the fast test hasher, the test
+/// keys, the system clock (`spawn_app_with` gives the app a manual one).
 pub fn test_settings(database_url: &str) -> Settings {
     let defaults = Settings::default();
     Settings {
@@ -88,6 +92,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         port: 0,
         database_url: database_url.into(),
         password_hash_cost: 4,
+        password_hasher: HasherKind::Fast,
         jwt: JwtSettings {
             private_key_path: KEYS.private_key_path.clone(),
             public_key_path: KEYS.public_key_path.clone(),
@@ -108,6 +113,8 @@ enum TestDb {
 
 pub struct TestApp {
     pub address: String,
+    /// The app's clock: it stands still until a test moves it.
+    pub clock: ManualClock,
     pub client: reqwest::Client,
     pub database_url: String,
     db: TestDb,
@@ -132,7 +139,9 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
             (TestDb::Postgres(name), url)
         }
     };
+    let clock = ManualClock::default();
     let mut settings = test_settings(&database_url);
+    settings.clock = Clock::Manual(clock.clone());
     configure(&mut settings);
     let app = Application::build(settings)
         .await
@@ -141,6 +150,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
     let server = tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         address,
+        clock,
         client: client(),
         database_url,
         db,

@@ -21,7 +21,7 @@ both_backends!(
 async fn patch_changes_username_and_email(backend: Backend) {
     let app = spawn_app(backend).await;
     let (before, token) = app.alice().await;
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    app.clock.advance(Duration::from_secs(1));
 
     let resp = app
         .patch_me(
