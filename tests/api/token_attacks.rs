@@ -2,6 +2,8 @@
 //! (`forged_token_with_valid_claims_is_accepted` proves the forging works) and breaks one
 //! thing.
 
+use std::time::Duration;
+
 use accounts_api::infra::security::RsaKeyPair;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
@@ -18,6 +20,7 @@ both_backends!(
     hs256_token_keyed_with_the_public_key_is_rejected,
     tampered_payload_is_rejected,
     expired_token_is_rejected,
+    an_issued_token_expires_when_the_clock_passes_its_lifetime,
     token_for_another_audience_is_rejected,
     token_from_another_issuer_is_rejected,
     token_signed_with_another_key_is_rejected,
@@ -132,6 +135,16 @@ async fn expired_token_is_rejected(backend: Backend) {
     claims["exp"] = json!(now_secs() - 10 * 60);
 
     assert_token_rejected(&app, &forge(&claims)).await;
+}
+
+async fn an_issued_token_expires_when_the_clock_passes_its_lifetime(backend: Backend) {
+    let (app, _, token) = app_with_alice(backend).await;
+    // 900 s of lifetime and 5 s of tolerated skew: still good at the edge, gone past it.
+    app.clock.advance(Duration::from_secs(905));
+    expect_json(app.get_me(&token).await, 200).await;
+    app.clock.advance(Duration::from_secs(2));
+    let body = assert_problem(app.get_me(&token).await, 401, "unauthorized").await;
+    assert_eq!(body["detail"], "the token has expired", "{body}");
 }
 
 async fn token_for_another_audience_is_rejected(backend: Backend) {
