@@ -18,6 +18,6 @@ pub(crate) use error::ApiError;
 pub(crate) use json_string::JsonString;
 pub(crate) use limits::{LIMIT_HEADERS, PerIp, report_limits};
 pub(crate) use openapi::{ErrorStatuses, MergedApi, Problem, error_statuses};
-pub(crate) use problem::ProblemKind;
+pub(crate) use problem::{ProblemKind, problem_kinds};
 pub(crate) use request_log::{REQUEST_ID, log_request};
 pub use state::AppState;

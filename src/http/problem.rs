@@ -26,10 +26,13 @@ impl ProblemKind {
     }
 }
 
-macro_rules! kinds {
-    ($($(#[$doc:meta])* $name:ident = $status:literal, $slug:literal, $title:literal, $detail:literal;)+) => {$(
+/// Declares problem kinds:
+/// `problem_kinds! { pub(crate) const NAME = 404, "slug", "Title", "usual detail"; }`.
+macro_rules! problem_kinds {
+    ($($(#[$doc:meta])* $vis:vis const $name:ident =
+        $status:literal, $slug:literal, $title:literal, $detail:expr;)+) => {$(
         $(#[$doc])*
-        pub(crate) const $name: ProblemKind = ProblemKind {
+        $vis const $name: $crate::http::ProblemKind = $crate::http::ProblemKind {
             status: $status,
             slug: $slug,
             title: $title,
@@ -37,24 +40,32 @@ macro_rules! kinds {
         };
     )+};
 }
+pub(crate) use problem_kinds;
 
-kinds! {
-    BAD_REQUEST = 400, "bad-request", "Malformed request", "the request could not be parsed";
-    UNAUTHORIZED = 401, "unauthorized", "Authentication required", "a bearer token is required";
-    FORBIDDEN = 403, "forbidden", "Forbidden", "the credentials do not allow this action";
-    NOT_FOUND = 404, "not-found", "Not found", "no such resource";
-    METHOD_NOT_ALLOWED = 405, "method-not-allowed", "Method not allowed",
+problem_kinds! {
+    pub(crate) const BAD_REQUEST = 400, "bad-request", "Malformed request",
+        "the request could not be parsed";
+    pub(crate) const UNAUTHORIZED = 401, "unauthorized", "Authentication required",
+        "a bearer token is required";
+    pub(crate) const FORBIDDEN = 403, "forbidden", "Forbidden",
+        "the credentials do not allow this action";
+    pub(crate) const NOT_FOUND = 404, "not-found", "Not found", "no such resource";
+    pub(crate) const METHOD_NOT_ALLOWED = 405, "method-not-allowed", "Method not allowed",
         "this method is not allowed on this resource";
-    CONFLICT = 409, "conflict", "Conflict", "a unique value is already taken";
-    PAYLOAD_TOO_LARGE = 413, "payload-too-large", "Payload too large",
+    pub(crate) const CONFLICT = 409, "conflict", "Conflict", "a unique value is already taken";
+    pub(crate) const PAYLOAD_TOO_LARGE = 413, "payload-too-large", "Payload too large",
         "the request body is larger than this server accepts";
-    UNSUPPORTED_MEDIA_TYPE = 415, "unsupported-media-type", "Unsupported media type",
-        "the request body has an unsupported content type";
-    VALIDATION = 422, "validation", "Invalid input", "one or more fields are invalid";
-    TOO_MANY_REQUESTS = 429, "too-many-requests", "Too many requests", "rate limit exceeded";
+    pub(crate) const UNSUPPORTED_MEDIA_TYPE = 415, "unsupported-media-type",
+        "Unsupported media type", "the request body has an unsupported content type";
+    pub(crate) const VALIDATION = 422, "validation", "Invalid input",
+        "one or more fields are invalid";
+    pub(crate) const TOO_MANY_REQUESTS = 429, "too-many-requests", "Too many requests",
+        "rate limit exceeded";
     /// A dependency is down; the client may retry.
-    UNAVAILABLE = 503, "unavailable", "Service unavailable", "a dependency is unavailable";
-    INTERNAL = 500, "internal", "Internal server error", "the server failed to handle this request";
+    pub(crate) const UNAVAILABLE = 503, "unavailable", "Service unavailable",
+        "a dependency is unavailable";
+    pub(crate) const INTERNAL = 500, "internal", "Internal server error",
+        "the server failed to handle this request";
 }
 
 /// An RFC 9457 problem document.

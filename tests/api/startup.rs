@@ -2,7 +2,14 @@
 
 use std::time::{Duration, Instant};
 
-use accounts_api::{app::Application, config::AppEnv};
+use accounts_api::{
+    app::Application,
+    config::AppEnv,
+    infra::{
+        clock::{Clock, ManualClock},
+        security::HasherKind,
+    },
+};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -25,6 +32,7 @@ async fn production_refuses_to_start_without_key_files() {
     for (private_key_path, public_key_path) in cases {
         let mut settings = test_settings(&migrated.database_url);
         settings.env = AppEnv::Production;
+        settings.password_hasher = HasherKind::Bcrypt;
         settings.jwt.private_key_path = private_key_path;
         settings.jwt.public_key_path = public_key_path;
 
@@ -36,6 +44,27 @@ async fn production_refuses_to_start_without_key_files() {
             message.contains(&missing.display().to_string()),
             "the error does not name the missing file: {message}"
         );
+    }
+}
+
+#[tokio::test]
+async fn production_refuses_the_test_seams() {
+    let migrated = spawn_app(Backend::Sqlite).await;
+    let production = || {
+        let mut settings = test_settings(&migrated.database_url);
+        settings.env = AppEnv::Production;
+        settings.password_hasher = HasherKind::Bcrypt;
+        settings
+    };
+    let mut fast = production();
+    fast.password_hasher = HasherKind::Fast;
+    let mut manual = production();
+    manual.clock = Clock::Manual(ManualClock::default());
+    for (settings, seam) in [(fast, "fast password hasher"), (manual, "manual clock")] {
+        let Err(err) = Application::build(settings).await else {
+            panic!("production started with the {seam}");
+        };
+        assert!(err.to_string().contains(seam), "{err}");
     }
 }
 
@@ -67,7 +96,9 @@ async fn development_without_key_files_uses_throwaway_keys() {
 async fn shutdown_lets_in_flight_requests_finish_then_stops_listening() {
     let migrated = spawn_app(Backend::Sqlite).await;
     let mut settings = test_settings(&migrated.database_url);
-    settings.password_hash_cost = 12; // ~0.25 s per bcrypt check: long enough to be caught mid-flight
+    // ~0.25 s per bcrypt check: long enough to be caught mid-flight.
+    settings.password_hasher = HasherKind::Bcrypt;
+    settings.password_hash_cost = 12;
     let app = Application::build(settings).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -1,19 +1,12 @@
-use crate::http::{ApiError, ProblemKind};
+use crate::http::{ApiError, problem_kinds};
 
-const INVALID_CREDENTIALS: ProblemKind = ProblemKind {
-    status: 401,
-    slug: "invalid-credentials",
-    title: "Invalid credentials",
-    detail: "incorrect login or password",
-};
-
-const EMAIL_NOT_VERIFIED: ProblemKind = ProblemKind {
-    status: 403,
-    slug: "email-not-verified",
-    title: "E-mail address not confirmed",
-    detail: "confirm your e-mail address first; a new confirmation e-mail is on its way \
-             unless one was requested too often",
-};
+problem_kinds! {
+    const INVALID_CREDENTIALS = 401, "invalid-credentials", "Invalid credentials",
+        "incorrect login or password";
+    const EMAIL_NOT_VERIFIED = 403, "email-not-verified", "E-mail address not confirmed",
+        "confirm your e-mail address first; a new confirmation e-mail is on its way \
+         unless one was requested too often";
+}
 
 /// Why no token was issued.
 pub(super) enum Refusal {

@@ -1,36 +1,20 @@
 use crate::{
     features::email_confirmation::{ClaimError, TokenRefusal},
-    http::{ApiError, ProblemKind},
+    http::{ApiError, problem_kinds},
 };
 
-const INVALID: ProblemKind = ProblemKind {
-    status: 400,
-    slug: "verification-token-invalid",
-    title: "Invalid confirmation token",
-    detail: "this confirmation token is not valid",
-};
-
-const USED: ProblemKind = ProblemKind {
-    status: 410,
-    slug: "verification-token-used",
-    title: "Confirmation token already used",
-    detail: "this confirmation token was already used",
-};
-
-const EXPIRED: ProblemKind = ProblemKind {
-    status: 410,
-    slug: "verification-token-expired",
-    title: "Confirmation token expired",
-    detail: "this confirmation token has expired; request a new one",
-};
-
-const ADDRESS_CHANGED: ProblemKind = ProblemKind {
-    status: 410,
-    slug: "verification-token-address-changed",
-    title: "E-mail address changed since the token was sent",
-    detail: "the account's e-mail address changed since this token was sent; \
-             use the token sent to the new address",
-};
+problem_kinds! {
+    const INVALID = 400, "verification-token-invalid", "Invalid confirmation token",
+        "this confirmation token is not valid";
+    const USED = 410, "verification-token-used", "Confirmation token already used",
+        "this confirmation token was already used";
+    const EXPIRED = 410, "verification-token-expired", "Confirmation token expired",
+        "this confirmation token has expired; request a new one";
+    const ADDRESS_CHANGED = 410, "verification-token-address-changed",
+        "E-mail address changed since the token was sent",
+        "the account's e-mail address changed since this token was sent; \
+         use the token sent to the new address";
+}
 
 impl From<TokenRefusal> for ApiError {
     fn from(refusal: TokenRefusal) -> Self {
