@@ -1,3 +1,6 @@
 //! Access tokens.
 
-pub(super) mod create_access_token;
+mod create_access_token;
+
+/// This area's slices, in document order (a tuple once there are two).
+pub(super) type Slices = create_access_token::CreateAccessTokenRoute;

@@ -1,3 +1,6 @@
 //! Service health.
 
-pub(super) mod check_health;
+mod check_health;
+
+/// This area's slices, in document order (a tuple once there are two).
+pub(super) type Slices = check_health::CheckHealthRoute;

@@ -1,16 +1,26 @@
 //! Registration and the caller's own account.
 
-pub(super) mod confirm_email;
-pub(super) mod create_user;
-pub(super) mod delete_user;
+mod confirm_email;
+mod create_user;
+mod delete_user;
 mod dto;
-pub(super) mod get_current_user;
-pub(super) mod request_email_verification;
-pub(super) mod update_user;
+mod get_current_user;
+mod request_email_verification;
+mod update_user;
 
 use sea_orm::DbErr;
 
 use self::dto::User;
+
+/// This area's slices, in document order.
+pub(super) type Slices = (
+    create_user::CreateUserRoute,
+    get_current_user::GetCurrentUserRoute,
+    update_user::UpdateUserRoute,
+    delete_user::DeleteUserRoute,
+    request_email_verification::RequestEmailVerificationRoute,
+    confirm_email::ConfirmEmailRoute,
+);
 use crate::{
     domain::{Email, FieldError},
     http::ApiError,
