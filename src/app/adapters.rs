@@ -67,9 +67,9 @@ pub(super) fn email_verifier(
     };
     let cache = match redis {
         Some(redis) => VerdictCache::redis(redis, &settings.redis_key_prefix, verifier.cache_ttl),
-        None => VerdictCache::memory(verifier.cache_ttl),
+        None => VerdictCache::memory(verifier.cache_ttl, settings.clock.clone()),
     };
-    AbstractApiVerifier::new(verifier, cache)
+    AbstractApiVerifier::new(verifier, cache, settings.clock.clone())
         .map(|api| EmailVerifier::AbstractApi(Box::new(api)))
         .map_err(StartupError::EmailVerifier)
 }
