@@ -47,7 +47,9 @@ pub(super) fn rate_limits(settings: &Settings, redis: Option<Arc<SharedRedis>>) 
     let limiter = match (redis, settings.rate_limit.enabled) {
         (_, false) => None,
         (Some(redis), true) => Some(RateLimiter::Redis(RedisLimiter::new(redis))),
-        (None, true) => Some(RateLimiter::Memory(MemoryLimiter::default())),
+        (None, true) => Some(RateLimiter::Memory(MemoryLimiter::new(
+            settings.clock.clone(),
+        ))),
     };
     RateLimits::new(
         limiter,
