@@ -55,6 +55,7 @@ pub(super) fn rate_limits(settings: &Settings, redis: Option<Arc<SharedRedis>>) 
         limiter,
         settings.rate_limit.clone(),
         settings.redis_key_prefix.clone(),
+        settings.clock.clone(),
     )
 }
 
