@@ -47,12 +47,15 @@ pub(super) fn rate_limits(settings: &Settings, redis: Option<Arc<SharedRedis>>) 
     let limiter = match (redis, settings.rate_limit.enabled) {
         (_, false) => None,
         (Some(redis), true) => Some(RateLimiter::Redis(RedisLimiter::new(redis))),
-        (None, true) => Some(RateLimiter::Memory(MemoryLimiter::default())),
+        (None, true) => Some(RateLimiter::Memory(MemoryLimiter::new(
+            settings.clock.clone(),
+        ))),
     };
     RateLimits::new(
         limiter,
         settings.rate_limit.clone(),
         settings.redis_key_prefix.clone(),
+        settings.clock.clone(),
     )
 }
 
@@ -67,9 +70,9 @@ pub(super) fn email_verifier(
     };
     let cache = match redis {
         Some(redis) => VerdictCache::redis(redis, &settings.redis_key_prefix, verifier.cache_ttl),
-        None => VerdictCache::memory(verifier.cache_ttl),
+        None => VerdictCache::memory(verifier.cache_ttl, settings.clock.clone()),
     };
-    AbstractApiVerifier::new(verifier, cache)
+    AbstractApiVerifier::new(verifier, cache, settings.clock.clone())
         .map(|api| EmailVerifier::AbstractApi(Box::new(api)))
         .map_err(StartupError::EmailVerifier)
 }

@@ -19,6 +19,14 @@ impl Clock {
             Self::Manual(clock) => clock.now(),
         }
     }
+
+    /// `by` from now: an expiry. Saturates instead of overflowing on absurd durations.
+    pub fn after(&self, by: std::time::Duration) -> DateTime<Utc> {
+        let by = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
+        self.now()
+            .checked_add_signed(by)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
 }
 
 /// A clock that stands still until moved; clones share one time.
@@ -57,5 +65,13 @@ mod tests {
         assert_eq!(clock.now(), start);
         manual.advance(Duration::from_secs(90));
         assert_eq!((clock.now() - start).num_seconds(), 90);
+        assert_eq!(
+            (clock.after(Duration::from_secs(5)) - start).num_seconds(),
+            95
+        );
+        assert_eq!(
+            clock.after(Duration::MAX),
+            chrono::DateTime::<chrono::Utc>::MAX_UTC
+        );
     }
 }

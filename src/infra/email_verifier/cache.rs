@@ -1,17 +1,14 @@
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Duration};
 
+use chrono::{DateTime, Utc};
 use deadpool_redis::redis::AsyncCommands;
+use moka::sync::Cache;
 
 use super::{Rejection, Verdict};
-use crate::infra::{redis::SharedRedis, security::sha256_hex};
+use crate::infra::{clock::Clock, redis::SharedRedis, security::sha256_hex};
 
-/// Entries the in-memory cache holds at most; past it, expired entries are swept and new
-/// verdicts are not cached until there is room.
-const MEMORY_CAPACITY: usize = 100_000;
+/// Entries the in-memory cache holds at most; past it, moka evicts the least useful.
+const MEMORY_CAPACITY: u64 = 100_000;
 
 /// Provider verdicts per address, so a retried sign-up spends no quota. Keys are the
 /// address's SHA-256, so the cache holds no addresses. A cache outage is a miss.
@@ -21,9 +18,12 @@ pub enum VerdictCache {
         prefix: String,
         ttl: Duration,
     },
+    /// Each verdict is stored with its expiry read from `clock` and checked on read, so the
+    /// TTL follows the app's clock; moka's own real-time TTL only frees the memory.
     Memory {
-        entries: Mutex<HashMap<String, (Verdict, Instant)>>,
+        entries: Cache<String, (Verdict, DateTime<Utc>)>,
         ttl: Duration,
+        clock: Clock,
     },
 }
 
@@ -36,10 +36,16 @@ impl VerdictCache {
         }
     }
 
-    pub fn memory(ttl: Duration) -> Self {
+    /// An in-process cache of at most `MEMORY_CAPACITY` verdicts, each kept for `ttl`.
+    pub fn memory(ttl: Duration, clock: Clock) -> Self {
+        let entries = Cache::builder()
+            .max_capacity(MEMORY_CAPACITY)
+            .time_to_live(ttl)
+            .build();
         Self::Memory {
-            entries: Mutex::default(),
+            entries,
             ttl,
+            clock,
         }
     }
 
@@ -58,13 +64,10 @@ impl VerdictCache {
                     }
                 }
             }
-            Self::Memory { entries, .. } => {
-                let entries = entries.lock().unwrap_or_else(|p| p.into_inner());
-                entries
-                    .get(&sha256_hex(email))
-                    .filter(|(_, expires)| *expires > Instant::now())
-                    .map(|(verdict, _)| *verdict)
-            }
+            Self::Memory { entries, clock, .. } => entries
+                .get(&sha256_hex(email))
+                .filter(|(_, expires)| *expires > clock.now())
+                .map(|(verdict, _)| verdict),
         }
     }
 
@@ -82,16 +85,11 @@ impl VerdictCache {
                     tracing::debug!(error = %err, "verdict not cached");
                 }
             }
-            Self::Memory { entries, ttl } => {
-                let mut entries = entries.lock().unwrap_or_else(|p| p.into_inner());
-                let now = Instant::now();
-                if entries.len() >= MEMORY_CAPACITY {
-                    entries.retain(|_, (_, expires)| *expires > now);
-                }
-                if entries.len() < MEMORY_CAPACITY {
-                    entries.insert(sha256_hex(email), (verdict, now + *ttl));
-                }
-            }
+            Self::Memory {
+                entries,
+                ttl,
+                clock,
+            } => entries.insert(sha256_hex(email), (verdict, clock.after(*ttl))),
         }
     }
 }
@@ -122,7 +120,10 @@ mod tests {
     use std::time::Duration;
 
     use super::{VerdictCache, decode, encode};
-    use crate::infra::email_verifier::{Rejection, Verdict};
+    use crate::infra::{
+        clock::{Clock, ManualClock},
+        email_verifier::{Rejection, Verdict},
+    };
 
     #[test]
     fn every_verdict_survives_the_round_trip() {
@@ -140,11 +141,14 @@ mod tests {
 
     #[tokio::test]
     async fn memory_entries_expire() {
-        let cache = VerdictCache::memory(Duration::from_millis(30));
+        let clock = ManualClock::default();
+        let cache = VerdictCache::memory(Duration::from_secs(60), Clock::Manual(clock.clone()));
         cache.put("a@example.com", Verdict::Accepted).await;
         assert_eq!(cache.get("a@example.com").await, Some(Verdict::Accepted));
         assert_eq!(cache.get("b@example.com").await, None);
-        tokio::time::sleep(Duration::from_millis(40)).await;
+        clock.advance(Duration::from_secs(59));
+        assert_eq!(cache.get("a@example.com").await, Some(Verdict::Accepted));
+        clock.advance(Duration::from_secs(1));
         assert_eq!(cache.get("a@example.com").await, None);
     }
 }

@@ -7,7 +7,7 @@ mod templates;
 
 pub use settings::{SmtpSettings, SmtpTls};
 pub use smtp::SmtpMailer;
-pub use templates::{Confirmation, render};
+pub use templates::{Confirmation, RenderError, render};
 
 /// A rendered message.
 pub struct Email {

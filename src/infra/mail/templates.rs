@@ -1,3 +1,10 @@
+use std::sync::LazyLock;
+
+use minijinja::{
+    AutoEscape, Environment, HtmlEscape, Output, State, UndefinedBehavior, Value, context,
+    escape_formatter, syntax::SyntaxConfig,
+};
+
 use super::Email;
 use crate::domain::{EventEnvelope, EventType};
 
@@ -10,45 +17,48 @@ pub struct Confirmation {
     pub valid_for_hours: u64,
 }
 
-/// The e-mail for an event: subject, plain text and HTML from `templates/email/`. Only
-/// `user.email_verification_requested` uses `confirmation`.
-pub fn render(event: &EventEnvelope, confirmation: Option<&Confirmation>) -> Email {
-    let (subject, text, html) = match event.kind {
-        EventType::UserCreated => (
-            "Your account has been created",
-            include_str!("../../../templates/email/user_created.txt"),
-            include_str!("../../../templates/email/user_created.html"),
-        ),
-        EventType::UserUpdated => (
-            "Your account has been updated",
-            include_str!("../../../templates/email/user_updated.txt"),
-            include_str!("../../../templates/email/user_updated.html"),
-        ),
-        EventType::UserDeleted => (
-            "Your account has been deleted",
-            include_str!("../../../templates/email/user_deleted.txt"),
-            include_str!("../../../templates/email/user_deleted.html"),
-        ),
+/// A template failed to render; the templates are fixed, so this is a bug (or a
+/// confirmation e-mail asked for without its confirmation).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot render the e-mail: {0:#}")]
+pub struct RenderError(#[from] minijinja::Error);
+
+/// The e-mail for an event: subject, plain text and HTML from `templates/email/` (`.html`
+/// auto-escaped, `.txt` verbatim). Only `user.email_verification_requested` uses
+/// `confirmation`, which it requires.
+pub fn render(
+    event: &EventEnvelope,
+    confirmation: Option<&Confirmation>,
+) -> Result<Email, RenderError> {
+    let (subject, name) = match event.kind {
+        EventType::UserCreated => ("Your account has been created", "user_created"),
+        EventType::UserUpdated => ("Your account has been updated", "user_updated"),
+        EventType::UserDeleted => ("Your account has been deleted", "user_deleted"),
         EventType::EmailVerificationRequested => (
             "Confirm your e-mail address",
-            include_str!("../../../templates/email/email_verification_requested.txt"),
-            include_str!("../../../templates/email/email_verification_requested.html"),
+            "email_verification_requested",
         ),
     };
-    let username = &event.data.username;
-    let (confirmation_text, confirmation_html) =
-        confirmation.map_or_else(Default::default, Confirmation::blocks);
-    Email {
+    let context = context! {
+        username => event.data.username.as_str(),
+        confirmation => confirmation.map(|c| context! {
+            token => c.token.as_str(),
+            link => c.link(),
+            hours => c.valid_for_hours,
+        }),
+    };
+    let render = |extension: &str| {
+        TEMPLATES
+            .get_template(&format!("{name}.{extension}"))?
+            .render(&context)
+    };
+    Ok(Email {
         to: event.data.email.clone(),
         subject,
-        text: text
-            .replace("{username}", username)
-            .replace("{confirmation}", &confirmation_text),
-        html: html
-            .replace("{username}", &escape_html(username))
-            .replace("{confirmation}", &confirmation_html),
+        text: render("txt")?,
+        html: render("html")?,
         secret: confirmation.map(|c| c.token.clone()),
-    }
+    })
 }
 
 impl Confirmation {
@@ -57,37 +67,57 @@ impl Confirmation {
         let separator = if page.contains('?') { '&' } else { '?' };
         Some(format!("{page}{separator}token={}", self.token))
     }
-
-    /// The text and HTML that replace `{confirmation}`.
-    fn blocks(&self) -> (String, String) {
-        let hours = self.valid_for_hours;
-        match self.link() {
-            Some(link) => (
-                format!("Open this link within {hours} hours to confirm it:\n\n{link}"),
-                format!(
-                    "<p><a href=\"{0}\">Confirm my e-mail address</a> (valid for {hours} hours)</p>\n<p>{0}</p>",
-                    escape_html(&link)
-                ),
-            ),
-            None => (
-                format!(
-                    "Your confirmation token, valid for {hours} hours:\n\n{}",
-                    self.token
-                ),
-                format!(
-                    "<p>Your confirmation token, valid for {hours} hours:</p>\n<p><code>{}</code></p>",
-                    self.token
-                ),
-            ),
-        }
-    }
 }
 
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The templates, embedded at compile time and compiled on first use; minijinja picks the
+/// escaping by extension. A variable the context lacks is an error, not an empty string.
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_loader(|name| Ok(source(name)));
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    // Block tags take their own line; the files keep their final newline, as mailed before.
+    let syntax = SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build();
+    env.set_syntax(syntax.expect("the default delimiters are valid"));
+    env.set_formatter(formatter);
+    env
+});
+
+fn source(name: &str) -> Option<&'static str> {
+    macro_rules! embedded {
+        ($($file:literal),* $(,)?) => {
+            match name {
+                $($file => Some(include_str!(concat!("../../../templates/email/", $file))),)*
+                _ => None,
+            }
+        };
+    }
+    embedded!(
+        "user_created.txt",
+        "user_created.html",
+        "user_updated.txt",
+        "user_updated.html",
+        "user_deleted.txt",
+        "user_deleted.html",
+        "email_verification_requested.txt",
+        "email_verification_requested.html",
+    )
+}
+
+/// minijinja's formatter, except that HTML escaping leaves `/` alone (minijinja writes
+/// `&#x2f;`): links in the HTML then read exactly as in the text. Sound because a `&` in the
+/// input always comes out as `&amp;`, so every `&#x2f;` in the output stands for a `/`.
+fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(text) if *state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
+            let escaped = HtmlEscape(text).to_string();
+            Ok(out.write_str(&escaped.replace("&#x2f;", "/"))?)
+        }
+        _ => escape_formatter(out, state, value),
+    }
 }
 
 #[cfg(test)]
@@ -112,9 +142,17 @@ mod tests {
         }
     }
 
+    fn confirmation(page_url: Option<&str>) -> Confirmation {
+        Confirmation {
+            token: "tok-123".into(),
+            page_url: page_url.map(Into::into),
+            valid_for_hours: 24,
+        }
+    }
+
     #[test]
     fn fills_in_the_user_and_escapes_html() {
-        let email = render(&event(EventType::UserCreated, "a<b"), None);
+        let email = render(&event(EventType::UserCreated, "a<b"), None).unwrap();
         assert_eq!(
             (email.to.as_str(), email.subject),
             ("a@example.com", "Your account has been created")
@@ -126,13 +164,8 @@ mod tests {
 
     #[test]
     fn the_confirmation_carries_the_token_or_a_link_to_it() {
-        let confirmation = |page_url: Option<&str>| Confirmation {
-            token: "tok-123".into(),
-            page_url: page_url.map(Into::into),
-            valid_for_hours: 24,
-        };
         let requested = event(EventType::EmailVerificationRequested, "ann");
-        let bare = render(&requested, Some(&confirmation(None)));
+        let bare = render(&requested, Some(&confirmation(None))).unwrap();
         assert!(
             bare.text.contains("valid for 24 hours:\n\ntok-123"),
             "{}",
@@ -147,7 +180,8 @@ mod tests {
         let linked = render(
             &requested,
             Some(&confirmation(Some("https://app.test/confirm?x=1"))),
-        );
+        )
+        .unwrap();
         assert!(
             linked
                 .text
@@ -158,5 +192,26 @@ mod tests {
                 .html
                 .contains("href=\"https://app.test/confirm?x=1&amp;token=tok-123\"")
         );
+    }
+
+    /// The guard for the fixed templates: every event renders, with and without a link.
+    #[test]
+    fn every_event_type_renders() {
+        use EventType::*;
+        for kind in [
+            UserCreated,
+            UserUpdated,
+            UserDeleted,
+            EmailVerificationRequested,
+        ] {
+            for page_url in [None, Some("https://app.test/confirm")] {
+                let email = render(&event(kind, "ann"), Some(&confirmation(page_url)));
+                let email = email.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+                assert!(email.text.starts_with("Hello, ann!\n"), "{}", email.text);
+                assert!(email.html.ends_with("</body></html>\n"), "{}", email.html);
+            }
+        }
+        let missing = render(&event(EmailVerificationRequested, "ann"), None);
+        assert!(missing.is_err(), "a confirmation e-mail needs its token");
     }
 }

@@ -1,54 +1,64 @@
 use std::{
     collections::{HashMap, VecDeque},
     sync::Mutex,
-    time::{Duration, Instant},
+    time::Duration,
 };
 
+use chrono::{DateTime, Utc};
+
 use super::{Decision, Quota};
+use crate::infra::clock::Clock;
 
 /// How often idle keys are swept out.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// The in-process limiter (the embedded default): the same sliding log as Redis, one
-/// `VecDeque<Instant>` per key (at most `limit` entries, 16 bytes each).
+/// `VecDeque<DateTime<Utc>>` per key (at most `limit` entries, 12 bytes each), timed by the
+/// app's `Clock`.
 pub struct MemoryLimiter {
+    clock: Clock,
     state: Mutex<State>,
 }
 
 struct State {
     logs: HashMap<String, Log>,
-    last_sweep: Instant,
+    last_sweep: DateTime<Utc>,
 }
 
 struct Log {
-    hits: VecDeque<Instant>,
+    hits: VecDeque<DateTime<Utc>>,
     window: Duration,
 }
 
-impl Default for MemoryLimiter {
-    fn default() -> Self {
-        Self {
-            state: Mutex::new(State {
-                logs: HashMap::new(),
-                last_sweep: Instant::now(),
-            }),
-        }
-    }
+/// Time from `then` to `now`; zero if the clock went back.
+fn elapsed(now: DateTime<Utc>, then: DateTime<Utc>) -> Duration {
+    (now - then).to_std().unwrap_or(Duration::ZERO)
 }
 
 impl MemoryLimiter {
+    pub fn new(clock: Clock) -> Self {
+        let last_sweep = clock.now();
+        Self {
+            clock,
+            state: Mutex::new(State {
+                logs: HashMap::new(),
+                last_sweep,
+            }),
+        }
+    }
+
     /// Checks every `(key, quota)` at once; see [`super::RateLimiter::acquire`].
     pub fn check(&self, limits: &[(&str, Quota)], log_hit: bool) -> Vec<Decision> {
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut state = self
             .state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if now.duration_since(state.last_sweep) >= SWEEP_EVERY {
+        if elapsed(now, state.last_sweep) >= SWEEP_EVERY {
             state.logs.retain(|_, log| {
                 log.hits
                     .back()
-                    .is_some_and(|t| now.duration_since(*t) < log.window)
+                    .is_some_and(|t| elapsed(now, *t) < log.window)
             });
             state.last_sweep = now;
         }
@@ -63,7 +73,7 @@ impl MemoryLimiter {
                 while log
                     .hits
                     .front()
-                    .is_some_and(|t| now.duration_since(*t) >= quota.window)
+                    .is_some_and(|t| elapsed(now, *t) >= quota.window)
                 {
                     log.hits.pop_front();
                 }
@@ -80,7 +90,7 @@ impl MemoryLimiter {
                     log.hits.push_back(now);
                 }
                 let reset = log.hits.front().map_or(Duration::ZERO, |oldest| {
-                    quota.window - now.duration_since(*oldest)
+                    quota.window.saturating_sub(elapsed(now, *oldest))
                 });
                 Decision::new(room, *quota, log.hits.len() as u32, reset)
             })
@@ -93,10 +103,17 @@ mod tests {
     use std::time::Duration;
 
     use super::{MemoryLimiter, Quota};
+    use crate::infra::clock::{Clock, ManualClock};
+
+    /// A limiter on a clock that moves only when the test says.
+    fn limiter() -> (MemoryLimiter, ManualClock) {
+        let clock = ManualClock::default();
+        (MemoryLimiter::new(Clock::Manual(clock.clone())), clock)
+    }
 
     #[test]
     fn allows_the_limit_then_refuses_until_the_window_slides() {
-        let limiter = MemoryLimiter::default();
+        let (limiter, clock) = limiter();
         let quota = Quota {
             limit: 3,
             window: Duration::from_millis(200),
@@ -105,15 +122,21 @@ mod tests {
             .map(|_| limiter.check(&[("k", quota)], true)[0].remaining)
             .collect();
         assert_eq!(remaining, [2, 1, 0]);
+        clock.advance(Duration::from_millis(150));
         let refused = limiter.check(&[("k", quota)], true)[0];
         assert!(!refused.allowed && refused.reset <= quota.window);
-        std::thread::sleep(Duration::from_millis(220));
+        assert_eq!(
+            refused.reset,
+            Duration::from_millis(50),
+            "when the oldest hit leaves"
+        );
+        clock.advance(Duration::from_millis(50));
         assert!(limiter.check(&[("k", quota)], true)[0].allowed);
     }
 
     #[test]
     fn peeking_logs_nothing_and_keys_are_independent() {
-        let limiter = MemoryLimiter::default();
+        let (limiter, _) = limiter();
         let quota = Quota {
             limit: 1,
             window: Duration::from_secs(60),
@@ -126,7 +149,7 @@ mod tests {
 
     #[test]
     fn several_keys_are_charged_all_or_nothing() {
-        let limiter = MemoryLimiter::default();
+        let (limiter, _) = limiter();
         let (one, two) = (
             Quota {
                 limit: 1,

@@ -4,10 +4,13 @@ use std::{
         Mutex,
         atomic::{AtomicBool, Ordering},
     },
-    time::{Duration, Instant},
+    time::Duration,
 };
 
+use chrono::{DateTime, Utc};
+
 use super::{Decision, LimiterError, Quota, RateLimitSettings, RateLimiter};
+use crate::infra::clock::Clock;
 
 /// An outage is logged at most this often.
 const WARN_EVERY: Duration = Duration::from_secs(30);
@@ -43,7 +46,10 @@ pub struct RateLimits {
     settings: RateLimitSettings,
     key_prefix: String,
     degraded: AtomicBool,
-    last_warning: Mutex<Option<Instant>>,
+    /// Times the outage-warning throttle.
+    clock: Clock,
+    /// Until when a repeated outage warning stays out of the log.
+    quiet_until: Mutex<Option<DateTime<Utc>>>,
 }
 
 impl RateLimits {
@@ -52,13 +58,15 @@ impl RateLimits {
         limiter: Option<RateLimiter>,
         settings: RateLimitSettings,
         key_prefix: String,
+        clock: Clock,
     ) -> Self {
         Self {
             limiter,
             settings,
             key_prefix,
             degraded: AtomicBool::new(false),
-            last_warning: Mutex::new(None),
+            clock,
+            quiet_until: Mutex::new(None),
         }
     }
 
@@ -144,12 +152,12 @@ impl RateLimits {
     }
 
     fn warn_throttled(&self, err: &LimiterError) {
-        let mut last = self
-            .last_warning
+        let mut quiet_until = self
+            .quiet_until
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if last.is_none_or(|at| at.elapsed() >= WARN_EVERY) {
-            *last = Some(Instant::now());
+        if quiet_until.is_none_or(|until| self.clock.now() >= until) {
+            *quiet_until = Some(self.clock.after(WARN_EVERY));
             let policy = if self.settings.fail_closed {
                 "refusing requests"
             } else {

@@ -26,10 +26,7 @@ impl OneTimeToken {
 
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &str) -> String {
-    Sha256::digest(data.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(data.as_bytes()))
 }
 
 #[cfg(test)]
@@ -44,5 +41,13 @@ mod tests {
         assert_eq!(a.hash.len(), 64);
         assert_eq!(OneTimeToken::hash(&a.token), a.hash);
         assert_ne!(a.hash, b.hash);
+    }
+
+    #[test]
+    fn sha256_is_lower_case_hex() {
+        assert_eq!(
+            super::sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -64,7 +64,9 @@ pub(crate) async fn send_email(
         }
         _ => None,
     };
-    let email = render(event, confirmation.as_ref());
+    // The templates are fixed (a unit test renders each): a failure here is a bug, which
+    // parks the message rather than retrying it.
+    let email = render(event, confirmation.as_ref()).map_err(|e| Undeliverable(e.to_string()))?;
     let (mut backoff, mut refusals) = (Backoff::up_to(MAX_PAUSE), 0);
     loop {
         match mailer.send(&email).await {
