@@ -52,7 +52,7 @@ pub(super) fn rate_limits(settings: &Settings, redis: Option<Arc<SharedRedis>>) 
     RateLimits::new(
         limiter,
         settings.rate_limit.clone(),
-        settings.redis_key_prefix.clone(),
+        settings.redis.key_prefix.clone(),
     )
 }
 
@@ -66,7 +66,7 @@ pub(super) fn email_verifier(
         return Ok(EmailVerifier::Null);
     };
     let cache = match redis {
-        Some(redis) => VerdictCache::redis(redis, &settings.redis_key_prefix, verifier.cache_ttl),
+        Some(redis) => VerdictCache::redis(redis, &settings.redis.key_prefix, verifier.cache_ttl),
         None => VerdictCache::memory(verifier.cache_ttl),
     };
     AbstractApiVerifier::new(verifier, cache)

@@ -6,10 +6,26 @@ use std::{
     time::Duration,
 };
 
+use secrecy::SecretString;
+use serde::Deserialize;
+use smart_default::SmartDefault;
+
 use deadpool_redis::{
     Config, Pool, Runtime,
     redis::{RedisError, aio::MultiplexedConnection},
 };
+
+/// The Redis shared by the rate limiter and the e-mail verdict cache (`REDIS_*`).
+#[derive(Clone, Debug, SmartDefault, Deserialize)]
+#[serde(default)]
+pub struct RedisSettings {
+    /// `redis://host:6379`, secret because it may hold a password; `None`: no Redis, limits
+    /// and verdicts are kept in process.
+    pub url: Option<SecretString>,
+    /// Prefix of every key.
+    #[default("accounts-api:".into())]
+    pub key_prefix: String,
+}
 
 /// A Redis answer slower than this counts as an outage.
 const TIMEOUT: Duration = Duration::from_millis(500);

@@ -56,8 +56,8 @@ fn quota(limit: u32, seconds: u64) -> Quota {
 async fn spawn_limited(store: &Store, configure: impl FnOnce(&mut Settings)) -> TestApp {
     spawn_app_with(Backend::Sqlite, |s| {
         if let Store::Redis(prefix) = store {
-            s.redis_url = Some(REDIS.into());
-            s.redis_key_prefix = prefix.clone();
+            s.redis.url = Some(REDIS.into());
+            s.redis.key_prefix = prefix.clone();
         }
         s.rate_limit.per_ip = quota(10_000, 60);
         s.rate_limit.per_user = quota(10_000, 60);
@@ -193,7 +193,7 @@ async fn each_user_has_a_limit_of_their_own(store: Store) {
 async fn failed_logins_are_limited_per_account_across_ips(store: Store) {
     let app = spawn_limited(&store, |s| {
         s.rate_limit.login_failures = quota(3, 60);
-        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        s.server.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
     app.alice().await;
@@ -234,7 +234,7 @@ async fn forwarded_headers_count_only_from_trusted_proxies(store: Store) {
     };
     let app = spawn_limited(&store, |s| {
         s.rate_limit.per_ip = quota(2, 60);
-        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        s.server.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
     let clients = ["203.0.113.1", "203.0.113.1", "203.0.113.2", "203.0.113.1"];
@@ -266,7 +266,7 @@ async fn two_instances_share_one_redis() {
 
 #[tokio::test]
 async fn redis_down_fails_open_and_health_says_degraded() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.redis_url = Some(REDIS_DOWN.into())).await;
+    let app = spawn_app_with(Backend::Sqlite, |s| s.redis.url = Some(REDIS_DOWN.into())).await;
     let (user, token) = app.alice().await;
     assert_eq!(
         user["username"], "alice",
@@ -295,7 +295,7 @@ async fn redis_down_fails_open_and_health_says_degraded() {
 #[tokio::test]
 async fn redis_down_with_fail_closed_refuses_with_503() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.redis_url = Some(REDIS_DOWN.into());
+        s.redis.url = Some(REDIS_DOWN.into());
         s.rate_limit.fail_closed = true;
     })
     .await;

@@ -24,7 +24,7 @@ async fn production_refuses_to_start_without_key_files() {
 
     for (private_key_path, public_key_path) in cases {
         let mut settings = test_settings(&migrated.database_url);
-        settings.env = AppEnv::Production;
+        settings.app.env = AppEnv::Production;
         settings.jwt.private_key_path = private_key_path;
         settings.jwt.public_key_path = public_key_path;
 
@@ -43,7 +43,7 @@ async fn production_refuses_to_start_without_key_files() {
 async fn development_without_key_files_uses_throwaway_keys() {
     let dir = TempDir::new().unwrap();
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.env = AppEnv::Development;
+        s.app.env = AppEnv::Development;
         s.jwt.private_key_path = dir.path().join("private.pem");
         s.jwt.public_key_path = dir.path().join("public.pem");
     })
@@ -67,7 +67,7 @@ async fn development_without_key_files_uses_throwaway_keys() {
 async fn shutdown_lets_in_flight_requests_finish_then_stops_listening() {
     let migrated = spawn_app(Backend::Sqlite).await;
     let mut settings = test_settings(&migrated.database_url);
-    settings.password_hash_cost = 12; // ~0.25 s per bcrypt check: long enough to be caught mid-flight
+    settings.server.password_hash_cost = 12; // ~0.25 s per bcrypt check: long enough to be caught mid-flight
     let app = Application::build(settings).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -243,7 +243,7 @@ async fn token_responses_are_not_cacheable() {
 /// wrong password at cost 10; the medians must be within 2x of each other.
 #[tokio::test]
 async fn unknown_user_takes_as_long_as_a_wrong_password() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.password_hash_cost = 10).await;
+    let app = spawn_app_with(Backend::Sqlite, |s| s.server.password_hash_cost = 10).await;
     app.alice().await;
     let time = |name: &'static str| {
         let app = &app;
