@@ -147,6 +147,18 @@ fn production_requires_an_explicit_database() {
     );
 }
 
+#[test]
+fn the_example_env_file_loads() {
+    let vars = include_str!("../../.env.example")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('='))
+        .map(|(var, value)| (var.to_owned(), value.to_owned()));
+    let s = Settings::from_vars(vars).unwrap();
+    assert_eq!(s.rate_limit.login_failures.to_string(), "10/15m");
+    assert!(s.kafka.is_none() && s.smtp.is_none() && s.email_verifier.is_none());
+}
+
 /// Records the variables each section reads instead of reading any.
 #[derive(Default)]
 struct Recorder(Vec<String>);
