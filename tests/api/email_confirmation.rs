@@ -144,7 +144,7 @@ async fn an_expired_token_is_gone() {
     let email = format!("alice@{}", unique_domain());
     let (_, access) = app.register_and_login("alice", &email).await;
     let token = tokens_mailed_to(&email, 1).await.remove(0);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    app.clock.advance(Duration::from_millis(1100));
 
     let resp = confirm(&app, &json!({ "token": token })).await;
     assert_problem(resp, 410, "verification-token-expired").await;

@@ -2,7 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use accounts_api::{app::Application, config::AppEnv};
+use accounts_api::{
+    app::Application,
+    config::{AppEnv, HasherKind},
+};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -25,6 +28,7 @@ async fn production_refuses_to_start_without_key_files() {
     for (private_key_path, public_key_path) in cases {
         let mut settings = test_settings(&migrated.database_url);
         settings.app.env = AppEnv::Production;
+        settings.password_hasher = HasherKind::Bcrypt; // production refuses the test hasher
         settings.jwt.private_key_path = private_key_path;
         settings.jwt.public_key_path = public_key_path;
 
@@ -67,6 +71,7 @@ async fn development_without_key_files_uses_throwaway_keys() {
 async fn shutdown_lets_in_flight_requests_finish_then_stops_listening() {
     let migrated = spawn_app(Backend::Sqlite).await;
     let mut settings = test_settings(&migrated.database_url);
+    settings.password_hasher = HasherKind::Bcrypt;
     settings.server.password_hash_cost = 12; // ~0.25 s per bcrypt check: long enough to be caught mid-flight
     let app = Application::build(settings).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
