@@ -16,6 +16,7 @@ use poem::{
 };
 use poem_openapi::OpenApiService;
 use rdkafka::error::KafkaError;
+use redis::RedisError;
 use sea_orm::DbErr;
 use secrecy::ExposeSecret;
 use tokio::{sync::watch, task::JoinHandle};
@@ -29,7 +30,7 @@ use crate::{
     infra::{
         clock::Clock,
         db,
-        redis::{RedisUnavailable, SharedRedis},
+        redis::SharedRedis,
         security::{HashError, HasherKind, KeyError, PasswordHasher, TokenService},
     },
 };
@@ -47,7 +48,7 @@ pub enum StartupError {
     #[error("cannot set up password hashing: {0}")]
     Hasher(#[from] HashError),
     #[error("invalid REDIS_URL: {0}")]
-    Redis(RedisUnavailable),
+    Redis(RedisError),
     #[error("cannot set up the e-mail verifier: {0}")]
     EmailVerifier(String),
     #[error("invalid Kafka settings: {0}")]
@@ -105,7 +106,7 @@ impl Application {
         let relay = spawn_relay(&settings, db.clone(), stopped)?;
         let redis = match &settings.redis.url {
             Some(url) => Some(Arc::new(
-                SharedRedis::new(url.expose_secret()).map_err(StartupError::Redis)?,
+                shared_redis(url.expose_secret(), settings.redis.timeout).await?,
             )),
             None => None,
         };
@@ -160,6 +161,16 @@ impl Application {
         }
         served
     }
+}
+
+/// The shared Redis, connected now when it answers, so the first requests find the
+/// connection open; when it does not, the limiter's outage policy applies on use.
+async fn shared_redis(url: &str, timeout: Duration) -> Result<SharedRedis, StartupError> {
+    let redis = SharedRedis::new(url, timeout).map_err(StartupError::Redis)?;
+    if let Err(err) = redis.connect().await {
+        tracing::warn!(error = %err, "Redis does not answer yet");
+    }
+    Ok(redis)
 }
 
 /// The OpenAPI service: every slice, one document.

@@ -4,7 +4,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use deadpool_redis::redis::AsyncCommands;
+use ::redis::AsyncCommands;
 
 use super::{Rejection, Verdict};
 use crate::infra::{redis::SharedRedis, security::sha256_hex};

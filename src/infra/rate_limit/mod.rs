@@ -19,7 +19,7 @@ pub use policy::{LimiterStatus, RateLimits, Scope};
 pub use redis::RedisLimiter;
 pub use settings::RateLimitSettings;
 
-use crate::infra::setting::duration;
+use crate::infra::{redis::RedisUnavailable, setting::duration};
 
 /// The longest window a quota may have: a sliding log keeps every hit for its window.
 const MAX_WINDOW: Duration = Duration::from_secs(24 * 3600);
@@ -44,8 +44,24 @@ pub struct Decision {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("rate limiter unavailable: {0}")]
-pub struct LimiterError(pub String);
+pub enum LimiterError {
+    /// The store could not be reached: the check was not sent, nothing was counted.
+    #[error("rate limiter unavailable: {0}")]
+    Unreachable(String),
+    /// The check was sent and its answer lost (late, or the connection failed): it may have
+    /// been counted, or refused.
+    #[error("rate limiter gave no answer: {0}")]
+    NoAnswer(String),
+}
+
+impl From<RedisUnavailable> for LimiterError {
+    fn from(err: RedisUnavailable) -> Self {
+        match err {
+            RedisUnavailable::Unreachable(reason) => Self::Unreachable(reason),
+            RedisUnavailable::NoAnswer(reason) => Self::NoAnswer(reason),
+        }
+    }
+}
 
 /// The two stores behind one interface.
 pub enum RateLimiter {
