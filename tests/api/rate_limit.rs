@@ -52,12 +52,17 @@ fn quota(limit: u32, seconds: u64) -> Quota {
     }
 }
 
-/// An app whose limits are all generous except what `configure` tightens.
+/// An app whose limits are all generous except what `configure` tightens. On Redis it fails
+/// closed, with all the time in the world for an answer: the whole app and the test's
+/// clients share one thread, so on a busy machine a reply can sit unread for long, and an
+/// outage must show as a 503, never as a request let through.
 async fn spawn_limited(store: &Store, configure: impl FnOnce(&mut Settings)) -> TestApp {
     spawn_app_with(Backend::Sqlite, |s| {
         if let Store::Redis(prefix) = store {
             s.redis.url = Some(REDIS.into());
             s.redis.key_prefix = prefix.clone();
+            s.redis.timeout = Duration::from_secs(30);
+            s.rate_limit.fail_closed = true;
         }
         s.rate_limit.per_ip = quota(10_000, 60);
         s.rate_limit.per_user = quota(10_000, 60);
@@ -147,6 +152,12 @@ async fn an_authenticated_operation_is_limited_per_ip_even_without_a_token(store
 
 async fn concurrent_requests_against_a_limit_of_50_let_exactly_50_through(store: Store) {
     let app = spawn_limited(&store, |s| s.rate_limit.per_ip = quota(50, 60)).await;
+    let health = app.client.get(app.url("/api/v1/health")).send().await;
+    let health: Value = expect_json(health.expect("GET /api/v1/health"), 200).await;
+    assert_eq!(
+        health["checks"]["rate_limiter"], "ok",
+        "the store answers before the burst"
+    );
     let mut requests = tokio::task::JoinSet::new();
     for _ in 0..200 {
         let (client, url) = (app.client.clone(), app.url("/api/v1/users"));
