@@ -13,8 +13,8 @@ async fn main() -> ExitCode {
     let Some(settings) = Settings::from_env_or_report() else {
         return ExitCode::FAILURE;
     };
-    telemetry::init(settings.log_format);
-    let host = settings.host.clone();
+    telemetry::init(settings.log_format());
+    let host = settings.app.host.clone();
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(err) => {

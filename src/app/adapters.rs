@@ -54,7 +54,7 @@ pub(super) fn rate_limits(settings: &Settings, redis: Option<Arc<SharedRedis>>) 
     RateLimits::new(
         limiter,
         settings.rate_limit.clone(),
-        settings.redis_key_prefix.clone(),
+        settings.redis.key_prefix.clone(),
         settings.clock.clone(),
     )
 }
@@ -69,7 +69,7 @@ pub(super) fn email_verifier(
         return Ok(EmailVerifier::Null);
     };
     let cache = match redis {
-        Some(redis) => VerdictCache::redis(redis, &settings.redis_key_prefix, verifier.cache_ttl),
+        Some(redis) => VerdictCache::redis(redis, &settings.redis.key_prefix, verifier.cache_ttl),
         None => VerdictCache::memory(verifier.cache_ttl, settings.clock.clone()),
     };
     AbstractApiVerifier::new(verifier, cache, settings.clock.clone())

@@ -16,7 +16,9 @@ use poem::{
 };
 use poem_openapi::OpenApiService;
 use rdkafka::error::KafkaError;
+use redis::RedisError;
 use sea_orm::DbErr;
+use secrecy::ExposeSecret;
 use tokio::{sync::watch, task::JoinHandle};
 
 use self::adapters::{email_verifier, rate_limits, spawn_relay};
@@ -28,7 +30,7 @@ use crate::{
     infra::{
         clock::Clock,
         db,
-        redis::{RedisUnavailable, SharedRedis},
+        redis::SharedRedis,
         security::{HashError, HasherKind, KeyError, PasswordHasher, TokenService},
     },
 };
@@ -46,7 +48,7 @@ pub enum StartupError {
     #[error("cannot set up password hashing: {0}")]
     Hasher(#[from] HashError),
     #[error("invalid REDIS_URL: {0}")]
-    Redis(RedisUnavailable),
+    Redis(RedisError),
     #[error("cannot set up the e-mail verifier: {0}")]
     EmailVerifier(String),
     #[error("invalid Kafka settings: {0}")]
@@ -77,10 +79,10 @@ impl Application {
                 return Err(StartupError::TestSeam("a manual clock"));
             }
         }
-        let db = db::connect(&settings.database_url, settings.database_max_connections)
+        let db = db::connect(settings.database.url(), settings.database.max_connections)
             .await
             .map_err(|source| StartupError::Database {
-                url: db::redact_url(&settings.database_url),
+                url: db::redact_url(settings.database.url()),
                 source,
             })?;
         if settings.is_production() {
@@ -96,15 +98,15 @@ impl Application {
                 .map_err(StartupError::Migrate)?;
         }
         let tokens = TokenService::load(&settings.jwt, !settings.is_production())?;
-        let (kind, cost) = (settings.password_hasher, settings.password_hash_cost);
+        let (kind, cost) = (settings.password_hasher, settings.server.password_hash_cost);
         let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(kind, cost))
             .await
             .map_err(HashError::from)??;
         let (stop_relay, stopped) = watch::channel(false);
         let relay = spawn_relay(&settings, db.clone(), stopped)?;
-        let redis = match &settings.redis_url {
+        let redis = match &settings.redis.url {
             Some(url) => Some(Arc::new(
-                SharedRedis::new(url).map_err(StartupError::Redis)?,
+                shared_redis(url.expose_secret(), settings.redis.timeout).await?,
             )),
             None => None,
         };
@@ -116,10 +118,10 @@ impl Application {
             limits: Arc::new(rate_limits(&settings, redis.clone())),
             verifier: Arc::new(email_verifier(&settings, redis)?),
             require_verified_email: settings.email_verification.required,
-            trusted_proxies: settings.trusted_proxies.clone().into(),
+            trusted_proxies: settings.server.trusted_proxies.clone().into(),
         };
 
-        let addr = format!("{}:{}", settings.host, settings.port);
+        let addr = format!("{}:{}", settings.app.host, settings.app.port);
         let acceptor = TcpListener::bind(addr.clone())
             .into_acceptor()
             .await
@@ -128,12 +130,12 @@ impl Application {
             .local_addr()
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
-            .unwrap_or(settings.port);
+            .unwrap_or(settings.app.port);
         Ok(Self {
             acceptor,
             port,
             endpoint: endpoint(state, &settings),
-            shutdown_timeout: settings.shutdown_timeout,
+            shutdown_timeout: settings.server.shutdown_timeout,
             relay,
             stop_relay,
         })
@@ -161,6 +163,16 @@ impl Application {
     }
 }
 
+/// The shared Redis, connected now when it answers, so the first requests find the
+/// connection open; when it does not, the limiter's outage policy applies on use.
+async fn shared_redis(url: &str, timeout: Duration) -> Result<SharedRedis, StartupError> {
+    let redis = SharedRedis::new(url, timeout).map_err(StartupError::Redis)?;
+    if let Err(err) = redis.connect().await {
+        tracing::warn!(error = %err, "Redis does not answer yet");
+    }
+    Ok(redis)
+}
+
 /// The OpenAPI service: every slice, one document.
 fn openapi_service() -> OpenApiService<Api, ()> {
     OpenApiService::new(Api::default(), "accounts-api", env!("CARGO_PKG_VERSION"))
@@ -174,14 +186,14 @@ fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
         .nest("/redoc", api.redoc())
         .at("/openapi.json", api.spec_endpoint())
         .nest("/", api);
-    let limit = settings.request_body_limit;
+    let limit = settings.server.request_body_limit;
     routes
         .data(state)
         .around(report_limits)
         .around(move |ep, req| limit_body(ep, req, limit))
         .with_if(
-            !settings.cors_origins.is_empty(),
-            cors(&settings.cors_origins),
+            !settings.server.cors_origins.is_empty(),
+            cors(&settings.server.cors_origins),
         )
         .around(log_request)
         .boxed()

@@ -25,7 +25,7 @@ pub async fn run_worker(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), WorkerError> {
     let kafka = settings.kafka.clone().ok_or(WorkerError::NoKafka)?;
-    let db = db::connect(&settings.database_url, settings.database_max_connections).await?;
+    let db = db::connect(settings.database.url(), settings.database.max_connections).await?;
     let worker = Worker {
         db,
         clock: settings.clock.clone(),

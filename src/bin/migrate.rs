@@ -11,12 +11,12 @@ async fn main() -> ExitCode {
     let Some(settings) = Settings::from_env_or_report() else {
         return ExitCode::FAILURE;
     };
-    let connection = match db::connect(&settings.database_url, 1).await {
+    let connection = match db::connect(settings.database.url(), 1).await {
         Ok(connection) => connection,
         Err(err) => {
             eprintln!(
                 "error: cannot connect to the database at {}: {err}",
-                db::redact_url(&settings.database_url)
+                db::redact_url(settings.database.url())
             );
             return ExitCode::FAILURE;
         }

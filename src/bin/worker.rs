@@ -13,7 +13,7 @@ async fn main() -> ExitCode {
     let Some(settings) = Settings::from_env_or_report() else {
         return ExitCode::FAILURE;
     };
-    telemetry::init(settings.log_format);
+    telemetry::init(settings.log_format());
     match run_worker(settings, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

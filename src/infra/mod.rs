@@ -9,4 +9,5 @@ pub mod mail;
 pub mod rate_limit;
 pub mod redis;
 pub mod security;
+pub mod setting;
 pub mod telemetry;

@@ -1,49 +1,85 @@
 //! One Redis connection shared by every user of Redis in the process (rate limiter,
-//! e-mail verdict cache).
+//! e-mail verdict cache), with two deadlines: a short one to get the connection (nothing has
+//! been sent, so an unreachable Redis is an outage at once) and `REDIS_TIMEOUT_MS` for the
+//! answer to a command already sent (past it, whether the command ran is unknown).
 
 use std::{
     sync::{Mutex, MutexGuard},
     time::Duration,
 };
 
-use deadpool_redis::{
-    Config, Pool, Runtime,
-    redis::{RedisError, aio::MultiplexedConnection},
-};
+use redis::{AsyncConnectionConfig, Client, RedisError, aio::MultiplexedConnection};
+use secrecy::SecretString;
+use serde::Deserialize;
+use smart_default::SmartDefault;
 
-/// A Redis answer slower than this counts as an outage.
-const TIMEOUT: Duration = Duration::from_millis(500);
+use crate::infra::setting::positive_millis;
 
-#[derive(Debug, thiserror::Error)]
-#[error("Redis unavailable: {0}")]
-pub struct RedisUnavailable(pub String);
+/// How long getting a connection may take: connecting, or waiting for the connect another
+/// caller has in progress.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 
-impl From<RedisError> for RedisUnavailable {
-    fn from(err: RedisError) -> Self {
-        Self(err.to_string())
-    }
+/// The Redis shared by the rate limiter and the e-mail verdict cache (`REDIS_*`).
+#[derive(Clone, Debug, SmartDefault, Deserialize)]
+#[serde(default)]
+pub struct RedisSettings {
+    /// `redis://host:6379`, secret because it may hold a password; `None`: no Redis, limits
+    /// and verdicts are kept in process.
+    pub url: Option<SecretString>,
+    /// Prefix of every key.
+    #[default("accounts-api:".into())]
+    pub key_prefix: String,
+    /// How long the answer to a command already sent may take.
+    #[default(Duration::from_secs(2))]
+    #[serde(rename = "timeout_ms", deserialize_with = "positive_millis")]
+    pub timeout: Duration,
 }
 
-/// A multiplexed connection from a pool, shared by all callers: checking one out per call
-/// would cost deadpool's health-check round trip (UNWATCH + PING) every time. Dropped on
-/// error, so the next call reconnects through the pool.
+#[derive(Debug, thiserror::Error)]
+pub enum RedisUnavailable {
+    /// No connection within [`CONNECT_TIMEOUT`]: nothing was sent.
+    #[error("Redis unreachable: {0}")]
+    Unreachable(String),
+    /// The command was sent and no usable answer came back (too late, or the connection
+    /// failed): it may have run.
+    #[error("no answer from Redis: {0}")]
+    NoAnswer(String),
+}
+
+/// A multiplexed connection shared by all callers, opened on first use (or by `connect`),
+/// one connect at a time: a burst of callers waits for that one connect instead of each
+/// opening its own. Dropped after a failure, so the next call reconnects.
 pub struct SharedRedis {
-    pool: Pool,
-    shared: Mutex<Option<MultiplexedConnection>>,
+    client: Client,
+    config: AsyncConnectionConfig,
+    timeout: Duration,
+    /// The connection and its number, so that a failure drops only the one it happened on.
+    shared: Mutex<Option<(u64, MultiplexedConnection)>>,
+    /// Held while connecting; counts the connections opened.
+    connecting: tokio::sync::Mutex<u64>,
 }
 
 impl SharedRedis {
-    pub fn new(url: &str) -> Result<Self, RedisUnavailable> {
-        let pool = Config::from_url(url)
-            .create_pool(Some(Runtime::Tokio1))
-            .map_err(|e| RedisUnavailable(e.to_string()))?;
+    /// Checks the URL; connects on first use.
+    pub fn new(url: &str, timeout: Duration) -> Result<Self, RedisError> {
         Ok(Self {
-            pool,
+            client: Client::open(url)?,
+            config: AsyncConnectionConfig::new()
+                .set_connection_timeout(Some(CONNECT_TIMEOUT))
+                .set_response_timeout(Some(timeout)),
+            timeout,
             shared: Mutex::new(None),
+            connecting: tokio::sync::Mutex::new(0),
         })
     }
 
-    /// Runs `call` on the shared connection with a deadline; any failure drops the connection.
+    /// Opens the shared connection now, so that the first requests find it ready.
+    pub async fn connect(&self) -> Result<(), RedisUnavailable> {
+        self.connection().await.map(drop)
+    }
+
+    /// Runs `call` on the shared connection: getting the connection has [`CONNECT_TIMEOUT`],
+    /// the answer `REDIS_TIMEOUT_MS`. Any failure drops the connection.
     pub async fn run<T, F>(
         &self,
         call: impl FnOnce(MultiplexedConnection) -> F,
@@ -51,32 +87,56 @@ impl SharedRedis {
     where
         F: Future<Output = Result<T, RedisError>>,
     {
-        let attempt = async { Ok(call(self.connection().await?).await?) };
-        let result = match tokio::time::timeout(TIMEOUT, attempt).await {
-            Ok(result) => result,
-            Err(_) => Err(RedisUnavailable("timed out".into())),
+        let (number, conn) = self.connection().await?;
+        let failure = match tokio::time::timeout(self.timeout, call(conn)).await {
+            Ok(Ok(value)) => return Ok(value),
+            Ok(Err(err)) => err.to_string(),
+            Err(_) => format!("none within {} ms", self.timeout.as_millis()),
         };
-        if result.is_err() {
-            self.lock_shared().take();
-        }
-        result
+        self.forget(number);
+        Err(RedisUnavailable::NoAnswer(failure))
     }
 
-    async fn connection(&self) -> Result<MultiplexedConnection, RedisUnavailable> {
-        if let Some(conn) = self.lock_shared().clone() {
-            return Ok(conn);
+    async fn connection(&self) -> Result<(u64, MultiplexedConnection), RedisUnavailable> {
+        if let Some(shared) = self.lock_shared().clone() {
+            return Ok(shared);
         }
-        let pooled = self
-            .pool
-            .get()
+        let connect = async {
+            let mut opened = self.connecting.lock().await;
+            if let Some(shared) = self.lock_shared().clone() {
+                return Ok(shared);
+            }
+            let conn = self
+                .client
+                .get_multiplexed_async_connection_with_config(&self.config)
+                .await
+                .map_err(|e| RedisUnavailable::Unreachable(e.to_string()))?;
+            *opened += 1;
+            *self.lock_shared() = Some((*opened, conn.clone()));
+            Ok((*opened, conn))
+        };
+        tokio::time::timeout(CONNECT_TIMEOUT, connect)
             .await
-            .map_err(|e| RedisUnavailable(e.to_string()))?;
-        let conn = (*pooled).clone();
-        *self.lock_shared() = Some(conn.clone());
-        Ok(conn)
+            .unwrap_or_else(|_| {
+                Err(RedisUnavailable::Unreachable(format!(
+                    "no connection within {} ms",
+                    CONNECT_TIMEOUT.as_millis()
+                )))
+            })
     }
 
-    fn lock_shared(&self) -> MutexGuard<'_, Option<MultiplexedConnection>> {
+    /// Drops the shared connection if it is still connection `number`.
+    fn forget(&self, number: u64) {
+        let mut shared = self.lock_shared();
+        if shared
+            .as_ref()
+            .is_some_and(|(current, _)| *current == number)
+        {
+            *shared = None;
+        }
+    }
+
+    fn lock_shared(&self) -> MutexGuard<'_, Option<(u64, MultiplexedConnection)>> {
         self.shared
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

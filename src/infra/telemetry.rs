@@ -1,12 +1,34 @@
 //! Logging: JSON lines or human-readable text, filtered by `RUST_LOG` (default `info`).
 
+use std::str::FromStr;
+
+use serde::Deserialize;
 use tracing_subscriber::{EnvFilter, fmt};
 
 /// How log lines are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
 pub enum LogFormat {
     Json,
     Pretty,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "json" => Ok(Self::Json),
+            "pretty" => Ok(Self::Pretty),
+            _ => Err("expected json or pretty".into()),
+        }
+    }
+}
+
+impl TryFrom<String> for LogFormat {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
 }
 
 pub fn init(format: LogFormat) {

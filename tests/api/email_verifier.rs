@@ -384,8 +384,8 @@ enum Cache {
 async fn spawn_cached(provider: &Provider, cache: Cache, prefix: &str) -> TestApp {
     spawn_checked(Backend::Sqlite, provider, |s| {
         if let Cache::Redis = cache {
-            s.redis_url = Some(REDIS.into());
-            s.redis_key_prefix = prefix.into();
+            s.redis.url = Some(REDIS.into());
+            s.redis.key_prefix = prefix.into();
         }
     })
     .await
@@ -431,7 +431,7 @@ async fn verdicts_are_cached_in_redis_and_shared_by_instances() {
 async fn a_cache_outage_is_a_miss_not_an_error() {
     let provider = Provider::start().await;
     let app = spawn_checked(Backend::Sqlite, &provider, |s| {
-        s.redis_url = Some(REDIS_DOWN.into());
+        s.redis.url = Some(REDIS_DOWN.into());
         s.rate_limit.enabled = false;
     })
     .await;

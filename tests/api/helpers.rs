@@ -9,7 +9,7 @@ use std::{
 
 use accounts_api::{
     app::Application,
-    config::{AppEnv, JwtSettings, Settings},
+    config::{AppEnv, AppSettings, DatabaseSettings, JwtSettings, ServerSettings, Settings},
     infra::{
         clock::{Clock, ManualClock},
         security::{HasherKind, RsaKeyPair},
@@ -87,11 +87,19 @@ pub static KEYS: LazyLock<TestKeys> = LazyLock::new(|| {
 pub fn test_settings(database_url: &str) -> Settings {
     let defaults = Settings::default();
     Settings {
-        env: AppEnv::Test,
-        host: "127.0.0.1".into(),
-        port: 0,
-        database_url: database_url.into(),
-        password_hash_cost: 4,
+        app: AppSettings {
+            env: AppEnv::Test,
+            host: "127.0.0.1".into(),
+            port: 0,
+        },
+        database: DatabaseSettings {
+            url: Some(database_url.into()),
+            ..defaults.database
+        },
+        server: ServerSettings {
+            password_hash_cost: 4,
+            ..defaults.server
+        },
         password_hasher: HasherKind::Fast,
         jwt: JwtSettings {
             private_key_path: KEYS.private_key_path.clone(),

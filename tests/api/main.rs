@@ -14,6 +14,7 @@ mod notifications;
 mod openapi;
 mod platform;
 mod rate_limit;
+mod rate_limit_outage;
 mod startup;
 mod token;
 mod token_attacks;

@@ -63,7 +63,7 @@ async fn request_id_is_generated_when_absent() {
 }
 
 async fn oversized_body_is_refused_with_413(backend: Backend) {
-    let app = spawn_app_with(backend, |s| s.request_body_limit = 1024).await;
+    let app = spawn_app_with(backend, |s| s.server.request_body_limit = 1024).await;
     let padding = "p".repeat(2000);
 
     let resp = app.register("alice", "alice@example.com", &padding).await;
@@ -105,7 +105,7 @@ fn post_chunked(port: &str, size: usize) -> String {
 
 #[tokio::test]
 async fn chunked_oversized_body_is_refused_with_413() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.request_body_limit = 1024).await;
+    let app = spawn_app_with(Backend::Sqlite, |s| s.server.request_body_limit = 1024).await;
     let port = app.address.rsplit(':').next().unwrap().to_owned();
 
     let response = tokio::task::spawn_blocking(move || post_chunked(&port, 4096))
@@ -127,7 +127,7 @@ async fn chunked_oversized_body_is_refused_with_413() {
 
 #[tokio::test]
 async fn chunked_body_under_the_limit_is_accepted() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.request_body_limit = 1024).await;
+    let app = spawn_app_with(Backend::Sqlite, |s| s.server.request_body_limit = 1024).await;
     let port = app.address.rsplit(':').next().unwrap().to_owned();
 
     let response = tokio::task::spawn_blocking(move || post_chunked(&port, 128))
@@ -220,7 +220,7 @@ async fn wrong_method_is_a_405_problem() {
 #[tokio::test]
 async fn cors_preflight_allows_only_listed_origins() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.cors_origins = vec!["http://localhost:3000".into()]
+        s.server.cors_origins = vec!["http://localhost:3000".into()]
     })
     .await;
     let preflight = |origin: &'static str| {

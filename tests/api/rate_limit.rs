@@ -52,12 +52,17 @@ fn quota(limit: u32, seconds: u64) -> Quota {
     }
 }
 
-/// An app whose limits are all generous except what `configure` tightens.
+/// An app whose limits are all generous except what `configure` tightens. On Redis it fails
+/// closed, with all the time in the world for an answer: the whole app and the test's
+/// clients share one thread, so on a busy machine a reply can sit unread for long, and an
+/// outage must show as a 503, never as a request let through.
 async fn spawn_limited(store: &Store, configure: impl FnOnce(&mut Settings)) -> TestApp {
     spawn_app_with(Backend::Sqlite, |s| {
         if let Store::Redis(prefix) = store {
-            s.redis_url = Some(REDIS.into());
-            s.redis_key_prefix = prefix.clone();
+            s.redis.url = Some(REDIS.into());
+            s.redis.key_prefix = prefix.clone();
+            s.redis.timeout = Duration::from_secs(30);
+            s.rate_limit.fail_closed = true;
         }
         s.rate_limit.per_ip = quota(10_000, 60);
         s.rate_limit.per_user = quota(10_000, 60);
@@ -151,6 +156,12 @@ async fn an_authenticated_operation_is_limited_per_ip_even_without_a_token(store
 
 async fn concurrent_requests_against_a_limit_of_50_let_exactly_50_through(store: Store) {
     let app = spawn_limited(&store, |s| s.rate_limit.per_ip = quota(50, 60)).await;
+    let health = app.client.get(app.url("/api/v1/health")).send().await;
+    let health: Value = expect_json(health.expect("GET /api/v1/health"), 200).await;
+    assert_eq!(
+        health["checks"]["rate_limiter"], "ok",
+        "the store answers before the burst"
+    );
     let mut requests = tokio::task::JoinSet::new();
     for _ in 0..200 {
         let (client, url) = (app.client.clone(), app.url("/api/v1/users"));
@@ -197,7 +208,7 @@ async fn each_user_has_a_limit_of_their_own(store: Store) {
 async fn failed_logins_are_limited_per_account_across_ips(store: Store) {
     let app = spawn_limited(&store, |s| {
         s.rate_limit.login_failures = quota(3, 60);
-        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        s.server.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
     app.alice().await;
@@ -238,7 +249,7 @@ async fn forwarded_headers_count_only_from_trusted_proxies(store: Store) {
     };
     let app = spawn_limited(&store, |s| {
         s.rate_limit.per_ip = quota(2, 60);
-        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        s.server.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
     let clients = ["203.0.113.1", "203.0.113.1", "203.0.113.2", "203.0.113.1"];
@@ -270,7 +281,7 @@ async fn two_instances_share_one_redis() {
 
 #[tokio::test]
 async fn redis_down_fails_open_and_health_says_degraded() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.redis_url = Some(REDIS_DOWN.into())).await;
+    let app = spawn_app_with(Backend::Sqlite, |s| s.redis.url = Some(REDIS_DOWN.into())).await;
     let (user, token) = app.alice().await;
     assert_eq!(
         user["username"], "alice",
@@ -299,7 +310,7 @@ async fn redis_down_fails_open_and_health_says_degraded() {
 #[tokio::test]
 async fn redis_down_with_fail_closed_refuses_with_503() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.redis_url = Some(REDIS_DOWN.into());
+        s.redis.url = Some(REDIS_DOWN.into());
         s.rate_limit.fail_closed = true;
     })
     .await;

@@ -4,11 +4,8 @@ use std::time::{Duration, Instant};
 
 use accounts_api::{
     app::Application,
-    config::AppEnv,
-    infra::{
-        clock::{Clock, ManualClock},
-        security::HasherKind,
-    },
+    config::{AppEnv, HasherKind},
+    infra::clock::{Clock, ManualClock},
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 use serde_json::Value;
@@ -31,7 +28,7 @@ async fn production_refuses_to_start_without_key_files() {
 
     for (private_key_path, public_key_path) in cases {
         let mut settings = test_settings(&migrated.database_url);
-        settings.env = AppEnv::Production;
+        settings.app.env = AppEnv::Production;
         settings.password_hasher = HasherKind::Bcrypt;
         settings.jwt.private_key_path = private_key_path;
         settings.jwt.public_key_path = public_key_path;
@@ -52,7 +49,7 @@ async fn production_refuses_the_test_seams() {
     let migrated = spawn_app(Backend::Sqlite).await;
     let production = || {
         let mut settings = test_settings(&migrated.database_url);
-        settings.env = AppEnv::Production;
+        settings.app.env = AppEnv::Production;
         settings.password_hasher = HasherKind::Bcrypt;
         settings
     };
@@ -72,7 +69,7 @@ async fn production_refuses_the_test_seams() {
 async fn development_without_key_files_uses_throwaway_keys() {
     let dir = TempDir::new().unwrap();
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.env = AppEnv::Development;
+        s.app.env = AppEnv::Development;
         s.jwt.private_key_path = dir.path().join("private.pem");
         s.jwt.public_key_path = dir.path().join("public.pem");
     })
@@ -98,7 +95,7 @@ async fn shutdown_lets_in_flight_requests_finish_then_stops_listening() {
     let mut settings = test_settings(&migrated.database_url);
     // ~0.25 s per bcrypt check: long enough to be caught mid-flight.
     settings.password_hasher = HasherKind::Bcrypt;
-    settings.password_hash_cost = 12;
+    settings.server.password_hash_cost = 12;
     let app = Application::build(settings).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -246,7 +246,7 @@ async fn token_responses_are_not_cacheable() {
 async fn unknown_user_takes_as_long_as_a_wrong_password() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
         s.password_hasher = HasherKind::Bcrypt;
-        s.password_hash_cost = 10;
+        s.server.password_hash_cost = 10;
     })
     .await;
     app.alice().await;

@@ -1,6 +1,7 @@
 //! The database connection (PostgreSQL or SQLite, chosen by URL) and its entities.
 
 pub mod entities;
+mod settings;
 
 use std::{path::Path, time::Duration};
 
@@ -8,6 +9,7 @@ use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DbErr, SqlErr,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
+pub use settings::{DEFAULT_DATABASE_URL, DatabaseSettings};
 
 /// Opens a pool for `url`; for SQLite, creates the file's folder and turns on WAL and a
 /// busy timeout so concurrent writers wait for each other instead of failing.

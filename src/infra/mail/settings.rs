@@ -1,19 +1,49 @@
-use secrecy::SecretString;
+use std::str::FromStr;
 
-/// The SMTP server e-mails go through.
-#[derive(Clone, Debug)]
+use secrecy::SecretString;
+use serde::Deserialize;
+use smart_default::SmartDefault;
+
+/// The SMTP server e-mails go through (`SMTP_*`); used when `host` is set.
+#[derive(Clone, Debug, SmartDefault, Deserialize)]
+#[serde(default)]
 pub struct SmtpSettings {
+    /// Empty: no SMTP server, e-mails are logged.
     pub host: String,
+    #[default(25)]
     pub port: u16,
     pub tls: SmtpTls,
+    /// SMTP AUTH, used when both are set.
     pub username: Option<String>,
     pub password: Option<SecretString>,
+    #[default("accounts-api@localhost".into())]
     pub sender: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
 pub enum SmtpTls {
+    #[default]
     None,
     StartTls,
     Implicit,
+}
+
+impl FromStr for SmtpTls {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "none" | "false" => Ok(Self::None),
+            "starttls" => Ok(Self::StartTls),
+            "implicit" | "tls" | "true" => Ok(Self::Implicit),
+            _ => Err("expected none, starttls or implicit".into()),
+        }
+    }
+}
+
+impl TryFrom<String> for SmtpTls {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
 }

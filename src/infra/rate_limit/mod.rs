@@ -11,13 +11,22 @@ mod settings;
 
 use std::{fmt, str::FromStr, time::Duration};
 
+use humantime::format_duration;
+use serde::Deserialize;
+
 pub use memory::MemoryLimiter;
 pub use policy::{LimiterStatus, RateLimits, Scope};
 pub use redis::RedisLimiter;
 pub use settings::RateLimitSettings;
 
+use crate::infra::{redis::RedisUnavailable, setting::duration};
+
+/// The longest window a quota may have: a sliding log keeps every hit for its window.
+const MAX_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
 /// At most `limit` hits in any `window`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Quota {
     pub limit: u32,
     pub window: Duration,
@@ -35,8 +44,24 @@ pub struct Decision {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("rate limiter unavailable: {0}")]
-pub struct LimiterError(pub String);
+pub enum LimiterError {
+    /// The store could not be reached: the check was not sent, nothing was counted.
+    #[error("rate limiter unavailable: {0}")]
+    Unreachable(String),
+    /// The check was sent and its answer lost (late, or the connection failed): it may have
+    /// been counted, or refused.
+    #[error("rate limiter gave no answer: {0}")]
+    NoAnswer(String),
+}
+
+impl From<RedisUnavailable> for LimiterError {
+    fn from(err: RedisUnavailable) -> Self {
+        match err {
+            RedisUnavailable::Unreachable(reason) => Self::Unreachable(reason),
+            RedisUnavailable::NoAnswer(reason) => Self::NoAnswer(reason),
+        }
+    }
+}
 
 /// The two stores behind one interface.
 pub enum RateLimiter {
@@ -81,7 +106,17 @@ impl Decision {
     }
 }
 
-/// `100/60s`, `10/15m`, `5/1h` or `100/60` (seconds).
+impl Quota {
+    pub const fn per_secs(limit: u32, seconds: u64) -> Self {
+        Self {
+            limit,
+            window: Duration::from_secs(seconds),
+        }
+    }
+}
+
+/// `<count>/<window>`: `100/60s`, `10/15m`, `5/1h` or `100/60` (seconds); the window is a
+/// humantime duration of at most a day.
 impl FromStr for Quota {
     type Err = String;
 
@@ -89,31 +124,24 @@ impl FromStr for Quota {
         let err = || format!("expected <count>/<window> such as 100/60s or 10/15m, got {s:?}");
         let (limit, window) = s.split_once('/').ok_or_else(err)?;
         let limit: u32 = limit.trim().parse().map_err(|_| err())?;
-        let window = window.trim();
-        let (digits, unit) = match window.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-            Some((i, _)) => window.split_at(i),
-            None => (window, "s"),
-        };
-        let seconds: u64 = digits.parse().map_err(|_| err())?;
-        let scale = match unit {
-            "s" => 1,
-            "m" => 60,
-            "h" => 3600,
-            _ => return Err(err()),
-        };
-        if limit == 0 || seconds == 0 {
+        let window = duration(window, Duration::from_secs).map_err(|_| err())?;
+        if limit == 0 || window.is_zero() || window > MAX_WINDOW {
             return Err(err());
         }
-        Ok(Self {
-            limit,
-            window: Duration::from_secs(seconds * scale),
-        })
+        Ok(Self { limit, window })
+    }
+}
+
+impl TryFrom<String> for Quota {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 
 impl fmt::Display for Quota {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}s", self.limit, self.window.as_secs())
+        write!(f, "{}/{}", self.limit, format_duration(self.window))
     }
 }
 
@@ -133,6 +161,8 @@ mod tests {
         assert_eq!("100/60".parse::<Quota>().unwrap(), q(100, 60));
         assert_eq!("10/15m".parse::<Quota>().unwrap(), q(10, 900));
         assert_eq!("5/1h".parse::<Quota>().unwrap(), q(5, 3600));
+        assert_eq!("5/1h 30m".parse::<Quota>().unwrap(), q(5, 5400));
+        assert_eq!(q(10, 900).to_string(), "10/15m");
         for bad in ["", "100", "0/60s", "100/0s", "x/60s", "100/60d", "100/s"] {
             assert!(bad.parse::<Quota>().is_err(), "{bad:?}");
         }

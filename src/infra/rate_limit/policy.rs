@@ -28,6 +28,13 @@ pub enum Scope {
     VerificationEmails,
 }
 
+/// Whether a store call logs a hit (so a lost answer may have counted it).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Counts {
+    Yes,
+    No,
+}
+
 /// The limiter's health as the health endpoint reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LimiterStatus {
@@ -40,7 +47,9 @@ pub enum LimiterStatus {
 }
 
 /// The configured quotas over a limiter, with the outage policy: fail open (serve, warn,
-/// report degraded) unless configured to fail closed.
+/// report degraded) unless configured to fail closed. A hit whose check was sent but not
+/// answered is refused under either policy: the store may already have counted it, or
+/// refused it, and serving it could let it through uncounted.
 pub struct RateLimits {
     limiter: Option<RateLimiter>,
     settings: RateLimitSettings,
@@ -71,7 +80,7 @@ impl RateLimits {
     }
 
     /// Counts a hit against every `(scope, id)` at once (all or nothing), one decision each.
-    /// `Ok(None)`: limiting is off, or the store is down and we fail open.
+    /// `Ok(None)`: limiting is off, or the store is unreachable and we fail open.
     pub async fn acquire(
         &self,
         checks: &[(Scope, &str)],
@@ -89,7 +98,7 @@ impl RateLimits {
             .zip(checks.iter().map(|(s, _)| self.quota(*s)))
             .collect();
         let result = limiter.acquire(&limits).await;
-        self.settle(result)
+        self.settle(result, Counts::Yes)
     }
 
     /// Whether a hit would be allowed, counting nothing.
@@ -101,7 +110,7 @@ impl RateLimits {
             .peek(&[(&self.key(scope, id), self.quota(scope))])
             .await;
         Ok(self
-            .settle(result)?
+            .settle(result, Counts::No)?
             .and_then(|decisions| decisions.into_iter().next()))
     }
 
@@ -110,7 +119,7 @@ impl RateLimits {
         let Some(limiter) = &self.limiter else {
             return LimiterStatus::Disabled;
         };
-        match self.settle(limiter.ping().await) {
+        match self.settle(limiter.ping().await, Counts::No) {
             Ok(_) if self.degraded.load(Ordering::Relaxed) => LimiterStatus::Degraded,
             Ok(_) => LimiterStatus::Ok,
             Err(_) => LimiterStatus::Unavailable,
@@ -131,7 +140,11 @@ impl RateLimits {
     }
 
     /// Applies the outage policy and keeps the degraded flag (and its log) up to date.
-    fn settle<T>(&self, result: Result<T, LimiterError>) -> Result<Option<T>, LimiterError> {
+    fn settle<T>(
+        &self,
+        result: Result<T, LimiterError>,
+        counts: Counts,
+    ) -> Result<Option<T>, LimiterError> {
         match result {
             Ok(value) => {
                 if self.degraded.swap(false, Ordering::Relaxed) {
@@ -141,28 +154,25 @@ impl RateLimits {
             }
             Err(err) => {
                 self.degraded.store(true, Ordering::Relaxed);
-                self.warn_throttled(&err);
-                if self.settings.fail_closed {
-                    Err(err)
-                } else {
-                    Ok(None)
-                }
+                let in_doubt = counts == Counts::Yes && matches!(err, LimiterError::NoAnswer(_));
+                let (refuse, policy) = match (self.settings.fail_closed, in_doubt) {
+                    (true, _) => (true, "refusing requests"),
+                    (false, true) => (true, "refusing the request: its check may have counted"),
+                    (false, false) => (false, "letting requests through"),
+                };
+                self.warn_throttled(&err, policy);
+                if refuse { Err(err) } else { Ok(None) }
             }
         }
     }
 
-    fn warn_throttled(&self, err: &LimiterError) {
+    fn warn_throttled(&self, err: &LimiterError, policy: &str) {
         let mut quiet_until = self
             .quiet_until
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if quiet_until.is_none_or(|until| self.clock.now() >= until) {
             *quiet_until = Some(self.clock.after(WARN_EVERY));
-            let policy = if self.settings.fail_closed {
-                "refusing requests"
-            } else {
-                "letting requests through"
-            };
             tracing::warn!(error = %err, "rate limiter store unavailable; {policy}");
         }
     }

@@ -1,6 +1,6 @@
 use std::{sync::Arc, time::Duration};
 
-use deadpool_redis::redis::Script;
+use ::redis::Script;
 use uuid::Uuid;
 
 use super::{Decision, LimiterError, Quota};
@@ -74,7 +74,7 @@ impl RedisLimiter {
             .redis
             .run(|mut conn| async move { invocation.invoke_async(&mut conn).await })
             .await
-            .map_err(|e| LimiterError(e.0))?;
+            .map_err(LimiterError::from)?;
         Ok(limits
             .iter()
             .zip(replies.chunks_exact(3))
@@ -92,12 +92,12 @@ impl RedisLimiter {
     pub async fn ping(&self) -> Result<(), LimiterError> {
         self.redis
             .run(|mut conn| async move {
-                deadpool_redis::redis::cmd("PING")
+                ::redis::cmd("PING")
                     .query_async::<String>(&mut conn)
                     .await
                     .map(drop)
             })
             .await
-            .map_err(|e| LimiterError(e.0))
+            .map_err(LimiterError::from)
     }
 }

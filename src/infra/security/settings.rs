@@ -1,11 +1,26 @@
 use std::{path::PathBuf, time::Duration};
 
-/// The RS256 key pair and the claims of access tokens.
-#[derive(Clone, Debug)]
+use serde::Deserialize;
+use smart_default::SmartDefault;
+
+use crate::infra::setting::positive_seconds;
+
+/// The RS256 key pair and the claims of access tokens (`JWT_*`).
+#[derive(Clone, Debug, SmartDefault, Deserialize)]
+#[serde(default)]
 pub struct JwtSettings {
+    #[default(".certs/jwt-private.pem".into())]
     pub private_key_path: PathBuf,
+    #[default(".certs/jwt-public.pem".into())]
     pub public_key_path: PathBuf,
+    #[default(Duration::from_secs(900))]
+    #[serde(
+        rename = "access_token_ttl_seconds",
+        deserialize_with = "positive_seconds"
+    )]
     pub access_token_ttl: Duration,
+    #[default("accounts-api".into())]
     pub issuer: String,
+    #[default("accounts-api".into())]
     pub audience: String,
 }

@@ -1,0 +1,100 @@
+//! The sections that belong to the application rather than to one adapter.
+
+use std::{net::IpAddr, str::FromStr, time::Duration};
+
+use ipnet::IpNet;
+use serde::{Deserialize, Deserializer, de::Error};
+use smart_default::SmartDefault;
+
+use crate::infra::{
+    setting::{items, list, seconds},
+    telemetry::LogFormat,
+};
+
+/// `APP_*`.
+#[derive(Clone, Debug, SmartDefault, Deserialize)]
+#[serde(default)]
+pub struct AppSettings {
+    pub env: AppEnv,
+    #[default("127.0.0.1".into())]
+    pub host: String,
+    #[default(8080)]
+    pub port: u16,
+}
+
+/// `APP_ENV`: production means strict start-up checks and JSON logs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum AppEnv {
+    #[default]
+    Development,
+    Test,
+    Production,
+}
+
+/// The variables that share no prefix: each field names its whole variable.
+#[derive(Clone, Debug, SmartDefault, Deserialize)]
+#[serde(default)]
+pub struct ServerSettings {
+    /// bcrypt cost, 4 to 31.
+    #[default(12)]
+    #[serde(deserialize_with = "hash_cost")]
+    pub password_hash_cost: u32,
+    /// Origins allowed cross-origin (comma-separated); empty: none.
+    #[serde(deserialize_with = "list")]
+    pub cors_origins: Vec<String>,
+    /// Larger bodies get 413.
+    #[default(64 * 1024)]
+    #[serde(rename = "request_body_limit_bytes")]
+    pub request_body_limit: usize,
+    /// `None`: JSON in production, pretty otherwise (see `Settings::log_format`).
+    pub log_format: Option<LogFormat>,
+    /// How long SIGINT/SIGTERM waits for in-flight requests.
+    #[default(Duration::from_secs(30))]
+    #[serde(rename = "shutdown_timeout_seconds", deserialize_with = "seconds")]
+    pub shutdown_timeout: Duration,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed: CIDRs, or bare
+    /// addresses meaning just that host.
+    #[serde(deserialize_with = "proxies")]
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl FromStr for AppEnv {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "development" | "dev" => Ok(Self::Development),
+            "test" => Ok(Self::Test),
+            "production" | "prod" => Ok(Self::Production),
+            _ => Err("expected development, test or production".into()),
+        }
+    }
+}
+
+impl TryFrom<String> for AppEnv {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+fn hash_cost<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let cost = u32::deserialize(d)?;
+    if (4..=31).contains(&cost) {
+        Ok(cost)
+    } else {
+        Err(D::Error::custom("must be between 4 and 31"))
+    }
+}
+
+fn proxies<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D::Error> {
+    let raw = String::deserialize(d)?;
+    items(&raw)
+        .map(|cidr| {
+            cidr.parse::<IpNet>()
+                .or_else(|_| cidr.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("{cidr:?} is not an IP address or CIDR"))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(D::Error::custom)
+}

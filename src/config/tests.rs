@@ -1,0 +1,224 @@
+use std::collections::BTreeSet;
+
+use serde::de::DeserializeOwned;
+
+use super::{
+    AppEnv, ConfigError, LogFormat, Settings,
+    load::{Source, load, variables},
+};
+
+fn settings(vars: &[(&str, &str)]) -> Result<Settings, String> {
+    let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+    Settings::from_vars(vars).map_err(|e| e.to_string())
+}
+
+#[test]
+fn nothing_set_gives_the_embedded_defaults() {
+    let s = settings(&[]).unwrap();
+    assert_eq!((s.app.host.as_str(), s.app.port), ("127.0.0.1", 8080));
+    assert_eq!(s.database.url(), super::DEFAULT_DATABASE_URL);
+    assert_eq!(
+        (s.app.env, s.log_format()),
+        (AppEnv::Development, LogFormat::Pretty)
+    );
+    assert_eq!(s.jwt.access_token_ttl.as_secs(), 900);
+}
+
+#[test]
+fn reads_values_and_lists() {
+    let s = settings(&[
+        ("APP_PORT", "9000"),
+        ("CORS_ORIGINS", "http://a.test, http://b.test,"),
+        ("PASSWORD_HASH_COST", "10"),
+        ("LOG_FORMAT", "JSON"),
+    ])
+    .unwrap();
+    assert_eq!(s.app.port, 9000);
+    assert_eq!(s.server.cors_origins, ["http://a.test", "http://b.test"]);
+    assert_eq!(
+        (s.server.password_hash_cost, s.log_format()),
+        (10, LogFormat::Json)
+    );
+    let s = settings(&[
+        ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ("RATE_LIMIT_PER_USER", "5/2s"),
+    ])
+    .unwrap();
+    assert_eq!(s.server.trusted_proxies.len(), 2);
+    assert_eq!(s.rate_limit.per_user.to_string(), "5/2s");
+}
+
+#[test]
+fn numbers_stay_strings_and_durations_take_a_unit() {
+    let s = settings(&[
+        ("JWT_ISSUER", "123"),
+        ("JWT_ACCESS_TOKEN_TTL_SECONDS", "15m"),
+        ("OUTBOX_POLL_INTERVAL_MS", "250"),
+        ("APP_HOST", "  0.0.0.0 "),
+        ("APP_PORT", ""),
+    ])
+    .unwrap();
+    assert_eq!(s.jwt.issuer, "123");
+    assert_eq!(s.jwt.access_token_ttl.as_secs(), 900);
+    assert_eq!(s.outbox.poll_interval.as_millis(), 250);
+    assert_eq!((s.app.host.as_str(), s.app.port), ("0.0.0.0", 8080));
+}
+
+#[test]
+fn a_bad_value_names_its_variable() {
+    for (var, value) in [
+        ("APP_PORT", "eighty"),
+        ("APP_ENV", "staging"),
+        ("PASSWORD_HASH_COST", "3"),
+        ("JWT_ACCESS_TOKEN_TTL_SECONDS", "0"),
+        ("LOG_FORMAT", "xml"),
+        ("RATE_LIMIT_PER_IP", "100"),
+        ("RATE_LIMIT_FAIL_CLOSED", "maybe"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8, not-an-ip"),
+        ("EMAIL_VERIFIER_ENABLED", "yes please"),
+        ("EMAIL_VERIFICATION_TOKEN_TTL_SECONDS", "0"),
+        ("REQUIRE_VERIFIED_EMAIL", "sometimes"),
+        ("EMAIL_VERIFICATION_URL", "app.example/confirm"),
+    ] {
+        let err = settings(&[(var, value)]).unwrap_err();
+        assert!(err.contains(var), "{err}");
+    }
+}
+
+#[test]
+fn the_culprit_is_named_among_good_values_and_its_value_is_not_echoed() {
+    let err = settings(&[
+        ("SMTP_HOST", "mail.test"),
+        ("SMTP_PORT", "s3cr3t-port"),
+        ("SMTP_PASSWORD", "hunter2"),
+        ("SMTP_TLS", "starttls"),
+    ])
+    .unwrap_err();
+    assert!(err.starts_with("invalid setting SMTP_PORT: "), "{err}");
+    assert!(!err.contains("s3cr3t") && !err.contains("hunter2"), "{err}");
+}
+
+#[test]
+fn the_reputation_check_needs_a_key_and_hides_it() {
+    let err = settings(&[("EMAIL_VERIFIER_ENABLED", "true")]).unwrap_err();
+    assert!(err.contains("EMAIL_VERIFIER_API_KEY"), "{err}");
+    let s = settings(&[
+        ("EMAIL_VERIFIER_ENABLED", "true"),
+        ("EMAIL_VERIFIER_API_KEY", "k-123"),
+    ])
+    .unwrap();
+    let verifier = s.email_verifier.expect("enabled");
+    assert_eq!(verifier.timeout.as_millis(), 5000);
+    assert!(!format!("{verifier:?}").contains("k-123"));
+    assert!(
+        settings(&[("EMAIL_VERIFIER_API_KEY", "k")])
+            .unwrap()
+            .email_verifier
+            .is_none()
+    );
+    for (var, value) in [
+        ("EMAIL_VERIFIER_API_URL", "emailreputation.example/v1"),
+        ("EMAIL_VERIFIER_TIMEOUT_MS", "0"),
+        ("EMAIL_VERIFIER_CACHE_TTL_SECONDS", "0"),
+    ] {
+        let enabled = [
+            ("EMAIL_VERIFIER_ENABLED", "true"),
+            ("EMAIL_VERIFIER_API_KEY", "k"),
+            (var, value),
+        ];
+        let err = settings(&enabled).unwrap_err();
+        assert!(err.contains(var), "{err}");
+    }
+}
+
+#[test]
+fn production_requires_an_explicit_database() {
+    let err = settings(&[("APP_ENV", "production")]).unwrap_err();
+    assert!(err.contains("DATABASE_URL"), "{err}");
+    let s = settings(&[
+        ("APP_ENV", "production"),
+        ("DATABASE_URL", "postgres://u:pw-42@db/x"),
+    ])
+    .unwrap();
+    assert_eq!(s.log_format(), LogFormat::Json);
+    assert!(
+        !format!("{s:?}").contains("pw-42"),
+        "the password is redacted"
+    );
+}
+
+#[test]
+fn the_example_env_file_loads() {
+    let vars = include_str!("../../.env.example")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('='))
+        .map(|(var, value)| (var.to_owned(), value.to_owned()));
+    let s = Settings::from_vars(vars).unwrap();
+    assert_eq!(s.rate_limit.login_failures.to_string(), "10/15m");
+    assert!(s.kafka.is_none() && s.smtp.is_none() && s.email_verifier.is_none());
+}
+
+/// Records the variables each section reads instead of reading any.
+#[derive(Default)]
+struct Recorder(Vec<String>);
+
+impl Source for Recorder {
+    fn section<T: DeserializeOwned + Default>(
+        &mut self,
+        prefix: &'static str,
+    ) -> Result<T, ConfigError> {
+        self.0.extend(variables::<T>(prefix));
+        Ok(T::default())
+    }
+}
+
+/// Read by tracing's filter, not by `Settings`, yet documented with them.
+const NOT_IN_SETTINGS: [&str; 1] = ["RUST_LOG"];
+
+#[test]
+fn the_readme_and_env_example_list_exactly_the_variables_the_settings_read() {
+    let mut recorder = Recorder::default();
+    load(&mut recorder).expect("the defaults load");
+    let mut read: BTreeSet<String> = recorder.0.iter().cloned().collect();
+    assert_eq!(read.len(), recorder.0.len(), "a variable is read twice");
+    read.extend(NOT_IN_SETTINGS.map(String::from));
+
+    let readme = include_str!("../../README.md");
+    let table = readme
+        .split("\n## Configuration\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README.md has a Configuration section");
+    let documented: BTreeSet<String> = table
+        .lines()
+        .filter_map(|row| row.strip_prefix('|')?.split('|').next())
+        .flat_map(|cell| cell.split('`').skip(1).step_by(2))
+        .filter(|name| !name.is_empty() && name.chars().all(is_name_char))
+        .map(String::from)
+        .collect();
+    assert_same(&documented, &read, "README.md's configuration table");
+
+    let example: BTreeSet<String> = include_str!("../../.env.example")
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim_start_matches('#').trim_start();
+            let (name, _) = line.split_once('=')?;
+            (!name.is_empty() && name.chars().all(is_name_char)).then(|| name.to_owned())
+        })
+        .collect();
+    assert_same(&example, &read, ".env.example");
+}
+
+fn assert_same(listed: &BTreeSet<String>, read: &BTreeSet<String>, what: &str) {
+    let missing: Vec<_> = read.difference(listed).collect();
+    let unknown: Vec<_> = listed.difference(read).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty(),
+        "{what}: missing {missing:?}; not read by the settings {unknown:?}"
+    );
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'
+}

@@ -1,0 +1,112 @@
+//! Setting values read from their environment text, for `#[serde(deserialize_with)]` on the
+//! adapters' settings structs: durations (a bare number in the variable's unit, or a
+//! humantime string such as `15m`), comma lists and absolute http(s) URLs. Each error says
+//! what was expected; the loader adds the variable's name.
+
+use std::{fmt::Display, str::FromStr, time::Duration};
+
+use serde::{Deserialize, Deserializer, de::Error};
+
+/// A whole number of seconds, or a humantime duration (`90s`, `15m`, `1h 30m`).
+pub fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    read(d, |raw| duration(raw, Duration::from_secs))
+}
+
+/// Like [`seconds`], more than zero.
+pub fn positive_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    read(d, |raw| positive(duration(raw, Duration::from_secs)?))
+}
+
+/// A whole number of milliseconds, or a humantime duration (`250ms`, `2s`).
+pub fn millis<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    read(d, |raw| duration(raw, Duration::from_millis))
+}
+
+/// Like [`millis`], more than zero.
+pub fn positive_millis<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    read(d, |raw| positive(duration(raw, Duration::from_millis)?))
+}
+
+/// A comma-separated list, each item trimmed, empty items dropped.
+pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr,
+    T::Err: Display,
+{
+    read(d, |raw| {
+        items(raw)
+            .map(|item| item.parse().map_err(|e: T::Err| e.to_string()))
+            .collect()
+    })
+}
+
+/// An absolute `http://` or `https://` URL (as a `String`, or `Some` of one).
+pub fn http_url<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<String>,
+{
+    read(d, |raw| {
+        if raw.starts_with("https://") || raw.starts_with("http://") {
+            Ok(T::from(raw.to_owned()))
+        } else {
+            Err("must be an absolute http:// or https:// URL".into())
+        }
+    })
+}
+
+/// The trimmed, non-empty items of a comma-separated list.
+pub fn items(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+}
+
+/// A bare number in `unit`, or a humantime duration.
+pub fn duration(raw: &str, unit: fn(u64) -> Duration) -> Result<Duration, String> {
+    let raw = raw.trim();
+    if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return raw.parse::<u64>().map(unit).map_err(|e| e.to_string());
+    }
+    humantime::parse_duration(raw)
+        .map_err(|e| format!("expected a number or a duration such as 90s or 15m ({e})"))
+}
+
+fn positive(duration: Duration) -> Result<Duration, String> {
+    if duration.is_zero() {
+        Err("must be positive".into())
+    } else {
+        Ok(duration)
+    }
+}
+
+fn read<'de, D, T>(d: D, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let raw = String::deserialize(d)?;
+    parse(raw.trim()).map_err(D::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::duration;
+
+    #[test]
+    fn durations_are_a_bare_number_in_their_unit_or_humantime() {
+        let secs = |raw| duration(raw, Duration::from_secs);
+        assert_eq!(secs("900"), Ok(Duration::from_secs(900)));
+        assert_eq!(secs("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(secs("1h 30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(
+            duration("250", Duration::from_millis),
+            Ok(Duration::from_millis(250))
+        );
+        for bad in ["", "-1", "soon", "15 parsecs", "1.5"] {
+            assert!(secs(bad).is_err(), "{bad:?}");
+        }
+    }
+}
