@@ -2,18 +2,13 @@
 
 use std::process::ExitCode;
 
-use accounts_api::{
-    app::{Application, shutdown_signal},
-    config::Settings,
-    infra::telemetry,
-};
+use accounts_api::app::{Application, settings_with_logging, shutdown_signal};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Some(settings) = Settings::from_env_or_report() else {
+    let Some(settings) = settings_with_logging() else {
         return ExitCode::FAILURE;
     };
-    telemetry::init(settings.log_format());
     let host = settings.app.host.clone();
     let app = match Application::build(settings).await {
         Ok(app) => app,

@@ -6,6 +6,7 @@ mod worker;
 
 use std::{future::Future, io, sync::Arc, time::Duration};
 
+use deadpool_redis::CreatePoolError;
 use migration::{Migrator, MigratorTrait};
 use poem::{
     EndpointExt, Route, Server,
@@ -16,7 +17,6 @@ use poem::{
 };
 use poem_openapi::OpenApiService;
 use rdkafka::error::KafkaError;
-use redis::RedisError;
 use sea_orm::DbErr;
 use secrecy::ExposeSecret;
 use tokio::{sync::watch, task::JoinHandle};
@@ -32,6 +32,7 @@ use crate::{
         db,
         redis::SharedRedis,
         security::{HashError, HasherKind, KeyError, PasswordHasher, TokenService},
+        telemetry,
     },
 };
 
@@ -48,7 +49,7 @@ pub enum StartupError {
     #[error("cannot set up password hashing: {0}")]
     Hasher(#[from] HashError),
     #[error("invalid REDIS_URL: {0}")]
-    Redis(RedisError),
+    Redis(CreatePoolError),
     #[error("cannot set up the e-mail verifier: {0}")]
     EmailVerifier(String),
     #[error("invalid Kafka settings: {0}")]
@@ -206,6 +207,14 @@ fn cors(origins: &[String]) -> Cors {
         .allow_headers(["authorization", "content-type", REQUEST_ID])
         .expose_headers([REQUEST_ID, "retry-after"].into_iter().chain(LIMIT_HEADERS))
         .max_age(600)
+}
+
+/// For the long-running processes: the settings, with logging set up as they say; `None`
+/// after printing why they are invalid.
+pub fn settings_with_logging() -> Option<Settings> {
+    let settings = Settings::from_env_or_report()?;
+    telemetry::init(settings.log_format());
+    Some(settings)
 }
 
 /// Resolves on SIGINT or SIGTERM.

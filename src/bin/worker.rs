@@ -2,18 +2,13 @@
 
 use std::process::ExitCode;
 
-use accounts_api::{
-    app::{run_worker, shutdown_signal},
-    config::Settings,
-    infra::telemetry,
-};
+use accounts_api::app::{run_worker, settings_with_logging, shutdown_signal};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Some(settings) = Settings::from_env_or_report() else {
+    let Some(settings) = settings_with_logging() else {
         return ExitCode::FAILURE;
     };
-    telemetry::init(settings.log_format());
     match run_worker(settings, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -8,7 +8,10 @@ use std::{
     time::Duration,
 };
 
-use redis::{AsyncConnectionConfig, Client, RedisError, aio::MultiplexedConnection};
+use deadpool_redis::{
+    Config, CreatePoolError, Pool, Runtime,
+    redis::{RedisError, aio::MultiplexedConnection},
+};
 use secrecy::SecretString;
 use serde::Deserialize;
 use smart_default::SmartDefault;
@@ -46,12 +49,12 @@ pub enum RedisUnavailable {
     NoAnswer(String),
 }
 
-/// A multiplexed connection shared by all callers, opened on first use (or by `connect`),
-/// one connect at a time: a burst of callers waits for that one connect instead of each
-/// opening its own. Dropped after a failure, so the next call reconnects.
+/// A multiplexed connection shared by all callers, taken from deadpool on first use (or by
+/// `connect`), one at a time: a burst of callers waits for that one connect instead of each
+/// checking one out (a checkout costs deadpool's UNWATCH + PING). Dropped after a failure,
+/// so the next call reconnects.
 pub struct SharedRedis {
-    client: Client,
-    config: AsyncConnectionConfig,
+    pool: Pool,
     timeout: Duration,
     /// The connection and its number, so that a failure drops only the one it happened on.
     shared: Mutex<Option<(u64, MultiplexedConnection)>>,
@@ -61,12 +64,9 @@ pub struct SharedRedis {
 
 impl SharedRedis {
     /// Checks the URL; connects on first use.
-    pub fn new(url: &str, timeout: Duration) -> Result<Self, RedisError> {
+    pub fn new(url: &str, timeout: Duration) -> Result<Self, CreatePoolError> {
         Ok(Self {
-            client: Client::open(url)?,
-            config: AsyncConnectionConfig::new()
-                .set_connection_timeout(Some(CONNECT_TIMEOUT))
-                .set_response_timeout(Some(timeout)),
+            pool: Config::from_url(url).create_pool(Some(Runtime::Tokio1))?,
             timeout,
             shared: Mutex::new(None),
             connecting: tokio::sync::Mutex::new(0),
@@ -106,11 +106,12 @@ impl SharedRedis {
             if let Some(shared) = self.lock_shared().clone() {
                 return Ok(shared);
             }
-            let conn = self
-                .client
-                .get_multiplexed_async_connection_with_config(&self.config)
+            let pooled = self
+                .pool
+                .get()
                 .await
                 .map_err(|e| RedisUnavailable::Unreachable(e.to_string()))?;
+            let conn = MultiplexedConnection::clone(&pooled);
             *opened += 1;
             *self.lock_shared() = Some((*opened, conn.clone()));
             Ok((*opened, conn))

@@ -1,7 +1,7 @@
 use std::{sync::Arc, time::Duration};
 
-use ::redis::AsyncCommands;
 use chrono::{DateTime, Utc};
+use deadpool_redis::redis::AsyncCommands;
 use moka::sync::Cache;
 
 use super::{Rejection, Verdict};

@@ -1,6 +1,6 @@
 use std::{sync::Arc, time::Duration};
 
-use ::redis::Script;
+use deadpool_redis::redis::Script;
 use uuid::Uuid;
 
 use super::{Decision, LimiterError, Quota};
@@ -92,7 +92,7 @@ impl RedisLimiter {
     pub async fn ping(&self) -> Result<(), LimiterError> {
         self.redis
             .run(|mut conn| async move {
-                ::redis::cmd("PING")
+                deadpool_redis::redis::cmd("PING")
                     .query_async::<String>(&mut conn)
                     .await
                     .map(drop)
