@@ -4,12 +4,12 @@ use email_address::EmailAddress;
 
 /// A syntactically valid address, trimmed and lower-cased, at most 254 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Email(String);
+pub(crate) struct Email(String);
 
 impl Email {
-    pub const MAX_LEN: usize = 254;
+    pub(crate) const MAX_LEN: usize = 254;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub(crate) fn parse(raw: &str) -> Result<Self, String> {
         let normalized = raw.trim().to_lowercase();
         if normalized.len() > Self::MAX_LEN {
             return Err(format!("must be at most {} characters long", Self::MAX_LEN));
@@ -20,11 +20,11 @@ impl Email {
         }
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
-    pub fn into_inner(self) -> String {
+    pub(crate) fn into_inner(self) -> String {
         self.0
     }
 }

@@ -51,10 +51,10 @@ pub struct UserEventData {
 }
 
 impl EventEnvelope {
-    pub const VERSION: u32 = 1;
+    pub(crate) const VERSION: u32 = 1;
 
     /// A new event about an account, with a fresh id.
-    pub fn new(kind: EventType, data: UserEventData, occurred_at: DateTime<Utc>) -> Self {
+    pub(crate) fn new(kind: EventType, data: UserEventData, occurred_at: DateTime<Utc>) -> Self {
         Self {
             version: Self::VERSION,
             id: Uuid::now_v7(),
@@ -65,7 +65,7 @@ impl EventEnvelope {
     }
 
     /// Parses a payload; refuses versions this code does not know.
-    pub fn parse(payload: &[u8]) -> Result<Self, String> {
+    pub(crate) fn parse(payload: &[u8]) -> Result<Self, String> {
         let envelope: Self =
             serde_json::from_slice(payload).map_err(|e| format!("not an event envelope: {e}"))?;
         if envelope.version != Self::VERSION {
@@ -76,7 +76,7 @@ impl EventEnvelope {
 }
 
 impl EventType {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         self.into()
     }
 }

@@ -7,8 +7,8 @@ mod field_error;
 mod password;
 mod username;
 
-pub use email::Email;
+pub(crate) use email::Email;
 pub use events::{EventEnvelope, EventType, UserEventData};
-pub use field_error::{FieldError, Validator};
-pub use password::Password;
-pub use username::Username;
+pub(crate) use field_error::{FieldError, Validator};
+pub(crate) use password::Password;
+pub(crate) use username::Username;

@@ -4,13 +4,13 @@ use std::fmt;
 /// so longer ones are refused rather than silently truncated) and no NUL characters.
 /// `Debug` never shows it.
 #[derive(Clone)]
-pub struct Password(String);
+pub(crate) struct Password(String);
 
 impl Password {
-    pub const MIN_BYTES: usize = 8;
-    pub const MAX_BYTES: usize = 72;
+    pub(crate) const MIN_BYTES: usize = 8;
+    pub(crate) const MAX_BYTES: usize = 72;
 
-    pub fn parse(raw: String) -> Result<Self, String> {
+    pub(crate) fn parse(raw: String) -> Result<Self, String> {
         if raw.len() < Self::MIN_BYTES || raw.len() > Self::MAX_BYTES {
             return Err(format!(
                 "must be {} to {} bytes long",
@@ -25,11 +25,11 @@ impl Password {
     }
 
     /// A password as submitted for checking, without the policy (old accounts keep working).
-    pub fn unchecked(raw: String) -> Self {
+    pub(crate) fn unchecked(raw: String) -> Self {
         Self(raw)
     }
 
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }

@@ -1,12 +1,12 @@
 /// 3 to 32 characters of `[A-Za-z0-9_.-]`; unique regardless of case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Username(String);
+pub(crate) struct Username(String);
 
 impl Username {
-    pub const MIN_LEN: usize = 3;
-    pub const MAX_LEN: usize = 32;
+    pub(crate) const MIN_LEN: usize = 3;
+    pub(crate) const MAX_LEN: usize = 32;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub(crate) fn parse(raw: &str) -> Result<Self, String> {
         let len = raw.chars().count();
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
             return Err(format!(
@@ -24,11 +24,7 @@ impl Username {
         Ok(Self(raw.to_owned()))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_inner(self) -> String {
+    pub(crate) fn into_inner(self) -> String {
         self.0
     }
 }
@@ -40,7 +36,7 @@ mod tests {
     #[test]
     fn accepts_the_allowed_alphabet_within_bounds() {
         for ok in ["abc", "A.b-c_9", &"x".repeat(32)] {
-            assert_eq!(Username::parse(ok).unwrap().as_str(), ok);
+            assert_eq!(Username::parse(ok).unwrap().into_inner(), ok);
         }
     }
 

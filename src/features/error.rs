@@ -14,7 +14,7 @@ use crate::{
 
 /// What a command or query can fail with; knows nothing of HTTP.
 #[derive(Debug, thiserror::Error)]
-pub enum AppError {
+pub(crate) enum AppError {
     #[error("invalid input: {0:?}")]
     Validation(Vec<FieldError>),
     #[error("conflict: {0:?}")]
@@ -46,7 +46,7 @@ pub enum AppError {
 
 /// Why an e-mail confirmation token was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenRefusal {
+pub(crate) enum TokenRefusal {
     /// No such token (mistyped, forged, or its account is gone).
     Unknown,
     Used,
@@ -57,7 +57,7 @@ pub enum TokenRefusal {
 
 impl AppError {
     /// A dependency is down; the client may retry in a few seconds.
-    pub fn unavailable(detail: &str) -> Self {
+    pub(crate) fn unavailable(detail: &str) -> Self {
         Self::Unavailable {
             detail: detail.to_owned(),
             retry_after: Duration::from_secs(5),

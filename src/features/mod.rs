@@ -3,9 +3,9 @@
 //! `mod` lines; `Api` mounts the areas on the OpenAPI service.
 
 mod auth;
-pub mod email_confirmation;
+pub(crate) mod email_confirmation;
 mod health;
-pub mod notifications;
+pub(crate) mod notifications;
 mod users;
 
 use poem_openapi::Tags;

@@ -4,24 +4,24 @@ use std::time::Duration;
 
 const FIRST: Duration = Duration::from_millis(200);
 
-pub struct Backoff {
+pub(crate) struct Backoff {
     next: Duration,
     max: Duration,
 }
 
 impl Backoff {
-    pub fn up_to(max: Duration) -> Self {
+    pub(crate) fn up_to(max: Duration) -> Self {
         Self { next: FIRST, max }
     }
 
     /// The pause before the next attempt; the one after will be twice as long.
-    pub fn next_pause(&mut self) -> Duration {
+    pub(crate) fn next_pause(&mut self) -> Duration {
         let pause = self.next;
         self.next = (self.next * 2).min(self.max);
         pause
     }
 
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.next = FIRST;
     }
 }

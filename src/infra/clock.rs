@@ -13,7 +13,7 @@ pub enum Clock {
 }
 
 impl Clock {
-    pub fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         match self {
             Self::System => Utc::now(),
             Self::Manual(clock) => clock.now(),
@@ -21,7 +21,7 @@ impl Clock {
     }
 
     /// `by` from now: an expiry. Saturates instead of overflowing on absurd durations.
-    pub fn after(&self, by: std::time::Duration) -> DateTime<Utc> {
+    pub(crate) fn after(&self, by: std::time::Duration) -> DateTime<Utc> {
         let by = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
         self.now()
             .checked_add_signed(by)
@@ -41,7 +41,7 @@ impl Default for ManualClock {
 }
 
 impl ManualClock {
-    pub fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 

@@ -1,13 +1,13 @@
 //! Adapters to the outside world, one folder each.
 
-pub mod backoff;
+pub(crate) mod backoff;
 pub mod clock;
 pub mod db;
-pub mod email_verifier;
+pub(crate) mod email_verifier;
 pub mod events;
-pub mod mail;
+pub(crate) mod mail;
 pub mod rate_limit;
-pub mod redis;
+pub(crate) mod redis;
 pub mod security;
-pub mod setting;
-pub mod telemetry;
+pub(crate) mod setting;
+pub(crate) mod telemetry;

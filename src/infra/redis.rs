@@ -20,7 +20,7 @@ use crate::infra::setting::positive_millis;
 
 /// How long getting a connection may take: connecting, or waiting for the connect another
 /// caller has in progress.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// The Redis shared by the rate limiter and the e-mail verdict cache (`REDIS_*`).
 #[derive(Clone, Debug, SmartDefault, Deserialize)]
@@ -39,7 +39,7 @@ pub struct RedisSettings {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum RedisUnavailable {
+pub(crate) enum RedisUnavailable {
     /// No connection within [`CONNECT_TIMEOUT`]: nothing was sent.
     #[error("Redis unreachable: {0}")]
     Unreachable(String),
@@ -53,7 +53,7 @@ pub enum RedisUnavailable {
 /// `connect`), one at a time: a burst of callers waits for that one connect instead of each
 /// checking one out (a checkout costs deadpool's UNWATCH + PING). Dropped after a failure,
 /// so the next call reconnects.
-pub struct SharedRedis {
+pub(crate) struct SharedRedis {
     pool: Pool,
     timeout: Duration,
     /// The connection and its number, so that a failure drops only the one it happened on.
@@ -64,7 +64,7 @@ pub struct SharedRedis {
 
 impl SharedRedis {
     /// Checks the URL; connects on first use.
-    pub fn new(url: &str, timeout: Duration) -> Result<Self, CreatePoolError> {
+    pub(crate) fn new(url: &str, timeout: Duration) -> Result<Self, CreatePoolError> {
         Ok(Self {
             pool: Config::from_url(url).create_pool(Some(Runtime::Tokio1))?,
             timeout,
@@ -80,7 +80,7 @@ impl SharedRedis {
 
     /// Runs `call` on the shared connection: getting the connection has [`CONNECT_TIMEOUT`],
     /// the answer `REDIS_TIMEOUT_MS`. Any failure drops the connection.
-    pub async fn run<T, F>(
+    pub(crate) async fn run<T, F>(
         &self,
         call: impl FnOnce(MultiplexedConnection) -> F,
     ) -> Result<T, RedisUnavailable>

@@ -8,27 +8,27 @@ use std::{fmt::Display, str::FromStr, time::Duration};
 use serde::{Deserialize, Deserializer, de::Error};
 
 /// A whole number of seconds, or a humantime duration (`90s`, `15m`, `1h 30m`).
-pub fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+pub(crate) fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     read(d, |raw| duration(raw, Duration::from_secs))
 }
 
 /// Like [`seconds`], more than zero.
-pub fn positive_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+pub(crate) fn positive_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     read(d, |raw| positive(duration(raw, Duration::from_secs)?))
 }
 
 /// A whole number of milliseconds, or a humantime duration (`250ms`, `2s`).
-pub fn millis<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+pub(crate) fn millis<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     read(d, |raw| duration(raw, Duration::from_millis))
 }
 
 /// Like [`millis`], more than zero.
-pub fn positive_millis<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+pub(crate) fn positive_millis<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     read(d, |raw| positive(duration(raw, Duration::from_millis)?))
 }
 
 /// A comma-separated list, each item trimmed, empty items dropped.
-pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: FromStr,
@@ -42,7 +42,7 @@ where
 }
 
 /// An absolute `http://` or `https://` URL (as a `String`, or `Some` of one).
-pub fn http_url<'de, D, T>(d: D) -> Result<T, D::Error>
+pub(crate) fn http_url<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: From<String>,
@@ -57,14 +57,14 @@ where
 }
 
 /// The trimmed, non-empty items of a comma-separated list.
-pub fn items(raw: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn items(raw: &str) -> impl Iterator<Item = &str> {
     raw.split(',')
         .map(str::trim)
         .filter(|item| !item.is_empty())
 }
 
 /// A bare number in `unit`, or a humantime duration.
-pub fn duration(raw: &str, unit: fn(u64) -> Duration) -> Result<Duration, String> {
+pub(crate) fn duration(raw: &str, unit: fn(u64) -> Duration) -> Result<Duration, String> {
     let raw = raw.trim();
     if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
         return raw.parse::<u64>().map(unit).map_err(|e| e.to_string());

@@ -1,4 +1,4 @@
 //! E-mail notifications: each account event becomes one e-mail, exactly once.
 
 pub(crate) mod send_email;
-pub mod worker;
+pub(crate) mod worker;

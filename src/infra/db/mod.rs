@@ -62,7 +62,7 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// The violated unique constraint's message, when `err` is a unique violation.
-pub fn unique_violation(err: &DbErr) -> Option<String> {
+pub(crate) fn unique_violation(err: &DbErr) -> Option<String> {
     match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(message)) => Some(message),
         _ => None,
@@ -70,7 +70,7 @@ pub fn unique_violation(err: &DbErr) -> Option<String> {
 }
 
 /// True when `err` means the database could not be reached or is too busy right now.
-pub fn is_unavailable(err: &DbErr) -> bool {
+pub(crate) fn is_unavailable(err: &DbErr) -> bool {
     matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
         || err.to_string().contains("database is locked")
 }

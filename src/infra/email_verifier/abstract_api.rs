@@ -19,7 +19,7 @@ use crate::infra::clock::Clock;
 /// AbstractAPI's Email Reputation API: one GET per address not in the cache. Never retried:
 /// a sign-up waits at most one `timeout`, and after a timeout the provider is skipped for
 /// `cooldown`, so a slow provider does not slow every sign-up down.
-pub struct AbstractApiVerifier {
+pub(crate) struct AbstractApiVerifier {
     client: Client,
     settings: EmailVerifierSettings,
     cache: VerdictCache,
@@ -33,7 +33,7 @@ pub struct AbstractApiVerifier {
 }
 
 impl AbstractApiVerifier {
-    pub fn new(
+    pub(crate) fn new(
         settings: EmailVerifierSettings,
         cache: VerdictCache,
         clock: Clock,
@@ -54,7 +54,7 @@ impl AbstractApiVerifier {
         })
     }
 
-    pub async fn verify(&self, email: &str) -> Result<Verdict, VerifierError> {
+    pub(crate) async fn verify(&self, email: &str) -> Result<Verdict, VerifierError> {
         if let Some(verdict) = self.cache.get(email).await {
             return Ok(verdict);
         }
@@ -106,7 +106,7 @@ impl AbstractApiVerifier {
         }
     }
 
-    pub fn status(&self) -> VerifierStatus {
+    pub(crate) fn status(&self) -> VerifierStatus {
         if self.degraded.load(Ordering::Relaxed) {
             VerifierStatus::Degraded
         } else {

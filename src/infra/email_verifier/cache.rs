@@ -12,7 +12,7 @@ const MEMORY_CAPACITY: u64 = 100_000;
 
 /// Provider verdicts per address, so a retried sign-up spends no quota. Keys are the
 /// address's SHA-256, so the cache holds no addresses. A cache outage is a miss.
-pub enum VerdictCache {
+pub(crate) enum VerdictCache {
     Redis {
         redis: Arc<SharedRedis>,
         prefix: String,
@@ -28,7 +28,7 @@ pub enum VerdictCache {
 }
 
 impl VerdictCache {
-    pub fn redis(redis: Arc<SharedRedis>, key_prefix: &str, ttl: Duration) -> Self {
+    pub(crate) fn redis(redis: Arc<SharedRedis>, key_prefix: &str, ttl: Duration) -> Self {
         Self::Redis {
             redis,
             prefix: format!("{key_prefix}email-verdict:"),
@@ -37,7 +37,7 @@ impl VerdictCache {
     }
 
     /// An in-process cache of at most `MEMORY_CAPACITY` verdicts, each kept for `ttl`.
-    pub fn memory(ttl: Duration, clock: Clock) -> Self {
+    pub(crate) fn memory(ttl: Duration, clock: Clock) -> Self {
         let entries = Cache::builder()
             .max_capacity(MEMORY_CAPACITY)
             .time_to_live(ttl)
@@ -49,7 +49,7 @@ impl VerdictCache {
         }
     }
 
-    pub async fn get(&self, email: &str) -> Option<Verdict> {
+    pub(crate) async fn get(&self, email: &str) -> Option<Verdict> {
         match self {
             Self::Redis { redis, prefix, .. } => {
                 let key = format!("{prefix}{}", sha256_hex(email));
@@ -71,7 +71,7 @@ impl VerdictCache {
         }
     }
 
-    pub async fn put(&self, email: &str, verdict: Verdict) {
+    pub(crate) async fn put(&self, email: &str, verdict: Verdict) {
         match self {
             Self::Redis { redis, prefix, ttl } => {
                 let key = format!("{prefix}{}", sha256_hex(email));

@@ -7,13 +7,13 @@ mod settings;
 
 use std::time::Duration;
 
-pub use abstract_api::AbstractApiVerifier;
-pub use cache::VerdictCache;
+pub(crate) use abstract_api::AbstractApiVerifier;
+pub(crate) use cache::VerdictCache;
 pub use settings::EmailVerifierSettings;
 
 /// What the provider said about an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Accepted,
     Rejected(Rejection),
     /// No usable answer (provider undecided, slow or garbled): sign-up proceeds.
@@ -22,7 +22,7 @@ pub enum Verdict {
 
 /// The check an address failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rejection {
+pub(crate) enum Rejection {
     InvalidFormat,
     Undeliverable,
     Disposable,
@@ -30,7 +30,7 @@ pub enum Rejection {
 
 impl Rejection {
     /// The field error shown to the client.
-    pub fn message(self) -> &'static str {
+    pub(crate) fn message(self) -> &'static str {
         match self {
             Self::InvalidFormat => "failed the format check: this is not a valid e-mail address",
             Self::Undeliverable => {
@@ -43,7 +43,7 @@ impl Rejection {
 
 /// The provider cannot answer, through no fault of the client: sign-up waits (503).
 #[derive(Debug, thiserror::Error)]
-pub enum VerifierError {
+pub(crate) enum VerifierError {
     #[error("the e-mail verification service refused our credentials")]
     Unauthorized { retry_after: Duration },
     #[error("the e-mail verification service is unavailable")]
@@ -51,7 +51,7 @@ pub enum VerifierError {
 }
 
 impl VerifierError {
-    pub fn retry_after(&self) -> Duration {
+    pub(crate) fn retry_after(&self) -> Duration {
         match self {
             Self::Unauthorized { retry_after } | Self::Unavailable { retry_after } => *retry_after,
         }
@@ -60,7 +60,7 @@ impl VerifierError {
 
 /// The verifier's state as the health endpoint reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum VerifierStatus {
+pub(crate) enum VerifierStatus {
     Ok,
     /// The last call to the provider failed.
     Degraded,
@@ -68,21 +68,21 @@ pub enum VerifierStatus {
 }
 
 /// The two verifiers behind one interface.
-pub enum EmailVerifier {
+pub(crate) enum EmailVerifier {
     /// Accepts every address.
     Null,
     AbstractApi(Box<AbstractApiVerifier>),
 }
 
 impl EmailVerifier {
-    pub async fn verify(&self, email: &str) -> Result<Verdict, VerifierError> {
+    pub(crate) async fn verify(&self, email: &str) -> Result<Verdict, VerifierError> {
         match self {
             Self::Null => Ok(Verdict::Accepted),
             Self::AbstractApi(api) => api.verify(email).await,
         }
     }
 
-    pub fn status(&self) -> VerifierStatus {
+    pub(crate) fn status(&self) -> VerifierStatus {
         match self {
             Self::Null => VerifierStatus::Disabled,
             Self::AbstractApi(api) => api.status(),

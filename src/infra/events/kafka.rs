@@ -57,14 +57,14 @@ pub async fn ensure_topics(settings: &KafkaSettings) -> Result<(), KafkaError> {
     Ok(())
 }
 
-pub struct KafkaPublisher {
+pub(crate) struct KafkaPublisher {
     producer: FutureProducer,
     settings: KafkaSettings,
     topics_ready: AtomicBool,
 }
 
 impl KafkaPublisher {
-    pub fn new(settings: KafkaSettings) -> Result<Self, KafkaError> {
+    pub(crate) fn new(settings: KafkaSettings) -> Result<Self, KafkaError> {
         Ok(Self {
             producer: producer(&settings)?,
             settings,

@@ -18,7 +18,7 @@ pub async fn record(
 }
 
 /// Records `event` in the outbox; call it inside the transaction that makes the change.
-pub async fn append(txn: &impl ConnectionTrait, event: &EventEnvelope) -> Result<(), DbErr> {
+pub(crate) async fn append(txn: &impl ConnectionTrait, event: &EventEnvelope) -> Result<(), DbErr> {
     let payload = serde_json::to_string(event).map_err(|e| DbErr::Custom(e.to_string()))?;
     outbox::ActiveModel {
         id: Set(event.id),

@@ -6,11 +6,11 @@ mod smtp;
 mod templates;
 
 pub use settings::{SmtpSettings, SmtpTls};
-pub use smtp::SmtpMailer;
-pub use templates::{Confirmation, RenderError, render};
+pub(crate) use smtp::SmtpMailer;
+pub(crate) use templates::{Confirmation, render};
 
 /// A rendered message.
-pub struct Email {
+pub(crate) struct Email {
     pub to: String,
     pub subject: &'static str,
     pub text: String,
@@ -21,7 +21,7 @@ pub struct Email {
 
 impl Email {
     /// The plain text with its secret masked, fit for a log.
-    pub fn loggable_text(&self) -> String {
+    pub(crate) fn loggable_text(&self) -> String {
         match &self.secret {
             Some(secret) => self.text.replace(secret, "[token withheld from logs]"),
             None => self.text.clone(),
@@ -30,7 +30,7 @@ impl Email {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum MailError {
+pub(crate) enum MailError {
     /// The server could not be reached or dropped us: nothing is wrong with the message.
     #[error("SMTP server unreachable: {0}")]
     Unreachable(String),
@@ -39,7 +39,7 @@ pub enum MailError {
     Refused { permanent: bool, reason: String },
 }
 
-pub enum Mailer {
+pub(crate) enum Mailer {
     Smtp(SmtpMailer),
     /// Logs recipient, subject and text instead of sending.
     Log,
@@ -47,11 +47,11 @@ pub enum Mailer {
 
 impl Mailer {
     /// SMTP when configured, else the log mailer.
-    pub fn from_settings(smtp: Option<SmtpSettings>) -> Self {
+    pub(crate) fn from_settings(smtp: Option<SmtpSettings>) -> Self {
         smtp.map_or(Self::Log, |settings| Self::Smtp(SmtpMailer::new(settings)))
     }
 
-    pub async fn send(&self, email: &Email) -> Result<(), MailError> {
+    pub(crate) async fn send(&self, email: &Email) -> Result<(), MailError> {
         match self {
             Self::Smtp(smtp) => smtp.send(email).await,
             Self::Log => {

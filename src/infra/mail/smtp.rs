@@ -16,7 +16,7 @@ const MAX_IDLE_SESSIONS: usize = 16;
 /// and the greeting, far more than one message (MailDev: ~110 ms against ~4 ms). A session
 /// that fails is dropped; a reused one that fails is retried once on a fresh session,
 /// since the server may have closed it while idle.
-pub struct SmtpMailer {
+pub(crate) struct SmtpMailer {
     settings: SmtpSettings,
     idle: Mutex<Vec<Session>>,
 }
@@ -27,14 +27,14 @@ enum Session {
 }
 
 impl SmtpMailer {
-    pub fn new(settings: SmtpSettings) -> Self {
+    pub(crate) fn new(settings: SmtpSettings) -> Self {
         Self {
             settings,
             idle: Mutex::new(Vec::new()),
         }
     }
 
-    pub async fn send(&self, email: &Email) -> Result<(), MailError> {
+    pub(crate) async fn send(&self, email: &Email) -> Result<(), MailError> {
         let reused = self
             .idle
             .lock()

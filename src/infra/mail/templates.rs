@@ -10,7 +10,7 @@ use crate::domain::{EventEnvelope, EventType};
 
 /// What a confirmation e-mail carries: the single-use token and, when configured, the page
 /// that takes it.
-pub struct Confirmation {
+pub(crate) struct Confirmation {
     pub token: String,
     /// `EMAIL_VERIFICATION_URL`; the link is this with `token=<token>` appended.
     pub page_url: Option<String>,
@@ -21,12 +21,12 @@ pub struct Confirmation {
 /// confirmation e-mail asked for without its confirmation).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot render the e-mail: {0:#}")]
-pub struct RenderError(#[from] minijinja::Error);
+pub(crate) struct RenderError(#[from] minijinja::Error);
 
 /// The e-mail for an event: subject, plain text and HTML from `templates/email/` (`.html`
 /// auto-escaped, `.txt` verbatim). Only `user.email_verification_requested` uses
 /// `confirmation`, which it requires.
-pub fn render(
+pub(crate) fn render(
     event: &EventEnvelope,
     confirmation: Option<&Confirmation>,
 ) -> Result<Email, RenderError> {

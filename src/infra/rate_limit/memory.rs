@@ -15,7 +15,7 @@ const SWEEP_EVERY: Duration = Duration::from_secs(60);
 /// The in-process limiter (the embedded default): the same sliding log as Redis, one
 /// `VecDeque<DateTime<Utc>>` per key (at most `limit` entries, 12 bytes each), timed by the
 /// app's `Clock`.
-pub struct MemoryLimiter {
+pub(crate) struct MemoryLimiter {
     clock: Clock,
     state: Mutex<State>,
 }
@@ -36,7 +36,7 @@ fn elapsed(now: DateTime<Utc>, then: DateTime<Utc>) -> Duration {
 }
 
 impl MemoryLimiter {
-    pub fn new(clock: Clock) -> Self {
+    pub(crate) fn new(clock: Clock) -> Self {
         let last_sweep = clock.now();
         Self {
             clock,
@@ -48,7 +48,7 @@ impl MemoryLimiter {
     }
 
     /// Checks every `(key, quota)` at once; see [`super::RateLimiter::acquire`].
-    pub fn check(&self, limits: &[(&str, Quota)], log_hit: bool) -> Vec<Decision> {
+    pub(crate) fn check(&self, limits: &[(&str, Quota)], log_hit: bool) -> Vec<Decision> {
         let now = self.clock.now();
         let mut state = self
             .state

@@ -14,9 +14,9 @@ use std::{fmt, str::FromStr, time::Duration};
 use humantime::format_duration;
 use serde::Deserialize;
 
-pub use memory::MemoryLimiter;
-pub use policy::{LimiterStatus, RateLimits, Scope};
-pub use redis::RedisLimiter;
+pub(crate) use memory::MemoryLimiter;
+pub(crate) use policy::{LimiterStatus, RateLimits, Scope};
+pub(crate) use redis::RedisLimiter;
 pub use settings::RateLimitSettings;
 
 use crate::infra::{redis::RedisUnavailable, setting::duration};
@@ -34,7 +34,7 @@ pub struct Quota {
 
 /// The answer to one check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Decision {
+pub(crate) struct Decision {
     pub allowed: bool,
     pub limit: u32,
     /// Hits left in the current window after this one.
@@ -44,7 +44,7 @@ pub struct Decision {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum LimiterError {
+pub(crate) enum LimiterError {
     /// The store could not be reached: the check was not sent, nothing was counted.
     #[error("rate limiter unavailable: {0}")]
     Unreachable(String),
@@ -64,7 +64,7 @@ impl From<RedisUnavailable> for LimiterError {
 }
 
 /// The two stores behind one interface.
-pub enum RateLimiter {
+pub(crate) enum RateLimiter {
     Redis(RedisLimiter),
     Memory(MemoryLimiter),
 }
@@ -72,7 +72,10 @@ pub enum RateLimiter {
 impl RateLimiter {
     /// Checks several limits in one atomic step: the hit is logged against every key only
     /// when every key has room, and a decision comes back per key.
-    pub async fn acquire(&self, limits: &[(&str, Quota)]) -> Result<Vec<Decision>, LimiterError> {
+    pub(crate) async fn acquire(
+        &self,
+        limits: &[(&str, Quota)],
+    ) -> Result<Vec<Decision>, LimiterError> {
         match self {
             Self::Redis(r) => r.check(limits, true).await,
             Self::Memory(m) => Ok(m.check(limits, true)),
@@ -80,14 +83,17 @@ impl RateLimiter {
     }
 
     /// Like `acquire` but logs nothing: would a hit be allowed now?
-    pub async fn peek(&self, limits: &[(&str, Quota)]) -> Result<Vec<Decision>, LimiterError> {
+    pub(crate) async fn peek(
+        &self,
+        limits: &[(&str, Quota)],
+    ) -> Result<Vec<Decision>, LimiterError> {
         match self {
             Self::Redis(r) => r.check(limits, false).await,
             Self::Memory(m) => Ok(m.check(limits, false)),
         }
     }
 
-    pub async fn ping(&self) -> Result<(), LimiterError> {
+    pub(crate) async fn ping(&self) -> Result<(), LimiterError> {
         match self {
             Self::Redis(r) => r.ping().await,
             Self::Memory(_) => Ok(()),
@@ -107,7 +113,7 @@ impl Decision {
 }
 
 impl Quota {
-    pub const fn per_secs(limit: u32, seconds: u64) -> Self {
+    pub(crate) const fn per_secs(limit: u32, seconds: u64) -> Self {
         Self {
             limit,
             window: Duration::from_secs(seconds),

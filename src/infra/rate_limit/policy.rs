@@ -17,7 +17,7 @@ const WARN_EVERY: Duration = Duration::from_secs(30);
 
 /// What a limit counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// Requests per client IP (IPv6 per /64).
     Ip,
     /// Requests per authenticated user.
@@ -37,7 +37,7 @@ enum Counts {
 
 /// The limiter's health as the health endpoint reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LimiterStatus {
+pub(crate) enum LimiterStatus {
     Ok,
     /// The store is down and requests are let through.
     Degraded,
@@ -50,7 +50,7 @@ pub enum LimiterStatus {
 /// report degraded) unless configured to fail closed. A hit whose check was sent but not
 /// answered is refused under either policy: the store may already have counted it, or
 /// refused it, and serving it could let it through uncounted.
-pub struct RateLimits {
+pub(crate) struct RateLimits {
     limiter: Option<RateLimiter>,
     settings: RateLimitSettings,
     key_prefix: String,
@@ -63,7 +63,7 @@ pub struct RateLimits {
 
 impl RateLimits {
     /// `limiter: None` switches limiting off.
-    pub fn new(
+    pub(crate) fn new(
         limiter: Option<RateLimiter>,
         settings: RateLimitSettings,
         key_prefix: String,
@@ -81,7 +81,7 @@ impl RateLimits {
 
     /// Counts a hit against every `(scope, id)` at once (all or nothing), one decision each.
     /// `Ok(None)`: limiting is off, or the store is unreachable and we fail open.
-    pub async fn acquire(
+    pub(crate) async fn acquire(
         &self,
         checks: &[(Scope, &str)],
     ) -> Result<Option<Vec<Decision>>, LimiterError> {
@@ -102,7 +102,11 @@ impl RateLimits {
     }
 
     /// Whether a hit would be allowed, counting nothing.
-    pub async fn peek(&self, scope: Scope, id: &str) -> Result<Option<Decision>, LimiterError> {
+    pub(crate) async fn peek(
+        &self,
+        scope: Scope,
+        id: &str,
+    ) -> Result<Option<Decision>, LimiterError> {
         let Some(limiter) = &self.limiter else {
             return Ok(None);
         };
@@ -115,7 +119,7 @@ impl RateLimits {
     }
 
     /// Probes the store.
-    pub async fn status(&self) -> LimiterStatus {
+    pub(crate) async fn status(&self) -> LimiterStatus {
         let Some(limiter) = &self.limiter else {
             return LimiterStatus::Disabled;
         };

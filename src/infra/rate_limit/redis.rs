@@ -41,13 +41,13 @@ return result
 ";
 
 /// The shared limiter: every instance pointed at one Redis enforces one limit.
-pub struct RedisLimiter {
+pub(crate) struct RedisLimiter {
     redis: Arc<SharedRedis>,
     script: Script,
 }
 
 impl RedisLimiter {
-    pub fn new(redis: Arc<SharedRedis>) -> Self {
+    pub(crate) fn new(redis: Arc<SharedRedis>) -> Self {
         Self {
             redis,
             script: Script::new(SLIDING_LOG),
@@ -55,7 +55,7 @@ impl RedisLimiter {
     }
 
     /// Checks every `(key, quota)` at once; see [`super::RateLimiter::acquire`].
-    pub async fn check(
+    pub(crate) async fn check(
         &self,
         limits: &[(&str, Quota)],
         log_hit: bool,
@@ -89,7 +89,7 @@ impl RedisLimiter {
             .collect())
     }
 
-    pub async fn ping(&self) -> Result<(), LimiterError> {
+    pub(crate) async fn ping(&self) -> Result<(), LimiterError> {
         self.redis
             .run(|mut conn| async move {
                 deadpool_redis::redis::cmd("PING")

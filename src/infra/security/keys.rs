@@ -48,7 +48,7 @@ impl RsaKeyPair {
         })
     }
 
-    pub fn read(private_path: &Path, public_path: &Path) -> Result<Self, KeyError> {
+    pub(crate) fn read(private_path: &Path, public_path: &Path) -> Result<Self, KeyError> {
         Ok(Self {
             private_pem: read_pem(private_path)?,
             public_pem: read_pem(public_path)?,

@@ -10,4 +10,4 @@ pub use keys::{KeyError, RsaKeyPair};
 pub use one_time_token::{OneTimeToken, sha256_hex};
 pub use password::{HashError, HasherKind, PasswordHasher};
 pub use settings::JwtSettings;
-pub use tokens::{AccessToken, Claims, TokenError, TokenService};
+pub(crate) use tokens::{AccessToken, TokenError, TokenService};

@@ -10,7 +10,7 @@ pub struct OneTimeToken {
 }
 
 impl OneTimeToken {
-    pub fn generate() -> Self {
+    pub(crate) fn generate() -> Self {
         let mut bytes = [0u8; 32];
         OsRng.fill_bytes(&mut bytes);
         let token = URL_SAFE_NO_PAD.encode(bytes);
@@ -19,7 +19,7 @@ impl OneTimeToken {
     }
 
     /// The stored form of `token`.
-    pub fn hash(token: &str) -> String {
+    pub(crate) fn hash(token: &str) -> String {
         sha256_hex(token)
     }
 }

@@ -35,7 +35,7 @@ pub struct PasswordHasher {
 const FAST_PREFIX: &str = "$fast$";
 
 impl PasswordHasher {
-    pub fn new(kind: HasherKind, cost: u32) -> Result<Self, HashError> {
+    pub(crate) fn new(kind: HasherKind, cost: u32) -> Result<Self, HashError> {
         let dummy_hash = hash_blocking(kind, cost, "not-a-real-password")?;
         Ok(Self {
             kind,
@@ -44,7 +44,7 @@ impl PasswordHasher {
         })
     }
 
-    pub async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
+    pub(crate) async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
         let (kind, cost, password) = (self.kind, self.cost, password.clone());
         let hash = match kind {
             HasherKind::Fast => hash_blocking(kind, cost, password.expose())?,
@@ -57,7 +57,7 @@ impl PasswordHasher {
     }
 
     /// True when `password` matches `hash`; with no hash it burns the same time and says no.
-    pub async fn verify(
+    pub(crate) async fn verify(
         &self,
         password: &Password,
         hash: Option<&PasswordHash>,

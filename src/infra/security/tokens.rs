@@ -10,7 +10,7 @@ use super::{
 
 /// The claims of an access token.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Claims {
+pub(crate) struct Claims {
     pub sub: Uuid,
     pub iat: u64,
     pub exp: u64,
@@ -20,13 +20,13 @@ pub struct Claims {
 }
 
 /// A signed access token and its lifetime in seconds.
-pub struct AccessToken {
+pub(crate) struct AccessToken {
     pub token: String,
     pub expires_in: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum TokenError {
+pub(crate) enum TokenError {
     #[error("the token has expired")]
     Expired,
     #[error("the token is invalid")]
@@ -39,7 +39,7 @@ pub enum TokenError {
 const LEEWAY_SECS: u64 = 5;
 
 /// Signs and verifies RS256 access tokens; nothing but RS256 is ever accepted.
-pub struct TokenService {
+pub(crate) struct TokenService {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
@@ -49,7 +49,7 @@ pub struct TokenService {
 impl TokenService {
     /// Loads the key pair named in `settings`. When neither file exists and `allow_generated`
     /// holds (anything but production), makes a throw-away pair and says so.
-    pub fn load(settings: &JwtSettings, allow_generated: bool) -> Result<Self, KeyError> {
+    pub(crate) fn load(settings: &JwtSettings, allow_generated: bool) -> Result<Self, KeyError> {
         let (private_path, public_path) = (&settings.private_key_path, &settings.public_key_path);
         let pair = if allow_generated && !private_path.exists() && !public_path.exists() {
             tracing::warn!(
@@ -76,7 +76,11 @@ impl TokenService {
     }
 
     /// A token for `user_id`, issued at `now`.
-    pub fn issue(&self, user_id: Uuid, now: DateTime<Utc>) -> Result<AccessToken, TokenError> {
+    pub(crate) fn issue(
+        &self,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<AccessToken, TokenError> {
         let now = now.timestamp().max(0) as u64;
         let ttl = self.settings.access_token_ttl.as_secs();
         let claims = Claims {
@@ -96,7 +100,7 @@ impl TokenService {
     }
 
     /// The claims of a token signed by us for our issuer and audience, unexpired at `now`.
-    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
+    pub(crate) fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {

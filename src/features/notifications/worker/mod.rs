@@ -45,7 +45,7 @@ const DELIVERED_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(30);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// What the worker delivers with.
-pub struct Worker {
+pub(crate) struct Worker {
     pub db: DatabaseConnection,
     pub clock: Clock,
     pub mailer: Mailer,
@@ -62,7 +62,10 @@ struct Context {
 
 /// Runs until `shutdown` resolves. A batch cut short is not committed: its messages come
 /// again after a restart and are recognised by their event ids.
-pub async fn run(worker: Worker, shutdown: impl Future<Output = ()>) -> Result<(), KafkaError> {
+pub(crate) async fn run(
+    worker: Worker,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), KafkaError> {
     let kafka_settings = &worker.kafka;
     kafka::ensure_topics(kafka_settings).await?;
     let consumer: StreamConsumer = ClientConfig::new()
