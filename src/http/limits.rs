@@ -6,9 +6,11 @@
 //! `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for the tightest limit.
 
 use std::sync::{
-    Arc, Mutex,
+    Arc,
     atomic::{AtomicBool, Ordering},
 };
+
+use parking_lot::Mutex;
 
 use poem::{
     Endpoint, FromRequest, IntoResponse, Request, RequestBody, Response, http::HeaderValue,
@@ -97,7 +99,7 @@ struct LimitReport {
 
 impl LimitReport {
     fn record(&self, decision: Decision) {
-        let mut tightest = self.lock();
+        let mut tightest = self.tightest.lock();
         // Refused beats allowed, then fewer hits left.
         let tighter = tightest
             .is_none_or(|t| (decision.allowed, decision.remaining) < (t.allowed, t.remaining));
@@ -107,12 +109,6 @@ impl LimitReport {
     }
 
     fn tightest(&self) -> Option<Decision> {
-        *self.lock()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Decision>> {
-        self.tightest
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self.tightest.lock()
     }
 }

@@ -1,9 +1,10 @@
 //! The time every timestamp, expiry and TTL is read from: the system clock in production,
 //! a manual clock in tests, which they move instead of sleeping or editing rows.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use parking_lot::Mutex;
 
 #[derive(Clone, Debug, Default)]
 pub enum Clock {
@@ -42,12 +43,12 @@ impl Default for ManualClock {
 
 impl ManualClock {
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+        *self.0.lock()
     }
 
     pub fn advance(&self, by: std::time::Duration) {
         let by = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) += by;
+        *self.0.lock() += by;
     }
 }
 

@@ -3,15 +3,13 @@
 //! been sent, so an unreachable Redis is an outage at once) and `REDIS_TIMEOUT_MS` for the
 //! answer to a command already sent (past it, whether the command ran is unknown).
 
-use std::{
-    sync::{Mutex, MutexGuard},
-    time::Duration,
-};
+use std::time::Duration;
 
 use deadpool_redis::{
     Config, CreatePoolError, Pool, Runtime,
     redis::{RedisError, aio::MultiplexedConnection},
 };
+use parking_lot::Mutex;
 use secrecy::SecretString;
 use serde::Deserialize;
 use smart_default::SmartDefault;
@@ -98,12 +96,12 @@ impl SharedRedis {
     }
 
     async fn connection(&self) -> Result<(u64, MultiplexedConnection), RedisUnavailable> {
-        if let Some(shared) = self.lock_shared().clone() {
+        if let Some(shared) = self.shared.lock().clone() {
             return Ok(shared);
         }
         let connect = async {
             let mut opened = self.connecting.lock().await;
-            if let Some(shared) = self.lock_shared().clone() {
+            if let Some(shared) = self.shared.lock().clone() {
                 return Ok(shared);
             }
             let pooled = self
@@ -113,7 +111,7 @@ impl SharedRedis {
                 .map_err(|e| RedisUnavailable::Unreachable(e.to_string()))?;
             let conn = MultiplexedConnection::clone(&pooled);
             *opened += 1;
-            *self.lock_shared() = Some((*opened, conn.clone()));
+            *self.shared.lock() = Some((*opened, conn.clone()));
             Ok((*opened, conn))
         };
         tokio::time::timeout(CONNECT_TIMEOUT, connect)
@@ -128,18 +126,12 @@ impl SharedRedis {
 
     /// Drops the shared connection if it is still connection `number`.
     fn forget(&self, number: u64) {
-        let mut shared = self.lock_shared();
+        let mut shared = self.shared.lock();
         if shared
             .as_ref()
             .is_some_and(|(current, _)| *current == number)
         {
             *shared = None;
         }
-    }
-
-    fn lock_shared(&self) -> MutexGuard<'_, Option<(u64, MultiplexedConnection)>> {
-        self.shared
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

@@ -1,14 +1,12 @@
 mod answer;
 
 use std::{
-    sync::{
-        Mutex,
-        atomic::{AtomicBool, AtomicU64, Ordering},
-    },
+    sync::atomic::{AtomicBool, AtomicU64, Ordering},
     time::Duration,
 };
 
 use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
 use reqwest::{Client, header::RETRY_AFTER};
 use secrecy::ExposeSecret;
 
@@ -76,7 +74,7 @@ impl AbstractApiVerifier {
                 Ok(verdict)
             }
             Outcome::Timeout => {
-                *lock(&self.skip_until) = Some(self.clock.after(cooldown));
+                *self.skip_until.lock() = Some(self.clock.after(cooldown));
                 Ok(self.unknown(&format!(
                     "no answer within {:?}; skipping the provider for {cooldown:?}",
                     self.settings.timeout
@@ -141,7 +139,9 @@ impl AbstractApiVerifier {
     }
 
     fn skipping(&self) -> bool {
-        lock(&self.skip_until).is_some_and(|until| self.clock.now() < until)
+        self.skip_until
+            .lock()
+            .is_some_and(|until| self.clock.now() < until)
     }
 
     /// Counts and logs an address that could not be judged; sign-up goes on (fail open).
@@ -156,19 +156,13 @@ impl AbstractApiVerifier {
     }
 
     fn first_error_in_interval(&self) -> bool {
-        let mut quiet_until = lock(&self.quiet_until);
+        let mut quiet_until = self.quiet_until.lock();
         let first = quiet_until.is_none_or(|until| self.clock.now() >= until);
         if first {
             *quiet_until = Some(self.clock.after(self.settings.cooldown));
         }
         first
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-use std::{sync::Mutex, time::Duration};
+use std::time::Duration;
 
 use mail_send::{Credentials, SmtpClient, SmtpClientBuilder, mail_builder::MessageBuilder};
+use parking_lot::Mutex;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
@@ -35,11 +36,7 @@ impl SmtpMailer {
     }
 
     pub(crate) async fn send(&self, email: &Email) -> Result<(), MailError> {
-        let reused = self
-            .idle
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .pop();
+        let reused = self.idle.lock().pop();
         let (mut session, was_reused) = match reused {
             Some(session) => (session, true),
             None => (self.connect().await?, false),
@@ -50,10 +47,7 @@ impl SmtpMailer {
             result = session.send(self.message(email)).await;
         }
         result.map_err(classify)?;
-        let mut idle = self
-            .idle
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut idle = self.idle.lock();
         if idle.len() < MAX_IDLE_SESSIONS {
             idle.push(session);
         }

@@ -1,10 +1,10 @@
 use std::{
     collections::{HashMap, VecDeque},
-    sync::Mutex,
     time::Duration,
 };
 
 use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
 
 use super::{Decision, Quota};
 use crate::infra::clock::Clock;
@@ -50,10 +50,7 @@ impl MemoryLimiter {
     /// Checks every `(key, quota)` at once; see [`super::RateLimiter::acquire`].
     pub(crate) fn check(&self, limits: &[(&str, Quota)], log_hit: bool) -> Vec<Decision> {
         let now = self.clock.now();
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self.state.lock();
         if elapsed(now, state.last_sweep) >= SWEEP_EVERY {
             state.logs.retain(|_, log| {
                 log.hits

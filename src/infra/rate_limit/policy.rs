@@ -1,13 +1,11 @@
 use std::{
     fmt,
-    sync::{
-        Mutex,
-        atomic::{AtomicBool, Ordering},
-    },
+    sync::atomic::{AtomicBool, Ordering},
     time::Duration,
 };
 
 use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
 
 use super::{Decision, LimiterError, Quota, RateLimitSettings, RateLimiter};
 use crate::infra::clock::Clock;
@@ -171,10 +169,7 @@ impl RateLimits {
     }
 
     fn warn_throttled(&self, err: &LimiterError, policy: &str) {
-        let mut quiet_until = self
-            .quiet_until
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut quiet_until = self.quiet_until.lock();
         if quiet_until.is_none_or(|until| self.clock.now() >= until) {
             *quiet_until = Some(self.clock.after(WARN_EVERY));
             tracing::warn!(error = %err, "rate limiter store unavailable; {policy}");
