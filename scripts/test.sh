@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The one test command: starts the services the tests need, then runs every test
-# (unit and integration, on SQLite and PostgreSQL). Extra arguments go to `cargo test`.
-# Ends with one line totalling every test binary: "N passed, N failed".
+# (unit and integration, on SQLite and PostgreSQL) and validates the OpenAPI document.
+# Extra arguments go to `cargo test`. Ends with one line totalling every test binary:
+# "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/services-up.sh postgres redis kafka smtp
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 status=0
 cargo test --workspace --all-targets "$@" 2>&1 | tee "$log" || status=$?
+scripts/check-openapi.sh || status=1
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "%d passed, %d failed\n", passed, failed }' "$log"
 exit "$status"

@@ -26,7 +26,9 @@ pub use self::worker::{WorkerError, run_worker};
 use crate::{
     config::Settings,
     features::Api,
-    http::{AppState, LIMIT_HEADERS, REQUEST_ID, limit_body, log_request, report_limits},
+    http::{
+        AppState, LIMIT_HEADERS, REQUEST_ID, limit_body, log_request, report_limits, with_documents,
+    },
     infra::{
         clock::Clock,
         db,
@@ -178,15 +180,13 @@ async fn shared_redis(url: &str, timeout: Duration) -> Result<SharedRedis, Start
 fn openapi_service() -> OpenApiService<Api, ()> {
     OpenApiService::new(Api::default(), "accounts-api", env!("CARGO_PKG_VERSION"))
         .description("User accounts and authentication.")
+        // Relative: the document's own origin, whichever host serves it.
+        .server("/")
 }
 
 fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
     let api = openapi_service();
-    let routes = Route::new()
-        .nest("/docs", api.swagger_ui())
-        .nest("/redoc", api.redoc())
-        .at("/openapi.json", api.spec_endpoint())
-        .nest("/", api);
+    let routes = with_documents(Route::new(), &api).nest("/", api);
     let limit = settings.server.request_body_limit;
     routes
         .data(state)

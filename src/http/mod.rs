@@ -4,6 +4,7 @@
 mod auth;
 mod body_limit;
 mod client_ip;
+mod document;
 mod error;
 mod json_string;
 mod limits;
@@ -14,6 +15,7 @@ mod state;
 
 pub(crate) use auth::Authenticated;
 pub(crate) use body_limit::limit_body;
+pub(crate) use document::with_documents;
 pub(crate) use error::ApiError;
 pub(crate) use json_string::JsonString;
 pub(crate) use limits::{LIMIT_HEADERS, PerIp, report_limits};

@@ -138,17 +138,18 @@ fn describe(status: u16) -> &'static str {
     }
 }
 
-fn header(name: &str, description: &str) -> MetaHeader {
+fn header(name: &str, description: &str, required: bool) -> MetaHeader {
     MetaHeader {
         name: name.to_owned(),
         description: Some(description.to_owned()),
-        required: true,
+        required,
         deprecated: false,
         schema: String::schema_ref(),
     }
 }
 
-/// The `RateLimit-*` headers every response of a limited operation carries.
+/// The `RateLimit-*` headers of a limited operation's responses: absent while limiting is
+/// off (`RATE_LIMIT_ENABLED=false`, or a store outage under fail-open), so not required.
 fn rate_limit_headers() -> Vec<MetaHeader> {
     let descriptions = [
         "Requests allowed in the window.",
@@ -158,17 +159,25 @@ fn rate_limit_headers() -> Vec<MetaHeader> {
     LIMIT_HEADERS
         .iter()
         .zip(descriptions)
-        .map(|(name, d)| header(name, d))
+        .map(|(name, d)| header(name, d, false))
         .collect()
 }
 
 fn problem_headers(status: u16) -> Vec<MetaHeader> {
     match status {
-        401 => vec![header("WWW-Authenticate", "The bearer challenge.")],
-        503 => vec![header("Retry-After", "Seconds to wait before retrying.")],
-        429 => std::iter::once(header("Retry-After", "Seconds to wait before retrying."))
-            .chain(rate_limit_headers())
-            .collect(),
+        401 => vec![header("WWW-Authenticate", "The bearer challenge.", true)],
+        503 => vec![header(
+            "Retry-After",
+            "Seconds to wait before retrying.",
+            true,
+        )],
+        429 => std::iter::once(header(
+            "Retry-After",
+            "Seconds to wait before retrying.",
+            true,
+        ))
+        .chain(rate_limit_headers())
+        .collect(),
         _ => Vec::new(),
     }
 }

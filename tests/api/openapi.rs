@@ -234,3 +234,50 @@ async fn docs_are_served_as_html() {
         "not HTML: {html:.200}"
     );
 }
+
+/// What validators and client generators found missing in poem-openapi's own document:
+/// the OAuth2 `scopes` map, a server, explicit `security: []` on public operations, bare
+/// `application/json` keys, usual header case, and limit headers that may be absent.
+#[tokio::test]
+async fn the_document_says_what_validators_and_generators_need() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc = openapi_document(&app).await;
+    let oauth2 = &doc["components"]["securitySchemes"]["oauth2"];
+    assert_eq!(oauth2["flows"]["password"]["scopes"], serde_json::json!({}));
+    assert!(
+        doc["servers"].as_array().is_some_and(|s| !s.is_empty()),
+        "servers: {}",
+        doc["servers"]
+    );
+    for (method, path, op) in operations(&doc) {
+        let what = format!("{} {path}", method.to_uppercase());
+        assert!(op["security"].is_array(), "{what} has no security list");
+        let bodies = op["requestBody"]["content"].as_object().into_iter();
+        let responses = op["responses"].as_object().expect("responses");
+        for content in bodies.chain(responses.values().filter_map(|r| r["content"].as_object())) {
+            for media in content.keys() {
+                assert!(!media.contains(';'), "{what}: media type key {media:?}");
+            }
+        }
+        for (status, response) in responses {
+            for (name, header) in response["headers"].as_object().into_iter().flatten() {
+                assert!(
+                    name.chars().any(|c| c.is_ascii_lowercase()),
+                    "{what} {status}: header {name:?}"
+                );
+                if name.starts_with("RateLimit-") {
+                    assert_ne!(header["required"], true, "{what} {status}: {name}");
+                }
+            }
+        }
+    }
+    // Swagger UI and Redoc embed the same finished document.
+    for page in ["/docs", "/redoc"] {
+        let html = app.client.get(app.url(page)).send().await.unwrap();
+        let html = html.text().await.unwrap();
+        assert!(
+            html.contains(r#""scopes": {}"#),
+            "{page} embeds the raw document"
+        );
+    }
+}

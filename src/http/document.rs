@@ -1,0 +1,156 @@
+//! The served OpenAPI document: poem-openapi's, finished where its derives cannot say what
+//! the specification and client generators need; and the endpoints that serve it (the JSON,
+//! Swagger UI, Redoc), all from the one finished text.
+
+use poem::{Route, endpoint::make_sync, web::Html};
+use poem_openapi::{OpenApi, OpenApiService};
+use serde_json::{Map, Value};
+
+/// What `Content-Type` poem-openapi documents for JSON; clients want the bare media type.
+const JSON_WITH_CHARSET: &str = "application/json; charset=utf-8";
+
+/// Adds `/openapi.json`, `/docs` (Swagger UI) and `/redoc` to `routes`, all serving the
+/// finished document.
+pub(crate) fn with_documents<T: OpenApi>(routes: Route, api: &OpenApiService<T, ()>) -> Route {
+    let raw = api.spec();
+    let finished = finish(&raw);
+    let swagger = api.swagger_ui_html().replace(&raw, &finished);
+    let redoc = api.redoc_html().replace(&raw, &finished);
+    routes
+        .at("/openapi.json", make_sync(move |_| json(&finished)))
+        .at("/docs", make_sync(move |_| Html(swagger.clone())))
+        .at("/redoc", make_sync(move |_| Html(redoc.clone())))
+}
+
+fn json(document: &str) -> poem::Response {
+    poem::Response::builder()
+        .content_type("application/json")
+        .body(document.to_owned())
+}
+
+/// Fixes what poem-openapi leaves out or spells its own way:
+/// - an OAuth2 flow without scopes gets `scopes: {}` (the specification requires the map);
+/// - an operation without security requirements says `security: []` (public, explicitly);
+/// - `application/json; charset=utf-8` content keys become `application/json`;
+/// - header names poem-openapi upper-cases (`CACHE-CONTROL`) get their usual case.
+pub(crate) fn finish(spec: &str) -> String {
+    let Ok(mut doc) = serde_json::from_str::<Value>(spec) else {
+        return spec.to_owned();
+    };
+    if let Some(schemes) = doc.pointer_mut("/components/securitySchemes") {
+        for flow in schemes
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|s| s.values_mut())
+            .filter_map(|scheme| scheme.get_mut("flows")?.as_object_mut())
+            .flat_map(|flows| flows.values_mut())
+            .filter_map(Value::as_object_mut)
+        {
+            flow.entry("scopes")
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
+    }
+    for operation in operations(&mut doc) {
+        operation
+            .entry("security")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Some(content) = operation
+            .get_mut("requestBody")
+            .and_then(|body| body.get_mut("content"))
+        {
+            bare_json(content);
+        }
+        for response in operation
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flat_map(|r| r.values_mut())
+        {
+            if let Some(content) = response.get_mut("content") {
+                bare_json(content);
+            }
+            if let Some(headers) = response.get_mut("headers").and_then(Value::as_object_mut) {
+                *headers = std::mem::take(headers)
+                    .into_iter()
+                    .map(|(name, header)| (usual_case(&name), header))
+                    .collect();
+            }
+        }
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| spec.to_owned())
+}
+
+/// Every operation object under `paths`.
+fn operations(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
+    doc.get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(Value::as_object_mut)
+}
+
+fn bare_json(content: &mut Value) {
+    if let Some(content) = content.as_object_mut()
+        && let Some(media) = content.remove(JSON_WITH_CHARSET)
+    {
+        content.insert("application/json".into(), media);
+    }
+}
+
+/// `CACHE-CONTROL` -> `Cache-Control`; names with lower-case letters are left as written.
+fn usual_case(name: &str) -> String {
+    if name.chars().any(|c| c.is_ascii_lowercase()) {
+        return name.to_owned();
+    }
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_string() + &chars.as_str().to_ascii_lowercase()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::{finish, usual_case};
+
+    #[test]
+    fn header_names_get_their_usual_case() {
+        assert_eq!(usual_case("CACHE-CONTROL"), "Cache-Control");
+        assert_eq!(usual_case("RateLimit-Limit"), "RateLimit-Limit");
+        assert_eq!(usual_case("WWW-Authenticate"), "WWW-Authenticate");
+    }
+
+    #[test]
+    fn scopes_security_and_media_types_are_finished() {
+        let raw = json!({
+            "components": {"securitySchemes": {"oauth2": {"type": "oauth2",
+                "flows": {"password": {"tokenUrl": "/t"}}}}},
+            "paths": {"/a": {
+                "get": {"responses": {"200": {"content": {"application/json; charset=utf-8": {}},
+                    "headers": {"CACHE-CONTROL": {}}}}},
+                "post": {"security": [{"oauth2": []}], "responses": {}}
+            }}
+        });
+        let done: Value = serde_json::from_str(&finish(&raw.to_string())).unwrap();
+        assert_eq!(
+            done["components"]["securitySchemes"]["oauth2"]["flows"]["password"]["scopes"],
+            json!({})
+        );
+        let get = &done["paths"]["/a"]["get"];
+        assert_eq!(get["security"], json!([]));
+        assert!(get["responses"]["200"]["content"]["application/json"].is_object());
+        assert!(get["responses"]["200"]["headers"]["Cache-Control"].is_object());
+        assert_eq!(
+            done["paths"]["/a"]["post"]["security"],
+            json!([{"oauth2": []}])
+        );
+    }
+}
