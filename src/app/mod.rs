@@ -27,7 +27,8 @@ use crate::{
     config::Settings,
     features::Api,
     http::{
-        AppState, LIMIT_HEADERS, REQUEST_ID, limit_body, log_request, report_limits, with_documents,
+        AllowedMethods, AppState, LIMIT_HEADERS, REQUEST_ID, add_allow, limit_body, log_request,
+        report_limits, with_documents,
     },
     infra::{
         clock::Clock,
@@ -188,9 +189,11 @@ fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
     let api = openapi_service();
     let routes = with_documents(Route::new(), &api).nest("/", api);
     let limit = settings.server.request_body_limit;
+    let allowed = Arc::new(AllowedMethods::of::<Api>());
     routes
         .data(state)
         .around(report_limits)
+        .around(move |ep, req| add_allow(ep, req, allowed.clone()))
         .around(move |ep, req| limit_body(ep, req, limit))
         .with_if(
             !settings.server.cors_origins.is_empty(),

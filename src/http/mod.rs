@@ -1,6 +1,7 @@
 //! The HTTP boundary: the state handlers get, the one error type rendered as problem+json,
 //! the guards (authentication, rate limits), the middleware, and OpenAPI helpers.
 
+mod allow;
 mod auth;
 mod body_limit;
 mod client_ip;
@@ -13,6 +14,7 @@ mod problem;
 mod request_log;
 mod state;
 
+pub(crate) use allow::{AllowedMethods, add_allow};
 pub(crate) use auth::Authenticated;
 pub(crate) use body_limit::limit_body;
 pub(crate) use document::with_documents;

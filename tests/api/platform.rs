@@ -206,15 +206,24 @@ async fn wrong_method_is_a_405_problem() {
         .send()
         .await
         .unwrap();
+    assert_eq!(header(resp.headers(), "allow"), "DELETE, GET, PATCH, POST");
     assert_problem(resp, 405, "method-not-allowed").await;
 
-    let resp = app
-        .client
-        .get(app.url("/api/v1/token/access"))
-        .send()
-        .await
-        .unwrap();
-    assert_problem(resp, 405, "method-not-allowed").await;
+    for (method, path, allow) in [
+        ("GET", "/api/v1/token/access", "POST"),
+        ("TRACE", "/api/v1/users/email-verification", "POST"),
+        ("TRACE", "/api/v1/health", "GET"),
+    ] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let resp = app
+            .client
+            .request(method, app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(header(resp.headers(), "allow"), allow, "{path}");
+        assert_problem(resp, 405, "method-not-allowed").await;
+    }
 }
 
 #[tokio::test]
