@@ -1,28 +1,38 @@
-//! `JsonString`: a request-body string that must be a JSON string. poem-openapi's `String`
+//! `JsonString`: a request-body field that must be a JSON string. poem-openapi's `String`
 //! also accepts numbers and booleans (turning `12345` into `"12345"`), which would let a
-//! client's type bug create data instead of getting a 400.
+//! client's type bug create data. Parsing a `JsonString` never fails: a missing or `null`
+//! value, or one of another type, is kept as such, so the command reports it as a 422 field
+//! error (`is required`, `must be a string`) together with every other field's, as FastAPI
+//! does. The document still marks the field required, of type string.
 
 use std::borrow::Cow;
 
 use poem_openapi::{
     registry::MetaSchemaRef,
-    types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type},
+    types::{ParseFromJSON, ParseResult, ToJSON, Type},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// No `Debug`: it may hold a password.
-#[derive(Clone, Deserialize)]
-#[serde(transparent)]
-pub(crate) struct JsonString(String);
+#[derive(Clone, Default)]
+pub(crate) struct JsonString(Option<Result<String, ()>>);
 
 impl JsonString {
-    pub(crate) fn as_str(&self) -> &str {
-        &self.0
+    /// The string, or why the field is refused.
+    pub(crate) fn value(self) -> Result<String, String> {
+        match self.0 {
+            Some(Ok(value)) => Ok(value),
+            Some(Err(())) => Err("must be a string".into()),
+            None => Err("is required".into()),
+        }
     }
+}
 
-    pub(crate) fn into_inner(self) -> String {
-        self.0
+/// Form fields are strings; a missing one is `Default` (set `#[serde(default)]`).
+impl<'de> Deserialize<'de> for JsonString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|value| Self(Some(Ok(value))))
     }
 }
 
@@ -40,28 +50,29 @@ impl Type for JsonString {
     }
 
     fn as_raw_value(&self) -> Option<&Self::RawValueType> {
-        Some(&self.0)
+        self.0.as_ref().and_then(|value| value.as_ref().ok())
     }
 
     fn raw_element_iter<'a>(
         &'a self,
     ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
-        Box::new(std::iter::once(&self.0))
+        Box::new(self.as_raw_value().into_iter())
     }
 }
 
 impl ParseFromJSON for JsonString {
     fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
-        match value {
-            Some(Value::String(s)) => Ok(Self(s)),
-            other => Err(ParseError::expected_type(other.unwrap_or_default())),
-        }
+        Ok(Self(match value {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(Ok(s)),
+            Some(_) => Some(Err(())),
+        }))
     }
 }
 
 impl ToJSON for JsonString {
     fn to_json(&self) -> Option<Value> {
-        Some(Value::String(self.0.clone()))
+        self.as_raw_value().cloned().map(Value::String)
     }
 }
 
@@ -72,19 +83,20 @@ mod tests {
 
     use super::JsonString;
 
+    fn parsed(value: Option<serde_json::Value>) -> Result<String, String> {
+        JsonString::parse_from_json(value)
+            .unwrap_or_else(|_| panic!("parsing never fails"))
+            .value()
+    }
+
     #[test]
-    fn only_strings_parse() {
-        let parsed = JsonString::parse_from_json(Some(json!("x")));
-        assert!(matches!(parsed, Ok(s) if s.as_str() == "x"));
-        for other in [
-            json!(12345),
-            json!(true),
-            json!(null),
-            json!(["x"]),
-            json!({"x": 1}),
-        ] {
-            assert!(JsonString::parse_from_json(Some(other)).is_err());
+    fn only_strings_are_values() {
+        assert_eq!(parsed(Some(json!("x"))), Ok("x".into()));
+        for other in [json!(12345), json!(true), json!(["x"]), json!({"x": 1})] {
+            assert_eq!(parsed(Some(other)), Err("must be a string".into()));
         }
-        assert!(JsonString::parse_from_json(None).is_err());
+        for missing in [None, Some(json!(null))] {
+            assert_eq!(parsed(missing), Err("is required".into()));
+        }
     }
 }

@@ -12,7 +12,10 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Backend, PASSWORD, TestApp, assert_problem, expect_json, header, spawn_app_with},
+    helpers::{
+        Backend, PASSWORD, TestApp, assert_problem, error_fields, expect_json, header,
+        spawn_app_with,
+    },
     maildev::{SMTP_PORT, mails_to, smtp, subjects, unique_domain, wait_for_mails},
 };
 
@@ -192,13 +195,15 @@ async fn unknown_and_malformed_tokens_are_refused_as_invalid() {
         let resp = confirm(&app, &json!({ "token": token })).await;
         assert_problem(resp, 400, "verification-token-invalid").await;
     }
+    // A missing or mistyped field is invalid input: 422 naming it, as for any other field.
     for body in [
         json!({ "token": 12345 }),
         json!({}),
         json!({ "token": null }),
     ] {
         let resp = confirm(&app, &body).await;
-        assert_problem(resp, 400, "bad-request").await;
+        let problem = assert_problem(resp, 422, "validation").await;
+        assert_eq!(error_fields(&problem), ["token"], "{body}");
     }
 }
 

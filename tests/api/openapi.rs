@@ -14,7 +14,7 @@ const OBSERVED: &[(&str, &str, &[u16])] = &[
     ),
     ("get", "/api/v1/users", &[200, 401, 503]),
     ("patch", "/api/v1/users", &[200, 401, 409, 422]),
-    ("delete", "/api/v1/users", &[200, 400, 401, 403]),
+    ("delete", "/api/v1/users", &[200, 400, 401, 403, 422]),
     ("post", "/api/v1/token/access", &[200, 400, 401, 422, 503]),
     ("get", "/api/v1/health", &[200, 503]),
 ];

@@ -72,7 +72,7 @@ async fn spawn_limited(store: &Store, configure: impl FnOnce(&mut Settings)) -> 
     .await
 }
 
-/// A cheap request to a per-IP-limited operation (400: empty body).
+/// A cheap request to a per-IP-limited operation (400: a body that is not a JSON object).
 async fn poke(app: &TestApp, forwarded_for: Option<&str>) -> Response {
     let mut request = app
         .client
@@ -81,7 +81,7 @@ async fn poke(app: &TestApp, forwarded_for: Option<&str>) -> Response {
     if let Some(ip) = forwarded_for {
         request = request.header("x-forwarded-for", ip);
     }
-    request.body("{}").send().await.expect("POST /api/v1/users")
+    request.body("[]").send().await.expect("POST /api/v1/users")
 }
 
 fn limit_headers(resp: &Response) -> (String, String, String) {
@@ -169,7 +169,7 @@ async fn concurrent_requests_against_a_limit_of_50_let_exactly_50_through(store:
             let resp = client
                 .post(url)
                 .header("content-type", "application/json")
-                .body("{}")
+                .body("[]")
                 .send()
                 .await;
             resp.expect("POST /api/v1/users").status().as_u16()

@@ -202,16 +202,18 @@ async fn login_without_a_password_is_a_bad_request(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_problem(resp, 400, "bad-request").await;
+    let problem = assert_problem(resp, 422, "validation").await;
+    assert_eq!(error_fields(&problem), ["password"]);
 
     let resp = app
         .client
         .post(&token_url)
-        .json(&json!({ "username": "alice" }))
+        .json(&json!({ "username": 42 }))
         .send()
         .await
         .unwrap();
-    assert_problem(resp, 400, "bad-request").await;
+    let problem = assert_problem(resp, 422, "validation").await;
+    assert_eq!(error_fields(&problem), ["username", "password"]);
 
     let resp = app
         .client

@@ -2,13 +2,13 @@
 
 use serde_json::json;
 
-use crate::helpers::{Backend, PASSWORD, assert_problem, expect_json, spawn_app};
+use crate::helpers::{Backend, PASSWORD, assert_problem, error_fields, expect_json, spawn_app};
 
 both_backends!(
     delete_returns_the_user_and_removes_it,
     deleted_users_token_stops_working_everywhere,
     delete_with_the_wrong_password_is_forbidden,
-    delete_without_a_password_is_a_bad_request,
+    delete_without_a_password_names_the_field,
 );
 
 async fn delete_returns_the_user_and_removes_it(backend: Backend) {
@@ -66,7 +66,7 @@ async fn delete_with_the_wrong_password_is_forbidden(backend: Backend) {
     assert_eq!(expect_json(app.get_me(&token).await, 200).await, alice);
 }
 
-async fn delete_without_a_password_is_a_bad_request(backend: Backend) {
+async fn delete_without_a_password_names_the_field(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, token) = app.alice().await;
     let url = app.url("/api/v1/users");
@@ -79,7 +79,8 @@ async fn delete_without_a_password_is_a_bad_request(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_problem(resp, 400, "bad-request").await;
+    let problem = assert_problem(resp, 422, "validation").await;
+    assert_eq!(error_fields(&problem), ["password"]);
 
     assert_eq!(app.count_users().await, 1);
 }

@@ -1,8 +1,5 @@
 use super::dto::TokenRequestBody;
-use crate::{
-    domain::{FieldError, Password},
-    http::JsonString,
-};
+use crate::domain::{FieldError, Password, Validator};
 
 /// Exchange a login (username or e-mail) and password for an access token.
 #[derive(Debug)]
@@ -15,15 +12,24 @@ impl TryFrom<TokenRequestBody> for CreateAccessToken {
     type Error = Vec<FieldError>;
 
     fn try_from(body: TokenRequestBody) -> Result<Self, Self::Error> {
-        match body.grant_type.as_ref().map(JsonString::as_str) {
-            None | Some("password") => Ok(Self {
-                login: body.username.into_inner(),
-                password: Password::unchecked(body.password.into_inner()),
-            }),
-            Some(_) => Err(vec![FieldError::new(
-                "grant_type",
-                "only the `password` grant is supported",
-            )]),
+        let mut v = Validator::default();
+        let login = v.check("username", body.username.value());
+        let password = v.check("password", body.password.value());
+        if let Some(grant_type) = body.grant_type {
+            let grant_type = grant_type.value().and_then(|grant| match grant.as_str() {
+                "password" => Ok(()),
+                _ => Err("only the `password` grant is supported".into()),
+            });
+            v.check("grant_type", grant_type);
         }
+        if let Some(scope) = body.scope {
+            v.check("scope", scope.value());
+        }
+        v.finish(|| {
+            Some(Self {
+                login: login?,
+                password: Password::unchecked(password?),
+            })
+        })
     }
 }

@@ -7,7 +7,9 @@ use serde::Deserialize;
 use crate::http::JsonString;
 
 /// OAuth2 password-grant fields.
-#[derive(Object, Deserialize)]
+#[derive(Default, Object, Deserialize)]
+// A missing form field is `Default`: the command reports it as 422.
+#[serde(default)]
 pub(super) struct TokenRequestBody {
     /// The username or the e-mail address (either is case-insensitive).
     pub username: JsonString,

@@ -1,4 +1,5 @@
 use super::dto::ConfirmEmailRequest;
+use crate::domain::FieldError;
 
 /// Longer than any token we issue (43 characters): refused without a lookup.
 const MAX_TOKEN_LEN: usize = 128;
@@ -10,11 +11,18 @@ pub(super) struct ConfirmEmail {
 }
 
 impl ConfirmEmail {
-    /// `None` when the value cannot be a token we issued.
-    pub(super) fn parse(request: ConfirmEmailRequest) -> Option<Self> {
-        let token = request.token.as_str().trim();
-        (!token.is_empty() && token.len() <= MAX_TOKEN_LEN).then(|| Self {
-            token: token.to_owned(),
-        })
+    /// `Err` when the field is missing or not a string; `Ok(None)` when the value cannot be a
+    /// token we issued.
+    pub(super) fn parse(request: ConfirmEmailRequest) -> Result<Option<Self>, Vec<FieldError>> {
+        let token = request
+            .token
+            .value()
+            .map_err(|message| vec![FieldError::new("token", message)])?;
+        let token = token.trim();
+        Ok(
+            (!token.is_empty() && token.len() <= MAX_TOKEN_LEN).then(|| Self {
+                token: token.to_owned(),
+            }),
+        )
     }
 }

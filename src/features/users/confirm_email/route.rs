@@ -10,7 +10,7 @@ use crate::{
 #[derive(Default)]
 pub(crate) struct ConfirmEmailRoute;
 
-error_statuses!(ConfirmEmailErrors: 400, 410, 413, 415, 429, 500, 503;
+error_statuses!(ConfirmEmailErrors: 400, 410, 413, 415, 422, 429, 500, 503;
     400 => "The request could not be parsed, or the token is not valid (`/problems/verification-token-invalid`).",
     410 => "The token was already used (`/problems/verification-token-used`), has expired (`/problems/verification-token-expired`), or the account's address changed since it was sent (`/problems/verification-token-address-changed`).",
 );
@@ -39,8 +39,9 @@ impl ConfirmEmailRoute {
         state: Data<&AppState>,
         body: Json<ConfirmEmailRequest>,
     ) -> Result<ConfirmEmailResponse, Problem<ConfirmEmailErrors>> {
-        let command =
-            ConfirmEmail::parse(body.0).ok_or_else(|| ApiError::from(TokenRefusal::Unknown))?;
+        let command = ConfirmEmail::parse(body.0)
+            .map_err(ApiError::validation)?
+            .ok_or_else(|| ApiError::from(TokenRefusal::Unknown))?;
         let user = confirm_email(&state.db, &state.clock, command).await?;
         Ok(ConfirmEmailResponse::Ok(Json(user.into())))
     }

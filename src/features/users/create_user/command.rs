@@ -14,9 +14,12 @@ impl TryFrom<CreateUserRequest> for CreateUser {
 
     fn try_from(request: CreateUserRequest) -> Result<Self, Self::Error> {
         let mut v = Validator::default();
-        let username = v.check("username", Username::parse(request.username.as_str()));
-        let email = v.check("email", Email::parse(request.email.as_str()));
-        let password = v.check("password", Password::parse(request.password.into_inner()));
+        let username = request.username.value().and_then(|u| Username::parse(&u));
+        let email = request.email.value().and_then(|e| Email::parse(&e));
+        let password = request.password.value().and_then(Password::parse);
+        let username = v.check("username", username);
+        let email = v.check("email", email);
+        let password = v.check("password", password);
         v.finish(|| {
             Some(Self {
                 username: username?,

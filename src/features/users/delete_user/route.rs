@@ -3,15 +3,14 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::DeleteUser, dto::DeleteUserRequest, handler::delete_user};
 use crate::{
-    domain::Password,
     features::{ApiTags, users::User},
-    http::{AppState, Authenticated, Problem, error_statuses},
+    http::{ApiError, AppState, Authenticated, Problem, error_statuses},
 };
 
 #[derive(Default)]
 pub(crate) struct DeleteUserRoute;
 
-error_statuses!(DeleteUserErrors: 400, 401, 403, 404, 413, 415, 429, 500, 503);
+error_statuses!(DeleteUserErrors: 400, 401, 403, 404, 413, 415, 422, 429, 500, 503);
 
 #[derive(ApiResponse)]
 enum DeleteUserResponse {
@@ -32,10 +31,7 @@ impl DeleteUserRoute {
         state: Data<&AppState>,
         body: Json<DeleteUserRequest>,
     ) -> Result<DeleteUserResponse, Problem<DeleteUserErrors>> {
-        let command = DeleteUser {
-            user_id: caller.user_id(),
-            password: Password::unchecked(body.0.password.into_inner()),
-        };
+        let command = DeleteUser::parse(caller.user_id(), body.0).map_err(ApiError::validation)?;
         let user = delete_user(&state.db, &state.clock, &state.hasher, command).await?;
         Ok(DeleteUserResponse::Ok(Json(user.into())))
     }

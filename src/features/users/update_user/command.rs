@@ -21,12 +21,14 @@ impl UpdateUser {
             v.reject("username", "give a username or an email to change");
             v.reject("email", "give a username or an email to change");
         }
-        let username = request
-            .username
-            .map(|u| v.check("username", Username::parse(u.as_str())));
-        let email = request
-            .email
-            .map(|e| v.check("email", Email::parse(e.as_str())));
+        let username = request.username.map(|u| {
+            let username = u.value().and_then(|u| Username::parse(&u));
+            v.check("username", username)
+        });
+        let email = request.email.map(|e| {
+            let email = e.value().and_then(|e| Email::parse(&e));
+            v.check("email", email)
+        });
         v.finish(|| {
             Some(Self {
                 user_id,
