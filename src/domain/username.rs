@@ -5,6 +5,8 @@ pub(crate) struct Username(String);
 impl Username {
     pub(crate) const MIN_LEN: usize = 3;
     pub(crate) const MAX_LEN: usize = 32;
+    /// The alphabet as a pattern, for documents; `parse` checks the same set.
+    pub(crate) const PATTERN: &str = "^[A-Za-z0-9_.-]+$";
 
     pub(crate) fn parse(raw: &str) -> Result<Self, String> {
         let len = raw.chars().count();

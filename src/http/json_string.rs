@@ -3,22 +3,41 @@
 //! client's type bug create data. Parsing a `JsonString` never fails: a missing or `null`
 //! value, or one of another type, is kept as such, so the command reports it as a 422 field
 //! error (`is required`, `must be a string`) together with every other field's, as FastAPI
-//! does. The document still marks the field required, of type string.
+//! does. The document still marks the field required, of type string, with the rules
+//! `R` states (lengths, pattern, format), which the command enforces.
 
-use std::borrow::Cow;
+use std::{borrow::Cow, marker::PhantomData};
 
 use poem_openapi::{
-    registry::MetaSchemaRef,
+    registry::{MetaSchema, MetaSchemaRef},
     types::{ParseFromJSON, ParseResult, ToJSON, Type},
 };
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-/// No `Debug`: it may hold a password.
-#[derive(Clone, Default)]
-pub(crate) struct JsonString(Option<Result<String, ()>>);
+/// The rules a string field's schema states, so that clients can check before sending.
+pub(crate) trait StringRules: Send + Sync + 'static {
+    const MIN_LENGTH: Option<usize> = None;
+    const MAX_LENGTH: Option<usize> = None;
+    const PATTERN: Option<&'static str> = None;
+    const FORMAT: Option<&'static str> = None;
+}
 
-impl JsonString {
+/// Any string.
+pub(crate) struct AnyString;
+
+impl StringRules for AnyString {}
+
+/// No `Debug`: it may hold a password.
+pub(crate) struct JsonString<R = AnyString>(Option<Result<String, ()>>, PhantomData<R>);
+
+impl<R> Default for JsonString<R> {
+    fn default() -> Self {
+        Self(None, PhantomData)
+    }
+}
+
+impl<R> JsonString<R> {
     /// The string, or why the field is refused.
     pub(crate) fn value(self) -> Result<String, String> {
         match self.0 {
@@ -30,13 +49,13 @@ impl JsonString {
 }
 
 /// Form fields are strings; a missing one is `Default` (set `#[serde(default)]`).
-impl<'de> Deserialize<'de> for JsonString {
+impl<'de, R> Deserialize<'de> for JsonString<R> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|value| Self(Some(Ok(value))))
+        String::deserialize(deserializer).map(|value| Self(Some(Ok(value)), PhantomData))
     }
 }
 
-impl Type for JsonString {
+impl<R: StringRules> Type for JsonString<R> {
     const IS_REQUIRED: bool = true;
     type RawValueType = String;
     type RawElementValueType = String;
@@ -46,7 +65,13 @@ impl Type for JsonString {
     }
 
     fn schema_ref() -> MetaSchemaRef {
-        String::schema_ref()
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            min_length: R::MIN_LENGTH,
+            max_length: R::MAX_LENGTH,
+            pattern: R::PATTERN.map(str::to_owned),
+            format: R::FORMAT,
+            ..MetaSchema::new("string")
+        }))
     }
 
     fn as_raw_value(&self) -> Option<&Self::RawValueType> {
@@ -60,17 +85,18 @@ impl Type for JsonString {
     }
 }
 
-impl ParseFromJSON for JsonString {
+impl<R: StringRules> ParseFromJSON for JsonString<R> {
     fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
-        Ok(Self(match value {
+        let value = match value {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(Ok(s)),
             Some(_) => Some(Err(())),
-        }))
+        };
+        Ok(Self(value, PhantomData))
     }
 }
 
-impl ToJSON for JsonString {
+impl<R: StringRules> ToJSON for JsonString<R> {
     fn to_json(&self) -> Option<Value> {
         self.as_raw_value().cloned().map(Value::String)
     }
@@ -84,7 +110,7 @@ mod tests {
     use super::JsonString;
 
     fn parsed(value: Option<serde_json::Value>) -> Result<String, String> {
-        JsonString::parse_from_json(value)
+        <JsonString>::parse_from_json(value)
             .unwrap_or_else(|_| panic!("parsing never fails"))
             .value()
     }

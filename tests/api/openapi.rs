@@ -281,3 +281,36 @@ async fn the_document_says_what_validators_and_generators_need() {
         );
     }
 }
+
+/// The field rules the server enforces are in the schemas, so a generated client or form can
+/// check before sending (the server still answers 422 naming each broken rule).
+#[tokio::test]
+async fn field_rules_are_in_the_schemas() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc = openapi_document(&app).await;
+    let schemas = &doc["components"]["schemas"];
+    let username = serde_json::json!({
+        "type": "string", "minLength": 3, "maxLength": 32, "pattern": "^[A-Za-z0-9_.-]+$"
+    });
+    for schema in ["CreateUserRequest", "UpdateUserRequest"] {
+        let properties = &schemas[schema]["properties"];
+        for (key, value) in username.as_object().unwrap() {
+            assert_eq!(
+                &properties["username"][key], value,
+                "{schema}.username.{key}"
+            );
+        }
+        assert_eq!(properties["email"]["maxLength"], 254, "{schema}.email");
+        assert_eq!(properties["email"]["format"], "email", "{schema}.email");
+    }
+    let password = &schemas["CreateUserRequest"]["properties"]["password"];
+    assert_eq!(
+        (&password["minLength"], &password["maxLength"]),
+        (&8.into(), &72.into())
+    );
+    let token = &schemas["ConfirmEmailRequest"]["properties"]["token"];
+    assert_eq!(
+        (&token["minLength"], &token["maxLength"]),
+        (&1.into(), &128.into())
+    );
+}

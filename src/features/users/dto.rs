@@ -2,7 +2,37 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use uuid::Uuid;
 
-use crate::infra::db::entities::user;
+use crate::{
+    domain::{Email, Password, Username},
+    http::StringRules,
+    infra::db::entities::user,
+};
+
+/// A username's rules, as the document states them.
+pub(super) struct UsernameRules;
+
+impl StringRules for UsernameRules {
+    const MIN_LENGTH: Option<usize> = Some(Username::MIN_LEN);
+    const MAX_LENGTH: Option<usize> = Some(Username::MAX_LEN);
+    const PATTERN: Option<&'static str> = Some(Username::PATTERN);
+}
+
+/// An e-mail address's rules (before trimming).
+pub(super) struct EmailRules;
+
+impl StringRules for EmailRules {
+    const MAX_LENGTH: Option<usize> = Some(Email::MAX_LEN);
+    const FORMAT: Option<&'static str> = Some("email");
+}
+
+/// A new password's rules. The limits are in bytes of UTF-8; the document can only count
+/// characters, so it states the byte limits as character limits.
+pub(super) struct PasswordRules;
+
+impl StringRules for PasswordRules {
+    const MIN_LENGTH: Option<usize> = Some(Password::MIN_BYTES);
+    const MAX_LENGTH: Option<usize> = Some(Password::MAX_BYTES);
+}
 
 /// A user account as its owner sees it.
 #[derive(Debug, Object)]

@@ -2,7 +2,7 @@ use super::dto::ConfirmEmailRequest;
 use crate::domain::FieldError;
 
 /// Longer than any token we issue (43 characters): refused without a lookup.
-const MAX_TOKEN_LEN: usize = 128;
+pub(super) const MAX_TOKEN_LEN: usize = 128;
 
 /// Confirm the address a token was mailed to.
 #[derive(Debug)]

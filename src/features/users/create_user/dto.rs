@@ -1,15 +1,18 @@
 use poem_openapi::Object;
 
-use crate::http::JsonString;
+use crate::{
+    features::users::dto::{EmailRules, PasswordRules, UsernameRules},
+    http::JsonString,
+};
 
 /// A registration.
 #[derive(Object)]
 pub(super) struct CreateUserRequest {
     /// 3 to 32 characters of `[A-Za-z0-9_.-]`, unique regardless of case.
-    pub username: JsonString,
+    pub username: JsonString<UsernameRules>,
     /// A valid address of at most 254 characters; stored trimmed and lower-cased.
-    pub email: JsonString,
+    pub email: JsonString<EmailRules>,
     /// 8 to 72 bytes (UTF-8), no NUL characters.
     #[oai(write_only)]
-    pub password: JsonString,
+    pub password: JsonString<PasswordRules>,
 }

@@ -1,12 +1,15 @@
 use poem_openapi::Object;
 
-use crate::http::JsonString;
+use crate::{
+    features::users::dto::{EmailRules, UsernameRules},
+    http::JsonString,
+};
 
 /// The fields to change; at least one.
 #[derive(Object)]
 pub(super) struct UpdateUserRequest {
     /// A new username: 3 to 32 characters of `[A-Za-z0-9_.-]`.
-    pub username: Option<JsonString>,
+    pub username: Option<JsonString<UsernameRules>>,
     /// A new e-mail address; changing it marks the address unverified.
-    pub email: Option<JsonString>,
+    pub email: Option<JsonString<EmailRules>>,
 }
