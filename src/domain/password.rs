@@ -9,6 +9,8 @@ pub(crate) struct Password(String);
 impl Password {
     pub(crate) const MIN_BYTES: usize = 8;
     pub(crate) const MAX_BYTES: usize = 72;
+    /// No NUL characters, as a pattern for documents; `parse` checks the same.
+    pub(crate) const PATTERN: &str = r"^[^\u0000]*$";
 
     pub(crate) fn parse(raw: String) -> Result<Self, String> {
         if raw.len() < Self::MIN_BYTES || raw.len() > Self::MAX_BYTES {

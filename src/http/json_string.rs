@@ -21,6 +21,8 @@ pub(crate) trait StringRules: Send + Sync + 'static {
     const MAX_LENGTH: Option<usize> = None;
     const PATTERN: Option<&'static str> = None;
     const FORMAT: Option<&'static str> = None;
+    /// The only values allowed, when not empty.
+    const ONE_OF: &'static [&'static str] = &[];
 }
 
 /// Any string.
@@ -70,6 +72,7 @@ impl<R: StringRules> Type for JsonString<R> {
             max_length: R::MAX_LENGTH,
             pattern: R::PATTERN.map(str::to_owned),
             format: R::FORMAT,
+            enum_items: R::ONE_OF.iter().map(|v| Value::from(*v)).collect(),
             ..MetaSchema::new("string")
         }))
     }
@@ -97,6 +100,73 @@ impl<R: StringRules> ParseFromJSON for JsonString<R> {
 }
 
 impl<R: StringRules> ToJSON for JsonString<R> {
+    fn to_json(&self) -> Option<Value> {
+        self.as_raw_value().cloned().map(Value::String)
+    }
+}
+
+/// An optional string field: left out, it is `None`; `null` or another type is refused
+/// (`must be a string`), since the schema does not allow `null`. poem-openapi's `Option`
+/// would read `null` as left out.
+pub(crate) struct OptionalString<R = AnyString>(Option<JsonString<R>>);
+
+impl<R> OptionalString<R> {
+    /// `None` when left out, else the string or why it is refused.
+    pub(crate) fn value(self) -> Option<Result<String, String>> {
+        self.0.map(|field| match field.0 {
+            Some(Ok(value)) => Ok(value),
+            _ => Err("must be a string".into()),
+        })
+    }
+}
+
+impl<R> Default for OptionalString<R> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<'de, R> Deserialize<'de> for OptionalString<R> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        JsonString::deserialize(deserializer).map(|field| Self(Some(field)))
+    }
+}
+
+impl<R: StringRules> Type for OptionalString<R> {
+    const IS_REQUIRED: bool = false;
+    type RawValueType = String;
+    type RawElementValueType = String;
+
+    fn name() -> Cow<'static, str> {
+        String::name()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        JsonString::<R>::schema_ref()
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        self.0.as_ref().and_then(JsonString::as_raw_value)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl<R: StringRules> ParseFromJSON for OptionalString<R> {
+    fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
+        Ok(Self(match value {
+            None => None,
+            Some(Value::String(s)) => Some(JsonString(Some(Ok(s)), PhantomData)),
+            Some(_) => Some(JsonString(Some(Err(())), PhantomData)),
+        }))
+    }
+}
+
+impl<R: StringRules> ToJSON for OptionalString<R> {
     fn to_json(&self) -> Option<Value> {
         self.as_raw_value().cloned().map(Value::String)
     }

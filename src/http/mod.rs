@@ -19,7 +19,7 @@ pub(crate) use auth::Authenticated;
 pub(crate) use body_limit::limit_body;
 pub(crate) use document::with_documents;
 pub(crate) use error::ApiError;
-pub(crate) use json_string::{JsonString, StringRules};
+pub(crate) use json_string::{JsonString, OptionalString, StringRules};
 pub(crate) use limits::{LIMIT_HEADERS, PerIp, report_limits};
 pub(crate) use openapi::{ErrorStatuses, MergedApi, Problem, error_statuses};
 pub(crate) use problem::{ProblemKind, problem_kinds};

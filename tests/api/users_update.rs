@@ -15,6 +15,7 @@ both_backends!(
     patch_to_a_taken_username_or_email_conflicts,
     patch_with_nothing_to_change_is_invalid,
     patch_with_bad_values_names_each_field,
+    patch_with_a_null_field_names_it,
     patch_without_a_token_is_unauthorized,
 );
 
@@ -145,6 +146,17 @@ async fn patch_with_nothing_to_change_is_invalid(backend: Backend) {
     for body in [json!({}), json!({ "username": null, "email": null })] {
         assert_problem(app.patch_me(&token, &body).await, 422, "validation").await;
     }
+    assert_eq!(expect_json(app.get_me(&token).await, 200).await, alice);
+}
+
+/// The schema does not allow `null`: a field is left out to keep it, never nulled.
+async fn patch_with_a_null_field_names_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (alice, token) = app.alice().await;
+
+    let body = json!({ "username": "alicia", "email": null });
+    let problem = assert_problem(app.patch_me(&token, &body).await, 422, "validation").await;
+    assert_eq!(error_fields(&problem), ["email"]);
     assert_eq!(expect_json(app.get_me(&token).await, 200).await, alice);
 }
 

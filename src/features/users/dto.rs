@@ -32,6 +32,7 @@ pub(super) struct PasswordRules;
 impl StringRules for PasswordRules {
     const MIN_LENGTH: Option<usize> = Some(Password::MIN_BYTES);
     const MAX_LENGTH: Option<usize> = Some(Password::MAX_BYTES);
+    const PATTERN: Option<&'static str> = Some(Password::PATTERN);
 }
 
 /// A user account as its owner sees it.

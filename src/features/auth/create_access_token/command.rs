@@ -15,15 +15,15 @@ impl TryFrom<TokenRequestBody> for CreateAccessToken {
         let mut v = Validator::default();
         let login = v.check("username", body.username.value());
         let password = v.check("password", body.password.value());
-        if let Some(grant_type) = body.grant_type {
-            let grant_type = grant_type.value().and_then(|grant| match grant.as_str() {
+        if let Some(grant_type) = body.grant_type.value() {
+            let grant_type = grant_type.and_then(|grant| match grant.as_str() {
                 "password" => Ok(()),
                 _ => Err("only the `password` grant is supported".into()),
             });
             v.check("grant_type", grant_type);
         }
-        if let Some(scope) = body.scope {
-            v.check("scope", scope.value());
+        if let Some(scope) = body.scope.value() {
+            v.check("scope", scope);
         }
         v.finish(|| {
             Some(Self {

@@ -4,7 +4,14 @@ use poem_openapi::{
 };
 use serde::Deserialize;
 
-use crate::http::JsonString;
+use crate::http::{JsonString, OptionalString, StringRules};
+
+/// `grant_type`: only the password grant.
+pub(super) struct GrantTypeRules;
+
+impl StringRules for GrantTypeRules {
+    const ONE_OF: &'static [&'static str] = &["password"];
+}
 
 /// OAuth2 password-grant fields.
 #[derive(Default, Object, Deserialize)]
@@ -16,9 +23,9 @@ pub(super) struct TokenRequestBody {
     #[oai(write_only)]
     pub password: JsonString,
     /// `password` when given.
-    pub grant_type: Option<JsonString>,
+    pub grant_type: OptionalString<GrantTypeRules>,
     /// Accepted for OAuth2 compatibility; no scopes are defined, so it is ignored.
-    pub scope: Option<JsonString>,
+    pub scope: OptionalString,
 }
 
 #[derive(ApiRequest)]

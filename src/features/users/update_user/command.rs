@@ -17,18 +17,13 @@ impl UpdateUser {
         request: UpdateUserRequest,
     ) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::default();
-        if request.username.is_none() && request.email.is_none() {
+        let (username, email) = (request.username.value(), request.email.value());
+        if username.is_none() && email.is_none() {
             v.reject("username", "give a username or an email to change");
             v.reject("email", "give a username or an email to change");
         }
-        let username = request.username.map(|u| {
-            let username = u.value().and_then(|u| Username::parse(&u));
-            v.check("username", username)
-        });
-        let email = request.email.map(|e| {
-            let email = e.value().and_then(|e| Email::parse(&e));
-            v.check("email", email)
-        });
+        let username = username.map(|u| v.check("username", u.and_then(|u| Username::parse(&u))));
+        let email = email.map(|e| v.check("email", e.and_then(|e| Email::parse(&e))));
         v.finish(|| {
             Some(Self {
                 user_id,
