@@ -2,6 +2,7 @@
 //! the guards (authentication, rate limits), the middleware, and OpenAPI helpers.
 
 mod allow;
+mod at_least_one;
 mod auth;
 mod body_limit;
 mod client_ip;
@@ -15,6 +16,7 @@ mod request_log;
 mod state;
 
 pub(crate) use allow::{AllowedMethods, add_allow};
+pub(crate) use at_least_one::AtLeastOne;
 pub(crate) use auth::Authenticated;
 pub(crate) use body_limit::limit_body;
 pub(crate) use document::with_documents;

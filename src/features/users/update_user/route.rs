@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{command::UpdateUser, dto::UpdateUserRequest, handler::update_user};
 use crate::{
     features::{ApiTags, users::User},
-    http::{ApiError, AppState, Authenticated, Problem, error_statuses},
+    http::{ApiError, AppState, AtLeastOne, Authenticated, Problem, error_statuses},
 };
 
 #[derive(Default)]
@@ -32,9 +32,10 @@ impl UpdateUserRoute {
         &self,
         caller: Authenticated,
         state: Data<&AppState>,
-        body: Json<UpdateUserRequest>,
+        body: Json<AtLeastOne<UpdateUserRequest>>,
     ) -> Result<UpdateUserResponse, Problem<UpdateUserErrors>> {
-        let command = UpdateUser::parse(caller.user_id(), body.0).map_err(ApiError::validation)?;
+        let command =
+            UpdateUser::parse(caller.user_id(), body.0.0).map_err(ApiError::validation)?;
         let user = update_user(&state.db, &state.clock, &state.verifier, command).await?;
         Ok(UpdateUserResponse::Ok(Json(user.into())))
     }
