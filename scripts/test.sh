@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: starts the services the tests need, then runs every test
-# (unit and integration, on SQLite and PostgreSQL) and validates the OpenAPI document.
+# (unit and integration, on SQLite and PostgreSQL), validates the OpenAPI document, and runs
+# Schemathesis over it on both databases.
 # Extra arguments go to `cargo test`. Ends with one line totalling every test binary:
 # "N passed, N failed".
 set -euo pipefail
@@ -10,5 +11,6 @@ log=$(mktemp); trap 'rm -f "$log"' EXIT
 status=0
 cargo test --workspace --all-targets "$@" 2>&1 | tee "$log" || status=$?
 scripts/check-openapi.sh || status=1
+scripts/schemathesis.sh || status=1
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "%d passed, %d failed\n", passed, failed }' "$log"
 exit "$status"
