@@ -54,13 +54,13 @@ pub(crate) async fn add_allow<E: Endpoint>(
     req: Request,
     allowed: Arc<AllowedMethods>,
 ) -> poem::Result<Response> {
-    let path = req.uri().path().to_owned();
+    let uri = req.uri().clone(); // shares the request's bytes: no copy on the hot path
     let mut response = match next.call(req).await {
         Ok(response) => response.into_response(),
         Err(err) => into_problem_response(err),
     };
     if response.status() == StatusCode::METHOD_NOT_ALLOWED
-        && let Some(methods) = allowed.for_path(&path)
+        && let Some(methods) = allowed.for_path(uri.path())
         && let Ok(value) = methods.parse()
     {
         response.headers_mut().insert("allow", value);
