@@ -40,6 +40,9 @@ if curl -s -o /dev/null "$BASE/"; then fail "port $PORT is already taken; set AP
 cargo build --quiet --bin accounts-api
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/accounts-api
 [ "${BIN:0:1}" = / ] || BIN=$ROOT/$BIN
+# Take this build's binary now: another checkout sharing CARGO_TARGET_DIR may rebuild it.
+ln "$BIN" "$WORK/accounts-api" 2>/dev/null || cp "$BIN" "$WORK/accounts-api"
+BIN=$WORK/accounts-api
 # Run from the temp dir: no .env of the checkout is read, and the JWT keys are throw-away.
 (cd "$WORK" && APP_PORT=$PORT DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
   RATE_LIMIT_ENABLED=false RUST_LOG=warn PASSWORD_HASH_COST=4 exec "$BIN") >"$WORK/server.log" 2>&1 &
