@@ -14,19 +14,22 @@ pub(super) enum CheckStatus {
     Disabled,
 }
 
-/// Each dependency's state.
+/// Each dependency's state. `email_verifier` is the e-mail reputation service as its last
+/// call went (not probed: probes cost quota).
+// No doc comments on the fields: poem-openapi would wrap their `$ref` in an `allOf` that
+// client generators (openapi-python-client) cannot read.
 #[derive(Object)]
 pub(super) struct HealthChecks {
     pub database: CheckStatus,
     pub rate_limiter: CheckStatus,
-    /// The e-mail reputation service, as its last call went (not probed: probes cost quota).
     pub email_verifier: CheckStatus,
 }
 
-/// The service's health.
+/// The service's health: `status` is `ok`, `degraded` (serving, a dependency is down) or
+/// `unavailable`.
+// No doc comments on the fields (see `HealthChecks`).
 #[derive(Object)]
 pub(super) struct Health {
-    /// `ok`, `degraded` (serving, a dependency is down) or `unavailable`.
     pub status: CheckStatus,
     pub checks: HealthChecks,
 }
