@@ -1,6 +1,7 @@
 //! `AtLeastOne<T>`: a request object of which at least one field must be given. The schema
-//! says so with `anyOf` (one `required` per field), which poem-openapi's derive cannot; the
-//! command still enforces it, answering 422.
+//! says so with `anyOf`, one complete object per field in which that field is required
+//! (bare `{required: [..]}` alternatives make openapi-typescript give up and type the body
+//! `unknown`), which poem-openapi's derive cannot; the command still enforces it (422).
 
 use std::borrow::Cow;
 
@@ -28,13 +29,14 @@ impl<T: Type> Type for AtLeastOne<T> {
     fn register(registry: &mut Registry) {
         T::register(registry);
         if let Some(schema) = registry.schemas.get_mut(&*T::name()) {
-            schema.any_of = schema
-                .properties
+            let properties = std::mem::take(&mut schema.properties);
+            schema.any_of = properties
                 .iter()
                 .map(|(name, _)| {
                     MetaSchemaRef::Inline(Box::new(MetaSchema {
+                        properties: properties.clone(),
                         required: vec![name],
-                        ..MetaSchema::ANY
+                        ..MetaSchema::new("object")
                     }))
                 })
                 .collect();
