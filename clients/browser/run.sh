@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Browser test of the served API documents: builds and starts the server on a temporary
+# SQLite database, then drives Swagger UI (/docs) and Redoc (/redoc) in Debian's headless
+# Chromium with playwright-core (test.mjs). Installs what is missing (chromium, npm ci).
+# Screenshots go to $OUT (default: a fresh temporary folder); prints PASS or FAIL.
+#
+#   bash clients/browser/run.sh            # OUT=/some/dir PORT=18331 to choose
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PORT=${PORT:-18331}
+BASE="http://127.0.0.1:$PORT"
+START=$SECONDS
+
+WORK=$(mktemp -d -t accounts-api-browser.XXXXXX)
+OUT=${OUT:-$WORK/screenshots}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+PID=
+cleanup() {
+  if [ -n "$PID" ]; then
+    kill "$PID" 2>/dev/null || true
+    wait "$PID" 2>/dev/null || true
+  fi
+  # Keep the screenshots when they were put inside WORK.
+  find "$WORK" -mindepth 1 -maxdepth 1 ! -path "$OUT" ! -path "$OUT/*" -exec rm -rf {} +
+  rmdir "$WORK" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() {
+  echo "FAIL: $*"
+  exit 1
+}
+
+# What the test needs: Debian's Chromium (never a downloaded browser build) and node_modules.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing chromium (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+command -v node >/dev/null 2>&1 || fail "node (20 or later) is not installed"
+if ! (cd "$HERE" && npm ls --depth=0 >/dev/null 2>&1); then
+  echo "== npm ci"
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The server: debug build, throw-away database and JWT keys, no rate limits (one browser,
+# many requests), cheap password hashing. Started from WORK so no .env is picked up.
+echo "== building the server"
+(cd "$ROOT" && cargo build --quiet --bin accounts-api)
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/accounts-api
+case "$BIN" in /*) ;; *) BIN=$ROOT/$BIN ;; esac
+if (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  fail "port $PORT is already in use (PORT=... to choose another)"
+fi
+echo "== starting the server on $BASE"
+(
+  cd "$WORK"
+  exec env APP_ENV=development APP_HOST=127.0.0.1 APP_PORT="$PORT" \
+    DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" RATE_LIMIT_ENABLED=false RUST_LOG=warn \
+    PASSWORD_HASH_COST=4 \
+    JWT_PRIVATE_KEY_PATH="$WORK/none.pem" JWT_PUBLIC_KEY_PATH="$WORK/none-pub.pem" \
+    "$BIN"
+) >"$WORK/server.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 600); do
+  curl -sf "$BASE/api/v1/health" >/dev/null 2>&1 && break
+  kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.log"; fail "the server exited while starting"; }
+  sleep 0.1
+done
+if ! curl -sf "$BASE/api/v1/health" >/dev/null; then
+  cat "$WORK/server.log"
+  fail "the server did not answer /api/v1/health in 60 s"
+fi
+
+echo "== browser test (screenshots in $OUT)"
+status=0
+BASE_URL="$BASE" OUT="$OUT" CHROMIUM="$(command -v chromium)" node "$HERE/test.mjs" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "== server log"
+  cat "$WORK/server.log"
+  fail "browser test failed after $((SECONDS - START)) s (screenshots in $OUT)"
+fi
+echo "PASS: browser test in $((SECONDS - START)) s (screenshots in $OUT)"
