@@ -20,6 +20,12 @@ export async function refusedAtCompileTime(): Promise<void> {
   await client.POST("/api/v1/token/access", { body: { grant_type: "client_credentials", username: "a", password: "b" } });
   // @ts-expect-error a token that is not a string
   await client.POST("/api/v1/users/email-verification/confirm", { body: { token: 42 } });
+  // @ts-expect-error a change that is not an object
+  await client.PATCH("/api/v1/users", { body: 42 });
+  // @ts-expect-error a misspelt field in a change
+  await client.PATCH("/api/v1/users", { body: { usernme: "alicia" } });
+  // @ts-expect-error a change must name at least one field
+  await client.PATCH("/api/v1/users", { body: {} });
   // @ts-expect-error deleting needs the password
   await client.DELETE("/api/v1/users", {});
 
