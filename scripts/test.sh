@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: starts the services the tests need, then runs every test
-# (unit and integration, on SQLite and PostgreSQL), validates the OpenAPI document, and runs
-# Schemathesis over it on both databases.
+# (unit and integration, on SQLite and PostgreSQL), then checks the contract as its users
+# meet it: the OpenAPI document validated, Schemathesis over it on both databases, the
+# generated TypeScript and Python clients driving the flows, Swagger UI in a real browser.
 # Extra arguments go to `cargo test`. Ends with one line totalling every test binary:
 # "N passed, N failed".
 set -euo pipefail
@@ -12,5 +13,8 @@ status=0
 cargo test --workspace --all-targets "$@" 2>&1 | tee "$log" || status=$?
 scripts/check-openapi.sh || status=1
 scripts/schemathesis.sh || status=1
+clients/typescript/run.sh || status=1
+clients/python/run.sh || status=1
+clients/browser/run.sh || status=1
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "%d passed, %d failed\n", passed, failed }' "$log"
 exit "$status"

@@ -125,8 +125,8 @@ try {
   });
   context.setDefaultTimeout(TIMEOUT);
   context.setDefaultNavigationTimeout(TIMEOUT);
-  // Only the server under test: anything else (Redoc's web fonts) is refused at once
-  // instead of waiting on a network this machine does not have.
+  // Only the server under test: the docs must load nothing from another host (the server
+  // drops Redoc's web fonts); anything else is refused at once and fails the run.
   const base = new URL(BASE);
   await context.route(
     (url) => url.host !== base.host,
@@ -276,9 +276,14 @@ try {
   rmSync(userDataDir, { recursive: true, force: true });
 }
 
-if (offsite.size) log(`refused off-site requests (no network here): ${[...offsite].join(', ')}`);
+let offsiteFailed = false;
+if (offsite.size) {
+  console.error(`[browser-test] FAIL the docs asked another host: ${[...offsite].join(', ')}`);
+  offsiteFailed = true;
+}
 if (pageErrors.length) log(`page errors: ${pageErrors.join(' | ')}`);
 log('screenshots:');
 for (const path of shots) console.log(`  ${path}`);
-console.log(`browser checks: ${passed} passed, ${failed ? 1 : 0} failed`);
-process.exit(failed ? 1 : 0);
+const failures = (failed ? 1 : 0) + (offsiteFailed ? 1 : 0);
+console.log(`browser checks: ${passed} passed, ${failures} failed`);
+process.exit(failures ? 1 : 0);

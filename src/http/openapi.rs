@@ -123,14 +123,14 @@ fn document_rate_limit_headers(operation: &mut MetaOperation) {
 
 fn describe(status: u16) -> &'static str {
     match status {
-        400 => "The request could not be parsed (malformed JSON, wrong types, missing fields).",
+        400 => "The request body could not be parsed (malformed JSON or form, not an object).",
         401 => "Missing, malformed, expired or revoked credentials.",
         403 => "The credentials do not allow this action.",
         404 => "The resource does not exist.",
         409 => "A unique value (username or e-mail) is already taken.",
         413 => "The request body is too large.",
         415 => "The request body has an unsupported content type.",
-        422 => "One or more fields are invalid; `errors` lists each.",
+        422 => "One or more fields are missing, of the wrong type or invalid; `errors` lists each.",
         429 => "A rate limit was exceeded; retry after `Retry-After` seconds.",
         500 => "Unexpected server error.",
         503 => "A dependency is unavailable; retry after `Retry-After` seconds.",
