@@ -4,7 +4,9 @@
 //! value, or one of another type, is kept as such, so the command reports it as a 422 field
 //! error (`is required`, `must be a string`) together with every other field's, as FastAPI
 //! does. The document still marks the field required, of type string, with the rules
-//! `R` states (lengths, pattern, format), which the command enforces.
+//! `R` states (lengths, pattern, format), which the command enforces. `OptionalString` is
+//! the same for a field that may be left out (but not `null`: the schema does not allow it,
+//! and poem-openapi's `Option` would read `null` as left out).
 
 use std::{borrow::Cow, marker::PhantomData};
 
@@ -30,35 +32,50 @@ pub(crate) struct AnyString;
 
 impl StringRules for AnyString {}
 
-/// No `Debug`: it may hold a password.
-pub(crate) struct JsonString<R = AnyString>(Option<Result<String, ()>>, PhantomData<R>);
+/// No `Debug`: it may hold a password. `None`: left out (or `null`, when required).
+pub(crate) struct JsonString<R = AnyString, const REQUIRED: bool = true>(
+    Option<Result<String, ()>>,
+    PhantomData<R>,
+);
 
-impl<R> Default for JsonString<R> {
+/// A string field that may be left out.
+pub(crate) type OptionalString<R = AnyString> = JsonString<R, false>;
+
+impl<R> JsonString<R, true> {
+    /// The string, or why the field is refused.
+    pub(crate) fn value(self) -> Result<String, String> {
+        self.0
+            .ok_or_else(|| "is required".to_owned())?
+            .map_err(|()| not_a_string())
+    }
+}
+
+impl<R> JsonString<R, false> {
+    /// `None` when left out, else the string or why it is refused.
+    pub(crate) fn value(self) -> Option<Result<String, String>> {
+        self.0.map(|value| value.map_err(|()| not_a_string()))
+    }
+}
+
+fn not_a_string() -> String {
+    "must be a string".into()
+}
+
+impl<R, const REQUIRED: bool> Default for JsonString<R, REQUIRED> {
     fn default() -> Self {
         Self(None, PhantomData)
     }
 }
 
-impl<R> JsonString<R> {
-    /// The string, or why the field is refused.
-    pub(crate) fn value(self) -> Result<String, String> {
-        match self.0 {
-            Some(Ok(value)) => Ok(value),
-            Some(Err(())) => Err("must be a string".into()),
-            None => Err("is required".into()),
-        }
-    }
-}
-
 /// Form fields are strings; a missing one is `Default` (set `#[serde(default)]`).
-impl<'de, R> Deserialize<'de> for JsonString<R> {
+impl<'de, R, const REQUIRED: bool> Deserialize<'de> for JsonString<R, REQUIRED> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(|value| Self(Some(Ok(value)), PhantomData))
     }
 }
 
-impl<R: StringRules> Type for JsonString<R> {
-    const IS_REQUIRED: bool = true;
+impl<R: StringRules, const REQUIRED: bool> Type for JsonString<R, REQUIRED> {
+    const IS_REQUIRED: bool = REQUIRED;
     type RawValueType = String;
     type RawElementValueType = String;
 
@@ -88,10 +105,11 @@ impl<R: StringRules> Type for JsonString<R> {
     }
 }
 
-impl<R: StringRules> ParseFromJSON for JsonString<R> {
+impl<R: StringRules, const REQUIRED: bool> ParseFromJSON for JsonString<R, REQUIRED> {
     fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
         let value = match value {
-            None | Some(Value::Null) => None,
+            None => None,
+            Some(Value::Null) if REQUIRED => None,
             Some(Value::String(s)) => Some(Ok(s)),
             Some(_) => Some(Err(())),
         };
@@ -99,74 +117,7 @@ impl<R: StringRules> ParseFromJSON for JsonString<R> {
     }
 }
 
-impl<R: StringRules> ToJSON for JsonString<R> {
-    fn to_json(&self) -> Option<Value> {
-        self.as_raw_value().cloned().map(Value::String)
-    }
-}
-
-/// An optional string field: left out, it is `None`; `null` or another type is refused
-/// (`must be a string`), since the schema does not allow `null`. poem-openapi's `Option`
-/// would read `null` as left out.
-pub(crate) struct OptionalString<R = AnyString>(Option<JsonString<R>>);
-
-impl<R> OptionalString<R> {
-    /// `None` when left out, else the string or why it is refused.
-    pub(crate) fn value(self) -> Option<Result<String, String>> {
-        self.0.map(|field| match field.0 {
-            Some(Ok(value)) => Ok(value),
-            _ => Err("must be a string".into()),
-        })
-    }
-}
-
-impl<R> Default for OptionalString<R> {
-    fn default() -> Self {
-        Self(None)
-    }
-}
-
-impl<'de, R> Deserialize<'de> for OptionalString<R> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonString::deserialize(deserializer).map(|field| Self(Some(field)))
-    }
-}
-
-impl<R: StringRules> Type for OptionalString<R> {
-    const IS_REQUIRED: bool = false;
-    type RawValueType = String;
-    type RawElementValueType = String;
-
-    fn name() -> Cow<'static, str> {
-        String::name()
-    }
-
-    fn schema_ref() -> MetaSchemaRef {
-        JsonString::<R>::schema_ref()
-    }
-
-    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
-        self.0.as_ref().and_then(JsonString::as_raw_value)
-    }
-
-    fn raw_element_iter<'a>(
-        &'a self,
-    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
-        Box::new(self.as_raw_value().into_iter())
-    }
-}
-
-impl<R: StringRules> ParseFromJSON for OptionalString<R> {
-    fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
-        Ok(Self(match value {
-            None => None,
-            Some(Value::String(s)) => Some(JsonString(Some(Ok(s)), PhantomData)),
-            Some(_) => Some(JsonString(Some(Err(())), PhantomData)),
-        }))
-    }
-}
-
-impl<R: StringRules> ToJSON for OptionalString<R> {
+impl<R: StringRules, const REQUIRED: bool> ToJSON for JsonString<R, REQUIRED> {
     fn to_json(&self) -> Option<Value> {
         self.as_raw_value().cloned().map(Value::String)
     }
@@ -175,24 +126,39 @@ impl<R: StringRules> ToJSON for OptionalString<R> {
 #[cfg(test)]
 mod tests {
     use poem_openapi::types::ParseFromJSON;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
-    use super::JsonString;
+    use super::{JsonString, OptionalString};
 
-    fn parsed(value: Option<serde_json::Value>) -> Result<String, String> {
+    fn required(value: Option<Value>) -> Result<String, String> {
         <JsonString>::parse_from_json(value)
+            .unwrap_or_else(|_| panic!("parsing never fails"))
+            .value()
+    }
+
+    fn optional(value: Option<Value>) -> Option<Result<String, String>> {
+        <OptionalString>::parse_from_json(value)
             .unwrap_or_else(|_| panic!("parsing never fails"))
             .value()
     }
 
     #[test]
     fn only_strings_are_values() {
-        assert_eq!(parsed(Some(json!("x"))), Ok("x".into()));
+        assert_eq!(required(Some(json!("x"))), Ok("x".into()));
         for other in [json!(12345), json!(true), json!(["x"]), json!({"x": 1})] {
-            assert_eq!(parsed(Some(other)), Err("must be a string".into()));
+            assert_eq!(required(Some(other)), Err("must be a string".into()));
         }
         for missing in [None, Some(json!(null))] {
-            assert_eq!(parsed(missing), Err("is required".into()));
+            assert_eq!(required(missing), Err("is required".into()));
+        }
+    }
+
+    #[test]
+    fn an_optional_field_may_be_left_out_but_not_null() {
+        assert_eq!(optional(None), None);
+        assert_eq!(optional(Some(json!("x"))), Some(Ok("x".into())));
+        for other in [json!(null), json!(1)] {
+            assert_eq!(optional(Some(other)), Some(Err("must be a string".into())));
         }
     }
 }
