@@ -93,9 +93,14 @@ async fn development_without_key_files_uses_throwaway_keys() {
 async fn shutdown_lets_in_flight_requests_finish_then_stops_listening() {
     let migrated = spawn_app(Backend::Sqlite).await;
     let mut settings = test_settings(&migrated.database_url);
-    // ~0.25 s per bcrypt check: long enough to be caught mid-flight.
+    // ~0.5 s per bcrypt check: the login is still running when the signal comes.
     settings.password_hasher = HasherKind::Bcrypt;
-    settings.server.password_hash_cost = 12;
+    settings.server.password_hash_cost = 13;
+    // The limiter in Redis shows when the login has reached the server: its guard charges
+    // the client IP there, a second hit after the registration's.
+    let prefix = format!("test-{}:", uuid::Uuid::now_v7().simple());
+    settings.redis.url = Some(REDIS.to_owned().into());
+    settings.redis.key_prefix = prefix.clone();
     let app = Application::build(settings).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -124,7 +129,7 @@ async fn shutdown_lets_in_flight_requests_finish_then_stops_listening() {
             (resp, started.elapsed())
         }
     });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    wait_for_ip_hits(&format!("{prefix}rl:ip:127.0.0.1"), 2).await;
     stop.send(()).unwrap();
     let signalled_at = started.elapsed();
 
@@ -137,4 +142,28 @@ async fn shutdown_lets_in_flight_requests_finish_then_stops_listening() {
     server.await.unwrap().expect("the server stopped cleanly");
     let after = client.get(format!("{address}/api/v1/health")).send().await;
     assert!(after.is_err(), "no longer listening");
+}
+
+const REDIS: &str = "redis://127.0.0.1:6379";
+
+/// Waits until the rate limiter has logged `hits` hits under `key` in Redis.
+async fn wait_for_ip_hits(key: &str, hits: u64) {
+    use deadpool_redis::redis::AsyncCommands;
+    let client = deadpool_redis::redis::Client::open(REDIS).expect("a Redis URL");
+    let mut redis = client
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap_or_else(|e| panic!("Redis is required at {REDIS}: {e}"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let logged: u64 = redis.zcard(key).await.expect("ZCARD");
+        if logged >= hits {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the login never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
