@@ -16,7 +16,7 @@ use crate::http::MergedApi;
 enum ApiTags {
     /// Registration and the caller's own account.
     Users,
-    /// Access tokens (OAuth2 password grant).
+    /// Access tokens (OAuth2 password grant) and the keys that verify them.
     Auth,
     /// Service health.
     Health,

@@ -7,6 +7,7 @@ mod helpers;
 mod email_confirmation;
 mod email_verifier;
 mod health;
+mod jwks;
 mod layers;
 mod maildev;
 mod migrate_cli;

@@ -337,6 +337,8 @@ async fn health_and_docs_are_never_limited() {
         "/api/v1/health",
         "/openapi.json",
         "/openapi.json",
+        "/.well-known/jwks.json",
+        "/.well-known/jwks.json",
     ] {
         let resp = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
@@ -364,8 +366,9 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
             let responses = operation["responses"].as_object().unwrap();
-            if path == "/api/v1/health" {
-                assert!(!responses.contains_key("429"), "health is not limited");
+            // Health and the published keys are cheap, public and meant to be polled.
+            if ["/api/v1/health", "/.well-known/jwks.json"].contains(&path.as_str()) {
+                assert!(!responses.contains_key("429"), "{path} is not limited");
                 continue;
             }
             let refused = &responses["429"];

@@ -27,6 +27,7 @@ const coveredBy = {
   checkHealth: "health",
   createUser: "register",
   createAccessToken: "log in (form-encoded password grant)",
+  getJwks: "the published key names the token's key",
   getCurrentUser: "read my account",
   updateCurrentUser: "update my account",
   requestEmailVerification: "resend the confirmation e-mail",
@@ -282,6 +283,22 @@ const steps: [string, () => Promise<string>][] = [
       expect(cacheControl === "no-store", `Cache-Control: ${cacheControl}`);
       state.token = issued.access_token;
       return `200 ${issued.token_type}, expires in ${issued.expires_in} s`;
+    },
+  ],
+  [
+    coveredBy.getJwks,
+    async () => {
+      const token = need(state.token, "the access token");
+      const result = await client.GET("/.well-known/jwks.json");
+      expectStatus(result, 200);
+      const set = need(result.data, "the key set");
+      const [header] = token.split(".");
+      const named: unknown = JSON.parse(Buffer.from(need(header, "the JWT header"), "base64url").toString());
+      const kid = isRecord(named) ? named.kid : undefined;
+      const key = set.keys.find((k) => k.kid === kid);
+      expect(key !== undefined, `the token's kid ${show(kid)} is not among ${show(set.keys.map((k) => k.kid))}`);
+      expect(key.kty === "RSA" && key.alg === "RS256" && key.use === "sig", `key: ${show(key)}`);
+      return `${set.keys.length} key(s), kid ${key.kid}`;
     },
   ],
   [

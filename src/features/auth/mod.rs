@@ -1,6 +1,7 @@
-//! Access tokens.
+//! Access tokens and the keys that verify them.
 
 mod create_access_token;
+mod jwks;
 
-/// This area's slices, in document order (a tuple once there are two).
-pub(super) type Slices = create_access_token::CreateAccessTokenRoute;
+/// This area's slices, in document order.
+pub(super) type Slices = (create_access_token::CreateAccessTokenRoute, jwks::JwksRoute);

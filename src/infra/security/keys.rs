@@ -22,6 +22,8 @@ pub enum KeyError {
     },
     #[error("cannot generate an RSA key pair: {0}")]
     Generate(String),
+    #[error("cannot describe a JWT key as a JWK: {0}")]
+    Jwk(jsonwebtoken::errors::Error),
 }
 
 /// An RSA key pair as PEM text (PKCS#8 private key, SPKI public key).
@@ -75,6 +77,14 @@ impl RsaKeyPair {
         })?;
         Ok((encoding, decoding))
     }
+}
+
+/// A public key file that verifies tokens (a retired key, kept for tokens it signed).
+pub(super) fn read_public_key(path: &Path) -> Result<DecodingKey, KeyError> {
+    DecodingKey::from_rsa_pem(read_pem(path)?.as_bytes()).map_err(|source| KeyError::Invalid {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 fn read_pem(path: &Path) -> Result<String, KeyError> {

@@ -1,5 +1,6 @@
 //! Password hashing, access-token signing and single-use tokens.
 
+mod key_set;
 mod keys;
 mod one_time_token;
 mod password;

@@ -3,7 +3,7 @@ use std::{path::PathBuf, time::Duration};
 use serde::Deserialize;
 use smart_default::SmartDefault;
 
-use crate::infra::setting::positive_seconds;
+use crate::infra::setting::{list, positive_seconds};
 
 /// The RS256 key pair and the claims of access tokens (`JWT_*`).
 #[derive(Clone, Debug, SmartDefault, Deserialize)]
@@ -13,6 +13,10 @@ pub struct JwtSettings {
     pub private_key_path: PathBuf,
     #[default(".certs/jwt-public.pem".into())]
     pub public_key_path: PathBuf,
+    /// Public keys of earlier key pairs (comma-separated paths): tokens they signed keep
+    /// working until they expire.
+    #[serde(deserialize_with = "list")]
+    pub retired_public_key_paths: Vec<PathBuf>,
     #[default(Duration::from_secs(900))]
     #[serde(
         rename = "access_token_ttl_seconds",

@@ -1,11 +1,12 @@
 use chrono::{DateTime, Utc};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, Validation, errors::ErrorKind, jwk::JwkSet};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
     JwtSettings,
-    keys::{KeyError, RsaKeyPair},
+    key_set::VerifyingKeys,
+    keys::{KeyError, RsaKeyPair, read_public_key},
 };
 
 /// The claims of an access token.
@@ -41,7 +42,7 @@ const LEEWAY_SECS: u64 = 5;
 /// Signs and verifies RS256 access tokens; nothing but RS256 is ever accepted.
 pub(crate) struct TokenService {
     encoding: EncodingKey,
-    decoding: DecodingKey,
+    keys: VerifyingKeys,
     validation: Validation,
     settings: JwtSettings,
 }
@@ -61,6 +62,12 @@ impl TokenService {
             RsaKeyPair::read(private_path, public_path)?
         };
         let (encoding, decoding) = pair.into_keys(private_path, public_path)?;
+        let retired = settings
+            .retired_public_key_paths
+            .iter()
+            .map(|path| read_public_key(path))
+            .collect::<Result<_, _>>()?;
+        let keys = VerifyingKeys::new(decoding, retired)?;
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
@@ -69,7 +76,7 @@ impl TokenService {
         validation.validate_exp = false;
         Ok(Self {
             encoding,
-            decoding,
+            keys,
             validation,
             settings: settings.clone(),
         })
@@ -91,8 +98,12 @@ impl TokenService {
             iss: self.settings.issuer.clone(),
             aud: self.settings.audience.clone(),
         };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.encoding)
-            .map_err(TokenError::Sign)?;
+        let header = Header {
+            kid: Some(self.keys.current_kid().to_owned()),
+            ..Header::new(Algorithm::RS256)
+        };
+        let token =
+            jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(TokenError::Sign)?;
         Ok(AccessToken {
             token,
             expires_in: ttl,
@@ -101,7 +112,12 @@ impl TokenService {
 
     /// The claims of a token signed by us for our issuer and audience, unexpired at `now`.
     pub(crate) fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
+        let key = self
+            .keys
+            .find(header.kid.as_deref())
+            .ok_or(TokenError::Invalid)?;
+        let claims = jsonwebtoken::decode::<Claims>(token, key, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
@@ -112,5 +128,10 @@ impl TokenService {
             return Err(TokenError::Expired);
         }
         Ok(claims)
+    }
+
+    /// The public keys that verify tokens, as a JWK set.
+    pub(crate) fn public_keys(&self) -> &JwkSet {
+        self.keys.published()
     }
 }

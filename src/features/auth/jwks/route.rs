@@ -1,0 +1,40 @@
+use poem::web::Data;
+use poem_openapi::{ApiResponse, OpenApi, payload::Json};
+
+use super::dto::KeySet;
+use crate::{features::ApiTags, http::AppState};
+
+/// Keys change only with a deployment; caches may keep them this long.
+const CACHE_CONTROL: &str = "public, max-age=300";
+
+#[derive(Default)]
+pub(crate) struct JwksRoute;
+
+#[derive(ApiResponse)]
+enum JwksResponse {
+    /// The key set.
+    #[oai(status = 200)]
+    Ok(
+        Json<KeySet>,
+        /// `public, max-age=300`: the keys change only when the service restarts with new ones.
+        #[oai(header = "Cache-Control")]
+        String,
+    ),
+}
+
+#[OpenApi(tag = "ApiTags::Auth")]
+impl JwksRoute {
+    /// The keys that verify access tokens
+    ///
+    /// The RSA public keys (JWK set, RFC 7517) that verify this service's RS256 access
+    /// tokens, each named by the `kid` the tokens carry in their header.
+    #[oai(
+        path = "/.well-known/jwks.json",
+        method = "get",
+        operation_id = "getJwks"
+    )]
+    async fn jwks(&self, state: Data<&AppState>) -> JwksResponse {
+        let keys = KeySet::from(state.tokens.public_keys());
+        JwksResponse::Ok(Json(keys), CACHE_CONTROL.into())
+    }
+}
