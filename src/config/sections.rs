@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, de::Error};
 use smart_default::SmartDefault;
 
 use crate::infra::{
-    setting::{items, list, seconds},
+    setting::{deserialize_from_str, items, list, seconds},
     telemetry::LogFormat,
 };
 
@@ -23,8 +23,7 @@ pub struct AppSettings {
 }
 
 /// `APP_ENV`: production means strict start-up checks and JSON logs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum AppEnv {
     #[default]
     Development,
@@ -71,12 +70,7 @@ impl FromStr for AppEnv {
     }
 }
 
-impl TryFrom<String> for AppEnv {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
-    }
-}
+deserialize_from_str!(AppEnv);
 
 fn hash_cost<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     let cost = u32::deserialize(d)?;

@@ -7,6 +7,20 @@ use std::{fmt::Display, str::FromStr, time::Duration};
 
 use serde::{Deserialize, Deserializer, de::Error};
 
+/// Implements `Deserialize` for setting types through their `FromStr`, whose error says
+/// what was expected: `deserialize_from_str!(SmtpTls, LogFormat);`.
+macro_rules! deserialize_from_str {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                raw.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )+};
+}
+pub(crate) use deserialize_from_str;
+
 /// A whole number of seconds, or a humantime duration (`90s`, `15m`, `1h 30m`).
 pub(crate) fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     read(d, |raw| duration(raw, Duration::from_secs))

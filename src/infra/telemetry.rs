@@ -2,12 +2,12 @@
 
 use std::str::FromStr;
 
-use serde::Deserialize;
 use tracing_subscriber::{EnvFilter, fmt};
 
+use crate::infra::setting::deserialize_from_str;
+
 /// How log lines are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
     Json,
     Pretty,
@@ -24,12 +24,7 @@ impl FromStr for LogFormat {
     }
 }
 
-impl TryFrom<String> for LogFormat {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
-    }
-}
+deserialize_from_str!(LogFormat);
 
 pub(crate) fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));

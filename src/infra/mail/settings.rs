@@ -4,6 +4,8 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use smart_default::SmartDefault;
 
+use crate::infra::setting::deserialize_from_str;
+
 /// The SMTP server e-mails go through (`SMTP_*`); used when `host` is set.
 #[derive(Clone, Debug, SmartDefault, Deserialize)]
 #[serde(default)]
@@ -20,8 +22,7 @@ pub struct SmtpSettings {
     pub sender: String,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SmtpTls {
     #[default]
     None,
@@ -41,9 +42,4 @@ impl FromStr for SmtpTls {
     }
 }
 
-impl TryFrom<String> for SmtpTls {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
-    }
-}
+deserialize_from_str!(SmtpTls);

@@ -12,21 +12,22 @@ mod settings;
 use std::{fmt, str::FromStr, time::Duration};
 
 use humantime::format_duration;
-use serde::Deserialize;
 
 pub(crate) use memory::MemoryLimiter;
 pub(crate) use policy::{LimiterStatus, RateLimits, Scope};
 pub(crate) use redis::RedisLimiter;
 pub use settings::RateLimitSettings;
 
-use crate::infra::{redis::RedisUnavailable, setting::duration};
+use crate::infra::{
+    redis::RedisUnavailable,
+    setting::{deserialize_from_str, duration},
+};
 
 /// The longest window a quota may have: a sliding log keeps every hit for its window.
 const MAX_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
 /// At most `limit` hits in any `window`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Quota {
     pub limit: u32,
     pub window: Duration,
@@ -138,12 +139,7 @@ impl FromStr for Quota {
     }
 }
 
-impl TryFrom<String> for Quota {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse()
-    }
-}
+deserialize_from_str!(Quota);
 
 impl fmt::Display for Quota {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
