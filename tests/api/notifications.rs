@@ -400,8 +400,17 @@ async fn the_embedded_setup_delivers_to_the_log_mailer() {
     .await;
     let (user, _) = app.alice().await;
     let db = app.db().await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while delivered_event::Entity::find().count(&db).await.unwrap() < 2 && Instant::now() < deadline
+    // The relay records each delivery while publishing and marks the batch published after:
+    // wait for both, or the check below races the relay's last UPDATE.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let unpublished = || {
+        outbox::Entity::find()
+            .filter(outbox::Column::PublishedAt.is_null())
+            .count(&db)
+    };
+    while (delivered_event::Entity::find().count(&db).await.unwrap() < 2
+        || unpublished().await.unwrap() > 0)
+        && Instant::now() < deadline
     {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
