@@ -5,6 +5,7 @@ pub use sea_orm_migration::{self, prelude::*};
 mod m20261122_000001_create_users;
 mod m20261122_000002_create_outbox;
 mod m20261123_000003_create_email_verifications;
+mod m20261130_000004_create_sessions;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_users::Migration),
             Box::new(m20261122_000002_create_outbox::Migration),
             Box::new(m20261123_000003_create_email_verifications::Migration),
+            Box::new(m20261130_000004_create_sessions::Migration),
         ]
     }
 }

@@ -25,7 +25,7 @@ use self::adapters::{email_verifier, rate_limits, spawn_relay};
 pub use self::worker::{WorkerError, run_worker};
 use crate::{
     config::Settings,
-    features::Api,
+    features::{Api, sessions},
     http::{
         AllowedMethods, AppState, LIMIT_HEADERS, REQUEST_ID, add_allow, limit_body, log_request,
         report_limits, with_documents,
@@ -107,7 +107,14 @@ impl Application {
             .await
             .map_err(HashError::from)??;
         let (stop_relay, stopped) = watch::channel(false);
-        let relay = spawn_relay(&settings, db.clone(), stopped)?;
+        let relay = spawn_relay(&settings, db.clone(), stopped.clone())?;
+        // Idempotent deletes: stopped with the relay, never awaited.
+        tokio::spawn(sessions::run_pruner(
+            db.clone(),
+            settings.clock.clone(),
+            settings.sessions.clone(),
+            stopped,
+        ));
         let redis = match &settings.redis.url {
             Some(url) => Some(Arc::new(
                 shared_redis(url.expose_secret(), settings.redis.timeout).await?,
@@ -118,6 +125,7 @@ impl Application {
             db,
             clock: settings.clock.clone(),
             tokens: Arc::new(tokens),
+            sessions: settings.sessions.clone(),
             hasher: Arc::new(hasher),
             limits: Arc::new(rate_limits(&settings, redis.clone())),
             verifier: Arc::new(email_verifier(&settings, redis)?),
@@ -206,7 +214,13 @@ fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
 fn cors(origins: &[String]) -> Cors {
     Cors::new()
         .allow_origins(origins.iter().map(String::as_str))
-        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
         .allow_headers(["authorization", "content-type", REQUEST_ID])
         .expose_headers([REQUEST_ID, "retry-after"].into_iter().chain(LIMIT_HEADERS))
         .max_age(600)

@@ -55,6 +55,7 @@ pub(super) fn load(src: &mut impl Source) -> Result<Settings, ConfigError> {
         database,
         server: src.section("")?,
         jwt: src.section("JWT_")?,
+        sessions: src.section("")?,
         redis: src.section("REDIS_")?,
         rate_limit: src.section("RATE_LIMIT_")?,
         kafka: (!kafka.brokers.is_empty()).then_some(kafka),

@@ -24,7 +24,7 @@ pub use crate::{
         mail::{SmtpSettings, SmtpTls},
         rate_limit::{Quota, RateLimitSettings},
         redis::RedisSettings,
-        security::{HasherKind, JwtSettings},
+        security::{HasherKind, JwtSettings, SessionSettings},
         telemetry::LogFormat,
     },
 };
@@ -40,6 +40,8 @@ pub struct Settings {
     pub server: ServerSettings,
     /// `JWT_*`.
     pub jwt: JwtSettings,
+    /// `SESSION_TTL`, `SESSION_IDLE_TIMEOUT`, `REFRESH_TOKEN_REUSE_GRACE`.
+    pub sessions: SessionSettings,
     /// `REDIS_*`.
     pub redis: RedisSettings,
     /// `RATE_LIMIT_*`.

@@ -7,11 +7,11 @@ use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions, SecurityScheme, auth::Bearer,
     registry::Registry,
 };
-use sea_orm::{EntityTrait, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::{AppState, error::ApiError, limits::charge};
-use crate::infra::db::entities::user;
+use crate::infra::db::entities::{session, user};
 
 #[derive(SecurityScheme)]
 #[oai(rename = "bearerAuth", ty = "bearer", bearer_format = "JWT")]
@@ -29,16 +29,18 @@ struct BearerScheme(Bearer);
 )]
 struct OAuth2Scheme(Bearer);
 
-/// The caller, proven by a valid token of an account that still exists, within the limits
-/// per client IP and per user (charged together in one round trip). When the token fails,
-/// the IP is charged alone, so guessing tokens is limited too.
+/// The caller, proven by a valid token whose session is still live, within the limits per
+/// client IP and per user (charged together in one round trip). When the token fails, the
+/// IP is charged alone, so guessing tokens is limited too. It carries the account as read
+/// with the session, so a handler that needs the account does not read it again.
 pub(crate) struct Authenticated {
-    user_id: Uuid,
+    pub account: user::Model,
+    pub session_id: Uuid,
 }
 
 impl Authenticated {
     pub(crate) fn user_id(&self) -> Uuid {
-        self.user_id
+        self.account.id
     }
 }
 
@@ -70,9 +72,9 @@ impl<'a> ApiExtractor<'a> for Authenticated {
             Err(_) => Err(ApiError::unauthorized("a bearer token is required")),
         };
         match verified {
-            Ok(user_id) => {
-                charge(req, Some(user_id)).await?;
-                Ok(Self { user_id })
+            Ok(caller) => {
+                charge(req, Some(caller.user_id())).await?;
+                Ok(caller)
             }
             Err(refused) => {
                 charge(req, None).await?;
@@ -82,16 +84,24 @@ impl<'a> ApiExtractor<'a> for Authenticated {
     }
 }
 
-/// Verifies the JWT, then that its account still exists (so a deleted account's tokens
-/// stop working at once).
-async fn authenticate(req: &Request, token: &str) -> Result<Uuid, ApiError> {
+/// Verifies the JWT, then reads its session and account together in one round trip: a
+/// logout, a revocation or a deleted account (its sessions go with it) stops the token at
+/// once, on every instance.
+async fn authenticate(req: &Request, token: &str) -> Result<Authenticated, ApiError> {
     let state = AppState::of(req)?;
-    let claims = state.tokens.verify(token, state.clock.now())?;
-    let exists = user::Entity::find_by_id(claims.sub)
-        .select_only()
-        .column(user::Column::Id)
-        .into_tuple::<Uuid>()
+    let now = state.clock.now();
+    let claims = state.tokens.verify(token, now)?;
+    let found = session::Entity::find_by_id(claims.sid)
+        .filter(session::Column::UserId.eq(claims.sub))
+        .filter(session::live(now, state.sessions.idle_timeout))
+        .find_also_related(user::Entity)
         .one(&state.db)
         .await?;
-    exists.ok_or_else(|| ApiError::unauthorized("the account no longer exists"))
+    match found {
+        Some((session, Some(account))) => Ok(Authenticated {
+            account,
+            session_id: session.id,
+        }),
+        _ => Err(ApiError::unauthorized("the session has ended")),
+    }
 }

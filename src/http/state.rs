@@ -9,7 +9,7 @@ use crate::infra::{
     clock::Clock,
     email_verifier::EmailVerifier,
     rate_limit::RateLimits,
-    security::{PasswordHasher, TokenService},
+    security::{PasswordHasher, SessionSettings, TokenService},
 };
 
 /// Everything a request handler may need, built once at start-up.
@@ -18,6 +18,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Clock,
     pub tokens: Arc<TokenService>,
+    pub sessions: SessionSettings,
     pub hasher: Arc<PasswordHasher>,
     pub limits: Arc<RateLimits>,
     pub verifier: Arc<EmailVerifier>,

@@ -23,11 +23,24 @@ impl Clock {
 
     /// `by` from now: an expiry. Saturates instead of overflowing on absurd durations.
     pub(crate) fn after(&self, by: std::time::Duration) -> DateTime<Utc> {
-        let by = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
-        self.now()
-            .checked_add_signed(by)
-            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        later(self.now(), by)
     }
+}
+
+/// `at` plus `by`, saturating at the latest representable time.
+pub(crate) fn later(at: DateTime<Utc>, by: std::time::Duration) -> DateTime<Utc> {
+    TimeDelta::from_std(by)
+        .ok()
+        .and_then(|by| at.checked_add_signed(by))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// `at` minus `by`, saturating at the earliest representable time.
+pub(crate) fn earlier(at: DateTime<Utc>, by: std::time::Duration) -> DateTime<Utc> {
+    TimeDelta::from_std(by)
+        .ok()
+        .and_then(|by| at.checked_sub_signed(by))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// A clock that stands still until moved; clones share one time.

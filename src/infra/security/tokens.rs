@@ -13,6 +13,8 @@ use super::{
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Claims {
     pub sub: Uuid,
+    /// The session the token belongs to; the token is honoured only while it is live.
+    pub sid: Uuid,
     pub iat: u64,
     pub exp: u64,
     pub jti: Uuid,
@@ -82,16 +84,18 @@ impl TokenService {
         })
     }
 
-    /// A token for `user_id`, issued at `now`.
+    /// A token for `user_id` in session `session_id`, issued at `now`.
     pub(crate) fn issue(
         &self,
         user_id: Uuid,
+        session_id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<AccessToken, TokenError> {
         let now = now.timestamp().max(0) as u64;
         let ttl = self.settings.access_token_ttl.as_secs();
         let claims = Claims {
             sub: user_id,
+            sid: session_id,
             iat: now,
             exp: now + ttl,
             jti: Uuid::now_v7(),

@@ -3,6 +3,8 @@ use crate::http::{ApiError, problem_kinds};
 problem_kinds! {
     const INVALID_CREDENTIALS = 401, "invalid-credentials", "Invalid credentials",
         "incorrect login or password";
+    const INVALID_REFRESH_TOKEN = 401, "invalid-refresh-token", "Invalid refresh token",
+        "the refresh token is unknown, already used, or its session has ended; log in again";
     const EMAIL_NOT_VERIFIED = 403, "email-not-verified", "E-mail address not confirmed",
         "confirm your e-mail address first; a new confirmation e-mail is on its way \
          unless one was requested too often";
@@ -12,7 +14,9 @@ problem_kinds! {
 pub(super) enum Refusal {
     /// Unknown login or wrong password: alike, so accounts cannot be probed.
     InvalidCredentials,
-    /// The right password, but `REQUIRE_VERIFIED_EMAIL` and an unconfirmed address.
+    /// Unknown, replayed, or its session ended: alike, so the cases cannot be told apart.
+    InvalidRefreshToken,
+    /// The right password (or a valid refresh token), but `REQUIRE_VERIFIED_EMAIL` and an unconfirmed address.
     EmailNotVerified,
 }
 
@@ -21,6 +25,9 @@ impl From<Refusal> for ApiError {
         match refusal {
             Refusal::InvalidCredentials => {
                 ApiError::new(&INVALID_CREDENTIALS).with_challenge("Bearer")
+            }
+            Refusal::InvalidRefreshToken => {
+                ApiError::new(&INVALID_REFRESH_TOKEN).with_challenge("Bearer")
             }
             Refusal::EmailNotVerified => ApiError::new(&EMAIL_NOT_VERIFIED),
         }

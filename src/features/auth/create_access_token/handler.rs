@@ -1,19 +1,17 @@
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ColumnTrait, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait, Func},
 };
 
-use super::{command::CreateAccessToken, error::Refusal};
+use super::error::Refusal;
 use crate::{
     domain::Password,
-    features::email_confirmation,
-    http::ApiError,
-    infra::{
-        clock::Clock,
-        db::entities::user,
-        rate_limit::{RateLimits, Scope},
-        security::{AccessToken, PasswordHasher, TokenService},
+    features::{
+        email_confirmation,
+        sessions::{self, RotateError, SessionTokens},
     },
+    http::{ApiError, AppState, Device},
+    infra::{db::entities::user, rate_limit::Scope},
 };
 
 /// Unknown account and wrong password fail alike and take as long (a dummy hash is checked),
@@ -21,16 +19,15 @@ use crate::{
 /// account (per name when no account has it) from every IP, so guessing cannot be spread.
 /// With `require_verified_email`, an unconfirmed account with the right password gets no
 /// token but a fresh confirmation e-mail (within its quota): it has no token to ask with.
-pub(super) async fn create_access_token(
-    db: &DatabaseConnection,
-    clock: &Clock,
-    hasher: &PasswordHasher,
-    tokens: &TokenService,
-    limits: &RateLimits,
-    require_verified_email: bool,
-    command: CreateAccessToken,
-) -> Result<AccessToken, ApiError> {
-    let login = command.login.trim().to_lowercase();
+/// The right password opens a session on `device`.
+pub(super) async fn password_grant(
+    state: &AppState,
+    login: String,
+    password: Password,
+    device: Device,
+) -> Result<SessionTokens, ApiError> {
+    let AppState { db, clock, hasher, limits, .. } = state;
+    let login = login.trim().to_lowercase();
     let by_login = if login.contains('@') {
         user::Column::Email.eq(&login)
     } else {
@@ -44,18 +41,19 @@ pub(super) async fn create_access_token(
         return Err(ApiError::too_many_requests(&decision));
     }
     // bcrypt ignores bytes past 72, so a longer password must never match.
-    let checkable = command.password.expose().len() <= Password::MAX_BYTES;
+    let checkable = password.expose().len() <= Password::MAX_BYTES;
     let hash = account
         .as_ref()
         .filter(|_| checkable)
         .map(|a| &a.password_hash);
-    match (hasher.verify(&command.password, hash).await?, account) {
-        (true, Some(account)) if require_verified_email && !account.email_verified => {
-            // Over its quota, the account still learns why; it just gets no new e-mail.
-            email_confirmation::resend(db, limits, &account, clock.now()).await?;
-            Err(Refusal::EmailNotVerified.into())
+    match (hasher.verify(&password, hash).await?, account) {
+        (true, Some(account)) if state.require_verified_email && !account.email_verified => {
+            not_verified(state, &account).await
         }
-        (true, Some(account)) => Ok(tokens.issue(account.id, clock.now())?),
+        (true, Some(account)) => {
+            sessions::open(db, &state.tokens, &state.sessions, account.id, device, clock.now())
+                .await
+        }
         _ => {
             limits
                 .acquire(&[(Scope::LoginFailures, &attempts_key)])
@@ -63,4 +61,34 @@ pub(super) async fn create_access_token(
             Err(Refusal::InvalidCredentials.into())
         }
     }
+}
+
+/// Rotates a refresh token within its session (see `sessions::rotate`).
+pub(super) async fn refresh_grant(
+    state: &AppState,
+    refresh_token: &str,
+) -> Result<SessionTokens, ApiError> {
+    let rotated = sessions::rotate(
+        &state.db,
+        &state.tokens,
+        &state.sessions,
+        state.require_verified_email,
+        refresh_token,
+        state.clock.now(),
+    )
+    .await;
+    match rotated {
+        Ok(tokens) => Ok(tokens),
+        Err(RotateError::Refused) => Err(Refusal::InvalidRefreshToken.into()),
+        Err(RotateError::EmailNotVerified(account)) => not_verified(state, &account).await,
+        Err(RotateError::Database(err)) => Err(err.into()),
+        Err(RotateError::Token(err)) => Err(err.into()),
+    }
+}
+
+/// `REQUIRE_VERIFIED_EMAIL` refuses the account; it gets a new confirmation e-mail within its
+/// quota (over it, the account still learns why; it just gets no new e-mail).
+async fn not_verified(state: &AppState, account: &user::Model) -> Result<SessionTokens, ApiError> {
+    email_confirmation::resend(&state.db, &state.limits, account, state.clock.now()).await?;
+    Err(Refusal::EmailNotVerified.into())
 }

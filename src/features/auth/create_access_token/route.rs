@@ -4,18 +4,19 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{
     command::CreateAccessToken,
     dto::{AccessTokenResponse, TokenRequest, TokenType},
-    handler::create_access_token,
+    handler::{password_grant, refresh_grant},
 };
 use crate::{
     features::ApiTags,
-    http::{ApiError, AppState, PerIp, Problem, error_statuses},
+    http::{ApiError, AppState, Device, PerIp, Problem, error_statuses},
 };
 
 #[derive(Default)]
 pub(crate) struct CreateAccessTokenRoute;
 
 error_statuses!(CreateAccessTokenErrors: 400, 401, 403, 413, 415, 422, 429, 500, 503;
-    403 => "The password is right but the account's e-mail address is not confirmed and `REQUIRE_VERIFIED_EMAIL` is on (`/problems/email-not-verified`); a new confirmation e-mail is sent.",
+    401 => "Password grant: wrong login or password (`/problems/invalid-credentials`). Refresh-token grant: the token is unknown, already used, or its session has ended (`/problems/invalid-refresh-token`); a used token replayed after `REFRESH_TOKEN_REUSE_GRACE` also ends its session.",
+    403 => "The credentials are right but the account's e-mail address is not confirmed and `REQUIRE_VERIFIED_EMAIL` is on (`/problems/email-not-verified`); a new confirmation e-mail is sent.",
 );
 
 #[derive(ApiResponse)]
@@ -34,8 +35,10 @@ enum CreateAccessTokenResponse {
 impl CreateAccessTokenRoute {
     /// Issue an access token
     ///
-    /// The OAuth2 password grant: `username` (or e-mail) and `password`, as
-    /// `application/x-www-form-urlencoded` or JSON.
+    /// As `application/x-www-form-urlencoded` or JSON. The OAuth2 password grant
+    /// (`username` or e-mail, and `password`) opens a session; the refresh-token grant
+    /// (`refresh_token`) continues one. Either answers an access token and a new
+    /// single-use refresh token.
     #[oai(
         path = "/token/access",
         method = "post",
@@ -45,24 +48,24 @@ impl CreateAccessTokenRoute {
         &self,
         _limit: PerIp,
         state: Data<&AppState>,
+        device: Device,
         body: TokenRequest,
     ) -> Result<CreateAccessTokenResponse, Problem<CreateAccessTokenErrors>> {
         let command =
             CreateAccessToken::try_from(body.into_body()).map_err(ApiError::validation)?;
-        let token = create_access_token(
-            &state.db,
-            &state.clock,
-            &state.hasher,
-            &state.tokens,
-            &state.limits,
-            state.require_verified_email,
-            command,
-        )
-        .await?;
+        let issued = match command {
+            CreateAccessToken::Password { login, password } => {
+                password_grant(&state, login, password, device).await?
+            }
+            CreateAccessToken::RefreshToken { refresh_token } => {
+                refresh_grant(&state, &refresh_token).await?
+            }
+        };
         let body = AccessTokenResponse {
-            access_token: token.token,
+            access_token: issued.access.token,
             token_type: TokenType::Bearer,
-            expires_in: token.expires_in,
+            expires_in: issued.access.expires_in,
+            refresh_token: issued.refresh_token,
         };
         Ok(CreateAccessTokenResponse::Ok(Json(body), "no-store".into()))
     }

@@ -1,7 +1,6 @@
-//! `GET /api/v1/users`: the caller's own account.
+//! `GET /api/v1/users`: the caller's own account, as the bearer check read it with the
+//! session (no second query).
 
-mod handler;
-mod query;
 mod route;
 
 pub(crate) use route::GetCurrentUserRoute;

@@ -1,16 +1,14 @@
-use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
-use super::{handler::get_current_user, query::GetCurrentUser};
 use crate::{
     features::{ApiTags, users::User},
-    http::{AppState, Authenticated, Problem, error_statuses},
+    http::{Authenticated, Problem, error_statuses},
 };
 
 #[derive(Default)]
 pub(crate) struct GetCurrentUserRoute;
 
-error_statuses!(GetCurrentUserErrors: 401, 404, 429, 500, 503);
+error_statuses!(GetCurrentUserErrors: 401, 429, 500, 503);
 
 #[derive(ApiResponse)]
 enum GetCurrentUserResponse {
@@ -28,12 +26,7 @@ impl GetCurrentUserRoute {
     async fn get_current_user(
         &self,
         caller: Authenticated,
-        state: Data<&AppState>,
     ) -> Result<GetCurrentUserResponse, Problem<GetCurrentUserErrors>> {
-        let query = GetCurrentUser {
-            user_id: caller.user_id(),
-        };
-        let user = get_current_user(&state.db, query).await?;
-        Ok(GetCurrentUserResponse::Ok(Json(user.into())))
+        Ok(GetCurrentUserResponse::Ok(Json(caller.account.into())))
     }
 }

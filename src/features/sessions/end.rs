@@ -1,0 +1,68 @@
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use crate::infra::{
+    db::entities::{refresh_token, session},
+    security::OneTimeToken,
+};
+
+/// Ends the account's session `session_id`; false when it has no such session still open.
+pub(crate) async fn end(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let ended = revoke(now)
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(ended.rows_affected > 0)
+}
+
+/// Ends every open session of the account but `keep`; the number ended.
+pub(crate) async fn end_all(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let mut query = revoke(now).filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        query = query.filter(session::Column::Id.ne(keep));
+    }
+    Ok(query.exec(db).await?.rows_affected)
+}
+
+/// Ends the session a refresh token belongs to (used or not); an unknown token ends nothing.
+pub(crate) async fn end_by_refresh_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let session_id = refresh_token::Entity::find_by_id(OneTimeToken::hash(token))
+        .select_only()
+        .column(refresh_token::Column::SessionId)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    let Some(session_id) = session_id else {
+        return Ok(false);
+    };
+    let ended = revoke(now)
+        .filter(session::Column::Id.eq(session_id))
+        .exec(db)
+        .await?;
+    Ok(ended.rows_affected > 0)
+}
+
+/// `UPDATE sessions SET revoked_at = now WHERE revoked_at IS NULL`, to be narrowed.
+fn revoke(now: DateTime<Utc>) -> sea_orm::UpdateMany<session::Entity> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(session::Column::RevokedAt.is_null())
+}

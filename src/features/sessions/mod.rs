@@ -1,0 +1,48 @@
+//! Sessions: one login on one device, kept alive by rotating refresh tokens. The lifecycle
+//! lives here in one place (`open` at login, `rotate` on refresh, `end` on logout, password
+//! change or reset, `prune` in the background); the `sessions` and `refresh_tokens` tables
+//! are written only here and read only here and by the bearer check.
+
+mod end;
+mod open;
+mod prune;
+mod rotate;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use uuid::Uuid;
+
+pub(crate) use end::{end, end_all, end_by_refresh_token};
+pub(crate) use open::open;
+pub(crate) use prune::run_pruner;
+pub(crate) use rotate::{RotateError, rotate};
+
+use crate::infra::{
+    db::entities::refresh_token,
+    security::{AccessToken, OneTimeToken},
+};
+
+/// What a login or a refresh hands out.
+pub(crate) struct SessionTokens {
+    pub access: AccessToken,
+    /// Opaque and single-use; only its hash is stored.
+    pub refresh_token: String,
+}
+
+/// Mints a refresh token for `session_id` and stores its hash.
+async fn issue_refresh_token(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<String, DbErr> {
+    let token = OneTimeToken::generate();
+    refresh_token::ActiveModel {
+        token_hash: Set(token.hash),
+        session_id: Set(session_id),
+        issued_at: Set(now),
+        used_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(token.token)
+}

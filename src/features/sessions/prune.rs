@@ -1,0 +1,71 @@
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use tokio::sync::watch;
+
+use crate::infra::{
+    clock::{Clock, earlier},
+    db::entities::{password_reset, session},
+    security::SessionSettings,
+};
+
+/// How long a spent or expired reset token is kept, so its use still reads "used" or
+/// "expired" rather than "unknown".
+const RESET_RETENTION: TimeDelta = TimeDelta::days(7);
+
+/// What one pass removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Pruned {
+    pub sessions: u64,
+    pub password_resets: u64,
+}
+
+/// Deletes the sessions that have ended (revoked, expired or idle; their refresh tokens go
+/// with them) and the reset tokens spent or expired over a week ago.
+pub(crate) async fn prune(
+    db: &DatabaseConnection,
+    settings: &SessionSettings,
+    now: DateTime<Utc>,
+) -> Result<Pruned, DbErr> {
+    let ended = Condition::any()
+        .add(session::Column::RevokedAt.is_not_null())
+        .add(session::Column::ExpiresAt.lte(now))
+        .add(session::Column::LastUsedAt.lte(earlier(now, settings.idle_timeout)));
+    let sessions = session::Entity::delete_many().filter(ended).exec(db).await?;
+    let stale = now - RESET_RETENTION;
+    let resets = password_reset::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(password_reset::Column::UsedAt.lte(stale))
+                .add(password_reset::Column::ExpiresAt.lte(stale)),
+        )
+        .exec(db)
+        .await?;
+    Ok(Pruned {
+        sessions: sessions.rows_affected,
+        password_resets: resets.rows_affected,
+    })
+}
+
+/// Prunes at start-up and then every `SESSION_PRUNE_INTERVAL` until `stop` turns true; a
+/// failed pass is logged and retried at the next tick.
+pub(crate) async fn run_pruner(
+    db: DatabaseConnection,
+    clock: Clock,
+    settings: SessionSettings,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut ticks = tokio::time::interval(settings.prune_interval.max(Duration::from_millis(10)));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !*stop.borrow() {
+        tokio::select! {
+            _ = ticks.tick() => match prune(&db, &settings, clock.now()).await {
+                Ok(pruned) if pruned != Pruned::default() => tracing::info!(?pruned, "pruned"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "cannot prune ended sessions"),
+            },
+            _ = stop.changed() => {}
+        }
+    }
+}
