@@ -13,6 +13,13 @@ pub(super) fn client_ip(req: &Request, trusted_proxies: &[IpNet]) -> Option<IpAd
     Some(resolve(peer, req.headers(), trusted_proxies))
 }
 
+/// Whether the socket peer is one of `trusted_proxies`, whose forwarding headers count.
+pub(super) fn peer_is_trusted(req: &Request, trusted_proxies: &[IpNet]) -> bool {
+    req.remote_addr()
+        .as_socket_addr()
+        .is_some_and(|peer| trusted_proxies.iter().any(|net| net.contains(&peer.ip())))
+}
+
 fn resolve(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -> IpAddr {
     let trusted = |ip: &IpAddr| trusted_proxies.iter().any(|net| net.contains(ip));
     if !trusted(&peer) {

@@ -117,6 +117,8 @@ enum TestDb {
         _dir: TempDir,
     },
     Postgres(String),
+    /// Another `TestApp`'s database (see `second_instance`): that app deletes it.
+    Shared,
 }
 
 pub struct TestApp {
@@ -151,9 +153,15 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
     let mut settings = test_settings(&database_url);
     settings.clock = Clock::Manual(clock.clone());
     configure(&mut settings);
+    start(settings, clock, db).await
+}
+
+/// Builds and serves the app with `settings` (whose clock is `clock`).
+async fn start(settings: Settings, clock: ManualClock, db: TestDb) -> TestApp {
+    let database_url = settings.database.url().to_owned();
     let app = Application::build(settings)
         .await
-        .unwrap_or_else(|e| panic!("the app failed to start on {backend:?}: {e}"));
+        .unwrap_or_else(|e| panic!("the app failed to start on {database_url}: {e}"));
     let address = format!("http://127.0.0.1:{}", app.port());
     let server = tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
@@ -211,6 +219,14 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// Another instance of the app on this one's database and clock, as a second replica
+    /// behind a load balancer would be (its own limiter and caches). Drop it first.
+    pub async fn second_instance(&self) -> TestApp {
+        let mut settings = test_settings(&self.database_url);
+        settings.clock = Clock::Manual(self.clock.clone());
+        start(settings, self.clock.clone(), TestDb::Shared).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -232,6 +248,32 @@ impl TestApp {
             .send()
             .await
             .expect("POST /api/v1/token/access")
+    }
+
+    /// Logs in (password `PASSWORD`) with `User-Agent: user_agent`, opening a session.
+    pub async fn login_on(&self, username_or_email: &str, user_agent: &str) -> SessionTokens {
+        let resp = self
+            .client
+            .post(self.url("/api/v1/token/access"))
+            .header("user-agent", user_agent)
+            .form(&[("username", username_or_email), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("POST /api/v1/token/access");
+        SessionTokens::from(&expect_json(resp, 200).await)
+    }
+
+    /// The refresh-token grant, as a form.
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/token/access"))
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token),
+            ])
+            .send()
+            .await
+            .expect("POST /api/v1/token/access (refresh)")
     }
 
     pub async fn token_for(&self, username_or_email: &str, password: &str) -> String {
@@ -317,6 +359,27 @@ impl TestApp {
             panic!("drop_database needs the Postgres backend");
         };
         admin_execute(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#)).await;
+    }
+}
+
+/// The two tokens of one session, as a login or a refresh hands them out.
+pub struct SessionTokens {
+    pub access: String,
+    pub refresh: String,
+}
+
+impl From<&Value> for SessionTokens {
+    fn from(body: &Value) -> Self {
+        let field = |name: &str| {
+            body[name]
+                .as_str()
+                .unwrap_or_else(|| panic!("no {name} in {body}"))
+                .to_owned()
+        };
+        Self {
+            access: field("access_token"),
+            refresh: field("refresh_token"),
+        }
     }
 }
 

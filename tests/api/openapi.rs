@@ -16,6 +16,12 @@ const OBSERVED: &[(&str, &str, &[u16])] = &[
     ("patch", "/api/v1/users", &[200, 401, 409, 422]),
     ("delete", "/api/v1/users", &[200, 400, 401, 403, 422]),
     ("post", "/api/v1/token/access", &[200, 400, 401, 422, 503]),
+    ("post", "/api/v1/token/revoke", &[200, 400, 415, 422]),
+    ("get", "/.well-known/oauth-authorization-server", &[200]),
+    ("get", "/api/v1/sessions", &[200, 401]),
+    ("delete", "/api/v1/sessions", &[204, 401]),
+    ("delete", "/api/v1/sessions/current", &[204, 401]),
+    ("delete", "/api/v1/sessions/{id}", &[204, 401, 404]),
     ("get", "/api/v1/health", &[200, 503]),
 ];
 
@@ -23,6 +29,10 @@ const PROTECTED: &[(&str, &str)] = &[
     ("get", "/api/v1/users"),
     ("patch", "/api/v1/users"),
     ("delete", "/api/v1/users"),
+    ("get", "/api/v1/sessions"),
+    ("delete", "/api/v1/sessions"),
+    ("delete", "/api/v1/sessions/current"),
+    ("delete", "/api/v1/sessions/{id}"),
 ];
 
 const METHODS: &[&str] = &[
@@ -206,6 +216,8 @@ async fn security_schemes_are_bearer_jwt_and_oauth2_password() {
     for (method, path) in [
         ("post", "/api/v1/users"),
         ("post", "/api/v1/token/access"),
+        ("post", "/api/v1/token/revoke"),
+        ("get", "/.well-known/oauth-authorization-server"),
         ("get", "/api/v1/health"),
     ] {
         let security = operation(&doc, method, path)["security"]

@@ -32,7 +32,10 @@ pub(crate) async fn prune(
         .add(session::Column::RevokedAt.is_not_null())
         .add(session::Column::ExpiresAt.lte(now))
         .add(session::Column::LastUsedAt.lte(earlier(now, settings.idle_timeout)));
-    let sessions = session::Entity::delete_many().filter(ended).exec(db).await?;
+    let sessions = session::Entity::delete_many()
+        .filter(ended)
+        .exec(db)
+        .await?;
     let stale = now - RESET_RETENTION;
     let resets = password_reset::Entity::delete_many()
         .filter(
