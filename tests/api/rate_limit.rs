@@ -391,12 +391,15 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
     assert_eq!(
         limited,
         [
+            "changePassword",
             "confirmEmailVerification",
+            "confirmPasswordReset",
             "createAccessToken",
             "createUser",
             "deleteCurrentUser",
             "getCurrentUser",
             "requestEmailVerification",
+            "requestPasswordReset",
             "updateCurrentUser"
         ]
     );
