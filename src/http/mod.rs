@@ -22,6 +22,7 @@ pub(crate) use allow::{AllowedMethods, add_allow};
 pub(crate) use at_least_one::AtLeastOne;
 pub(crate) use auth::Authenticated;
 pub(crate) use body_limit::limit_body;
+pub(crate) use client_ip::IpBucket;
 pub(crate) use device::Device;
 pub(crate) use document::with_documents;
 pub(crate) use error::ApiError;

@@ -22,6 +22,13 @@ const OBSERVED: &[(&str, &str, &[u16])] = &[
     ("delete", "/api/v1/sessions", &[204, 401]),
     ("delete", "/api/v1/sessions/current", &[204, 401]),
     ("delete", "/api/v1/sessions/{id}", &[204, 401, 404]),
+    ("put", "/api/v1/users/password", &[204, 401, 403, 422, 429]),
+    ("post", "/api/v1/password-reset", &[202, 422, 429]),
+    (
+        "post",
+        "/api/v1/password-reset/confirm",
+        &[204, 400, 410, 422],
+    ),
     ("get", "/api/v1/health", &[200, 503]),
 ];
 
@@ -33,6 +40,7 @@ const PROTECTED: &[(&str, &str)] = &[
     ("delete", "/api/v1/sessions"),
     ("delete", "/api/v1/sessions/current"),
     ("delete", "/api/v1/sessions/{id}"),
+    ("put", "/api/v1/users/password"),
 ];
 
 const METHODS: &[&str] = &[
@@ -218,6 +226,8 @@ async fn security_schemes_are_bearer_jwt_and_oauth2_password() {
         ("post", "/api/v1/token/access"),
         ("post", "/api/v1/token/revoke"),
         ("get", "/.well-known/oauth-authorization-server"),
+        ("post", "/api/v1/password-reset"),
+        ("post", "/api/v1/password-reset/confirm"),
         ("get", "/api/v1/health"),
     ] {
         let security = operation(&doc, method, path)["security"]
@@ -327,9 +337,28 @@ async fn field_rules_are_in_the_schemas() {
         (&password["minLength"], &password["maxLength"]),
         (&8.into(), &72.into())
     );
-    let token = &schemas["ConfirmEmailRequest"]["properties"]["token"];
+    for (schema, field) in [
+        ("ChangePasswordRequest", "new_password"),
+        ("ConfirmPasswordResetRequest", "new_password"),
+    ] {
+        let new_password = &schemas[schema]["properties"][field];
+        for rule in ["minLength", "maxLength", "pattern", "writeOnly"] {
+            assert_eq!(
+                new_password[rule], password[rule],
+                "{schema}.{field}.{rule}"
+            );
+        }
+    }
+    for schema in ["ConfirmEmailRequest", "ConfirmPasswordResetRequest"] {
+        let token = &schemas[schema]["properties"]["token"];
+        assert_eq!(
+            (&token["minLength"], &token["maxLength"]),
+            (&1.into(), &128.into()),
+            "{schema}.token"
+        );
+    }
     assert_eq!(
-        (&token["minLength"], &token["maxLength"]),
-        (&1.into(), &128.into())
+        schemas["PasswordResetRequest"]["properties"]["email"]["format"],
+        "email"
     );
 }

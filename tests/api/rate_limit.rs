@@ -399,7 +399,9 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
     assert_eq!(
         limited,
         [
+            "changePassword",
             "confirmEmailVerification",
+            "confirmPasswordReset",
             "createAccessToken",
             "createUser",
             "deleteCurrentSession",
@@ -409,6 +411,7 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
             "getCurrentUser",
             "listSessions",
             "requestEmailVerification",
+            "requestPasswordReset",
             "revokeToken",
             "updateCurrentUser"
         ]
