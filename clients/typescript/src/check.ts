@@ -11,9 +11,9 @@ export interface StepResult {
   detail: string;
 }
 
-const results: StepResult[] = [];
+export const results: StepResult[] = [];
 export const called = new Map<string, number>();
-const undocumented: string[] = [];
+export const undocumented: string[] = [];
 
 export class AssertionFailed extends Error {}
 

@@ -1,6 +1,7 @@
 // The account's life: health, sign-up, log in, read, update, confirm the address.
 
 import { expect, expectProblem, expectStatus, expectUser, need, show } from "../check.js";
+import { isRecord } from "../document.js";
 import { bearer, client } from "../client.js";
 import { mailedTokens } from "../maildev.js";
 import { CONFIRMATION, coveredBy, type Step, account, state } from "./shared.js";
