@@ -1,6 +1,7 @@
-"""Schemathesis auth hook (loaded by scripts/schemathesis.sh through SCHEMATHESIS_HOOKS): every
+"""Schemathesis hooks (loaded by scripts/schemathesis.sh through SCHEMATHESIS_HOOKS): every
 generated request gets the access token of a fresh login, so an operation that ends sessions
-(log out, revoke, end the others) cannot leave the operations after it with a dead token."""
+(log out, revoke, end the others) cannot leave the operations after it with a dead token. The
+fuzzer may rename the account (PATCH /api/v1/users), so the login name follows each rename."""
 
 import json
 import os
@@ -9,6 +10,8 @@ import urllib.request
 
 import schemathesis
 
+LOGIN = {"username": os.environ["FUZZ_USERNAME"]}
+
 
 @schemathesis.auth(refresh_interval=None)
 class FreshSession:
@@ -16,7 +19,7 @@ class FreshSession:
 
     def get(self, case, context):
         form = urllib.parse.urlencode(
-            {"username": os.environ["FUZZ_USERNAME"], "password": os.environ["FUZZ_PASSWORD"]}
+            {"username": LOGIN["username"], "password": os.environ["FUZZ_PASSWORD"]}
         ).encode()
         url = f"{os.environ['FUZZ_BASE_URL']}/api/v1/token/access"
         with urllib.request.urlopen(url, data=form, timeout=30) as response:
@@ -24,3 +27,10 @@ class FreshSession:
 
     def set(self, case, data, context):
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    """Follow a successful rename of the account, which the next login must use."""
+    if case.method == "PATCH" and case.path == "/api/v1/users" and response.status_code == 200:
+        LOGIN["username"] = response.json()["username"]

@@ -39,7 +39,11 @@ pub(super) async fn password_grant(
     } else {
         Expr::expr(Func::lower(Expr::col(user::Column::Username))).eq(&login)
     };
-    let account = user::Entity::find().filter(by_login).one(db).await?;
+    // No account name holds a NUL, and PostgreSQL refuses one in a query: nothing to look up.
+    let account = match login.contains('\0') {
+        true => None,
+        false => user::Entity::find().filter(by_login).one(db).await?,
+    };
     let attempts_key = account.as_ref().map_or(login, |a| a.id.to_string());
     if let Some(decision) = limits.peek(Scope::LoginFailures, &attempts_key).await?
         && !decision.allowed
