@@ -25,6 +25,9 @@ pub struct SessionSettings {
     pub reuse_grace: Duration,
     /// How often ended sessions and spent reset tokens are deleted.
     #[default(Duration::from_secs(3600))]
-    #[serde(rename = "session_prune_interval", deserialize_with = "positive_seconds")]
+    #[serde(
+        rename = "session_prune_interval",
+        deserialize_with = "positive_seconds"
+    )]
     pub prune_interval: Duration,
 }

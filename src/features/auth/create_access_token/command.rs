@@ -27,7 +27,11 @@ impl TryFrom<TokenRequestBody> for CreateAccessToken {
         match grant_type.as_deref() {
             Some("refresh_token") => {
                 let refresh_token = v.check("refresh_token", required(body.refresh_token.value()));
-                v.finish(|| Some(Self::RefreshToken { refresh_token: refresh_token? }))
+                v.finish(|| {
+                    Some(Self::RefreshToken {
+                        refresh_token: refresh_token?,
+                    })
+                })
             }
             Some("password") => {
                 let login = v.check("username", required(body.username.value()));

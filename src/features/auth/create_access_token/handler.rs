@@ -26,7 +26,13 @@ pub(super) async fn password_grant(
     password: Password,
     device: Device,
 ) -> Result<SessionTokens, ApiError> {
-    let AppState { db, clock, hasher, limits, .. } = state;
+    let AppState {
+        db,
+        clock,
+        hasher,
+        limits,
+        ..
+    } = state;
     let login = login.trim().to_lowercase();
     let by_login = if login.contains('@') {
         user::Column::Email.eq(&login)
@@ -51,8 +57,15 @@ pub(super) async fn password_grant(
             not_verified(state, &account).await
         }
         (true, Some(account)) => {
-            sessions::open(db, &state.tokens, &state.sessions, account.id, device, clock.now())
-                .await
+            sessions::open(
+                db,
+                &state.tokens,
+                &state.sessions,
+                account.id,
+                device,
+                clock.now(),
+            )
+            .await
         }
         _ => {
             limits

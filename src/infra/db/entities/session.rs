@@ -51,4 +51,3 @@ pub fn live(now: DateTime<Utc>, idle_timeout: Duration) -> Condition {
         .add(Column::ExpiresAt.gt(now))
         .add(Column::LastUsedAt.gt(earlier(now, idle_timeout)))
 }
-
