@@ -12,12 +12,13 @@ use accounts_api::{
     config::{AppEnv, AppSettings, DatabaseSettings, JwtSettings, ServerSettings, Settings},
     infra::{
         clock::{Clock, ManualClock},
+        db::entities::{refresh_token, session},
         security::{HasherKind, RsaKeyPair},
     },
 };
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::Response;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder, Statement};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use uuid::Uuid;
@@ -117,6 +118,8 @@ enum TestDb {
         _dir: TempDir,
     },
     Postgres(String),
+    /// Another app's database: that app deletes it.
+    Shared,
 }
 
 pub struct TestApp {
@@ -147,13 +150,31 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
             (TestDb::Postgres(name), url)
         }
     };
-    let clock = ManualClock::default();
+    start(db, database_url, ManualClock::default(), configure).await
+}
+
+/// Another instance of the app on an existing database (`TestApp::database_url`), which it
+/// neither creates nor drops, reading `clock`: a second replica behind a load balancer.
+pub async fn spawn_app_on(
+    database_url: &str,
+    clock: ManualClock,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
+    start(TestDb::Shared, database_url.to_owned(), clock, configure).await
+}
+
+async fn start(
+    db: TestDb,
+    database_url: String,
+    clock: ManualClock,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = test_settings(&database_url);
     settings.clock = Clock::Manual(clock.clone());
     configure(&mut settings);
     let app = Application::build(settings)
         .await
-        .unwrap_or_else(|e| panic!("the app failed to start on {backend:?}: {e}"));
+        .unwrap_or_else(|e| panic!("the app failed to start on {database_url}: {e}"));
     let address = format!("http://127.0.0.1:{}", app.port());
     let server = tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
@@ -234,6 +255,29 @@ impl TestApp {
             .expect("POST /api/v1/token/access")
     }
 
+    /// The refresh-token grant, form-encoded.
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/token/access"))
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token),
+            ])
+            .send()
+            .await
+            .expect("POST /api/v1/token/access")
+    }
+
+    /// A refresh that must succeed (asserting 200): the new pair.
+    pub async fn refreshed(&self, refresh_token: &str) -> Tokens {
+        Tokens::of(&expect_json(self.refresh(refresh_token).await, 200).await)
+    }
+
+    /// Logs in (asserting 200): the access token and the refresh token of a new session.
+    pub async fn tokens_for(&self, username_or_email: &str, password: &str) -> Tokens {
+        Tokens::of(&expect_json(self.login(username_or_email, password).await, 200).await)
+    }
+
     pub async fn token_for(&self, username_or_email: &str, password: &str) -> String {
         let body = expect_json(self.login(username_or_email, password).await, 200).await;
         body["access_token"]
@@ -297,6 +341,30 @@ impl TestApp {
         db.close().await.ok();
     }
 
+    /// Every `sessions` row, oldest first.
+    pub async fn sessions(&self) -> Vec<session::Model> {
+        let db = self.db().await;
+        let rows = session::Entity::find()
+            .order_by_asc(session::Column::Id)
+            .all(&db)
+            .await
+            .expect("read the sessions");
+        db.close().await.ok();
+        rows
+    }
+
+    /// Every `refresh_tokens` row, oldest first.
+    pub async fn refresh_tokens(&self) -> Vec<refresh_token::Model> {
+        let db = self.db().await;
+        let rows = refresh_token::Entity::find()
+            .order_by_asc(refresh_token::Column::IssuedAt)
+            .all(&db)
+            .await
+            .expect("read the refresh tokens");
+        db.close().await.ok();
+        rows
+    }
+
     pub async fn count_users(&self) -> i64 {
         let db = self.db().await;
         let stmt =
@@ -317,6 +385,37 @@ impl TestApp {
             panic!("drop_database needs the Postgres backend");
         };
         admin_execute(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#)).await;
+    }
+}
+
+/// The pair a login or a refresh answers.
+#[derive(Clone, Debug)]
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+}
+
+impl Tokens {
+    /// Reads the pair from a token response's body.
+    pub fn of(body: &Value) -> Self {
+        let field = |name: &str| {
+            body[name]
+                .as_str()
+                .unwrap_or_else(|| panic!("no {name} in {body}"))
+                .to_owned()
+        };
+        Self {
+            access: field("access_token"),
+            refresh: field("refresh_token"),
+        }
+    }
+
+    /// The `sid` claim of the access token: the session's id.
+    pub fn session_id(&self) -> String {
+        payload_of(&self.access)["sid"]
+            .as_str()
+            .expect("sid is a string")
+            .to_owned()
     }
 }
 
@@ -454,11 +553,13 @@ pub fn now_secs() -> u64 {
         .as_secs()
 }
 
-/// Claims the app would accept for `sub`: right issuer and audience, valid for 15 minutes.
-pub fn valid_claims(sub: &str) -> Value {
+/// Claims the app would accept for `sub` in its live session `sid` (take it from a real
+/// login with `payload_of`): right issuer and audience, valid for 15 minutes.
+pub fn valid_claims(sub: &str, sid: &str) -> Value {
     let now = now_secs();
     json!({
         "sub": sub,
+        "sid": sid,
         "iat": now,
         "exp": now + 900,
         "jti": Uuid::now_v7().to_string(),
@@ -473,10 +574,35 @@ pub fn forge(claims: &Value) -> String {
     jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).expect("sign the claims")
 }
 
+/// The payload of a JWT, decoded without any check: what the app put in it.
+pub fn payload_of(token: &str) -> Value {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let payload = token.split('.').nth(1).expect("a JWS compact token");
+    let json = URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("a base64url payload");
+    serde_json::from_slice(&json).expect("a JSON payload")
+}
+
 /// Unpadded base64url, as JWT segments are written.
 pub fn base64url(bytes: &[u8]) -> String {
     use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Asserts that the app refuses `refresh_token` (401 `invalid-refresh-token`); the problem.
+pub async fn assert_refresh_refused(app: &TestApp, refresh_token: &str) -> Value {
+    assert_problem(
+        app.refresh(refresh_token).await,
+        401,
+        "invalid-refresh-token",
+    )
+    .await
+}
+
+/// `REFRESH_TOKEN_REUSE_GRACE` as the test apps have it (the default).
+pub fn reuse_grace() -> std::time::Duration {
+    accounts_api::infra::security::SessionSettings::default().reuse_grace
 }
 
 /// Asserts that the app refuses `token` as `unauthorized` on `GET /api/v1/users`.
