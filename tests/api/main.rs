@@ -16,6 +16,7 @@ mod openapi;
 mod platform;
 mod rate_limit;
 mod rate_limit_outage;
+mod session_consistency;
 mod startup;
 mod token;
 mod token_attacks;
