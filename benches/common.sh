@@ -25,15 +25,16 @@ serve() { # port binary [VAR=value ...]: starts a server and waits for its healt
   echo "server on :$port did not start" >&2; cat "$WORK/$port.log" >&2; exit 1
 }
 
-bench_token() { # port: registers the bench account there and prints its access token
-  curl -sf "http://127.0.0.1:$1/api/v1/users" -H 'content-type: application/json' \
+bench_login() { # port [field]: logs the bench account in there (registering it when it is
+  # new) and prints the answer's field (default access_token); each server signs its own
+  curl -s "http://127.0.0.1:$1/api/v1/users" -H 'content-type: application/json' \
     -d '{"username":"bench","email":"bench@example.com","password":"benchmark-password"}' >/dev/null
   curl -sf "http://127.0.0.1:$1/api/v1/token/access" -d 'username=bench&password=benchmark-password' \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+    | python3 -c "import json,sys; print(json.load(sys.stdin)['${2:-access_token}'])"
 }
 
-rps() { # port: requests/s of GET /api/v1/users with $TOKEN for one round
-  wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" \
+rps() { # port [token]: requests/s of GET /api/v1/users for one round (token: $TOKEN)
+  wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer ${2:-$TOKEN}" \
     "http://127.0.0.1:$1/api/v1/users" | awk '/Requests\/sec/ {print $2} /Non-2xx/ {print "non-2xx: " $0 > "/dev/stderr"}'
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Throughput of the authenticated request (GET /api/v1/users: JWT check, account-exists
-# check, per-IP-and-user limit in memory, account read on PostgreSQL) for two builds side
+# Throughput of the authenticated request (GET /api/v1/users: JWT check, session-and-account
+# read, per-IP-and-user limit in memory, on PostgreSQL) for two builds side
 # by side, wrk alternating between them for ROUNDS rounds; prints each round, the medians
 # and the ratio new/old. For refactors that must not cost anything.
 # Usage: benches/compare_builds.sh OLD_BINARY NEW_BINARY   (release builds of accounts-api)
@@ -13,15 +13,16 @@ scripts/services-up.sh postgres >/dev/null
 source benches/common.sh
 fresh_database accounts_compare
 HIGH=(RATE_LIMIT_PER_IP=1000000000/1s RATE_LIMIT_PER_USER=1000000000/1s)
+# The old build first: a build migrates the shared database up to its own schema.
 serve 18191 "$OLD" "${HIGH[@]}"
 serve 18192 "$NEW" "${HIGH[@]}"
-TOKEN=$(bench_token 18191)
+OLD_TOKEN=$(bench_login 18191); NEW_TOKEN=$(bench_login 18192)
 
-for port in 18191 18192; do rps $port >/dev/null; done # warm-up
+rps 18191 "$OLD_TOKEN" >/dev/null; rps 18192 "$NEW_TOKEN" >/dev/null # warm-up
 OLD_RPS=(); NEW_RPS=()
 for round in $(seq 1 "$ROUNDS"); do
-  if (( round % 2 )); then OLD_RPS+=("$(rps 18191)"); NEW_RPS+=("$(rps 18192)")
-  else NEW_RPS+=("$(rps 18192)"); OLD_RPS+=("$(rps 18191)"); fi
+  if (( round % 2 )); then OLD_RPS+=("$(rps 18191 "$OLD_TOKEN")"); NEW_RPS+=("$(rps 18192 "$NEW_TOKEN")")
+  else NEW_RPS+=("$(rps 18192 "$NEW_TOKEN")"); OLD_RPS+=("$(rps 18191 "$OLD_TOKEN")"); fi
   echo "round $round: old ${OLD_RPS[-1]}, new ${NEW_RPS[-1]} req/s"
 done
 old=$(printf '%s\n' "${OLD_RPS[@]}" | median)

@@ -17,7 +17,7 @@ HIGH=(RATE_LIMIT_PER_IP=1000000000/1s RATE_LIMIT_PER_USER=1000000000/1s)
 serve 18181 "$BIN" RATE_LIMIT_ENABLED=false
 serve 18182 "$BIN" REDIS_URL=redis://127.0.0.1:6379 REDIS_KEY_PREFIX="bench$$:" "${HIGH[@]}"
 serve 18183 "$BIN" "${HIGH[@]}"
-TOKEN=$(bench_token 18181)
+TOKEN=$(bench_login 18181)
 
 for port in 18181 18182 18183; do rps $port >/dev/null; done # warm-up
 OFF=(); REDIS=(); MEMORY=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Schemathesis (PyPI) over the whole OpenAPI document with every check, against the debug
-# build, on SQLite and then PostgreSQL, authenticated with a real token; settings and the
-# reasons for each exception in tests/schemathesis.toml. Fails when any failure is found.
+# build, on SQLite and then PostgreSQL, each request authenticated with the token of a fresh
+# login (tests/schemathesis_auth.py); settings and the reasons for each exception in
+# tests/schemathesis.toml. Fails when any failure is found.
 # Needs PostgreSQL :5432 (scripts/services-up.sh postgres). Rate limiting is off in the
 # server under test: the fuzzer would otherwise spend most requests on 429s.
 set -euo pipefail
@@ -22,13 +23,12 @@ fuzz() { # name port database-url
   for _ in $(seq 1 100); do curl -sf "$base/api/v1/health" >/dev/null && break; sleep 0.1; done
   curl -sf "$base/api/v1/users" -H 'content-type: application/json' \
     -d '{"username":"fuzzer","email":"fuzzer@example.com","password":"fuzzer-password"}' >/dev/null
-  local token
-  token=$(curl -sf "$base/api/v1/token/access" -d 'username=fuzzer&password=fuzzer-password' \
-    | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   echo "== schemathesis on $name"
   local status=0
-  "$VENV/bin/schemathesis" --config-file tests/schemathesis.toml --no-color run "$base/openapi.json" \
-    --checks all --header "Authorization: Bearer $token" || status=$?
+  PYTHONPATH=tests SCHEMATHESIS_HOOKS=schemathesis_auth FUZZ_BASE_URL=$base \
+    FUZZ_USERNAME=fuzzer FUZZ_PASSWORD=fuzzer-password \
+    "$VENV/bin/schemathesis" --config-file tests/schemathesis.toml --no-color run "$base/openapi.json" \
+    --checks all || status=$?
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
   return "$status"
 }

@@ -12,6 +12,7 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/accounts-api/target}
 PORT=${FLOW_PORT:-18311}
 BASE="http://127.0.0.1:$PORT"
 CONFIRM_PAGE="http://localhost:3000/confirm-email"
+RESET_PAGE="http://localhost:3000/reset-password"
 STARTED=$(date +%s)
 BIN="$HERE/node_modules/.bin"
 
@@ -49,6 +50,7 @@ echo "== server on $BASE"
 (cd "$WORK" && exec env -i PATH="$PATH" HOME="$HOME" \
   APP_HOST=127.0.0.1 APP_PORT="$PORT" DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
   SMTP_HOST=127.0.0.1 SMTP_PORT=1025 SMTP_TLS=none EMAIL_VERIFICATION_URL="$CONFIRM_PAGE" \
+  PASSWORD_RESET_URL="$RESET_PAGE" \
   RATE_LIMIT_ENABLED=false RUST_LOG=warn LOG_FORMAT=json PASSWORD_HASH_COST=4 \
   JWT_PRIVATE_KEY_PATH="$WORK/no-key.pem" JWT_PUBLIC_KEY_PATH="$WORK/no-key.pub.pem" \
   "$CARGO_TARGET_DIR/debug/accounts-api") >"$WORK/server.log" 2>&1 &
@@ -78,4 +80,4 @@ echo "== tsc --strict --noEmit"
 echo "== flow"
 "$BIN/tsc" -p tsconfig.json --noCheck
 API_BASE_URL="$BASE" OPENAPI_DOCUMENT=src/generated/openapi.json CONFIRM_PAGE="$CONFIRM_PAGE" \
-  MAILDEV_API_URL=http://127.0.0.1:1080/api/email node dist/flow.js
+  PASSWORD_RESET_PAGE="$RESET_PAGE" MAILDEV_API_URL=http://127.0.0.1:1080/api/email node dist/flow.js

@@ -8,7 +8,7 @@ use tokio::{sync::watch, task::JoinHandle};
 use super::StartupError;
 use crate::{
     config::Settings,
-    features::notifications::send_email::InProcessDelivery,
+    features::notifications::send_email::{InProcessDelivery, TokenSettings},
     infra::{
         email_verifier::{AbstractApiVerifier, EmailVerifier, VerdictCache},
         events::{Relay, kafka::KafkaPublisher},
@@ -35,11 +35,19 @@ pub(super) fn spawn_relay(
                 db: db.clone(),
                 clock: settings.clock.clone(),
                 mailer: Arc::new(Mailer::from_settings(settings.smtp.clone())),
-                verification: settings.email_verification.clone(),
+                tokens: token_settings(settings),
             };
             tokio::spawn(Relay::new(db, publisher, outbox, settings.clock.clone()).run(stop))
         }
     })
+}
+
+/// What the mailer mints single-use tokens with.
+pub(super) fn token_settings(settings: &Settings) -> TokenSettings {
+    TokenSettings {
+        verification: settings.email_verification.clone(),
+        password_reset: settings.password_reset.clone(),
+    }
 }
 
 /// Redis when `REDIS_URL` is set, else in-process; nothing when limiting is switched off.

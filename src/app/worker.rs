@@ -31,7 +31,7 @@ pub async fn run_worker(
         clock: settings.clock.clone(),
         mailer: Mailer::from_settings(settings.smtp.clone()),
         kafka,
-        verification: settings.email_verification.clone(),
+        tokens: super::adapters::token_settings(&settings),
     };
     Ok(worker::run(worker, shutdown).await?)
 }

@@ -63,6 +63,7 @@ pub(super) fn load(src: &mut impl Source) -> Result<Settings, ConfigError> {
         outbox: src.section("OUTBOX_")?,
         email_verifier: verifier.enabled.then_some(email_verifier),
         email_verification: src.section("")?,
+        password_reset: src.section("PASSWORD_RESET_")?,
         ..Settings::default()
     })
 }

@@ -15,7 +15,9 @@ use std::env;
 
 pub use self::sections::{AppEnv, AppSettings, ServerSettings};
 pub use crate::{
-    features::email_confirmation::EmailVerificationSettings,
+    features::{
+        email_confirmation::EmailVerificationSettings, password_reset::PasswordResetSettings,
+    },
     infra::{
         clock::Clock,
         db::{DEFAULT_DATABASE_URL, DatabaseSettings},
@@ -57,6 +59,8 @@ pub struct Settings {
     pub email_verifier: Option<EmailVerifierSettings>,
     /// `EMAIL_VERIFICATION_*` and `REQUIRE_VERIFIED_EMAIL`.
     pub email_verification: EmailVerificationSettings,
+    /// `PASSWORD_RESET_*`.
+    pub password_reset: PasswordResetSettings,
     /// Not from the environment: tests set a manual clock; production refuses one.
     pub clock: Clock,
     /// Not from the environment: tests pick the fast hasher; production refuses it.

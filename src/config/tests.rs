@@ -22,6 +22,26 @@ fn nothing_set_gives_the_embedded_defaults() {
         (AppEnv::Development, LogFormat::Pretty)
     );
     assert_eq!(s.jwt.access_token_ttl.as_secs(), 900);
+    assert_eq!(s.password_reset.token_ttl.as_secs(), 3600);
+    assert_eq!(s.password_reset.url, None);
+}
+
+#[test]
+fn reads_the_password_reset_settings() {
+    let s = settings(&[
+        ("PASSWORD_RESET_TOKEN_TTL", "30m"),
+        ("PASSWORD_RESET_URL", "https://app.example/reset"),
+        ("RATE_LIMIT_PASSWORD_RESETS_PER_IP", "3/10m"),
+        ("RATE_LIMIT_PASSWORD_RESET_EMAILS", "2/1h"),
+    ])
+    .unwrap();
+    assert_eq!(s.password_reset.token_ttl.as_secs(), 1800);
+    assert_eq!(
+        s.password_reset.url.as_deref(),
+        Some("https://app.example/reset")
+    );
+    assert_eq!(s.rate_limit.password_resets_per_ip.to_string(), "3/10m");
+    assert_eq!(s.rate_limit.password_reset_emails.to_string(), "2/1h");
 }
 
 #[test]
@@ -79,6 +99,10 @@ fn a_bad_value_names_its_variable() {
         ("EMAIL_VERIFICATION_TOKEN_TTL_SECONDS", "0"),
         ("REQUIRE_VERIFIED_EMAIL", "sometimes"),
         ("EMAIL_VERIFICATION_URL", "app.example/confirm"),
+        ("PASSWORD_RESET_TOKEN_TTL", "0"),
+        ("PASSWORD_RESET_URL", "app.example/reset"),
+        ("RATE_LIMIT_PASSWORD_RESET_EMAILS", "5"),
+        ("RATE_LIMIT_PASSWORD_RESETS_PER_IP", "twenty/1h"),
     ] {
         let err = settings(&[(var, value)]).unwrap_err();
         assert!(err.contains(var), "{err}");

@@ -40,6 +40,13 @@ pub enum EventType {
     /// mints a single-use token and sends it.
     #[strum(serialize = "user.email_verification_requested")]
     EmailVerificationRequested,
+    /// The account's password was changed or reset: the owner is told.
+    #[strum(serialize = "user.password_changed")]
+    PasswordChanged,
+    /// Someone asked to reset the account's password: the mailer mints a single-use reset
+    /// token and sends it to the address in the event.
+    #[strum(serialize = "user.password_reset_requested")]
+    PasswordResetRequested,
 }
 
 /// What the e-mail needs to know about the account.
@@ -102,5 +109,15 @@ mod tests {
             EventType::EmailVerificationRequested
         );
         assert!(serde_json::from_str::<EventType>(r#""user.nope""#).is_err());
+        for (kind, name) in [
+            (EventType::PasswordChanged, "user.password_changed"),
+            (
+                EventType::PasswordResetRequested,
+                "user.password_reset_requested",
+            ),
+        ] {
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(name.parse::<EventType>().unwrap(), kind);
+        }
     }
 }

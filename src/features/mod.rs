@@ -1,11 +1,12 @@
 //! The vertical slices. Each folder holds one operation: its command or query, handler,
-//! route and DTOs. Each area (`users`, `auth`, `health`) lists its slices once, beside their
-//! `mod` lines; `Api` mounts the areas on the OpenAPI service.
+//! route and DTOs. Each area (`users`, `auth`, `sessions`, `health`) lists its slices once,
+//! beside their `mod` lines; `Api` mounts the areas on the OpenAPI service.
 
 mod auth;
 pub(crate) mod email_confirmation;
 mod health;
 pub(crate) mod notifications;
+pub(crate) mod password_reset;
 pub(crate) mod sessions;
 mod users;
 
@@ -17,14 +18,22 @@ use crate::http::MergedApi;
 enum ApiTags {
     /// Registration and the caller's own account.
     Users,
-    /// Access tokens (OAuth2 password grant) and the keys that verify them.
+    /// Access and refresh tokens (OAuth2), their revocation, and the keys and metadata
+    /// that describe them.
     Auth,
+    /// The caller's sessions (one per login and device).
+    Sessions,
     /// Service health.
     Health,
 }
 
 /// All slices as one API, in document order.
-pub(crate) type Api = MergedApi<(users::Slices, auth::Slices, health::Slices)>;
+pub(crate) type Api = MergedApi<(
+    users::Slices,
+    auth::Slices,
+    sessions::Slices,
+    health::Slices,
+)>;
 
 #[cfg(test)]
 mod tests {

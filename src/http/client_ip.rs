@@ -6,11 +6,36 @@
 use std::net::{IpAddr, Ipv6Addr};
 
 use ipnet::IpNet;
-use poem::{Request, http::HeaderMap};
+use poem::{FromRequest, Request, RequestBody, http::HeaderMap};
+
+use super::AppState;
+
+/// The client's rate-limit bucket (see `ip_bucket`), for a handler that charges a limit of
+/// its own per client together with others in one step.
+pub(crate) struct IpBucket(pub String);
+
+impl<'a> FromRequest<'a> for IpBucket {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let state = AppState::of(req)?;
+        Ok(Self(bucket(req, &state.trusted_proxies)))
+    }
+}
+
+/// The request's client bucket; `unknown` when the peer address is not an IP.
+pub(super) fn bucket(req: &Request, trusted_proxies: &[IpNet]) -> String {
+    client_ip(req, trusted_proxies).map_or_else(|| "unknown".to_owned(), ip_bucket)
+}
 
 pub(super) fn client_ip(req: &Request, trusted_proxies: &[IpNet]) -> Option<IpAddr> {
     let peer = req.remote_addr().as_socket_addr()?.ip();
     Some(resolve(peer, req.headers(), trusted_proxies))
+}
+
+/// Whether the socket peer is one of `trusted_proxies`, whose forwarding headers count.
+pub(super) fn peer_is_trusted(req: &Request, trusted_proxies: &[IpNet]) -> bool {
+    req.remote_addr()
+        .as_socket_addr()
+        .is_some_and(|peer| trusted_proxies.iter().any(|net| net.contains(&peer.ip())))
 }
 
 fn resolve(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -> IpAddr {
@@ -24,7 +49,7 @@ fn resolve(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -> IpAd
 }
 
 /// The bucket a client IP counts in: IPv4 per address, IPv6 per /64 (one subscriber).
-pub(super) fn ip_bucket(ip: IpAddr) -> String {
+fn ip_bucket(ip: IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

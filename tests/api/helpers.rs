@@ -118,7 +118,7 @@ enum TestDb {
         _dir: TempDir,
     },
     Postgres(String),
-    /// Another app's database: that app deletes it.
+    /// Another `TestApp`'s database (see `second_instance`): that app deletes it.
     Shared,
 }
 
@@ -150,28 +150,16 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
             (TestDb::Postgres(name), url)
         }
     };
-    start(db, database_url, ManualClock::default(), configure).await
-}
-
-/// Another instance of the app on an existing database (`TestApp::database_url`), which it
-/// neither creates nor drops, reading `clock`: a second replica behind a load balancer.
-pub async fn spawn_app_on(
-    database_url: &str,
-    clock: ManualClock,
-    configure: impl FnOnce(&mut Settings),
-) -> TestApp {
-    start(TestDb::Shared, database_url.to_owned(), clock, configure).await
-}
-
-async fn start(
-    db: TestDb,
-    database_url: String,
-    clock: ManualClock,
-    configure: impl FnOnce(&mut Settings),
-) -> TestApp {
+    let clock = ManualClock::default();
     let mut settings = test_settings(&database_url);
     settings.clock = Clock::Manual(clock.clone());
     configure(&mut settings);
+    start(settings, clock, db).await
+}
+
+/// Builds and serves the app with `settings` (whose clock is `clock`).
+async fn start(settings: Settings, clock: ManualClock, db: TestDb) -> TestApp {
+    let database_url = settings.database.url().to_owned();
     let app = Application::build(settings)
         .await
         .unwrap_or_else(|e| panic!("the app failed to start on {database_url}: {e}"));
@@ -232,6 +220,14 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// Another instance of the app on this one's database and clock, as a second replica
+    /// behind a load balancer would be (its own limiter and caches). Drop it first.
+    pub async fn second_instance(&self) -> TestApp {
+        let mut settings = test_settings(&self.database_url);
+        settings.clock = Clock::Manual(self.clock.clone());
+        start(settings, self.clock.clone(), TestDb::Shared).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -255,7 +251,20 @@ impl TestApp {
             .expect("POST /api/v1/token/access")
     }
 
-    /// The refresh-token grant, form-encoded.
+    /// Logs in (password `PASSWORD`) with `User-Agent: user_agent`, opening a session.
+    pub async fn login_on(&self, username_or_email: &str, user_agent: &str) -> SessionTokens {
+        let resp = self
+            .client
+            .post(self.url("/api/v1/token/access"))
+            .header("user-agent", user_agent)
+            .form(&[("username", username_or_email), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("POST /api/v1/token/access");
+        SessionTokens::from(&expect_json(resp, 200).await)
+    }
+
+    /// The refresh-token grant, as a form.
     pub async fn refresh(&self, refresh_token: &str) -> Response {
         self.client
             .post(self.url("/api/v1/token/access"))
@@ -265,17 +274,18 @@ impl TestApp {
             ])
             .send()
             .await
-            .expect("POST /api/v1/token/access")
+            .expect("POST /api/v1/token/access (refresh)")
     }
 
     /// A refresh that must succeed (asserting 200): the new pair.
-    pub async fn refreshed(&self, refresh_token: &str) -> Tokens {
-        Tokens::of(&expect_json(self.refresh(refresh_token).await, 200).await)
+    pub async fn refreshed(&self, refresh_token: &str) -> SessionTokens {
+        SessionTokens::from(&expect_json(self.refresh(refresh_token).await, 200).await)
     }
 
     /// Logs in (asserting 200): the access token and the refresh token of a new session.
-    pub async fn tokens_for(&self, username_or_email: &str, password: &str) -> Tokens {
-        Tokens::of(&expect_json(self.login(username_or_email, password).await, 200).await)
+    pub async fn tokens_for(&self, username_or_email: &str, password: &str) -> SessionTokens {
+        let body = expect_json(self.login(username_or_email, password).await, 200).await;
+        SessionTokens::from(&body)
     }
 
     pub async fn token_for(&self, username_or_email: &str, password: &str) -> String {
@@ -388,16 +398,14 @@ impl TestApp {
     }
 }
 
-/// The pair a login or a refresh answers.
-#[derive(Clone, Debug)]
-pub struct Tokens {
+/// The two tokens of one session, as a login or a refresh hands them out.
+pub struct SessionTokens {
     pub access: String,
     pub refresh: String,
 }
 
-impl Tokens {
-    /// Reads the pair from a token response's body.
-    pub fn of(body: &Value) -> Self {
+impl From<&Value> for SessionTokens {
+    fn from(body: &Value) -> Self {
         let field = |name: &str| {
             body[name]
                 .as_str()
@@ -409,7 +417,9 @@ impl Tokens {
             refresh: field("refresh_token"),
         }
     }
+}
 
+impl SessionTokens {
     /// The `sid` claim of the access token: the session's id.
     pub fn session_id(&self) -> String {
         payload_of(&self.access)["sid"]

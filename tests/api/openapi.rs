@@ -16,6 +16,19 @@ const OBSERVED: &[(&str, &str, &[u16])] = &[
     ("patch", "/api/v1/users", &[200, 401, 409, 422]),
     ("delete", "/api/v1/users", &[200, 400, 401, 403, 422]),
     ("post", "/api/v1/token/access", &[200, 400, 401, 422, 503]),
+    ("post", "/api/v1/token/revoke", &[200, 400, 415, 422]),
+    ("get", "/.well-known/oauth-authorization-server", &[200]),
+    ("get", "/api/v1/sessions", &[200, 401]),
+    ("delete", "/api/v1/sessions", &[204, 401]),
+    ("delete", "/api/v1/sessions/current", &[204, 401]),
+    ("delete", "/api/v1/sessions/{id}", &[204, 401, 404]),
+    ("put", "/api/v1/users/password", &[204, 401, 403, 422, 429]),
+    ("post", "/api/v1/password-reset", &[202, 422, 429]),
+    (
+        "post",
+        "/api/v1/password-reset/confirm",
+        &[204, 400, 410, 422],
+    ),
     ("get", "/api/v1/health", &[200, 503]),
 ];
 
@@ -23,6 +36,11 @@ const PROTECTED: &[(&str, &str)] = &[
     ("get", "/api/v1/users"),
     ("patch", "/api/v1/users"),
     ("delete", "/api/v1/users"),
+    ("get", "/api/v1/sessions"),
+    ("delete", "/api/v1/sessions"),
+    ("delete", "/api/v1/sessions/current"),
+    ("delete", "/api/v1/sessions/{id}"),
+    ("put", "/api/v1/users/password"),
 ];
 
 const METHODS: &[&str] = &[
@@ -206,6 +224,10 @@ async fn security_schemes_are_bearer_jwt_and_oauth2_password() {
     for (method, path) in [
         ("post", "/api/v1/users"),
         ("post", "/api/v1/token/access"),
+        ("post", "/api/v1/token/revoke"),
+        ("get", "/.well-known/oauth-authorization-server"),
+        ("post", "/api/v1/password-reset"),
+        ("post", "/api/v1/password-reset/confirm"),
         ("get", "/api/v1/health"),
     ] {
         let security = operation(&doc, method, path)["security"]
@@ -315,9 +337,28 @@ async fn field_rules_are_in_the_schemas() {
         (&password["minLength"], &password["maxLength"]),
         (&8.into(), &72.into())
     );
-    let token = &schemas["ConfirmEmailRequest"]["properties"]["token"];
+    for (schema, field) in [
+        ("ChangePasswordRequest", "new_password"),
+        ("ConfirmPasswordResetRequest", "new_password"),
+    ] {
+        let new_password = &schemas[schema]["properties"][field];
+        for rule in ["minLength", "maxLength", "pattern", "writeOnly"] {
+            assert_eq!(
+                new_password[rule], password[rule],
+                "{schema}.{field}.{rule}"
+            );
+        }
+    }
+    for schema in ["ConfirmEmailRequest", "ConfirmPasswordResetRequest"] {
+        let token = &schemas[schema]["properties"]["token"];
+        assert_eq!(
+            (&token["minLength"], &token["maxLength"]),
+            (&1.into(), &128.into()),
+            "{schema}.token"
+        );
+    }
     assert_eq!(
-        (&token["minLength"], &token["maxLength"]),
-        (&1.into(), &128.into())
+        schemas["PasswordResetRequest"]["properties"]["email"]["format"],
+        "email"
     );
 }

@@ -339,6 +339,8 @@ async fn health_and_docs_are_never_limited() {
         "/openapi.json",
         "/.well-known/jwks.json",
         "/.well-known/jwks.json",
+        "/.well-known/oauth-authorization-server",
+        "/.well-known/oauth-authorization-server",
     ] {
         let resp = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
@@ -366,8 +368,14 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
             let responses = operation["responses"].as_object().unwrap();
-            // Health and the published keys are cheap, public and meant to be polled.
-            if ["/api/v1/health", "/.well-known/jwks.json"].contains(&path.as_str()) {
+            // Health, the published keys and the metadata are cheap, public and meant to be
+            // polled.
+            let unlimited = [
+                "/api/v1/health",
+                "/.well-known/jwks.json",
+                "/.well-known/oauth-authorization-server",
+            ];
+            if unlimited.contains(&path.as_str()) {
                 assert!(!responses.contains_key("429"), "{path} is not limited");
                 continue;
             }
@@ -391,12 +399,20 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
     assert_eq!(
         limited,
         [
+            "changePassword",
             "confirmEmailVerification",
+            "confirmPasswordReset",
             "createAccessToken",
             "createUser",
+            "deleteCurrentSession",
             "deleteCurrentUser",
+            "deleteOtherSessions",
+            "deleteSession",
             "getCurrentUser",
+            "listSessions",
             "requestEmailVerification",
+            "requestPasswordReset",
+            "revokeToken",
             "updateCurrentUser"
         ]
     );

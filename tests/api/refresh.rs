@@ -9,7 +9,7 @@ use chrono::TimeDelta;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Backend, PASSWORD, TestApp, Tokens, assert_problem, assert_refresh_refused, expect_json,
+    Backend, PASSWORD, SessionTokens, TestApp, assert_problem, assert_refresh_refused, expect_json,
     header, payload_of, reuse_grace, spawn_app,
 };
 
@@ -41,7 +41,7 @@ async fn a_login_opens_a_session_on_the_device(backend: Backend) {
         .send()
         .await
         .unwrap();
-    let tokens = Tokens::of(&expect_json(resp, 200).await);
+    let tokens = SessionTokens::from(&expect_json(resp, 200).await);
 
     assert_eq!(tokens.refresh.len(), 43, "32 random bytes, base64url");
     assert!(
@@ -101,7 +101,7 @@ async fn a_refresh_rotates_the_pair_by_form_and_by_json(backend: Backend) {
     let body = expect_json(resp, 200).await;
     assert_eq!(body["token_type"], "Bearer", "{body}");
     assert_eq!(body["expires_in"], 900, "{body}");
-    let by_form = Tokens::of(&body);
+    let by_form = SessionTokens::from(&body);
     assert_ne!(by_form.refresh, login.refresh);
     assert_ne!(by_form.access, login.access);
     assert_eq!(by_form.session_id(), login.session_id(), "the same session");
@@ -115,7 +115,7 @@ async fn a_refresh_rotates_the_pair_by_form_and_by_json(backend: Backend) {
         .send()
         .await
         .unwrap();
-    let by_json = Tokens::of(&expect_json(resp, 200).await);
+    let by_json = SessionTokens::from(&expect_json(resp, 200).await);
     assert_eq!(by_json.session_id(), login.session_id());
     expect_json(app.get_me(&by_json.access).await, 200).await;
 
@@ -222,8 +222,8 @@ async fn concurrent_refreshes_with_one_token_both_succeed(backend: Backend) {
 
     for round in 0..6 {
         let (a, b) = tokio::join!(app.refresh(&tokens.refresh), app.refresh(&tokens.refresh));
-        let a = Tokens::of(&expect_json(a, 200).await);
-        let b = Tokens::of(&expect_json(b, 200).await);
+        let a = SessionTokens::from(&expect_json(a, 200).await);
+        let b = SessionTokens::from(&expect_json(b, 200).await);
         assert_ne!(a.refresh, b.refresh, "round {round}");
         expect_json(app.get_me(&a.access).await, 200).await;
         expect_json(app.get_me(&b.access).await, 200).await;

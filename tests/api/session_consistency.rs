@@ -12,14 +12,14 @@ use reqwest::Response;
 
 use crate::helpers::{
     Backend, PASSWORD, TestApp, assert_problem, assert_refresh_refused, expect_json, reuse_grace,
-    spawn_app, spawn_app_on,
+    spawn_app,
 };
 
 both_backends!(a_second_instance_sees_a_revocation_at_once);
 
 async fn a_second_instance_sees_a_revocation_at_once(backend: Backend) {
     let one = spawn_app(backend).await;
-    let two = spawn_app_on(&one.database_url, one.clock.clone(), |_| {}).await;
+    let two = one.second_instance().await;
     expect_json(
         one.register("alice", "alice@example.com", PASSWORD).await,
         201,

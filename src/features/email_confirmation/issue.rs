@@ -9,7 +9,7 @@ use crate::{
     domain::UserEventData,
     infra::{
         db::entities::{email_verification, user},
-        mail::Confirmation,
+        mail::SingleUseLink,
         security::OneTimeToken,
     },
 };
@@ -26,7 +26,7 @@ pub(crate) async fn issue(
     account: &UserEventData,
     settings: &EmailVerificationSettings,
     now: DateTime<Utc>,
-) -> Result<Option<Confirmation>, DbErr> {
+) -> Result<Option<SingleUseLink>, DbErr> {
     let pending = user::Entity::find_by_id(account.user_id)
         .filter(user::Column::Email.eq(&account.email))
         .filter(user::Column::EmailVerified.eq(false))
@@ -53,9 +53,9 @@ pub(crate) async fn issue(
     }
     .insert(db)
     .await?;
-    Ok(Some(Confirmation {
+    Ok(Some(SingleUseLink {
         token: token.token,
         page_url: settings.confirm_url.clone(),
-        valid_for_hours: settings.token_ttl.as_secs().div_ceil(3600),
+        valid_for: settings.token_ttl,
     }))
 }

@@ -1,9 +1,14 @@
 //! Sessions: one login on one device, kept alive by rotating refresh tokens. The lifecycle
 //! lives here in one place (`open` at login, `rotate` on refresh, `end` on logout, password
 //! change or reset, `prune` in the background); the `sessions` and `refresh_tokens` tables
-//! are written only here and read only here and by the bearer check.
+//! are written only here, and read only here, by the bearer check and by `list_sessions`.
+//! The slices below are the caller's view of its sessions: list them, end one, end the rest.
 
+mod delete_current_session;
+mod delete_other_sessions;
+mod delete_session;
 mod end;
+mod list_sessions;
 mod open;
 mod prune;
 mod rotate;
@@ -21,6 +26,14 @@ use crate::infra::{
     db::entities::refresh_token,
     security::{AccessToken, OneTimeToken},
 };
+
+/// This area's slices, in document order.
+pub(super) type Slices = (
+    list_sessions::ListSessionsRoute,
+    delete_other_sessions::DeleteOtherSessionsRoute,
+    delete_current_session::DeleteCurrentSessionRoute,
+    delete_session::DeleteSessionRoute,
+);
 
 /// What a login or a refresh hands out.
 pub(crate) struct SessionTokens {

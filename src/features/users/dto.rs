@@ -35,6 +35,25 @@ impl StringRules for PasswordRules {
     const PATTERN: Option<&'static str> = Some(Password::PATTERN);
 }
 
+/// Longer than any token we mail (43 characters): refused without a lookup.
+pub(super) const MAX_TOKEN_LEN: usize = 128;
+
+/// A mailed single-use token's rules (confirmation, password reset), as the document
+/// states them.
+pub(super) struct TokenRules;
+
+impl StringRules for TokenRules {
+    const MIN_LENGTH: Option<usize> = Some(1);
+    const MAX_LENGTH: Option<usize> = Some(MAX_TOKEN_LEN);
+}
+
+/// The token from a mailed link, trimmed; `None` when it cannot be one we issued (empty or
+/// overlong), so it is refused without a lookup.
+pub(super) fn plausible_token(raw: &str) -> Option<String> {
+    let token = raw.trim();
+    (!token.is_empty() && token.len() <= MAX_TOKEN_LEN).then(|| token.to_owned())
+}
+
 /// A user account as its owner sees it.
 #[derive(Debug, Object)]
 pub(super) struct User {

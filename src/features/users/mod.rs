@@ -1,11 +1,14 @@
 //! Registration and the caller's own account.
 
+mod change_password;
 mod confirm_email;
+mod confirm_password_reset;
 mod create_user;
 mod delete_user;
 mod dto;
 mod get_current_user;
 mod request_email_verification;
+mod request_password_reset;
 mod update_user;
 
 use sea_orm::DbErr;
@@ -20,6 +23,9 @@ pub(super) type Slices = (
     delete_user::DeleteUserRoute,
     request_email_verification::RequestEmailVerificationRoute,
     confirm_email::ConfirmEmailRoute,
+    change_password::ChangePasswordRoute,
+    request_password_reset::RequestPasswordResetRoute,
+    confirm_password_reset::ConfirmPasswordResetRoute,
 );
 use crate::{
     domain::{Email, FieldError},

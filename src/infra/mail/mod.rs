@@ -7,7 +7,7 @@ mod templates;
 
 pub use settings::{SmtpSettings, SmtpTls};
 pub(crate) use smtp::SmtpMailer;
-pub(crate) use templates::{Confirmation, render};
+pub(crate) use templates::{SingleUseLink, render};
 
 /// A rendered message.
 pub(crate) struct Email {

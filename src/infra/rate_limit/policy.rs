@@ -24,6 +24,10 @@ pub(crate) enum Scope {
     LoginFailures,
     /// Confirmation e-mails per account.
     VerificationEmails,
+    /// Password-reset requests per client IP, whatever the address.
+    PasswordResetsPerIp,
+    /// Password-reset requests per e-mail address (keyed by its SHA-256), account or not.
+    PasswordResetEmails,
 }
 
 /// Whether a store call logs a hit (so a lost answer may have counted it).
@@ -134,6 +138,8 @@ impl RateLimits {
             Scope::User => self.settings.per_user,
             Scope::LoginFailures => self.settings.login_failures,
             Scope::VerificationEmails => self.settings.verification_emails,
+            Scope::PasswordResetsPerIp => self.settings.password_resets_per_ip,
+            Scope::PasswordResetEmails => self.settings.password_reset_emails,
         }
     }
 
@@ -184,6 +190,8 @@ impl fmt::Display for Scope {
             Self::User => "user",
             Self::LoginFailures => "login",
             Self::VerificationEmails => "verify",
+            Self::PasswordResetsPerIp => "reset-ip",
+            Self::PasswordResetEmails => "reset-email",
         })
     }
 }

@@ -134,6 +134,11 @@ impl TokenService {
         Ok(claims)
     }
 
+    /// `JWT_ISSUER`: the `iss` of every token.
+    pub(crate) fn issuer(&self) -> &str {
+        &self.settings.issuer
+    }
+
     /// The public keys that verify tokens, as a JWK set.
     pub(crate) fn public_keys(&self) -> &JwkSet {
         self.keys.published()

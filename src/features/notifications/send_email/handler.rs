@@ -6,15 +6,25 @@ use uuid::Uuid;
 
 use super::command::SendEmail;
 use crate::{
-    domain::EventType,
-    features::email_confirmation::{self, EmailVerificationSettings},
+    domain::{EventEnvelope, EventType},
+    features::{
+        email_confirmation::{self, EmailVerificationSettings},
+        password_reset::{self, PasswordResetSettings},
+    },
     infra::{
         backoff::Backoff,
         clock::Clock,
         db::entities::delivered_event,
-        mail::{MailError, Mailer, render},
+        mail::{MailError, Mailer, SingleUseLink, render},
     },
 };
+
+/// What the mailer needs to mint the single-use tokens some e-mails carry.
+#[derive(Debug)]
+pub(crate) struct TokenSettings {
+    pub verification: EmailVerificationSettings,
+    pub password_reset: PasswordResetSettings,
+}
 
 /// Refusals (4xx) tolerated before a message counts as undeliverable.
 const MAX_REFUSALS: u32 = 5;
@@ -30,13 +40,14 @@ pub(crate) struct Undeliverable(pub String);
 /// Checks the event was not mailed yet (a redelivery is skipped), sends it, records it. An
 /// unreachable SMTP server or database is waited out with backoff (it is nobody's fault);
 /// the caller cancels by dropping the future. Only the send itself is never repeated once it
-/// succeeded. A confirmation request first mints its token (see `email_confirmation::issue`);
-/// one no longer needed (account gone, address changed or confirmed) sends nothing.
+/// succeeded. A confirmation or reset request first mints its token (see
+/// `email_confirmation::issue`, `password_reset::issue`); one no longer wanted (account gone,
+/// address changed, or already confirmed) sends nothing.
 pub(crate) async fn send_email(
     db: &DatabaseConnection,
     clock: &Clock,
     mailer: &Mailer,
-    verification: &EmailVerificationSettings,
+    tokens: &TokenSettings,
     command: SendEmail,
 ) -> Result<(), Undeliverable> {
     let event = &command.event;
@@ -47,26 +58,20 @@ pub(crate) async fn send_email(
     if delivered.is_some() {
         return Ok(());
     }
-    let confirmation = match event.kind {
-        EventType::EmailVerificationRequested => {
-            let issued = retrying("issue a confirmation token", || {
-                email_confirmation::issue(db, &event.data, verification, clock.now())
+    let link = match mint_link(db, clock, tokens, event).await {
+        Minted::Link(link) => Some(link),
+        Minted::NotNeeded => None,
+        Minted::Moot => {
+            retrying("record delivery", || {
+                record_delivery(db, event.id, clock.now())
             })
             .await;
-            if issued.is_none() {
-                retrying("record delivery", || {
-                    record_delivery(db, event.id, clock.now())
-                })
-                .await;
-                return Ok(());
-            }
-            issued
+            return Ok(());
         }
-        _ => None,
     };
     // The templates are fixed (a unit test renders each): a failure here is a bug, which
     // parks the message rather than retrying it.
-    let email = render(event, confirmation.as_ref()).map_err(|e| Undeliverable(e.to_string()))?;
+    let email = render(event, link.as_ref()).map_err(|e| Undeliverable(e.to_string()))?;
     let (mut backoff, mut refusals) = (Backoff::up_to(MAX_PAUSE), 0);
     loop {
         match mailer.send(&email).await {
@@ -93,6 +98,43 @@ pub(crate) async fn send_email(
     })
     .await;
     Ok(())
+}
+
+/// The single-use link an event's e-mail carries.
+enum Minted {
+    Link(SingleUseLink),
+    /// The e-mail carries no token.
+    NotNeeded,
+    /// The e-mail is no longer wanted: nothing is sent.
+    Moot,
+}
+
+/// Mints the token of a confirmation or reset e-mail, waiting out database outages.
+async fn mint_link(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    tokens: &TokenSettings,
+    event: &EventEnvelope,
+) -> Minted {
+    let issued = match event.kind {
+        EventType::EmailVerificationRequested => {
+            retrying("issue a confirmation token", || {
+                email_confirmation::issue(db, &event.data, &tokens.verification, clock.now())
+            })
+            .await
+        }
+        EventType::PasswordResetRequested => {
+            retrying("issue a reset token", || {
+                password_reset::issue(db, &event.data, &tokens.password_reset, clock.now())
+            })
+            .await
+        }
+        EventType::UserCreated
+        | EventType::UserUpdated
+        | EventType::UserDeleted
+        | EventType::PasswordChanged => return Minted::NotNeeded,
+    };
+    issued.map_or(Minted::Moot, Minted::Link)
 }
 
 async fn record_delivery(

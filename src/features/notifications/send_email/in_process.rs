@@ -2,10 +2,9 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use super::{SendEmail, send_email};
+use super::{SendEmail, TokenSettings, send_email};
 use crate::{
     domain::EventEnvelope,
-    features::email_confirmation::EmailVerificationSettings,
     infra::{
         clock::Clock,
         db::entities::outbox,
@@ -20,7 +19,7 @@ pub(crate) struct InProcessDelivery {
     pub db: DatabaseConnection,
     pub clock: Clock,
     pub mailer: Arc<Mailer>,
-    pub verification: EmailVerificationSettings,
+    pub tokens: TokenSettings,
 }
 
 impl Publisher for InProcessDelivery {
@@ -31,7 +30,7 @@ impl Publisher for InProcessDelivery {
                 &self.db,
                 &self.clock,
                 &self.mailer,
-                &self.verification,
+                &self.tokens,
                 SendEmail { event },
             );
             if let Err(err) = sent.await {

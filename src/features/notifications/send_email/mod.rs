@@ -6,5 +6,5 @@ mod handler;
 mod in_process;
 
 pub(crate) use command::SendEmail;
-pub(crate) use handler::{Undeliverable, send_email};
+pub(crate) use handler::{TokenSettings, Undeliverable, send_email};
 pub(crate) use in_process::InProcessDelivery;

@@ -23,10 +23,9 @@ use self::{
     batch::{by_key, next_offsets},
     dead_letter::dead_letter,
 };
-use super::send_email::{SendEmail, Undeliverable, send_email};
+use super::send_email::{SendEmail, TokenSettings, Undeliverable, send_email};
 use crate::{
     domain::EventEnvelope,
-    features::email_confirmation::EmailVerificationSettings,
     infra::{
         clock::Clock,
         db::entities::delivered_event,
@@ -50,7 +49,7 @@ pub(crate) struct Worker {
     pub clock: Clock,
     pub mailer: Mailer,
     pub kafka: KafkaSettings,
-    pub verification: EmailVerificationSettings,
+    pub tokens: TokenSettings,
 }
 
 /// What every delivery task shares.
@@ -167,7 +166,7 @@ async fn handle(context: &Context, message: OwnedMessage) {
                 &worker.db,
                 &worker.clock,
                 &worker.mailer,
-                &worker.verification,
+                &worker.tokens,
                 command,
             )
             .await

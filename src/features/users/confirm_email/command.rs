@@ -1,8 +1,5 @@
 use super::dto::ConfirmEmailRequest;
-use crate::domain::FieldError;
-
-/// Longer than any token we issue (43 characters): refused without a lookup.
-pub(super) const MAX_TOKEN_LEN: usize = 128;
+use crate::{domain::FieldError, features::users::dto::plausible_token};
 
 /// Confirm the address a token was mailed to.
 #[derive(Debug)]
@@ -18,11 +15,6 @@ impl ConfirmEmail {
             .token
             .value()
             .map_err(|message| vec![FieldError::new("token", message)])?;
-        let token = token.trim();
-        Ok(
-            (!token.is_empty() && token.len() <= MAX_TOKEN_LEN).then(|| Self {
-                token: token.to_owned(),
-            }),
-        )
+        Ok(plausible_token(&token).map(|token| Self { token }))
     }
 }

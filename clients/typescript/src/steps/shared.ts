@@ -1,0 +1,65 @@
+// What the steps share: the operations each step covers, the run's account, the state one step
+// leaves for the next, and the e-mails they read.
+
+import { randomUUID } from "node:crypto";
+import type { User } from "../check.js";
+import type { operations } from "../generated/schema.js";
+import type { MailKind } from "../maildev.js";
+
+/** A named step: its result line, or a thrown failure. */
+export type Step = [string, () => Promise<string>];
+
+// Which step covers each operation. A new operation in the generated types is a compile error
+// here until a step drives it; the run also checks the document's operationIds at run time.
+export const coveredBy = {
+  checkHealth: "health",
+  createUser: "register",
+  createAccessToken: "log in (form-encoded password grant)",
+  getJwks: "the published key names the token's key",
+  getCurrentUser: "read my account",
+  updateCurrentUser: "update my account",
+  requestEmailVerification: "resend the confirmation e-mail",
+  confirmEmailVerification: "confirm the e-mail address",
+  getAuthorizationServerMetadata: "the server's OAuth metadata (RFC 8414)",
+  listSessions: "list my sessions",
+  deleteSession: "end another session by id",
+  deleteOtherSessions: "end every other session",
+  revokeToken: "revoke a refresh token (RFC 7009)",
+  deleteCurrentSession: "log out",
+  changePassword: "change my password",
+  requestPasswordReset: "ask for a password-reset e-mail",
+  confirmPasswordReset: "reset the password with the mailed token",
+  deleteCurrentUser: "delete my account",
+} satisfies Record<keyof operations, string>;
+
+const run = randomUUID().replaceAll("-", "").slice(0, 12);
+
+/** The account this run creates. */
+export const account = {
+  run,
+  username: `ts_${run}`,
+  renamed: `ts_${run}.renamed`,
+  email: `ts.${run}@${run}.test`,
+};
+
+export interface State {
+  /** The account's password: a step may change it. */
+  password: string;
+  user?: User;
+  token?: string;
+  refreshToken?: string;
+  otherSession?: { id: string; access: string };
+  mailedTokens?: string[];
+}
+
+export const state: State = { password: `pw-${randomUUID()}` };
+
+export const CONFIRMATION: MailKind = {
+  subject: "Confirm your e-mail address",
+  page: process.env.CONFIRM_PAGE ?? "http://localhost:3000/confirm-email",
+};
+
+export const PASSWORD_RESET: MailKind = {
+  subject: "Reset your password",
+  page: process.env.PASSWORD_RESET_PAGE ?? "http://localhost:3000/reset-password",
+};

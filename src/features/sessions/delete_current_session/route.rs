@@ -1,0 +1,45 @@
+use poem::web::Data;
+use poem_openapi::{ApiResponse, OpenApi};
+
+use super::{command::DeleteCurrentSession, handler::delete_current_session};
+use crate::{
+    features::ApiTags,
+    http::{AppState, Authenticated, Problem, error_statuses},
+};
+
+#[derive(Default)]
+pub(crate) struct DeleteCurrentSessionRoute;
+
+error_statuses!(DeleteCurrentSessionErrors: 401, 429, 500, 503);
+
+#[derive(ApiResponse)]
+enum DeleteCurrentSessionResponse {
+    /// Logged out: the session's access and refresh tokens stop working at once.
+    #[oai(status = 204)]
+    NoContent,
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Sessions")]
+impl DeleteCurrentSessionRoute {
+    /// Log out
+    ///
+    /// Ends the session the bearer token belongs to; its access token and refresh token are
+    /// refused from the next request on. Other sessions are untouched.
+    #[oai(
+        path = "/sessions/current",
+        method = "delete",
+        operation_id = "deleteCurrentSession"
+    )]
+    async fn delete_current_session(
+        &self,
+        caller: Authenticated,
+        state: Data<&AppState>,
+    ) -> Result<DeleteCurrentSessionResponse, Problem<DeleteCurrentSessionErrors>> {
+        let command = DeleteCurrentSession {
+            user_id: caller.user_id(),
+            session_id: caller.session_id,
+        };
+        delete_current_session(&state.db, &state.clock, command).await?;
+        Ok(DeleteCurrentSessionResponse::NoContent)
+    }
+}

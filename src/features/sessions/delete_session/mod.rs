@@ -1,0 +1,8 @@
+//! `DELETE /api/v1/sessions/{id}`: end one of the caller's sessions (another device's, say).
+
+mod command;
+mod error;
+mod handler;
+mod route;
+
+pub(crate) use route::DeleteSessionRoute;

@@ -1,0 +1,10 @@
+//! `PUT /api/v1/users/password`: change the caller's password, confirmed by the current one;
+//! every other session ends.
+
+mod command;
+mod dto;
+mod error;
+mod handler;
+mod route;
+
+pub(crate) use route::ChangePasswordRoute;
