@@ -12,12 +12,13 @@ use accounts_api::{
     config::{AppEnv, AppSettings, DatabaseSettings, JwtSettings, ServerSettings, Settings},
     infra::{
         clock::{Clock, ManualClock},
+        db::entities::{refresh_token, session},
         security::{HasherKind, RsaKeyPair},
     },
 };
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::Response;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder, Statement};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use uuid::Uuid;
@@ -276,6 +277,17 @@ impl TestApp {
             .expect("POST /api/v1/token/access (refresh)")
     }
 
+    /// A refresh that must succeed (asserting 200): the new pair.
+    pub async fn refreshed(&self, refresh_token: &str) -> SessionTokens {
+        SessionTokens::from(&expect_json(self.refresh(refresh_token).await, 200).await)
+    }
+
+    /// Logs in (asserting 200): the access token and the refresh token of a new session.
+    pub async fn tokens_for(&self, username_or_email: &str, password: &str) -> SessionTokens {
+        let body = expect_json(self.login(username_or_email, password).await, 200).await;
+        SessionTokens::from(&body)
+    }
+
     pub async fn token_for(&self, username_or_email: &str, password: &str) -> String {
         let body = expect_json(self.login(username_or_email, password).await, 200).await;
         body["access_token"]
@@ -339,6 +351,30 @@ impl TestApp {
         db.close().await.ok();
     }
 
+    /// Every `sessions` row, oldest first.
+    pub async fn sessions(&self) -> Vec<session::Model> {
+        let db = self.db().await;
+        let rows = session::Entity::find()
+            .order_by_asc(session::Column::Id)
+            .all(&db)
+            .await
+            .expect("read the sessions");
+        db.close().await.ok();
+        rows
+    }
+
+    /// Every `refresh_tokens` row, oldest first.
+    pub async fn refresh_tokens(&self) -> Vec<refresh_token::Model> {
+        let db = self.db().await;
+        let rows = refresh_token::Entity::find()
+            .order_by_asc(refresh_token::Column::IssuedAt)
+            .all(&db)
+            .await
+            .expect("read the refresh tokens");
+        db.close().await.ok();
+        rows
+    }
+
     pub async fn count_users(&self) -> i64 {
         let db = self.db().await;
         let stmt =
@@ -380,6 +416,16 @@ impl From<&Value> for SessionTokens {
             access: field("access_token"),
             refresh: field("refresh_token"),
         }
+    }
+}
+
+impl SessionTokens {
+    /// The `sid` claim of the access token: the session's id.
+    pub fn session_id(&self) -> String {
+        payload_of(&self.access)["sid"]
+            .as_str()
+            .expect("sid is a string")
+            .to_owned()
     }
 }
 
@@ -517,11 +563,13 @@ pub fn now_secs() -> u64 {
         .as_secs()
 }
 
-/// Claims the app would accept for `sub`: right issuer and audience, valid for 15 minutes.
-pub fn valid_claims(sub: &str) -> Value {
+/// Claims the app would accept for `sub` in its live session `sid` (take it from a real
+/// login with `payload_of`): right issuer and audience, valid for 15 minutes.
+pub fn valid_claims(sub: &str, sid: &str) -> Value {
     let now = now_secs();
     json!({
         "sub": sub,
+        "sid": sid,
         "iat": now,
         "exp": now + 900,
         "jti": Uuid::now_v7().to_string(),
@@ -536,10 +584,35 @@ pub fn forge(claims: &Value) -> String {
     jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).expect("sign the claims")
 }
 
+/// The payload of a JWT, decoded without any check: what the app put in it.
+pub fn payload_of(token: &str) -> Value {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let payload = token.split('.').nth(1).expect("a JWS compact token");
+    let json = URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("a base64url payload");
+    serde_json::from_slice(&json).expect("a JSON payload")
+}
+
 /// Unpadded base64url, as JWT segments are written.
 pub fn base64url(bytes: &[u8]) -> String {
     use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Asserts that the app refuses `refresh_token` (401 `invalid-refresh-token`); the problem.
+pub async fn assert_refresh_refused(app: &TestApp, refresh_token: &str) -> Value {
+    assert_problem(
+        app.refresh(refresh_token).await,
+        401,
+        "invalid-refresh-token",
+    )
+    .await
+}
+
+/// `REFRESH_TOKEN_REUSE_GRACE` as the test apps have it (the default).
+pub fn reuse_grace() -> std::time::Duration {
+    accounts_api::infra::security::SessionSettings::default().reuse_grace
 }
 
 /// Asserts that the app refuses `token` as `unauthorized` on `GET /api/v1/users`.

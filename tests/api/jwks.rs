@@ -1,5 +1,6 @@
 //! `GET /.well-known/jwks.json` and key rotation: tokens name their key by `kid`, the key
-//! set publishes every key that verifies, and retired keys keep their tokens working.
+//! set publishes every key that verifies, retired keys keep their tokens working, and an
+//! RS256 check written independently of the server's JWT library accepts its tokens.
 
 use std::path::PathBuf;
 
@@ -8,12 +9,12 @@ use jsonwebtoken::{
     Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header,
     jwk::{Jwk, JwkSet},
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::helpers::{
-    AUDIENCE, Backend, KEYS, TestApp, assert_token_rejected, expect_json, header, spawn_app,
-    spawn_app_with, valid_claims,
+    AUDIENCE, Backend, ISSUER, KEYS, TestApp, assert_token_rejected, base64url, expect_json,
+    header, now_secs, payload_of, spawn_app, spawn_app_with, valid_claims,
 };
 
 async fn key_set(app: &TestApp) -> (JwkSet, String) {
@@ -79,8 +80,9 @@ fn new_pair() -> NewPair {
     }
 }
 
-/// A token the old key (the test pair) signed, naming it by its kid.
-fn token_of_the_old_key(sub: &str) -> String {
+/// A token the old key (the test pair) signed, naming it by its kid, for the session of the
+/// access token `current` (signed with the new key).
+fn token_of_the_old_key(sub: &str, current: &str) -> String {
     let old = DecodingKey::from_rsa_pem(KEYS.public_pem.as_bytes()).unwrap();
     let jwk = Jwk::from_decoding_key(&old, Some(Algorithm::RS256)).unwrap();
     let header = Header {
@@ -91,7 +93,8 @@ fn token_of_the_old_key(sub: &str) -> String {
         ..Header::new(Algorithm::RS256)
     };
     let key = EncodingKey::from_rsa_pem(KEYS.private_pem.as_bytes()).unwrap();
-    jsonwebtoken::encode(&header, &valid_claims(sub), &key).unwrap()
+    let sid = payload_of(current)["sid"].as_str().unwrap().to_owned();
+    jsonwebtoken::encode(&header, &valid_claims(sub, &sid), &key).unwrap()
 }
 
 #[tokio::test]
@@ -104,7 +107,7 @@ async fn after_a_rotation_the_retired_key_still_verifies_its_tokens() {
     })
     .await;
     let (user, new_token) = app.alice().await;
-    let old_token = token_of_the_old_key(user["id"].as_str().unwrap());
+    let old_token = token_of_the_old_key(user["id"].as_str().unwrap(), &new_token);
 
     expect_json(app.get_me(&old_token).await, 200).await;
     expect_json(app.get_me(&new_token).await, 200).await;
@@ -125,7 +128,90 @@ async fn without_the_retired_key_its_tokens_and_unknown_kids_are_refused() {
         s.jwt.public_key_path = pair.public.clone();
     })
     .await;
-    let (user, _) = app.alice().await;
-    let old_token = token_of_the_old_key(user["id"].as_str().unwrap());
+    let (user, token) = app.alice().await;
+    let old_token = token_of_the_old_key(user["id"].as_str().unwrap(), &token);
     assert_token_rejected(&app, &old_token).await;
+}
+
+/// RS256 checked by hand, sharing none of the server's JWT code (jsonwebtoken) and only the
+/// RSA primitive with it: the key rebuilt from the published JWK's `n` and `e`, PKCS#1 v1.5
+/// over the SHA-256 of `header.payload`; the claims, once the signature holds, as plain JSON.
+fn verify_independently(token: &str, key_set: &Value) -> Result<Value, String> {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
+    use sha2::{Digest, Sha256};
+
+    let b64 = |part: &str| URL_SAFE_NO_PAD.decode(part).map_err(|e| e.to_string());
+    let json = |bytes: Vec<u8>| serde_json::from_slice::<Value>(&bytes).map_err(|e| e.to_string());
+    let [head, payload, signature]: [&str; 3] = token
+        .split('.')
+        .collect::<Vec<_>>()
+        .try_into()
+        .map_err(|_| "not three segments")?;
+    let header = json(b64(head)?)?;
+    if header["alg"] != "RS256" {
+        return Err(format!("alg {}", header["alg"]));
+    }
+    let jwk = key_set["keys"]
+        .as_array()
+        .and_then(|keys| keys.iter().find(|k| k["kid"] == header["kid"]))
+        .ok_or("no published key has the token's kid")?;
+    if jwk["kty"] != "RSA" {
+        return Err(format!("kty {}", jwk["kty"]));
+    }
+    let number = |field: &str| {
+        let text = jwk[field].as_str().ok_or(format!("no {field}"))?;
+        Ok::<_, String>(BigUint::from_bytes_be(&b64(text)?))
+    };
+    let key = RsaPublicKey::new(number("n")?, number("e")?).map_err(|e| e.to_string())?;
+    let digest = Sha256::digest(format!("{head}.{payload}").as_bytes());
+    key.verify(Pkcs1v15Sign::new::<Sha256>(), &digest, &b64(signature)?)
+        .map_err(|e| format!("bad signature: {e}"))?;
+    json(b64(payload)?)
+}
+
+#[tokio::test]
+async fn an_independent_rs256_check_verifies_access_tokens_with_the_published_key() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (user, token) = app.alice().await;
+    let key_set = expect_json(
+        app.client
+            .get(app.url("/.well-known/jwks.json"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+
+    let claims = verify_independently(&token, &key_set).expect("the token verifies");
+
+    assert_eq!(claims["sub"], user["id"]);
+    assert_eq!(claims["sid"], app.sessions().await[0].id.to_string());
+    assert_eq!(claims["iss"], ISSUER);
+    assert_eq!(claims["aud"], AUDIENCE);
+    let (iat, exp) = (
+        claims["iat"].as_u64().unwrap(),
+        claims["exp"].as_u64().unwrap(),
+    );
+    assert_eq!(exp - iat, 900);
+    assert!(iat.abs_diff(now_secs()) < 300, "iat {iat} is now");
+
+    // The check is not vacuous: another payload under the same signature fails it, and so
+    // does the token checked against another key published under its kid.
+    let [head, _, signature]: [&str; 3] = token.split('.').collect::<Vec<_>>().try_into().unwrap();
+    let mut forged = claims.clone();
+    forged["sub"] = json!(uuid::Uuid::now_v7().to_string());
+    let tampered = format!(
+        "{head}.{}.{signature}",
+        base64url(forged.to_string().as_bytes())
+    );
+    assert!(verify_independently(&tampered, &key_set).is_err());
+    let other = RsaKeyPair::generate().unwrap();
+    let other = DecodingKey::from_rsa_pem(other.public_pem.as_bytes()).unwrap();
+    let mut other =
+        serde_json::to_value(Jwk::from_decoding_key(&other, Some(Algorithm::RS256)).unwrap())
+            .unwrap();
+    other["kid"] = key_set["keys"][0]["kid"].clone();
+    assert!(verify_independently(&token, &json!({ "keys": [other] })).is_err());
 }

@@ -1,4 +1,5 @@
-//! `POST /api/v1/token/access`: the OAuth2 password grant.
+//! `POST /api/v1/token/access`: the OAuth2 password grant (the refresh-token grant is in
+//! `refresh`).
 
 use accounts_api::infra::security::HasherKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
@@ -15,7 +16,7 @@ both_backends!(
     access_token_is_an_rs256_jwt_with_the_expected_claims,
     login_accepts_username_or_email_in_any_case,
     json_login_works_like_the_form,
-    grant_type_must_be_password_when_given,
+    grant_type_is_password_or_refresh_token_each_with_its_fields,
     wrong_password_and_unknown_user_are_indistinguishable,
     login_without_a_password_is_a_bad_request,
 );
@@ -121,46 +122,68 @@ async fn json_login_works_like_the_form(backend: Backend) {
     assert_eq!(me["id"], user["id"]);
 }
 
-async fn grant_type_must_be_password_when_given(backend: Backend) {
+type Form = Vec<(&'static str, &'static str)>;
+
+async fn grant_type_is_password_or_refresh_token_each_with_its_fields(backend: Backend) {
     let app = spawn_app(backend).await;
     app.alice().await;
     let token_url = app.url("/api/v1/token/access");
+    let post = |form: Form| app.client.post(&token_url).form(&form).send();
 
-    let with_scope = [
+    let with_scope = vec![
         ("grant_type", "password"),
         ("username", "alice"),
         ("password", PASSWORD),
         ("scope", "anything"),
     ];
+    let resp = post(with_scope).await.unwrap();
+    assert_eq!(resp.status(), 200, "grant_type=password with a scope");
+
+    // Each form, and the fields its 422 names.
+    let refused: [(Form, &[&str]); 5] = [
+        // Unknown grants, whatever else comes with them.
+        (
+            vec![
+                ("grant_type", "client_credentials"),
+                ("username", "alice"),
+                ("password", PASSWORD),
+            ],
+            &["grant_type"],
+        ),
+        (
+            vec![("grant_type", ""), ("refresh_token", "x")],
+            &["grant_type"],
+        ),
+        // The refresh-token grant needs its token; a password does not stand in for it.
+        (
+            vec![
+                ("grant_type", "refresh_token"),
+                ("username", "alice"),
+                ("password", PASSWORD),
+            ],
+            &["refresh_token"],
+        ),
+        // The password grant, named or by default, needs both of its fields.
+        (
+            vec![("grant_type", "password"), ("refresh_token", "x")],
+            &["username", "password"],
+        ),
+        (vec![("password", PASSWORD)], &["username"]),
+    ];
+    for (form, fields) in refused {
+        let problem = assert_problem(post(form.clone()).await.unwrap(), 422, "validation").await;
+        assert_eq!(error_fields(&problem), fields, "form {form:?}");
+    }
+
     let resp = app
         .client
         .post(&token_url)
-        .form(&with_scope)
+        .json(&json!({ "grant_type": "refresh_token", "refresh_token": 42 }))
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), 200, "grant_type=password with a scope");
-
-    for grant_type in ["client_credentials", "refresh_token"] {
-        let form = [
-            ("grant_type", grant_type),
-            ("username", "alice"),
-            ("password", PASSWORD),
-        ];
-        let resp = app
-            .client
-            .post(&token_url)
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        let problem = assert_problem(resp, 422, "validation").await;
-        assert_eq!(
-            error_fields(&problem),
-            ["grant_type"],
-            "grant_type {grant_type:?}"
-        );
-    }
+    let problem = assert_problem(resp, 422, "validation").await;
+    assert_eq!(error_fields(&problem), ["refresh_token"]);
 }
 
 async fn wrong_password_and_unknown_user_are_indistinguishable(backend: Backend) {

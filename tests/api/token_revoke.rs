@@ -107,7 +107,10 @@ async fn an_access_token_ends_its_session(backend: Backend) {
 async fn unknown_and_spent_tokens_are_answered_alike(backend: Backend) {
     let app = spawn_app(backend).await;
     let (laptop, phone) = two_sessions(&app).await;
-    let forged = forge(&valid_claims("00000000-0000-7000-8000-000000000000"));
+    let forged = forge(&valid_claims(
+        "00000000-0000-7000-8000-000000000000",
+        "00000000-0000-7000-8000-000000000001",
+    ));
 
     for token in ["", "not-a-token", "a.b.c", &forged] {
         assert_revoked_answer(revoke_form(&app, &[("token", token)]).await).await;

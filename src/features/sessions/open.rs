@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, Set, TransactionSession, TransactionTrait};
 use uuid::Uuid;
 
 use super::{SessionTokens, issue_refresh_token};
@@ -13,15 +13,16 @@ use crate::{
 };
 
 /// Opens a session for a login on `device`: the row, its first refresh token and an access
-/// token naming it.
+/// token naming it, all or nothing (a session without its token could never be used).
 pub(crate) async fn open(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
     tokens: &TokenService,
     settings: &SessionSettings,
     user_id: Uuid,
     device: Device,
     now: DateTime<Utc>,
 ) -> Result<SessionTokens, ApiError> {
+    let txn = db.begin().await?;
     let session = session::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
@@ -32,11 +33,13 @@ pub(crate) async fn open(
         user_agent: Set(device.user_agent),
         ip: Set(device.ip),
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
-    let refresh_token = issue_refresh_token(db, session.id, now).await?;
+    let refresh_token = issue_refresh_token(&txn, session.id, now).await?;
+    let access = tokens.issue(user_id, session.id, now)?;
+    txn.commit().await?;
     Ok(SessionTokens {
-        access: tokens.issue(user_id, session.id, now)?,
+        access,
         refresh_token,
     })
 }

@@ -51,8 +51,9 @@ pub(crate) async fn prune(
     })
 }
 
-/// Prunes at start-up and then every `SESSION_PRUNE_INTERVAL` until `stop` turns true; a
-/// failed pass is logged and retried at the next tick.
+/// Prunes at start-up and then every `SESSION_PRUNE_INTERVAL` until `stop` turns true or
+/// its sender is gone (the app was dropped without a shutdown); a failed pass is logged and
+/// retried at the next tick.
 pub(crate) async fn run_pruner(
     db: DatabaseConnection,
     clock: Clock,
@@ -61,14 +62,61 @@ pub(crate) async fn run_pruner(
 ) {
     let mut ticks = tokio::time::interval(settings.prune_interval.max(Duration::from_millis(10)));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    while !*stop.borrow() {
+    while !*stop.borrow_and_update() {
         tokio::select! {
             _ = ticks.tick() => match prune(&db, &settings, clock.now()).await {
                 Ok(pruned) if pruned != Pruned::default() => tracing::info!(?pruned, "pruned"),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "cannot prune ended sessions"),
             },
-            _ = stop.changed() => {}
+            // Without this check a dropped sender makes `changed` ready forever: a busy loop.
+            changed = stop.changed() => if changed.is_err() {
+                break;
+            },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::sync::watch;
+
+    use super::run_pruner;
+    use crate::infra::{clock::Clock, security::SessionSettings};
+
+    #[tokio::test]
+    async fn the_pruner_stops_when_nothing_can_stop_it_any_more() {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let (stop, stopped) = watch::channel(false);
+        let pruner = tokio::spawn(run_pruner(
+            db,
+            Clock::default(),
+            SessionSettings::default(),
+            stopped,
+        ));
+        drop(stop);
+        let ended = tokio::time::timeout(Duration::from_secs(30), pruner).await;
+        assert!(
+            ended.is_ok(),
+            "the pruner spins on after its sender is gone"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_pruner_stops_when_told() {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let (stop, stopped) = watch::channel(false);
+        let pruner = tokio::spawn(run_pruner(
+            db,
+            Clock::default(),
+            SessionSettings::default(),
+            stopped,
+        ));
+        stop.send_replace(true);
+        let ended = tokio::time::timeout(Duration::from_secs(30), pruner).await;
+        assert!(ended.is_ok(), "the pruner did not stop");
+        drop(stop); // only now: the pruner must have stopped on `true`, not on the drop
     }
 }

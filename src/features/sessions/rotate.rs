@@ -1,7 +1,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait,
-    sea_query::Expr,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    sea_query::{Expr, LockType, Query},
 };
 
 use super::{SessionTokens, issue_refresh_token};
@@ -26,11 +27,14 @@ pub(crate) enum RotateError {
     Token(#[from] TokenError),
 }
 
-/// Exchanges a refresh token for a new pair in the same session, in one transaction that
-/// starts by claiming the token (`UPDATE ... WHERE used_at IS NULL`, which also takes
-/// SQLite's write lock first, so concurrent refreshes queue instead of failing). A token
-/// already exchanged less than `reuse_grace` ago gets a sibling pair (two tabs refreshing
-/// at once); later, its replay revokes the session, the thief's copy and the victim's alike.
+/// Exchanges a refresh token for a new pair in the same session, in one transaction. It
+/// first locks the token's session if it is live (on PostgreSQL the row, re-checked after
+/// any wait, so a logout committed meanwhile wins; on SQLite the whole database, taken at
+/// `BEGIN` so concurrent refreshes queue instead of failing), then claims the token: the
+/// order in which a cascading delete (the account's, the pruner's) takes them, so the two
+/// cannot deadlock. A token already exchanged less than `reuse_grace` ago gets a sibling
+/// pair (two tabs refreshing at once); later, its replay revokes the session, the thief's
+/// copy and the victim's alike. Any other refusal writes nothing.
 pub(crate) async fn rotate(
     db: &DatabaseConnection,
     tokens: &TokenService,
@@ -40,7 +44,24 @@ pub(crate) async fn rotate(
     now: DateTime<Utc>,
 ) -> Result<SessionTokens, RotateError> {
     let hash = OneTimeToken::hash(presented);
-    let txn = db.begin().await?;
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    let session_of_token = Query::select()
+        .column(refresh_token::Column::SessionId)
+        .from(refresh_token::Entity)
+        .and_where(refresh_token::Column::TokenHash.eq(&hash))
+        .to_owned();
+    let session = session::Entity::find()
+        .filter(session::Column::Id.in_subquery(session_of_token))
+        .filter(session::live(now, settings.idle_timeout))
+        .lock(LockType::NoKeyUpdate)
+        .one(&txn)
+        .await?
+        .ok_or(RotateError::Refused)?;
     let claimed = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
         .filter(refresh_token::Column::TokenHash.eq(&hash))
@@ -49,25 +70,26 @@ pub(crate) async fn rotate(
         .await?
         .rows_affected
         == 1;
-    let found = refresh_token::Entity::find_by_id(hash.clone())
-        .find_also_related(session::Entity)
-        .filter(session::live(now, settings.idle_timeout))
-        .one(&txn)
-        .await?;
-    let Some((token, Some(session))) = found else {
-        return Err(RotateError::Refused);
-    };
-    let used_at = token.used_at.unwrap_or(now);
-    if !claimed && used_at < earlier(now, settings.reuse_grace) {
-        session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(now))
-            .filter(session::Column::Id.eq(session.id))
-            .exec(&txn)
-            .await?;
-        txn.commit().await?;
-        tracing::warn!(session_id = %session.id, user_id = %session.user_id,
-            "a used refresh token was replayed: session revoked");
-        return Err(RotateError::Refused);
+    if !claimed {
+        let used_at = refresh_token::Entity::find_by_id(hash)
+            .select_only()
+            .column(refresh_token::Column::UsedAt)
+            .into_tuple::<Option<DateTime<Utc>>>()
+            .one(&txn)
+            .await?
+            .flatten()
+            .ok_or(RotateError::Refused)?;
+        if used_at < earlier(now, settings.reuse_grace) {
+            session::Entity::update_many()
+                .col_expr(session::Column::RevokedAt, Expr::value(now))
+                .filter(session::Column::Id.eq(session.id))
+                .exec(&txn)
+                .await?;
+            txn.commit().await?;
+            tracing::warn!(session_id = %session.id, user_id = %session.user_id,
+                "a used refresh token was replayed: session revoked");
+            return Err(RotateError::Refused);
+        }
     }
     if require_verified_email {
         let account = user::Entity::find_by_id(session.user_id).one(&txn).await?;
@@ -81,9 +103,10 @@ pub(crate) async fn rotate(
         .exec(&txn)
         .await?;
     let refresh_token = issue_refresh_token(&txn, session.id, now).await?;
+    let access = tokens.issue(session.user_id, session.id, now)?;
     txn.commit().await?;
     Ok(SessionTokens {
-        access: tokens.issue(session.user_id, session.id, now)?,
+        access,
         refresh_token,
     })
 }
