@@ -18,6 +18,7 @@ both_backends!(
     json_login_works_like_the_form,
     grant_type_is_password_or_refresh_token_each_with_its_fields,
     wrong_password_and_unknown_user_are_indistinguishable,
+    a_login_holding_a_nul_is_an_unknown_account,
     login_without_a_password_is_a_bad_request,
 );
 
@@ -211,6 +212,22 @@ async fn wrong_password_and_unknown_user_are_indistinguishable(backend: Backend)
 
     assert_eq!(wrong_password, unknown_user);
     assert_eq!(wrong_password, unknown_email);
+}
+
+/// PostgreSQL refuses a NUL in a query; no account name holds one, so it is simply unknown.
+async fn a_login_holding_a_nul_is_an_unknown_account(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.alice().await;
+
+    for login in ["ali\0ce", "alice@example.com\0"] {
+        let refused =
+            assert_problem(app.login(login, PASSWORD).await, 401, "invalid-credentials").await;
+        assert_eq!(
+            refused["detail"], "incorrect login or password",
+            "{login:?}"
+        );
+    }
+    expect_json(app.login("alice", PASSWORD).await, 200).await;
 }
 
 async fn login_without_a_password_is_a_bad_request(backend: Backend) {

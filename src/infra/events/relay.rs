@@ -89,7 +89,10 @@ impl<P: Publisher> Relay<P> {
             };
             tokio::select! {
                 _ = tokio::time::sleep(pause) => {}
-                _ = stop.changed() => {}
+                // A dropped sender makes `changed` ready forever: stop rather than spin.
+                changed = stop.changed() => if changed.is_err() {
+                    break;
+                },
             }
         }
         self.publisher.shutdown();
