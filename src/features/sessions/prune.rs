@@ -81,21 +81,25 @@ pub(crate) async fn run_pruner(
 mod tests {
     use std::time::Duration;
 
-    use tokio::sync::watch;
+    use tokio::{sync::watch, task::JoinHandle};
 
     use super::run_pruner;
     use crate::infra::{clock::Clock, security::SessionSettings};
 
-    #[tokio::test]
-    async fn the_pruner_stops_when_nothing_can_stop_it_any_more() {
+    /// A pruner on an empty in-memory database, and the sender that stops it.
+    async fn spawn_pruner() -> (watch::Sender<bool>, JoinHandle<()>) {
         let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
         let (stop, stopped) = watch::channel(false);
-        let pruner = tokio::spawn(run_pruner(
-            db,
-            Clock::default(),
-            SessionSettings::default(),
-            stopped,
-        ));
+        let settings = SessionSettings::default();
+        (
+            stop,
+            tokio::spawn(run_pruner(db, Clock::default(), settings, stopped)),
+        )
+    }
+
+    #[tokio::test]
+    async fn the_pruner_stops_when_nothing_can_stop_it_any_more() {
+        let (stop, pruner) = spawn_pruner().await;
         drop(stop);
         let ended = tokio::time::timeout(Duration::from_secs(30), pruner).await;
         assert!(
@@ -106,14 +110,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_pruner_stops_when_told() {
-        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
-        let (stop, stopped) = watch::channel(false);
-        let pruner = tokio::spawn(run_pruner(
-            db,
-            Clock::default(),
-            SessionSettings::default(),
-            stopped,
-        ));
+        let (stop, pruner) = spawn_pruner().await;
         stop.send_replace(true);
         let ended = tokio::time::timeout(Duration::from_secs(30), pruner).await;
         assert!(ended.is_ok(), "the pruner did not stop");
