@@ -16,10 +16,7 @@ pub(super) async fn delete_user(
     hasher: &PasswordHasher,
     command: DeleteUser,
 ) -> Result<user::Model, ApiError> {
-    let account = user::Entity::find_by_id(command.user_id)
-        .one(db)
-        .await?
-        .ok_or_else(account_gone)?;
+    let account = command.account;
     if !hasher
         .verify(&command.password, Some(&account.password_hash))
         .await?

@@ -31,7 +31,7 @@ impl DeleteUserRoute {
         state: Data<&AppState>,
         body: Json<DeleteUserRequest>,
     ) -> Result<DeleteUserResponse, Problem<DeleteUserErrors>> {
-        let command = DeleteUser::parse(caller.user_id(), body.0).map_err(ApiError::validation)?;
+        let command = DeleteUser::parse(caller.account, body.0).map_err(ApiError::validation)?;
         let user = delete_user(&state.db, &state.clock, &state.hasher, command).await?;
         Ok(DeleteUserResponse::Ok(Json(user.into())))
     }

@@ -1,13 +1,10 @@
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::DatabaseConnection;
 
 use super::{command::RequestEmailVerification, error::already_verified};
 use crate::{
-    features::{
-        email_confirmation::{self, Queued},
-        users::account_gone,
-    },
+    features::email_confirmation::{self, Queued},
     http::ApiError,
-    infra::{clock::Clock, db::entities::user, rate_limit::RateLimits},
+    infra::{clock::Clock, rate_limit::RateLimits},
 };
 
 /// Queues another confirmation e-mail (the mailer mints the token), within the per-account
@@ -18,10 +15,7 @@ pub(super) async fn request_email_verification(
     limits: &RateLimits,
     command: RequestEmailVerification,
 ) -> Result<(), ApiError> {
-    let account = user::Entity::find_by_id(command.user_id)
-        .one(db)
-        .await?
-        .ok_or_else(account_gone)?;
+    let account = command.account;
     if account.email_verified {
         return Err(already_verified());
     }

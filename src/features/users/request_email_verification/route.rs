@@ -39,7 +39,7 @@ impl RequestEmailVerificationRoute {
         state: Data<&AppState>,
     ) -> Result<RequestEmailVerificationResponse, Problem<RequestEmailVerificationErrors>> {
         let command = RequestEmailVerification {
-            user_id: caller.user_id(),
+            account: caller.account,
         };
         request_email_verification(&state.db, &state.clock, &state.limits, command).await?;
         Ok(RequestEmailVerificationResponse::Accepted)

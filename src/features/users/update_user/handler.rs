@@ -14,8 +14,8 @@ use crate::{
     infra::{clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox},
 };
 
-/// A new address must pass the reputation check (the current one is not asked about
-/// again; a username-only change reads nothing first). Then one `UPDATE ... RETURNING`: a
+/// A new address (one that differs from `current_email`, the caller's address as the bearer
+/// check read it) must pass the reputation check. Then one `UPDATE ... RETURNING`: a
 /// new e-mail resets `email_verified` in the same statement, so a concurrent change cannot
 /// leave a stale flag; the `user.updated` event (and, when the address changed, a
 /// confirmation request) commits with it.
@@ -23,23 +23,17 @@ pub(super) async fn update_user(
     db: &DatabaseConnection,
     clock: &Clock,
     verifier: &EmailVerifier,
+    current_email: &str,
     command: UpdateUser,
 ) -> Result<user::Model, ApiError> {
-    let previous_email = match &command.email {
-        Some(_) => {
-            let current = user::Entity::find_by_id(command.user_id).one(db).await?;
-            Some(current.ok_or_else(account_gone)?.email)
-        }
-        None => None,
-    };
     let new_email = command
         .email
         .as_ref()
-        .filter(|email| previous_email.as_deref() != Some(email.as_str()));
+        .filter(|email| email.as_str() != current_email);
     if let Some(email) = new_email {
         check_reputation(verifier, email).await?;
     }
-    let now = clock.now();
+    let (now, email_given) = (clock.now(), command.email.is_some());
     let mut update = user::Entity::update_many()
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .filter(user::Column::Id.eq(command.user_id));
@@ -57,7 +51,7 @@ pub(super) async fn update_user(
     let updated = update.exec_with_returning(&txn).await.map_err(taken_or)?;
     let user = updated.into_iter().next().ok_or_else(account_gone)?;
     outbox::record(&txn, EventType::UserUpdated, &user, now).await?;
-    if previous_email.is_some_and(|previous| previous != user.email) {
+    if email_given && user.email != current_email {
         email_confirmation::request(&txn, &user, now).await?;
     }
     txn.commit().await?;

@@ -36,7 +36,15 @@ impl UpdateUserRoute {
     ) -> Result<UpdateUserResponse, Problem<UpdateUserErrors>> {
         let command =
             UpdateUser::parse(caller.user_id(), body.0.0).map_err(ApiError::validation)?;
-        let user = update_user(&state.db, &state.clock, &state.verifier, command).await?;
+        let current_email = &caller.account.email;
+        let user = update_user(
+            &state.db,
+            &state.clock,
+            &state.verifier,
+            current_email,
+            command,
+        )
+        .await?;
         Ok(UpdateUserResponse::Ok(Json(user.into())))
     }
 }
