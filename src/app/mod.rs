@@ -2,6 +2,7 @@
 //! the middleware) and the worker process; the only layer that reads `Settings`.
 
 mod adapters;
+pub mod manage;
 mod worker;
 
 use std::{future::Future, io, sync::Arc, time::Duration};

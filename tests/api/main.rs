@@ -10,6 +10,7 @@ mod health;
 mod jwks;
 mod layers;
 mod maildev;
+mod manage_cli;
 mod migrate_cli;
 mod notifications;
 mod openapi;

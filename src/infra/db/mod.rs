@@ -1,10 +1,12 @@
 //! The database connection (PostgreSQL or SQLite, chosen by URL) and its entities.
 
+mod admin;
 pub mod entities;
 mod settings;
 
 use std::{path::Path, time::Duration};
 
+pub use admin::{AdminError, Outcome, create_database, drop_database};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DbErr, SqlErr,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},

@@ -1,0 +1,9 @@
+//! `cargo run --bin manage -- db create|drop` against `DATABASE_URL` (the same settings,
+//! `.env` and default as the server); `--help` for each command.
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    accounts_api::app::manage::main().await
+}
