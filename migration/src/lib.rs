@@ -6,6 +6,7 @@ mod m20261122_000001_create_users;
 mod m20261122_000002_create_outbox;
 mod m20261123_000003_create_email_verifications;
 mod m20261130_000004_create_sessions;
+mod m20261201_000005_create_user_permissions;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_outbox::Migration),
             Box::new(m20261123_000003_create_email_verifications::Migration),
             Box::new(m20261130_000004_create_sessions::Migration),
+            Box::new(m20261201_000005_create_user_permissions::Migration),
         ]
     }
 }

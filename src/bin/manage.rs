@@ -1,5 +1,6 @@
-//! `cargo run --bin manage -- db create|drop` against `DATABASE_URL` (the same settings,
-//! `.env` and default as the server); `--help` for each command.
+//! `cargo run --bin manage -- db create|drop` against `DATABASE_URL`, and
+//! `users grant|revoke|list` for accounts' permissions (the same settings, `.env` and
+//! default as the server); `--help` for each command.
 
 use std::process::ExitCode;
 

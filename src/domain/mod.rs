@@ -5,10 +5,12 @@ mod email;
 mod events;
 mod field_error;
 mod password;
+mod permission;
 mod username;
 
 pub(crate) use email::Email;
 pub use events::{EventEnvelope, EventType, UserEventData};
 pub(crate) use field_error::{FieldError, Validator};
 pub(crate) use password::Password;
+pub use permission::Permission;
 pub(crate) use username::Username;

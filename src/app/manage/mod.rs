@@ -1,14 +1,21 @@
 //! `cargo run --bin manage -- ...`: the operators' management commands, run against the
 //! same settings and `.env` as the server.
 
+mod users;
+
 use std::process::ExitCode;
 
+use chrono::Utc;
 use clap::{Parser, Subcommand};
 
 use crate::{
     config::Settings,
+    domain::Permission,
     infra::db::{self, Outcome},
 };
+
+/// The most accounts `users list` prints.
+const LIST_LIMIT: u64 = 100;
 
 /// Management commands for accounts-api; they read the same settings and `.env` as the
 /// server.
@@ -27,6 +34,46 @@ enum Command {
     /// Create or drop the database named in DATABASE_URL.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Grant, revoke and list accounts' permissions.
+    ///
+    /// An account is named by its username or e-mail, case-insensitively. The permissions:
+    /// users:read, users:write, sessions:revoke, audit:read.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersCommand {
+    /// Grant a permission to an account.
+    ///
+    /// An account that already holds it is left as it is: a note, exit status 0. An
+    /// unknown account or permission name: exit status 1.
+    Grant {
+        /// The account's username or e-mail (case-insensitive).
+        login: String,
+        /// One of: users:read, users:write, sessions:revoke, audit:read.
+        permission: String,
+    },
+    /// Revoke a permission from an account.
+    ///
+    /// An account that does not hold it is left as it is: a note, exit status 0. An
+    /// unknown account or permission name: exit status 1.
+    Revoke {
+        /// The account's username or e-mail (case-insensitive).
+        login: String,
+        /// One of: users:read, users:write, sessions:revoke, audit:read.
+        permission: String,
+    },
+    /// List accounts with their permissions, in order of creation.
+    ///
+    /// One tab-separated line per account: id, username, e-mail, permissions
+    /// (comma-separated, `-` for none). At most 100 lines; a last note says when more
+    /// accounts match (narrow them with --q).
+    List {
+        /// Only accounts whose username or e-mail starts with this (case-insensitive).
+        #[arg(long, value_name = "PREFIX")]
+        q: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,11 +97,15 @@ impl Cli {
     pub async fn run(self, settings: &Settings) -> Result<String, String> {
         let url = settings.database.url();
         let target = format!("the database at {}", db::redact_url(url));
-        match self.command {
-            Command::Db(DbCommand::Create) => db::create_database(url)
+        let db_command = match self.command {
+            Command::Db(command) => command,
+            Command::Users(command) => return run_users(command, url, &target).await,
+        };
+        match db_command {
+            DbCommand::Create => db::create_database(url)
                 .await
                 .map_err(|err| format!("cannot create {target}: {err}")),
-            Command::Db(DbCommand::Drop) => db::drop_database(url)
+            DbCommand::Drop => db::drop_database(url)
                 .await
                 .map_err(|err| format!("cannot drop {target}: {err}")),
         }
@@ -65,6 +116,101 @@ impl Cli {
             Outcome::DidNotExist => format!("{target} does not exist; nothing to do"),
         })
     }
+}
+
+async fn run_users(command: UsersCommand, url: &str, target: &str) -> Result<String, String> {
+    // Refuse a bad permission name before touching the database.
+    let permission = match &command {
+        UsersCommand::Grant { permission, .. } | UsersCommand::Revoke { permission, .. } => {
+            Some(parse_permission(permission)?)
+        }
+        UsersCommand::List { .. } => None,
+    };
+    let conn = db::connect(url, 1)
+        .await
+        .map_err(|err| format!("cannot connect to {target}: {err}"))?;
+    let failed = |err: sea_orm::DbErr| format!("{target}: {err}");
+    let outcome = match (command, permission) {
+        (UsersCommand::Grant { login, .. }, Some(permission)) => {
+            let account = users::find_by_login(&conn, &login)
+                .await
+                .map_err(users_error(target))?;
+            let name = &account.username;
+            match users::grant(&conn, &account, permission, Utc::now())
+                .await
+                .map_err(failed)?
+            {
+                true => Ok(format!("granted {permission} to {name}")),
+                false => Ok(format!("{name} already has {permission}; nothing to do")),
+            }
+        }
+        (UsersCommand::Revoke { login, .. }, Some(permission)) => {
+            let account = users::find_by_login(&conn, &login)
+                .await
+                .map_err(users_error(target))?;
+            let name = &account.username;
+            match users::revoke(&conn, &account, permission)
+                .await
+                .map_err(failed)?
+            {
+                true => Ok(format!("revoked {permission} from {name}")),
+                false => Ok(format!("{name} does not have {permission}; nothing to do")),
+            }
+        }
+        (UsersCommand::List { q }, _) => {
+            let (accounts, more) = users::list(&conn, q.as_deref(), LIST_LIMIT)
+                .await
+                .map_err(failed)?;
+            Ok(render_list(&accounts, more))
+        }
+        (UsersCommand::Grant { .. } | UsersCommand::Revoke { .. }, None) => {
+            unreachable!("grant and revoke always parse a permission")
+        }
+    };
+    conn.close().await.ok();
+    outcome
+}
+
+fn parse_permission(name: &str) -> Result<Permission, String> {
+    name.parse().map_err(|_| {
+        format!(
+            "unknown permission {name:?}; the permissions are: {}",
+            Permission::NAMES.join(", ")
+        )
+    })
+}
+
+fn users_error(target: &str) -> impl Fn(users::UsersError) -> String + '_ {
+    move |err| match err {
+        users::UsersError::UnknownLogin(_) => err.to_string(),
+        users::UsersError::Db(err) => format!("{target}: {err}"),
+    }
+}
+
+fn render_list(accounts: &[users::Listed], more: bool) -> String {
+    let mut lines: Vec<String> = accounts
+        .iter()
+        .map(|listed| {
+            let permissions = match listed.permissions.is_empty() {
+                true => "-".to_owned(),
+                false => listed.permissions.join(","),
+            };
+            let user = &listed.user;
+            format!(
+                "{}\t{}\t{}\t{permissions}",
+                user.id, user.username, user.email
+            )
+        })
+        .collect();
+    if accounts.is_empty() {
+        lines.push("no accounts match".to_owned());
+    }
+    if more {
+        lines.push(format!(
+            "(only the first {LIST_LIMIT} accounts are shown; narrow them with --q)"
+        ));
+    }
+    lines.join("\n")
 }
 
 /// Parses the arguments, reads the settings and runs the command: the whole `manage`
@@ -95,5 +241,19 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn an_unknown_permission_names_the_valid_ones() {
+        let message = super::parse_permission("users:delete").unwrap_err();
+        assert_eq!(
+            message,
+            "unknown permission \"users:delete\"; the permissions are: users:read, \
+             users:write, sessions:revoke, audit:read"
+        );
+        assert_eq!(
+            super::parse_permission("audit:read"),
+            Ok(crate::domain::Permission::AuditRead)
+        );
     }
 }

@@ -5,3 +5,4 @@ pub mod password_reset;
 pub mod refresh_token;
 pub mod session;
 pub mod user;
+pub mod user_permission;
