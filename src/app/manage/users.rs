@@ -38,22 +38,9 @@ pub async fn find_by_login(
     db: &DatabaseConnection,
     login: &str,
 ) -> Result<user::Model, UsersError> {
-    let normalized = login.trim().to_lowercase();
-    let unknown = || UsersError::UnknownLogin(login.to_owned());
-    // No account name holds a NUL, and PostgreSQL refuses one in a query.
-    if normalized.is_empty() || normalized.contains('\0') {
-        return Err(unknown());
-    }
-    let by_login = if normalized.contains('@') {
-        Expr::expr(Func::lower(Expr::col(user::Column::Email))).eq(&normalized)
-    } else {
-        Expr::expr(Func::lower(Expr::col(user::Column::Username))).eq(&normalized)
-    };
-    user::Entity::find()
-        .filter(by_login)
-        .one(db)
+    user::find_by_login(db, &user::normalize_login(login))
         .await?
-        .ok_or_else(unknown)
+        .ok_or_else(|| UsersError::UnknownLogin(login.to_owned()))
 }
 
 /// Grants `permission` to `account`; `false` when it already held it.

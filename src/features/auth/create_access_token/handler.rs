@@ -1,8 +1,3 @@
-use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter,
-    sea_query::{Expr, ExprTrait, Func},
-};
-
 use super::error::Refusal;
 use crate::{
     domain::Password,
@@ -33,17 +28,8 @@ pub(super) async fn password_grant(
         limits,
         ..
     } = state;
-    let login = login.trim().to_lowercase();
-    let by_login = if login.contains('@') {
-        user::Column::Email.eq(&login)
-    } else {
-        Expr::expr(Func::lower(Expr::col(user::Column::Username))).eq(&login)
-    };
-    // No account name holds a NUL, and PostgreSQL refuses one in a query: nothing to look up.
-    let account = match login.contains('\0') {
-        true => None,
-        false => user::Entity::find().filter(by_login).one(db).await?,
-    };
+    let login = user::normalize_login(&login);
+    let account = user::find_by_login(db, &login).await?;
     let attempts_key = account.as_ref().map_or(login, |a| a.id.to_string());
     if let Some(decision) = limits.peek(Scope::LoginFailures, &attempts_key).await?
         && !decision.allowed

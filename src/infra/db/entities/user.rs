@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use sea_orm::entity::prelude::*;
+use sea_orm::{
+    entity::prelude::*,
+    sea_query::{Expr, ExprTrait, Func},
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -21,6 +24,30 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A login (a username or an e-mail address) as accounts are matched by it: trimmed and
+/// lower-case.
+pub fn normalize_login(login: &str) -> String {
+    login.trim().to_lowercase()
+}
+
+/// The account whose username (in any case) or e-mail address (stored lower-case) is the
+/// `normalized` login. A login no account name can hold (empty, or holding a NUL, which
+/// PostgreSQL refuses in a query) finds nothing without a query.
+pub async fn find_by_login(
+    db: &impl ConnectionTrait,
+    normalized: &str,
+) -> Result<Option<Model>, DbErr> {
+    if normalized.is_empty() || normalized.contains('\0') {
+        return Ok(None);
+    }
+    let by_login = if normalized.contains('@') {
+        Column::Email.eq(normalized)
+    } else {
+        Expr::expr(Func::lower(Expr::col(Column::Username))).eq(normalized)
+    };
+    Entity::find().filter(by_login).one(db).await
+}
 
 /// A bcrypt hash in PHC-like `$2b$` form; `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, DeriveValueType)]
