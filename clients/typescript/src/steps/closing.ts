@@ -4,7 +4,7 @@ import { expect, expectStatus, expectUser, need, show } from "../check.js";
 import { bearer, client } from "../client.js";
 import { coveredBy, type Step, account, state } from "./shared.js";
 
-const { username, renamed, email } = account;
+const { renamed, email } = account;
 
 export const closingSteps: Step[] = [
   [

@@ -5,20 +5,7 @@ import { randomUUID } from "node:crypto";
 import { expect, expectProblem, expectStatus, need } from "../check.js";
 import { bearer, client } from "../client.js";
 import { mailedTokens } from "../maildev.js";
-import { PASSWORD_RESET, coveredBy, type Step, account, state } from "./shared.js";
-
-/** An access token of a new session, logged in with the current password. */
-async function login(): Promise<string> {
-  const result = await client.POST("/api/v1/token/access", {
-    body: { grant_type: "password", username: account.renamed, password: state.password },
-  });
-  expectStatus(result, 200);
-  return need(result.data, "the token body").access_token;
-}
-
-async function statusWith(token: string): Promise<number> {
-  return (await client.GET("/api/v1/users", { headers: bearer(token) })).response.status;
-}
+import { PASSWORD_RESET, coveredBy, login, type Step, account, state, statusWith } from "./shared.js";
 
 export const passwordSteps: Step[] = [
   [
@@ -36,7 +23,7 @@ export const passwordSteps: Step[] = [
   [
     coveredBy.changePassword,
     async () => {
-      const other = await login();
+      const other = (await login("flow-password-device")).access;
       const changed = `pw-${randomUUID()}`;
       const result = await client.PUT("/api/v1/users/password", {
         headers: bearer(need(state.token, "the token")),
@@ -71,7 +58,7 @@ export const passwordSteps: Step[] = [
       expectStatus(result, 204);
       expect((await statusWith(need(state.token, "the token"))) === 401, "every session ended");
       state.password = reset;
-      state.token = await login();
+      state.token = (await login("flow-after-reset")).access;
       return "204; every session ended; the new password logs in";
     },
   ],

@@ -4,7 +4,7 @@
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { expect, expectProblem, expectStatus, need, show } from "../check.js";
 import { bearer, client } from "../client.js";
-import { coveredBy, type Step, account, state } from "./shared.js";
+import { coveredBy, login, type Step, state, statusWith } from "./shared.js";
 
 const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
 
@@ -13,23 +13,6 @@ interface Metadata {
   jwksUri?: string;
 }
 const metadata: Metadata = {};
-
-/** A new session of the run's account, from a device named `device`. */
-async function login(device: string): Promise<{ access: string; refresh: string }> {
-  const result = await client.POST("/api/v1/token/access", {
-    headers: { ...FORM, "User-Agent": device },
-    body: { grant_type: "password", username: account.renamed, password: state.password },
-  });
-  expectStatus(result, 200);
-  const issued = need(result.data, "the token body");
-  return { access: issued.access_token, refresh: issued.refresh_token };
-}
-
-/** The status GET /api/v1/users answers with `token`. */
-async function statusWith(token: string): Promise<number> {
-  const result = await client.GET("/api/v1/users", { headers: bearer(token) });
-  return result.response.status;
-}
 
 export const sessionSteps: Step[] = [
   [

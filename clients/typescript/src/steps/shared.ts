@@ -2,7 +2,8 @@
 // leaves for the next, and the e-mails they read.
 
 import { randomUUID } from "node:crypto";
-import type { User } from "../check.js";
+import { expectStatus, need, type User } from "../check.js";
+import { bearer, client } from "../client.js";
 import type { operations } from "../generated/schema.js";
 import type { MailKind } from "../maildev.js";
 
@@ -63,3 +64,20 @@ export const PASSWORD_RESET: MailKind = {
   subject: "Reset your password",
   page: process.env.PASSWORD_RESET_PAGE ?? "http://localhost:3000/reset-password",
 };
+
+/** A new session of the run's account (its current password), from a device named `device`. */
+export async function login(device: string): Promise<{ access: string; refresh: string }> {
+  const result = await client.POST("/api/v1/token/access", {
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "User-Agent": device },
+    body: { grant_type: "password", username: account.renamed, password: state.password },
+  });
+  expectStatus(result, 200);
+  const issued = need(result.data, "the token body");
+  return { access: issued.access_token, refresh: issued.refresh_token };
+}
+
+/** The status GET /api/v1/users answers with `token`. */
+export async function statusWith(token: string): Promise<number> {
+  const result = await client.GET("/api/v1/users", { headers: bearer(token) });
+  return result.response.status;
+}
