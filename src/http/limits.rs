@@ -22,7 +22,7 @@ use super::{
     client_ip::bucket,
     error::{ApiError, into_problem_response},
 };
-use crate::infra::rate_limit::{Decision, Scope};
+use crate::infra::rate_limit::{Decision, RateLimits, Scope};
 
 pub(crate) const LIMIT_HEADERS: [&str; 3] =
     ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"];
@@ -35,6 +35,19 @@ impl<'a> FromRequest<'a> for PerIp {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         charge(req, None).await?;
         Ok(Self)
+    }
+}
+
+/// Refuses (429) when `scope`'s quota for `key` is already spent, without counting this
+/// call: for quotas of failures (`LoginFailures`), which only a failed attempt charges.
+pub(crate) async fn refuse_if_spent(
+    limits: &RateLimits,
+    scope: Scope,
+    key: &str,
+) -> Result<(), ApiError> {
+    match limits.peek(scope, key).await? {
+        Some(decision) if !decision.allowed => Err(ApiError::too_many_requests(&decision)),
+        _ => Ok(()),
     }
 }
 

@@ -27,7 +27,7 @@ pub(crate) use device::Device;
 pub(crate) use document::with_documents;
 pub(crate) use error::ApiError;
 pub(crate) use json_string::{JsonString, OptionalString, StringRules};
-pub(crate) use limits::{LIMIT_HEADERS, PerIp, report_limits};
+pub(crate) use limits::{LIMIT_HEADERS, PerIp, refuse_if_spent, report_limits};
 pub(crate) use openapi::{ErrorStatuses, MergedApi, Problem, error_statuses};
 pub(crate) use origin::Origin;
 pub(crate) use problem::{ProblemKind, problem_kinds};

@@ -57,12 +57,14 @@ impl PasswordHasher {
     }
 
     /// True when `password` matches `hash`; with no hash it burns the same time and says no.
+    /// A password over `Password::MAX_BYTES` never matches: bcrypt ignores bytes past 72, so
+    /// its first 72 would otherwise pass for it.
     pub(crate) async fn verify(
         &self,
         password: &Password,
         hash: Option<&PasswordHash>,
     ) -> Result<bool, HashError> {
-        let known = hash.is_some();
+        let known = hash.is_some() && password.expose().len() <= Password::MAX_BYTES;
         let hash = hash.map_or_else(|| self.dummy_hash.clone(), |h| h.0.clone());
         let matches = match self.kind {
             HasherKind::Fast => hash
@@ -135,6 +137,23 @@ mod tests {
             let hasher = PasswordHasher::new(kind, 4).unwrap();
             let guess = Password::unchecked("not-a-real-password".into());
             assert!(!hasher.verify(&guess, None).await.unwrap());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_password_past_72_bytes_never_matches_its_first_72() {
+        for kind in [HasherKind::Bcrypt, HasherKind::Fast] {
+            let hasher = PasswordHasher::new(kind, 4).unwrap();
+            let first_72 = "x".repeat(Password::MAX_BYTES);
+            let hash = hasher
+                .hash(&Password::unchecked(first_72.clone()))
+                .await
+                .unwrap();
+            let longer = Password::unchecked(format!("{first_72}y"));
+            assert!(
+                !hasher.verify(&longer, Some(&hash)).await.unwrap(),
+                "{kind:?}"
+            );
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::{
         email_confirmation,
         sessions::{self, RotateError, SessionTokens},
     },
-    http::{ApiError, AppState, Device},
+    http::{ApiError, AppState, Device, refuse_if_spent},
     infra::{db::entities::user, rate_limit::Scope},
 };
 
@@ -31,17 +31,8 @@ pub(super) async fn password_grant(
     let login = user::normalize_login(&login);
     let account = user::find_by_login(db, &login).await?;
     let attempts_key = account.as_ref().map_or(login, |a| a.id.to_string());
-    if let Some(decision) = limits.peek(Scope::LoginFailures, &attempts_key).await?
-        && !decision.allowed
-    {
-        return Err(ApiError::too_many_requests(&decision));
-    }
-    // bcrypt ignores bytes past 72, so a longer password must never match.
-    let checkable = password.expose().len() <= Password::MAX_BYTES;
-    let hash = account
-        .as_ref()
-        .filter(|_| checkable)
-        .map(|a| &a.password_hash);
+    refuse_if_spent(limits, Scope::LoginFailures, &attempts_key).await?;
+    let hash = account.as_ref().map(|a| &a.password_hash);
     match (hasher.verify(&password, hash).await?, account) {
         (true, Some(account)) if state.require_verified_email && !account.email_verified => {
             not_verified(state, &account).await

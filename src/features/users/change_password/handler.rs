@@ -5,9 +5,9 @@ use uuid::Uuid;
 
 use super::{command::ChangePassword, error::wrong_password};
 use crate::{
-    domain::{EventType, Password},
+    domain::EventType,
     features::{password_reset, sessions},
-    http::ApiError,
+    http::{ApiError, refuse_if_spent},
     infra::{
         clock::Clock,
         db::entities::user,
@@ -34,15 +34,11 @@ pub(super) async fn change_password(
     command: ChangePassword,
 ) -> Result<(), ApiError> {
     let attempts_key = account.id.to_string();
-    if let Some(decision) = limits.peek(Scope::LoginFailures, &attempts_key).await?
-        && !decision.allowed
+    refuse_if_spent(limits, Scope::LoginFailures, &attempts_key).await?;
+    if !hasher
+        .verify(&command.current, Some(&account.password_hash))
+        .await?
     {
-        return Err(ApiError::too_many_requests(&decision));
-    }
-    // bcrypt ignores bytes past 72, so a longer password must never match.
-    let checkable = command.current.expose().len() <= Password::MAX_BYTES;
-    let checked = Some(&account.password_hash).filter(|_| checkable);
-    if !hasher.verify(&command.current, checked).await? {
         limits
             .acquire(&[(Scope::LoginFailures, &attempts_key)])
             .await?;
