@@ -7,6 +7,8 @@ mod m20261122_000002_create_outbox;
 mod m20261123_000003_create_email_verifications;
 mod m20261130_000004_create_sessions;
 mod m20261201_000005_create_user_permissions;
+mod m20261202_000006_add_account_administration;
+mod m20261202_000007_create_audit_events;
 
 pub struct Migrator;
 
@@ -19,6 +21,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_email_verifications::Migration),
             Box::new(m20261130_000004_create_sessions::Migration),
             Box::new(m20261201_000005_create_user_permissions::Migration),
+            Box::new(m20261202_000006_add_account_administration::Migration),
+            Box::new(m20261202_000007_create_audit_events::Migration),
         ]
     }
 }

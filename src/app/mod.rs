@@ -114,6 +114,7 @@ impl Application {
             db.clone(),
             settings.clock.clone(),
             settings.sessions.clone(),
+            settings.audit.clone(),
             stopped,
         ));
         let redis = match &settings.redis.url {

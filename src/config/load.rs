@@ -64,6 +64,7 @@ pub(super) fn load(src: &mut impl Source) -> Result<Settings, ConfigError> {
         email_verifier: verifier.enabled.then_some(email_verifier),
         email_verification: src.section("")?,
         password_reset: src.section("PASSWORD_RESET_")?,
+        audit: src.section("AUDIT_")?,
         ..Settings::default()
     })
 }

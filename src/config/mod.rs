@@ -16,7 +16,8 @@ use std::env;
 pub use self::sections::{AppEnv, AppSettings, ServerSettings};
 pub use crate::{
     features::{
-        email_confirmation::EmailVerificationSettings, password_reset::PasswordResetSettings,
+        audit::AuditSettings, email_confirmation::EmailVerificationSettings,
+        password_reset::PasswordResetSettings,
     },
     infra::{
         clock::Clock,
@@ -61,6 +62,8 @@ pub struct Settings {
     pub email_verification: EmailVerificationSettings,
     /// `PASSWORD_RESET_*`.
     pub password_reset: PasswordResetSettings,
+    /// `AUDIT_RETENTION`.
+    pub audit: AuditSettings,
     /// Not from the environment: tests set a manual clock; production refuses one.
     pub clock: Clock,
     /// Not from the environment: tests pick the fast hasher; production refuses it.

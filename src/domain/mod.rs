@@ -1,6 +1,7 @@
 //! Value objects, rules and events: what a user may submit and what happens to an account.
 //! No I/O and no framework here.
 
+mod audit;
 mod email;
 mod events;
 mod field_error;
@@ -8,6 +9,7 @@ mod password;
 mod permission;
 mod username;
 
+pub use audit::AuditAction;
 pub(crate) use email::Email;
 pub use events::{EventEnvelope, EventType, UserEventData};
 pub(crate) use field_error::{FieldError, Validator};

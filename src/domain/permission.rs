@@ -16,6 +16,7 @@
     strum::IntoStaticStr,
     strum::EnumIter,
     strum::VariantNames,
+    strum::EnumMessage,
 )]
 pub enum Permission {
     /// List and read any account.
@@ -38,6 +39,11 @@ impl Permission {
 
     pub fn as_str(self) -> &'static str {
         self.into()
+    }
+
+    /// What the permission allows: its doc comment, shown in Swagger UI's Authorize dialog.
+    pub fn description(self) -> &'static str {
+        strum::EnumMessage::get_documentation(&self).unwrap_or_default()
     }
 }
 
@@ -65,6 +71,10 @@ mod tests {
             ["users:read", "users:write", "sessions:revoke", "audit:read"]
         );
         assert_eq!(Permission::UsersWrite.to_string(), "users:write");
+        assert_eq!(
+            Permission::AuditRead.description(),
+            "Read the audit trail."
+        );
     }
 
     #[test]

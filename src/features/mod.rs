@@ -2,6 +2,8 @@
 //! route and DTOs. Each area (`users`, `auth`, `sessions`, `health`) lists its slices once,
 //! beside their `mod` lines; `Api` mounts the areas on the OpenAPI service.
 
+pub(crate) mod admin;
+pub(crate) mod audit;
 mod auth;
 pub(crate) mod email_confirmation;
 mod health;
@@ -23,6 +25,9 @@ enum ApiTags {
     Auth,
     /// The caller's sessions (one per login and device).
     Sessions,
+    /// Administration of every account, its permissions and sessions, and the audit trail;
+    /// each operation needs the permission its security requirement names.
+    Admin,
     /// Service health.
     Health,
 }

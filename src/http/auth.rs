@@ -7,15 +7,24 @@ use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions, SecurityScheme, auth::Bearer,
     registry::Registry,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QuerySelect, QueryTrait, RelationTrait,
+};
 use uuid::Uuid;
 
 use super::{AppState, error::ApiError, limits::charge};
-use crate::infra::db::entities::{session, user};
+use crate::{
+    domain::Permission,
+    infra::db::entities::{session, user, user_permission},
+};
 
 #[derive(SecurityScheme)]
 #[oai(rename = "bearerAuth", ty = "bearer", bearer_format = "JWT")]
 struct BearerScheme(Bearer);
+
+/// The name of the OAuth2 scheme, whose requirements carry an operation's permissions.
+pub(super) const OAUTH2_SCHEME: &str = "oauth2";
 
 #[derive(SecurityScheme)]
 #[oai(
@@ -29,18 +38,24 @@ struct BearerScheme(Bearer);
 )]
 struct OAuth2Scheme(Bearer);
 
-/// The caller, proven by a valid token whose session is still live, within the limits per
-/// client IP and per user (charged together in one round trip). When the token fails, the
-/// IP is charged alone, so guessing tokens is limited too. It carries the account as read
-/// with the session, so a handler that needs the account does not read it again.
+/// The caller, proven by a valid token whose session is still live and whose account is not
+/// disabled, within the limits per client IP and per user (charged together in one round
+/// trip). When the token fails, the IP is charged alone, so guessing tokens is limited too.
+/// It carries the account and its permissions as read with the session, so a handler does
+/// not read them again, and a revoked permission counts from the next request.
 pub(crate) struct Authenticated {
     pub account: user::Model,
     pub session_id: Uuid,
+    pub permissions: Vec<Permission>,
 }
 
 impl Authenticated {
     pub(crate) fn user_id(&self) -> Uuid {
         self.account.id
+    }
+
+    pub(crate) fn may(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
     }
 }
 
@@ -84,24 +99,41 @@ impl<'a> ApiExtractor<'a> for Authenticated {
     }
 }
 
-/// Verifies the JWT, then reads its session and account together in one round trip: a
-/// logout, a revocation or a deleted account (its sessions go with it) stops the token at
-/// once, on every instance.
+/// Verifies the JWT, then reads its live session's account and the account's permissions
+/// in one round trip (one row per permission, at least one): a logout, a revocation, a
+/// disabled or deleted account (its sessions go with it) or a revoked permission counts at
+/// once, on every instance. The permissions signed into the token are for other services;
+/// this one trusts the database.
 async fn authenticate(req: &Request, token: &str) -> Result<Authenticated, ApiError> {
     let state = AppState::of(req)?;
     let now = state.clock.now();
     let claims = state.tokens.verify(token, now)?;
-    let found = session::Entity::find_by_id(claims.sid)
+    let query = user::Entity::find()
+        .join_rev(JoinType::InnerJoin, session::Relation::User.def())
+        .join(JoinType::LeftJoin, user::Relation::Permissions.def())
+        .column_as(user_permission::Column::Permission, PERMISSION)
+        .filter(session::Column::Id.eq(claims.sid))
         .filter(session::Column::UserId.eq(claims.sub))
         .filter(session::live(now, state.sessions.idle_timeout))
-        .find_also_related(user::Entity)
-        .one(&state.db)
-        .await?;
-    match found {
-        Some((session, Some(account))) => Ok(Authenticated {
-            account,
-            session_id: session.id,
-        }),
-        _ => Err(ApiError::unauthorized("the session has ended")),
+        .filter(user::Column::DisabledAt.is_null())
+        .build(state.db.get_database_backend());
+    let rows = state.db.query_all_raw(query).await?;
+    let Some(first) = rows.first() else {
+        return Err(ApiError::unauthorized("the session has ended"));
+    };
+    let account = user::Model::from_query_result(first, "")?;
+    let mut permissions = Vec::new();
+    for row in &rows {
+        let name: Option<String> = row.try_get("", PERMISSION)?;
+        // A name this build does not know (written by a newer one) grants nothing.
+        permissions.extend(name.and_then(|n| n.parse::<Permission>().ok()));
     }
+    Ok(Authenticated {
+        account,
+        session_id: claims.sid,
+        permissions,
+    })
 }
+
+/// The alias of the joined permission column.
+const PERMISSION: &str = "granted_permission";

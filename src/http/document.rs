@@ -5,6 +5,9 @@
 use poem::{Route, endpoint::make_sync, web::Html};
 use poem_openapi::{OpenApi, OpenApiService};
 use serde_json::{Map, Value};
+use strum::IntoEnumIterator;
+
+use crate::domain::Permission;
 
 /// The web fonts poem-openapi's Redoc page loads from Google: dropped, so the docs make no
 /// request to another host (offline use, privacy, a strict CSP); Redoc falls back to the
@@ -37,7 +40,8 @@ fn json(document: &str) -> poem::Response {
 }
 
 /// Fixes what poem-openapi leaves out or spells its own way:
-/// - an OAuth2 flow without scopes gets `scopes: {}` (the specification requires the map);
+/// - every OAuth2 flow lists every permission as a scope, with what it allows (Swagger UI's
+///   Authorize dialog offers them; operations name theirs in their security requirement);
 /// - an operation without security requirements says `security: []` (public, explicitly);
 /// - `application/json; charset=utf-8` content keys become `application/json`;
 /// - header names poem-openapi upper-cases (`CACHE-CONTROL`) get their usual case.
@@ -54,8 +58,7 @@ pub(crate) fn finish(spec: &str) -> String {
             .flat_map(|flows| flows.values_mut())
             .filter_map(Value::as_object_mut)
         {
-            flow.entry("scopes")
-                .or_insert_with(|| Value::Object(Map::new()));
+            flow.insert("scopes".into(), permission_scopes());
         }
     }
     for operation in operations(&mut doc) {
@@ -86,6 +89,14 @@ pub(crate) fn finish(spec: &str) -> String {
         }
     }
     serde_json::to_string_pretty(&doc).unwrap_or_else(|_| spec.to_owned())
+}
+
+fn permission_scopes() -> Value {
+    Value::Object(
+        Permission::iter()
+            .map(|p| (p.as_str().to_owned(), Value::from(p.description())))
+            .collect(),
+    )
 }
 
 /// Every operation object under `paths`.
@@ -149,8 +160,9 @@ mod tests {
         });
         let done: Value = serde_json::from_str(&finish(&raw.to_string())).unwrap();
         assert_eq!(
-            done["components"]["securitySchemes"]["oauth2"]["flows"]["password"]["scopes"],
-            json!({})
+            done["components"]["securitySchemes"]["oauth2"]["flows"]["password"]["scopes"]
+                ["audit:read"],
+            json!("Read the audit trail.")
         );
         let get = &done["paths"]["/a"]["get"];
         assert_eq!(get["security"], json!([]));

@@ -6,12 +6,12 @@
 use std::{fmt, time::Duration};
 
 use poem::{Response, error::ResponseError, http::StatusCode};
-use poem_openapi::types::ToJSON;
+use poem_openapi::{error::ParseParamError, types::ToJSON};
 use sea_orm::DbErr;
 
 use super::problem::{self, FieldProblem, PROBLEM_JSON, ProblemDetails, ProblemKind};
 use crate::{
-    domain::FieldError,
+    domain::{FieldError, Permission},
     infra::{
         db,
         email_verifier::VerifierError,
@@ -31,6 +31,8 @@ pub(crate) struct ApiError {
     retry_after: Option<u64>,
     /// `WWW-Authenticate`.
     challenge: Option<String>,
+    /// The permission a `missing-permission` problem names.
+    permission: Option<Permission>,
 }
 
 impl ApiError {
@@ -41,6 +43,7 @@ impl ApiError {
             errors: None,
             retry_after: None,
             challenge: None,
+            permission: None,
         }
     }
 
@@ -69,6 +72,16 @@ impl ApiError {
 
     pub(crate) fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(&problem::FORBIDDEN).with_detail(detail)
+    }
+
+    /// 403 naming the permission the caller lacks.
+    pub(crate) fn missing_permission(permission: Permission) -> Self {
+        Self {
+            permission: Some(permission),
+            ..Self::new(&problem::MISSING_PERMISSION).with_detail(format!(
+                "this operation needs the {permission} permission, which the caller lacks"
+            ))
+        }
     }
 
     pub(crate) fn not_found(detail: impl Into<String>) -> Self {
@@ -124,6 +137,7 @@ impl ApiError {
                 .errors
                 .clone()
                 .map(|errors| errors.into_iter().map(FieldProblem::from).collect()),
+            permission: self.permission.map(|p| p.as_str().to_owned()),
         }
     }
 }
@@ -206,6 +220,12 @@ impl From<VerifierError> for ApiError {
 pub(crate) fn into_problem_response(err: poem::Error) -> Response {
     if let Some(api_error) = err.downcast_ref::<ApiError>() {
         return api_error.as_response();
+    }
+    // A query or path parameter of the wrong type or out of its documented range is
+    // invalid input like any other: 422 naming the parameter.
+    if let Some(param) = err.downcast_ref::<ParseParamError>() {
+        let field = FieldError::new(param.name, param.reason.clone());
+        return ApiError::validation(vec![field]).as_response();
     }
     let api_error = match err.status() {
         StatusCode::UNAUTHORIZED => ApiError::unauthorized(problem::UNAUTHORIZED.detail),

@@ -14,7 +14,10 @@ use poem_openapi::{
     types::Type,
 };
 
+use crate::domain::Permission;
+
 use super::{
+    auth::OAUTH2_SCHEME,
     error::ApiError,
     limits::LIMIT_HEADERS,
     problem::{PROBLEM_JSON, ProblemDetails},
@@ -92,9 +95,10 @@ impl<T: OpenApi> OpenApi for MergedApi<T> {
     fn meta() -> Vec<MetaApi> {
         let mut paths: Vec<MetaPath> = Vec::new();
         for mut path in T::meta().into_iter().flat_map(|api| api.paths) {
-            path.operations
-                .iter_mut()
-                .for_each(document_rate_limit_headers);
+            for operation in &mut path.operations {
+                document_rate_limit_headers(operation);
+                document_required_permissions(operation);
+            }
             match paths.iter_mut().find(|p| p.path == path.path) {
                 Some(existing) => existing.operations.extend(path.operations),
                 None => paths.push(path),
@@ -119,6 +123,29 @@ fn document_rate_limit_headers(operation: &mut MetaOperation) {
             response.headers.extend(rate_limit_headers());
         }
     }
+}
+
+/// `Permitted<P>` lists its permission's name among the security schemes (an extractor has
+/// no other way to reach the document): here it becomes the scope of the OAuth2
+/// requirement; the bearer requirement keeps an empty list, as OpenAPI 3.0 requires of a
+/// non-OAuth2 scheme.
+fn document_required_permissions(operation: &mut MetaOperation) {
+    let (permissions, mut schemes): (Vec<_>, Vec<_>) =
+        operation.security.drain(..).partition(|requirement| {
+            requirement
+                .keys()
+                .all(|name| name.parse::<Permission>().is_ok())
+        });
+    let scopes: Vec<&'static str> = permissions
+        .iter()
+        .flat_map(|requirement| requirement.keys().copied())
+        .collect();
+    for requirement in &mut schemes {
+        if let Some(oauth2) = requirement.get_mut(OAUTH2_SCHEME) {
+            oauth2.extend(scopes.iter().copied());
+        }
+    }
+    operation.security = schemes;
 }
 
 fn describe(status: u16) -> &'static str {

@@ -49,6 +49,10 @@ problem_kinds! {
         "a bearer token is required";
     pub(crate) const FORBIDDEN = 403, "forbidden", "Forbidden",
         "the credentials do not allow this action";
+    /// The caller is authenticated but lacks the operation's permission (named in
+    /// `permission`).
+    pub(crate) const MISSING_PERMISSION = 403, "missing-permission", "Missing permission",
+        "the caller lacks the permission this operation needs";
     pub(crate) const NOT_FOUND = 404, "not-found", "Not found", "no such resource";
     pub(crate) const METHOD_NOT_ALLOWED = 405, "method-not-allowed", "Method not allowed",
         "this method is not allowed on this resource";
@@ -83,6 +87,10 @@ pub(crate) struct ProblemDetails {
     /// The offending fields (validation and conflict problems only).
     #[oai(skip_serializing_if_is_none)]
     pub errors: Option<Vec<FieldProblem>>,
+    /// The permission the caller lacks (`missing-permission` problems only), e.g.
+    /// `users:read`.
+    #[oai(skip_serializing_if_is_none)]
+    pub permission: Option<String>,
 }
 
 /// One invalid field of a request, named as in the request body.

@@ -12,7 +12,14 @@ use super::error::into_problem_response;
 
 pub(crate) const REQUEST_ID: &str = "x-request-id";
 
-pub(crate) async fn log_request<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Response> {
+/// The request's id, for whatever records it (the audit trail).
+#[derive(Clone)]
+pub(super) struct RequestId(pub String);
+
+pub(crate) async fn log_request<E: Endpoint>(
+    next: Arc<E>,
+    mut req: Request,
+) -> poem::Result<Response> {
     let request_id = req
         .headers()
         .get(REQUEST_ID)
@@ -23,6 +30,7 @@ pub(crate) async fn log_request<E: Endpoint>(next: Arc<E>, req: Request) -> poem
         });
     let id = request_id.to_str().unwrap_or_default().to_owned();
     let span = tracing::info_span!("request", request_id = %id);
+    req.extensions_mut().insert(RequestId(id));
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());
     let started = Instant::now();
 

@@ -4,6 +4,9 @@
 #[macro_use]
 mod helpers;
 
+mod admin_support;
+mod audit_trail;
+
 mod email_confirmation;
 mod email_verifier;
 mod health;

@@ -471,6 +471,7 @@ async fn relays_on_several_instances_publish_each_event_once() {
             email_verified: false,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
+            disabled_at: None,
         };
         events::outbox::record(&txn, EventType::UserCreated, &user, chrono::Utc::now())
             .await

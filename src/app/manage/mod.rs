@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 
+use self::users::AccountChange;
 use crate::{
     config::Settings,
     domain::Permission,
@@ -34,7 +35,7 @@ enum Command {
     /// Create or drop the database named in DATABASE_URL.
     #[command(subcommand)]
     Db(DbCommand),
-    /// Grant, revoke and list accounts' permissions.
+    /// Grant and revoke permissions, disable and enable accounts, list them.
     ///
     /// An account is named by its username or e-mail, case-insensitively. The permissions:
     /// users:read, users:write, sessions:revoke, audit:read.
@@ -63,6 +64,22 @@ enum UsersCommand {
         login: String,
         /// One of: users:read, users:write, sessions:revoke, audit:read.
         permission: String,
+    },
+    /// Disable an account: it cannot log in or refresh, and its sessions end at once.
+    ///
+    /// An account already disabled is left as it is: a note, exit status 0. An unknown
+    /// account: exit status 1.
+    Disable {
+        /// The account's username or e-mail (case-insensitive).
+        login: String,
+    },
+    /// Enable an account an administrator disabled.
+    ///
+    /// An account not disabled is left as it is: a note, exit status 0. An unknown account:
+    /// exit status 1.
+    Enable {
+        /// The account's username or e-mail (case-insensitive).
+        login: String,
     },
     /// List accounts with their permissions, in order of creation.
     ///
@@ -120,52 +137,29 @@ impl Cli {
 
 async fn run_users(command: UsersCommand, url: &str, target: &str) -> Result<String, String> {
     // Refuse a bad permission name before touching the database.
-    let permission = match &command {
-        UsersCommand::Grant { permission, .. } | UsersCommand::Revoke { permission, .. } => {
-            Some(parse_permission(permission)?)
+    let change = match &command {
+        UsersCommand::Grant { login, permission } => {
+            Some((login, AccountChange::Grant(parse_permission(permission)?)))
         }
+        UsersCommand::Revoke { login, permission } => {
+            Some((login, AccountChange::Revoke(parse_permission(permission)?)))
+        }
+        UsersCommand::Disable { login } => Some((login, AccountChange::Disable)),
+        UsersCommand::Enable { login } => Some((login, AccountChange::Enable)),
         UsersCommand::List { .. } => None,
     };
     let conn = db::connect(url, 1)
         .await
         .map_err(|err| format!("cannot connect to {target}: {err}"))?;
-    let failed = |err: sea_orm::DbErr| format!("{target}: {err}");
-    let outcome = match (command, permission) {
-        (UsersCommand::Grant { login, .. }, Some(permission)) => {
-            let account = users::find_by_login(&conn, &login)
-                .await
-                .map_err(users_error(target))?;
-            let name = &account.username;
-            match users::grant(&conn, &account, permission, Utc::now())
-                .await
-                .map_err(failed)?
-            {
-                true => Ok(format!("granted {permission} to {name}")),
-                false => Ok(format!("{name} already has {permission}; nothing to do")),
-            }
-        }
-        (UsersCommand::Revoke { login, .. }, Some(permission)) => {
-            let account = users::find_by_login(&conn, &login)
-                .await
-                .map_err(users_error(target))?;
-            let name = &account.username;
-            match users::revoke(&conn, &account, permission)
-                .await
-                .map_err(failed)?
-            {
-                true => Ok(format!("revoked {permission} from {name}")),
-                false => Ok(format!("{name} does not have {permission}; nothing to do")),
-            }
-        }
-        (UsersCommand::List { q }, _) => {
-            let (accounts, more) = users::list(&conn, q.as_deref(), LIST_LIMIT)
-                .await
-                .map_err(failed)?;
-            Ok(render_list(&accounts, more))
-        }
-        (UsersCommand::Grant { .. } | UsersCommand::Revoke { .. }, None) => {
-            unreachable!("grant and revoke always parse a permission")
-        }
+    let outcome = match (change, &command) {
+        (Some((login, change)), _) => users::apply(&conn, login, change, Utc::now())
+            .await
+            .map_err(users_error(target)),
+        (None, UsersCommand::List { q }) => users::list(&conn, q.as_deref(), LIST_LIMIT)
+            .await
+            .map(|(accounts, more)| render_list(&accounts, more))
+            .map_err(|err| format!("{target}: {err}")),
+        (None, _) => unreachable!("every command but list changes an account"),
     };
     conn.close().await.ok();
     outcome

@@ -1,20 +1,30 @@
-//! The database work behind `manage users ...`: finding an account by its login, granting
-//! and revoking permissions, listing accounts with theirs.
+//! The database work behind `manage users ...`: finding an account by its login, changing
+//! it (permissions, disabled) as the system, audited like an administrator's change, and
+//! listing accounts with their permissions.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set,
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TryInsertResult,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    TransactionTrait,
 };
 
 use crate::{
     domain::Permission,
+    features::admin::{self, Change},
+    http::Provenance,
     infra::db::entities::{user, user_permission},
 };
+
+/// What `manage users` changes on an account.
+#[derive(Clone, Copy, Debug)]
+pub enum AccountChange {
+    Grant(Permission),
+    Revoke(Permission),
+    Disable,
+    Enable,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum UsersError {
@@ -43,37 +53,47 @@ pub async fn find_by_login(
         .ok_or_else(|| UsersError::UnknownLogin(login.to_owned()))
 }
 
-/// Grants `permission` to `account`; `false` when it already held it.
-pub async fn grant(
+/// Applies `change` to the account named by `login`, as the system (no actor, no request),
+/// in one transaction with its audit row; what happened, as one line.
+pub async fn apply(
     db: &DatabaseConnection,
-    account: &user::Model,
-    permission: Permission,
+    login: &str,
+    change: AccountChange,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let row = user_permission::ActiveModel {
-        user_id: Set(account.id),
-        permission: Set(permission.to_string()),
-        granted_at: Set(now),
+) -> Result<String, UsersError> {
+    let account = find_by_login(db, login).await?;
+    let name = &account.username;
+    let provenance = Provenance::none();
+    let by_system = Change {
+        actor: None,
+        provenance: &provenance,
+        now,
     };
-    let inserted = user_permission::Entity::insert(row)
-        .on_conflict_do_nothing()
-        .exec_without_returning(db)
-        .await?;
-    Ok(matches!(inserted, TryInsertResult::Inserted(rows) if rows > 0))
-}
-
-/// Revokes `permission` from `account`; `false` when it did not hold it.
-pub async fn revoke(
-    db: &DatabaseConnection,
-    account: &user::Model,
-    permission: Permission,
-) -> Result<bool, DbErr> {
-    let deleted = user_permission::Entity::delete_many()
-        .filter(user_permission::Column::UserId.eq(account.id))
-        .filter(user_permission::Column::Permission.eq(permission.as_str()))
-        .exec(db)
-        .await?;
-    Ok(deleted.rows_affected > 0)
+    let txn = db.begin().await?;
+    let message = match change {
+        AccountChange::Grant(p) => match admin::grant(&txn, account.id, p, by_system).await? {
+            true => format!("granted {p} to {name}"),
+            false => format!("{name} already has {p}; nothing to do"),
+        },
+        AccountChange::Revoke(p) => match admin::revoke(&txn, account.id, p, by_system).await? {
+            true => format!("revoked {p} from {name}"),
+            false => format!("{name} does not have {p}; nothing to do"),
+        },
+        AccountChange::Disable => {
+            match admin::set_disabled(&txn, account.id, true, by_system).await? {
+                true => format!("disabled {name}; its sessions have ended"),
+                false => format!("{name} is already disabled; nothing to do"),
+            }
+        }
+        AccountChange::Enable => {
+            match admin::set_disabled(&txn, account.id, false, by_system).await? {
+                true => format!("enabled {name}"),
+                false => format!("{name} is not disabled; nothing to do"),
+            }
+        }
+    };
+    txn.commit().await?;
+    Ok(message)
 }
 
 /// Up to `limit` accounts in order of creation, those whose username or e-mail starts with
@@ -87,16 +107,11 @@ pub async fn list(
         .order_by_asc(user::Column::CreatedAt)
         .order_by_asc(user::Column::Id)
         .limit(limit + 1);
-    if let Some(prefix) = prefix.map(|p| p.trim().to_lowercase()) {
-        if prefix.contains('\0') {
+    if let Some(prefix) = prefix {
+        let Some(matching) = user::login_starts_with(prefix) else {
             return Ok((Vec::new(), false));
-        }
-        let pattern = || LikeExpr::new(format!("{}%", escape_like(&prefix))).escape('\\');
-        query = query.filter(
-            Expr::expr(Func::lower(Expr::col(user::Column::Username)))
-                .like(pattern())
-                .or(Expr::expr(Func::lower(Expr::col(user::Column::Email))).like(pattern())),
-        );
+        };
+        query = query.filter(matching);
     }
     let mut users = query.all(db).await?;
     let more = users.len() as u64 > limit;
@@ -127,27 +142,4 @@ pub async fn list(
         })
         .collect();
     Ok((listed, more))
-}
-
-/// `%`, `_` and the escape itself, literal in a LIKE pattern escaped with `\`.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_like;
-
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(escape_like("a_b%c\\d"), "a\\_b\\%c\\\\d");
-        assert_eq!(escape_like("alice"), "alice");
-    }
 }

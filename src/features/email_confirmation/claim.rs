@@ -1,7 +1,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait,
-    sea_query::Expr,
+    ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, sea_query::Expr,
 };
 
 use crate::infra::{
@@ -28,19 +27,19 @@ pub(crate) enum ClaimError {
     Database(#[from] DbErr),
 }
 
-/// Spends the token and marks its address confirmed, in one transaction. The token is
-/// claimed with `UPDATE ... WHERE used_at IS NULL`, so of two concurrent uses one wins; it
-/// confirms the account only while the account still has the address it was sent to.
+/// Spends the token and marks its address confirmed, in the caller's transaction (a
+/// refusal must drop it, rolling the claim back). The token is claimed with
+/// `UPDATE ... WHERE used_at IS NULL`, so of two concurrent uses one wins; it confirms the
+/// account only while the account still has the address it was sent to.
 pub(crate) async fn claim(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<user::Model, ClaimError> {
     let refused = |why| Err(ClaimError::Refused(why));
-    let txn = db.begin().await?;
     let Some(token) = email_verification::Entity::find()
         .filter(email_verification::Column::TokenHash.eq(OneTimeToken::hash(token)))
-        .one(&txn)
+        .one(txn)
         .await?
     else {
         return refused(TokenRefusal::Unknown);
@@ -55,7 +54,7 @@ pub(crate) async fn claim(
         .col_expr(email_verification::Column::UsedAt, Expr::value(now))
         .filter(email_verification::Column::Id.eq(token.id))
         .filter(email_verification::Column::UsedAt.is_null())
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if claimed.rows_affected == 0 {
         return refused(TokenRefusal::Used);
@@ -65,12 +64,10 @@ pub(crate) async fn claim(
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .filter(user::Column::Id.eq(token.user_id))
         .filter(user::Column::Email.eq(&token.email))
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await?;
-    // Dropping the transaction rolls the claim back: the token stays unused.
-    let Some(user) = confirmed.into_iter().next() else {
-        return refused(TokenRefusal::AddressChanged);
-    };
-    txn.commit().await?;
-    Ok(user)
+    match confirmed.into_iter().next() {
+        Some(user) => Ok(user),
+        None => refused(TokenRefusal::AddressChanged),
+    }
 }

@@ -38,12 +38,13 @@ pub(crate) async fn end_all(
     Ok(query.exec(db).await?.rows_affected)
 }
 
-/// Ends the session a refresh token belongs to (used or not); an unknown token ends nothing.
+/// Ends the session a refresh token belongs to (used or not): the account whose session
+/// ended; an unknown token, or one whose session had already ended, ends nothing.
 pub(crate) async fn end_by_refresh_token(
     db: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<Uuid>, DbErr> {
     let session_id = refresh_token::Entity::find_by_id(OneTimeToken::hash(token))
         .select_only()
         .column(refresh_token::Column::SessionId)
@@ -51,13 +52,13 @@ pub(crate) async fn end_by_refresh_token(
         .one(db)
         .await?;
     let Some(session_id) = session_id else {
-        return Ok(false);
+        return Ok(None);
     };
     let ended = revoke(now)
         .filter(session::Column::Id.eq(session_id))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    Ok(ended.rows_affected > 0)
+    Ok(ended.first().map(|session| session.user_id))
 }
 
 /// `UPDATE sessions SET revoked_at = now WHERE revoked_at IS NULL`, to be narrowed.

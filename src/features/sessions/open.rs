@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, Set, TransactionSession, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 use uuid::Uuid;
 
 use super::{SessionTokens, issue_refresh_token};
@@ -7,22 +7,22 @@ use crate::{
     http::{ApiError, Device},
     infra::{
         clock::later,
-        db::entities::session,
+        db::entities::{session, user_permission},
         security::{SessionSettings, TokenService},
     },
 };
 
 /// Opens a session for a login on `device`: the row, its first refresh token and an access
-/// token naming it, all or nothing (a session without its token could never be used).
+/// token naming it and carrying the account's permissions. Call it in the login's
+/// transaction: all or nothing (a session without its token could never be used).
 pub(crate) async fn open(
-    db: &impl TransactionTrait,
+    txn: &DatabaseTransaction,
     tokens: &TokenService,
     settings: &SessionSettings,
     user_id: Uuid,
     device: Device,
     now: DateTime<Utc>,
 ) -> Result<SessionTokens, ApiError> {
-    let txn = db.begin().await?;
     let session = session::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
@@ -33,11 +33,11 @@ pub(crate) async fn open(
         user_agent: Set(device.user_agent),
         ip: Set(device.ip),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    let refresh_token = issue_refresh_token(&txn, session.id, now).await?;
-    let access = tokens.issue(user_id, session.id, now)?;
-    txn.commit().await?;
+    let refresh_token = issue_refresh_token(txn, session.id, now).await?;
+    let permissions = user_permission::of(txn, user_id).await?;
+    let access = tokens.issue(user_id, session.id, &permissions, now)?;
     Ok(SessionTokens {
         access,
         refresh_token,

@@ -4,10 +4,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use tokio::sync::watch;
 
-use crate::infra::{
-    clock::{Clock, earlier},
-    db::entities::{password_reset, session},
-    security::SessionSettings,
+use crate::{
+    features::audit::{self, AuditSettings},
+    infra::{
+        clock::{Clock, earlier},
+        db::entities::{password_reset, session},
+        security::SessionSettings,
+    },
 };
 
 /// How long a spent or expired reset token is kept, so its use still reads "used" or
@@ -19,13 +22,16 @@ const RESET_RETENTION: TimeDelta = TimeDelta::days(7);
 pub(crate) struct Pruned {
     pub sessions: u64,
     pub password_resets: u64,
+    pub audit_events: u64,
 }
 
 /// Deletes the sessions that have ended (revoked, expired or idle; their refresh tokens go
-/// with them) and the reset tokens spent or expired over a week ago.
+/// with them), the reset tokens spent or expired over a week ago, and the audit rows past
+/// `AUDIT_RETENTION`.
 pub(crate) async fn prune(
     db: &DatabaseConnection,
     settings: &SessionSettings,
+    audit_settings: &AuditSettings,
     now: DateTime<Utc>,
 ) -> Result<Pruned, DbErr> {
     let ended = Condition::any()
@@ -48,6 +54,7 @@ pub(crate) async fn prune(
     Ok(Pruned {
         sessions: sessions.rows_affected,
         password_resets: resets.rows_affected,
+        audit_events: audit::prune(db, audit_settings, now).await?,
     })
 }
 
@@ -58,16 +65,17 @@ pub(crate) async fn run_pruner(
     db: DatabaseConnection,
     clock: Clock,
     settings: SessionSettings,
+    audit_settings: AuditSettings,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut ticks = tokio::time::interval(settings.prune_interval.max(Duration::from_millis(10)));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !*stop.borrow_and_update() {
         tokio::select! {
-            _ = ticks.tick() => match prune(&db, &settings, clock.now()).await {
+            _ = ticks.tick() => match prune(&db, &settings, &audit_settings, clock.now()).await {
                 Ok(pruned) if pruned != Pruned::default() => tracing::info!(?pruned, "pruned"),
                 Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "cannot prune ended sessions"),
+                Err(err) => tracing::warn!(error = %err, "cannot prune"),
             },
             // Without this check a dropped sender makes `changed` ready forever: a busy loop.
             changed = stop.changed() => if changed.is_err() {
@@ -84,7 +92,10 @@ mod tests {
     use tokio::{sync::watch, task::JoinHandle};
 
     use super::run_pruner;
-    use crate::infra::{clock::Clock, security::SessionSettings};
+    use crate::{
+        features::audit::AuditSettings,
+        infra::{clock::Clock, security::SessionSettings},
+    };
 
     /// A pruner on an empty in-memory database, and the sender that stops it.
     async fn spawn_pruner() -> (watch::Sender<bool>, JoinHandle<()>) {
@@ -93,7 +104,13 @@ mod tests {
         let settings = SessionSettings::default();
         (
             stop,
-            tokio::spawn(run_pruner(db, Clock::default(), settings, stopped)),
+            tokio::spawn(run_pruner(
+                db,
+                Clock::default(),
+                settings,
+                AuditSettings::default(),
+                stopped,
+            )),
         )
     }
 

@@ -6,10 +6,15 @@ use sea_orm::{
 };
 
 use super::{SessionTokens, issue_refresh_token};
-use crate::infra::{
-    clock::earlier,
-    db::entities::{refresh_token, session, user},
-    security::{OneTimeToken, SessionSettings, TokenError, TokenService},
+use crate::{
+    domain::AuditAction,
+    features::audit::AuditEntry,
+    http::Provenance,
+    infra::{
+        clock::earlier,
+        db::entities::{refresh_token, session, user, user_permission},
+        security::{OneTimeToken, SessionSettings, TokenError, TokenService},
+    },
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +46,7 @@ pub(crate) async fn rotate(
     settings: &SessionSettings,
     require_verified_email: bool,
     presented: &str,
+    provenance: &Provenance,
     now: DateTime<Utc>,
 ) -> Result<SessionTokens, RotateError> {
     let hash = OneTimeToken::hash(presented);
@@ -85,6 +91,11 @@ pub(crate) async fn rotate(
                 .filter(session::Column::Id.eq(session.id))
                 .exec(&txn)
                 .await?;
+            AuditEntry::new(AuditAction::RefreshReuseDetected)
+                .on(session.user_id)
+                .with("session_id", session.id.to_string())
+                .record(&txn, provenance, now)
+                .await?;
             txn.commit().await?;
             tracing::warn!(session_id = %session.id, user_id = %session.user_id,
                 "a used refresh token was replayed: session revoked");
@@ -103,7 +114,8 @@ pub(crate) async fn rotate(
         .exec(&txn)
         .await?;
     let refresh_token = issue_refresh_token(&txn, session.id, now).await?;
-    let access = tokens.issue(session.user_id, session.id, now)?;
+    let permissions = user_permission::of(&txn, session.user_id).await?;
+    let access = tokens.issue(session.user_id, session.id, &permissions, now)?;
     txn.commit().await?;
     Ok(SessionTokens {
         access,

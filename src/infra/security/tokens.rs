@@ -3,6 +3,8 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header, Validation, errors::ErrorKind
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::domain::Permission;
+
 use super::{
     JwtSettings,
     key_set::VerifyingKeys,
@@ -20,6 +22,13 @@ pub(crate) struct Claims {
     pub jti: Uuid,
     pub iss: String,
     pub aud: String,
+    /// The account's permissions when the session opened or last refreshed, for services
+    /// that verify with the JWKS (this one reads them fresh on every request).
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// The same permissions as the standard space-separated `scope` claim (RFC 8693).
+    #[serde(default)]
+    pub scope: String,
 }
 
 /// A signed access token and its lifetime in seconds.
@@ -84,13 +93,15 @@ impl TokenService {
         })
     }
 
-    /// A token for `user_id` in session `session_id`, issued at `now`.
+    /// A token for `user_id` in session `session_id`, carrying `permissions`, issued at `now`.
     pub(crate) fn issue(
         &self,
         user_id: Uuid,
         session_id: Uuid,
+        permissions: &[Permission],
         now: DateTime<Utc>,
     ) -> Result<AccessToken, TokenError> {
+        let permissions: Vec<String> = permissions.iter().map(ToString::to_string).collect();
         let now = now.timestamp().max(0) as u64;
         let ttl = self.settings.access_token_ttl.as_secs();
         let claims = Claims {
@@ -101,6 +112,8 @@ impl TokenService {
             jti: Uuid::now_v7(),
             iss: self.settings.issuer.clone(),
             aud: self.settings.audience.clone(),
+            scope: permissions.join(" "),
+            permissions,
         };
         let header = Header {
             kid: Some(self.keys.current_kid().to_owned()),

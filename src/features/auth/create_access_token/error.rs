@@ -5,6 +5,8 @@ problem_kinds! {
         "incorrect login or password";
     const INVALID_REFRESH_TOKEN = 401, "invalid-refresh-token", "Invalid refresh token",
         "the refresh token is unknown, already used, or its session has ended; log in again";
+    const ACCOUNT_DISABLED = 403, "account-disabled", "Account disabled",
+        "an administrator has disabled this account";
     const EMAIL_NOT_VERIFIED = 403, "email-not-verified", "E-mail address not confirmed",
         "confirm your e-mail address first; a new confirmation e-mail is on its way \
          unless one was requested too often";
@@ -18,6 +20,8 @@ pub(super) enum Refusal {
     InvalidRefreshToken,
     /// The right password (or a valid refresh token), but `REQUIRE_VERIFIED_EMAIL` and an unconfirmed address.
     EmailNotVerified,
+    /// The right password, but an administrator disabled the account.
+    AccountDisabled,
 }
 
 impl From<Refusal> for ApiError {
@@ -30,6 +34,7 @@ impl From<Refusal> for ApiError {
                 ApiError::new(&INVALID_REFRESH_TOKEN).with_challenge("Bearer")
             }
             Refusal::EmailNotVerified => ApiError::new(&EMAIL_NOT_VERIFIED),
+            Refusal::AccountDisabled => ApiError::new(&ACCOUNT_DISABLED),
         }
     }
 }

@@ -1,11 +1,14 @@
+use sea_orm::TransactionTrait;
+
 use super::error::Refusal;
 use crate::{
-    domain::Password,
+    domain::{AuditAction, Password},
     features::{
+        audit::AuditEntry,
         email_confirmation,
         sessions::{self, RotateError, SessionTokens},
     },
-    http::{ApiError, AppState, Device, refuse_if_spent},
+    http::{ApiError, AppState, Device, Provenance, refuse_if_spent},
     infra::{db::entities::user, rate_limit::Scope},
 };
 
@@ -14,12 +17,16 @@ use crate::{
 /// account (per name when no account has it) from every IP, so guessing cannot be spread.
 /// With `require_verified_email`, an unconfirmed account with the right password gets no
 /// token but a fresh confirmation e-mail (within its quota): it has no token to ask with.
-/// The right password opens a session on `device`.
+/// The right password opens a session on `device`, unless an administrator disabled the
+/// account (403, told only to whoever knows the password). Every outcome is audited; a
+/// failure names the account when there is one, never the login typed (it may be a
+/// password typed into the wrong field).
 pub(super) async fn password_grant(
     state: &AppState,
     login: String,
     password: Password,
     device: Device,
+    provenance: &Provenance,
 ) -> Result<SessionTokens, ApiError> {
     let AppState {
         db,
@@ -33,24 +40,45 @@ pub(super) async fn password_grant(
     let attempts_key = account.as_ref().map_or(login, |a| a.id.to_string());
     refuse_if_spent(limits, Scope::LoginFailures, &attempts_key).await?;
     let hash = account.as_ref().map(|a| &a.password_hash);
+    let now = clock.now();
+    let failed = |account: Option<&user::Model>, reason: &str| {
+        let entry = AuditEntry::new(AuditAction::LoginFailed).with("reason", reason);
+        match account {
+            Some(account) => entry.on(account.id),
+            None => entry,
+        }
+    };
     match (hasher.verify(&password, hash).await?, account) {
+        (true, Some(account)) if account.disabled_at.is_some() => {
+            failed(Some(&account), "account_disabled")
+                .record(db, provenance, now)
+                .await?;
+            Err(Refusal::AccountDisabled.into())
+        }
         (true, Some(account)) if state.require_verified_email && !account.email_verified => {
+            failed(Some(&account), "email_not_verified")
+                .record(db, provenance, now)
+                .await?;
             not_verified(state, &account).await
         }
         (true, Some(account)) => {
-            sessions::open(
-                db,
-                &state.tokens,
-                &state.sessions,
-                account.id,
-                device,
-                clock.now(),
-            )
-            .await
+            let txn = db.begin().await?;
+            let opened =
+                sessions::open(&txn, &state.tokens, &state.sessions, account.id, device, now)
+                    .await?;
+            AuditEntry::new(AuditAction::LoginSucceeded)
+                .by_self(account.id)
+                .record(&txn, provenance, now)
+                .await?;
+            txn.commit().await?;
+            Ok(opened)
         }
-        _ => {
+        (_, account) => {
             limits
                 .acquire(&[(Scope::LoginFailures, &attempts_key)])
+                .await?;
+            failed(account.as_ref(), "invalid_credentials")
+                .record(db, provenance, now)
                 .await?;
             Err(Refusal::InvalidCredentials.into())
         }
@@ -61,6 +89,7 @@ pub(super) async fn password_grant(
 pub(super) async fn refresh_grant(
     state: &AppState,
     refresh_token: &str,
+    provenance: &Provenance,
 ) -> Result<SessionTokens, ApiError> {
     let rotated = sessions::rotate(
         &state.db,
@@ -68,6 +97,7 @@ pub(super) async fn refresh_grant(
         &state.sessions,
         state.require_verified_email,
         refresh_token,
+        provenance,
         state.clock.now(),
     )
     .await;

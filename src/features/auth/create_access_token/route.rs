@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     features::ApiTags,
-    http::{ApiError, AppState, Device, PerIp, Problem, error_statuses},
+    http::{ApiError, AppState, Device, PerIp, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
@@ -16,7 +16,7 @@ pub(crate) struct CreateAccessTokenRoute;
 
 error_statuses!(CreateAccessTokenErrors: 400, 401, 403, 413, 415, 422, 429, 500, 503;
     401 => "Password grant: wrong login or password (`/problems/invalid-credentials`). Refresh-token grant: the token is unknown, already used, or its session has ended (`/problems/invalid-refresh-token`); a used token replayed after `REFRESH_TOKEN_REUSE_GRACE` also ends its session.",
-    403 => "The credentials are right but the account's e-mail address is not confirmed and `REQUIRE_VERIFIED_EMAIL` is on (`/problems/email-not-verified`); a new confirmation e-mail is sent.",
+    403 => "The credentials are right but an administrator disabled the account (`/problems/account-disabled`; a wrong password is still 401), or its e-mail address is not confirmed and `REQUIRE_VERIFIED_EMAIL` is on (`/problems/email-not-verified`; a new confirmation e-mail is sent).",
 );
 
 #[derive(ApiResponse)]
@@ -49,16 +49,17 @@ impl CreateAccessTokenRoute {
         _limit: PerIp,
         state: Data<&AppState>,
         device: Device,
+        provenance: Provenance,
         body: TokenRequest,
     ) -> Result<CreateAccessTokenResponse, Problem<CreateAccessTokenErrors>> {
         let command =
             CreateAccessToken::try_from(body.into_body()).map_err(ApiError::validation)?;
         let issued = match command {
             CreateAccessToken::Password { login, password } => {
-                password_grant(&state, login, password, device).await?
+                password_grant(&state, login, password, device, &provenance).await?
             }
             CreateAccessToken::RefreshToken { refresh_token } => {
-                refresh_grant(&state, &refresh_token).await?
+                refresh_grant(&state, &refresh_token, &provenance).await?
             }
         };
         let body = AccessTokenResponse {

@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::{command::RevokeToken, dto::RevokeTokenRequest, handler::revoke_token};
 use crate::{
     features::ApiTags,
-    http::{ApiError, AppState, PerIp, Problem, error_statuses},
+    http::{ApiError, AppState, PerIp, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
@@ -41,10 +41,11 @@ impl RevokeTokenRoute {
         &self,
         _limit: PerIp,
         state: Data<&AppState>,
+        provenance: Provenance,
         body: RevokeTokenRequest,
     ) -> Result<RevokeTokenResponse, Problem<RevokeTokenErrors>> {
         let command = RevokeToken::try_from(body.into_body()).map_err(ApiError::validation)?;
-        revoke_token(&state.db, &state.clock, &state.tokens, command).await?;
+        revoke_token(&state.db, &state.clock, &state.tokens, &provenance, command).await?;
         Ok(RevokeTokenResponse::Ok("no-store".into()))
     }
 }

@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::{command::DeleteCurrentSession, handler::delete_current_session};
 use crate::{
     features::ApiTags,
-    http::{AppState, Authenticated, Problem, error_statuses},
+    http::{AppState, Authenticated, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
@@ -34,12 +34,13 @@ impl DeleteCurrentSessionRoute {
         &self,
         caller: Authenticated,
         state: Data<&AppState>,
+        provenance: Provenance,
     ) -> Result<DeleteCurrentSessionResponse, Problem<DeleteCurrentSessionErrors>> {
         let command = DeleteCurrentSession {
             user_id: caller.user_id(),
             session_id: caller.session_id,
         };
-        delete_current_session(&state.db, &state.clock, command).await?;
+        delete_current_session(&state.db, &state.clock, &provenance, command).await?;
         Ok(DeleteCurrentSessionResponse::NoContent)
     }
 }

@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::{command::DeleteOtherSessions, handler::delete_other_sessions};
 use crate::{
     features::ApiTags,
-    http::{AppState, Authenticated, Problem, error_statuses},
+    http::{AppState, Authenticated, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
@@ -34,12 +34,13 @@ impl DeleteOtherSessionsRoute {
         &self,
         caller: Authenticated,
         state: Data<&AppState>,
+        provenance: Provenance,
     ) -> Result<DeleteOtherSessionsResponse, Problem<DeleteOtherSessionsErrors>> {
         let command = DeleteOtherSessions {
             user_id: caller.user_id(),
             keep: caller.session_id,
         };
-        delete_other_sessions(&state.db, &state.clock, command).await?;
+        delete_other_sessions(&state.db, &state.clock, &provenance, command).await?;
         Ok(DeleteOtherSessionsResponse::NoContent)
     }
 }

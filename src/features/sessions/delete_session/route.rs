@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path};
 use super::{command::DeleteSession, error::no_such_session, handler::delete_session};
 use crate::{
     features::ApiTags,
-    http::{AppState, Authenticated, Problem, ResourceId, error_statuses},
+    http::{AppState, Authenticated, Problem, Provenance, ResourceId, error_statuses},
 };
 
 #[derive(Default)]
@@ -36,6 +36,7 @@ impl DeleteSessionRoute {
         &self,
         caller: Authenticated,
         state: Data<&AppState>,
+        provenance: Provenance,
         /// The session id.
         id: Path<ResourceId>,
     ) -> Result<DeleteSessionResponse, Problem<DeleteSessionErrors>> {
@@ -43,7 +44,7 @@ impl DeleteSessionRoute {
             user_id: caller.user_id(),
             session_id: id.get().ok_or_else(no_such_session)?,
         };
-        delete_session(&state.db, &state.clock, command).await?;
+        delete_session(&state.db, &state.clock, &provenance, command).await?;
         Ok(DeleteSessionResponse::NoContent)
     }
 }

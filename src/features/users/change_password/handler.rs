@@ -1,13 +1,12 @@
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
-use uuid::Uuid;
 
 use super::{command::ChangePassword, error::wrong_password};
 use crate::{
-    domain::EventType,
-    features::{password_reset, sessions},
-    http::{ApiError, refuse_if_spent},
+    domain::{AuditAction, EventType},
+    features::{audit::AuditEntry, password_reset, sessions},
+    http::{ApiError, Authenticated, Provenance, refuse_if_spent},
     infra::{
         clock::Clock,
         db::entities::user,
@@ -29,10 +28,11 @@ pub(super) async fn change_password(
     clock: &Clock,
     hasher: &PasswordHasher,
     limits: &RateLimits,
-    account: &user::Model,
-    keep_session: Uuid,
+    caller: &Authenticated,
+    provenance: &Provenance,
     command: ChangePassword,
 ) -> Result<(), ApiError> {
+    let (account, keep_session) = (&caller.account, caller.session_id);
     let attempts_key = account.id.to_string();
     refuse_if_spent(limits, Scope::LoginFailures, &attempts_key).await?;
     if !hasher
@@ -59,6 +59,10 @@ pub(super) async fn change_password(
     sessions::end_all(&txn, user.id, Some(keep_session), now).await?;
     password_reset::spend_all(&txn, user.id, now).await?;
     outbox::record(&txn, EventType::PasswordChanged, &user, now).await?;
+    AuditEntry::new(AuditAction::PasswordChanged)
+        .by_self(user.id)
+        .record(&txn, provenance, now)
+        .await?;
     txn.commit().await?;
     Ok(())
 }

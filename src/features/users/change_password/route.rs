@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{command::ChangePassword, dto::ChangePasswordRequest, handler::change_password};
 use crate::{
     features::ApiTags,
-    http::{ApiError, AppState, Authenticated, Problem, error_statuses},
+    http::{ApiError, AppState, Authenticated, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
@@ -40,6 +40,7 @@ impl ChangePasswordRoute {
         &self,
         caller: Authenticated,
         state: Data<&AppState>,
+        provenance: Provenance,
         body: Json<ChangePasswordRequest>,
     ) -> Result<ChangePasswordResponse, Problem<ChangePasswordErrors>> {
         let command = ChangePassword::try_from(body.0).map_err(ApiError::validation)?;
@@ -48,8 +49,8 @@ impl ChangePasswordRoute {
             &state.clock,
             &state.hasher,
             &state.limits,
-            &caller.account,
-            caller.session_id,
+            &caller,
+            &provenance,
             command,
         )
         .await?;

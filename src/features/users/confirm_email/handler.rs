@@ -1,15 +1,29 @@
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::command::ConfirmEmail;
 use crate::{
-    features::email_confirmation, http::ApiError, infra::clock::Clock, infra::db::entities::user,
+    domain::AuditAction,
+    features::{audit::AuditEntry, email_confirmation},
+    http::{ApiError, Provenance},
+    infra::{clock::Clock, db::entities::user},
 };
 
-/// Spends the token and confirms the address it was sent to (see `email_confirmation::claim`).
+/// Spends the token and confirms the address it was sent to (see `email_confirmation::claim`),
+/// audited in the same transaction; a refusal drops it, so the token stays unused.
 pub(super) async fn confirm_email(
     db: &DatabaseConnection,
     clock: &Clock,
+    provenance: &Provenance,
     command: ConfirmEmail,
 ) -> Result<user::Model, ApiError> {
-    Ok(email_confirmation::claim(db, &command.token, clock.now()).await?)
+    let now = clock.now();
+    let txn = db.begin().await?;
+    let user = email_confirmation::claim(&txn, &command.token, now).await?;
+    AuditEntry::new(AuditAction::EmailConfirmed)
+        .by_self(user.id)
+        .with("email", user.email.clone())
+        .record(&txn, provenance, now)
+        .await?;
+    txn.commit().await?;
+    Ok(user)
 }

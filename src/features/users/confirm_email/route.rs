@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{command::ConfirmEmail, dto::ConfirmEmailRequest, handler::confirm_email};
 use crate::{
     features::{ApiTags, email_confirmation::TokenRefusal, users::User},
-    http::{ApiError, AppState, PerIp, Problem, error_statuses},
+    http::{ApiError, AppState, PerIp, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
@@ -37,12 +37,13 @@ impl ConfirmEmailRoute {
         &self,
         _limit: PerIp,
         state: Data<&AppState>,
+        provenance: Provenance,
         body: Json<ConfirmEmailRequest>,
     ) -> Result<ConfirmEmailResponse, Problem<ConfirmEmailErrors>> {
         let command = ConfirmEmail::parse(body.0)
             .map_err(ApiError::validation)?
             .ok_or_else(|| ApiError::from(TokenRefusal::Unknown))?;
-        let user = confirm_email(&state.db, &state.clock, command).await?;
+        let user = confirm_email(&state.db, &state.clock, &provenance, command).await?;
         Ok(ConfirmEmailResponse::Ok(Json(user.into())))
     }
 }

@@ -5,12 +5,13 @@ use sea_orm::{
 
 use super::command::ConfirmPasswordReset;
 use crate::{
-    domain::EventType,
+    domain::{AuditAction, EventType},
     features::{
+        audit::AuditEntry,
         password_reset::{self, Refusal},
         sessions,
     },
-    http::ApiError,
+    http::{ApiError, Provenance},
     infra::{clock::Clock, db::entities::user, events::outbox, security::PasswordHasher},
 };
 
@@ -23,6 +24,7 @@ pub(super) async fn confirm_password_reset(
     db: &DatabaseConnection,
     clock: &Clock,
     hasher: &PasswordHasher,
+    provenance: &Provenance,
     command: ConfirmPasswordReset,
 ) -> Result<(), ApiError> {
     let new_hash = hasher.hash(&command.new_password).await?;
@@ -43,6 +45,11 @@ pub(super) async fn confirm_password_reset(
     sessions::end_all(&txn, user.id, None, now).await?;
     password_reset::spend_all(&txn, user.id, now).await?;
     outbox::record(&txn, EventType::PasswordChanged, &user, now).await?;
+    // The token holder acts as the account: reading its e-mail proved it.
+    AuditEntry::new(AuditAction::PasswordReset)
+        .by_self(user.id)
+        .record(&txn, provenance, now)
+        .await?;
     txn.commit().await?;
     Ok(())
 }

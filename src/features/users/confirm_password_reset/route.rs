@@ -7,7 +7,7 @@ use super::{
 };
 use crate::{
     features::{ApiTags, password_reset::Refusal},
-    http::{ApiError, AppState, PerIp, Problem, error_statuses},
+    http::{ApiError, AppState, PerIp, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
@@ -43,12 +43,13 @@ impl ConfirmPasswordResetRoute {
         &self,
         _limit: PerIp,
         state: Data<&AppState>,
+        provenance: Provenance,
         body: Json<ConfirmPasswordResetRequest>,
     ) -> Result<ConfirmPasswordResetResponse, Problem<ConfirmPasswordResetErrors>> {
         let command = ConfirmPasswordReset::parse(body.0)
             .map_err(ApiError::validation)?
             .ok_or_else(|| ApiError::from(Refusal::Unknown))?;
-        confirm_password_reset(&state.db, &state.clock, &state.hasher, command).await?;
+        confirm_password_reset(&state.db, &state.clock, &state.hasher, &provenance, command).await?;
         Ok(ConfirmPasswordResetResponse::Reset)
     }
 }

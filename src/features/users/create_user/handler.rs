@@ -3,12 +3,13 @@ use uuid::Uuid;
 
 use super::command::CreateUser;
 use crate::{
-    domain::EventType,
+    domain::{AuditAction, EventType},
     features::{
+        audit::AuditEntry,
         email_confirmation,
         users::{check_reputation, taken_or},
     },
-    http::ApiError,
+    http::{ApiError, Provenance},
     infra::{
         clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox,
         security::PasswordHasher,
@@ -23,6 +24,7 @@ pub(super) async fn create_user(
     clock: &Clock,
     hasher: &PasswordHasher,
     verifier: &EmailVerifier,
+    provenance: &Provenance,
     command: CreateUser,
 ) -> Result<user::Model, ApiError> {
     let (reputation, password_hash) = tokio::join!(
@@ -41,12 +43,17 @@ pub(super) async fn create_user(
         email_verified: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
+        disabled_at: Set(None),
     }
     .insert(&txn)
     .await
     .map_err(taken_or)?;
     outbox::record(&txn, EventType::UserCreated, &user, now).await?;
     email_confirmation::request(&txn, &user, now).await?;
+    AuditEntry::new(AuditAction::SignedUp)
+        .by_self(user.id)
+        .record(&txn, provenance, now)
+        .await?;
     txn.commit().await?;
     Ok(user)
 }

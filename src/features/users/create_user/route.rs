@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{command::CreateUser, dto::CreateUserRequest, handler::create_user};
 use crate::{
     features::{ApiTags, users::User},
-    http::{ApiError, AppState, PerIp, Problem, error_statuses},
+    http::{ApiError, AppState, PerIp, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
@@ -33,6 +33,7 @@ impl CreateUserRoute {
         &self,
         _limit: PerIp,
         state: Data<&AppState>,
+        provenance: Provenance,
         body: Json<CreateUserRequest>,
     ) -> Result<CreateUserResponse, Problem<CreateUserErrors>> {
         let command = CreateUser::try_from(body.0).map_err(ApiError::validation)?;
@@ -41,6 +42,7 @@ impl CreateUserRoute {
             &state.clock,
             &state.hasher,
             &state.verifier,
+            &provenance,
             command,
         )
         .await?;

@@ -2,9 +2,9 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Transac
 
 use super::command::DeleteUser;
 use crate::{
-    domain::EventType,
-    features::users::account_gone,
-    http::ApiError,
+    domain::{AuditAction, EventType},
+    features::{audit::AuditEntry, users::account_gone},
+    http::{ApiError, Provenance},
     infra::{clock::Clock, db::entities::user, events::outbox, security::PasswordHasher},
 };
 
@@ -14,6 +14,7 @@ pub(super) async fn delete_user(
     db: &DatabaseConnection,
     clock: &Clock,
     hasher: &PasswordHasher,
+    provenance: &Provenance,
     command: DeleteUser,
 ) -> Result<user::Model, ApiError> {
     let account = command.account;
@@ -30,7 +31,12 @@ pub(super) async fn delete_user(
         .exec_with_returning(&txn)
         .await?;
     let user = deleted.into_iter().next().ok_or_else(account_gone)?;
-    outbox::record(&txn, EventType::UserDeleted, &user, clock.now()).await?;
+    let now = clock.now();
+    outbox::record(&txn, EventType::UserDeleted, &user, now).await?;
+    AuditEntry::new(AuditAction::AccountDeleted)
+        .by_self(user.id)
+        .record(&txn, provenance, now)
+        .await?;
     txn.commit().await?;
     Ok(user)
 }

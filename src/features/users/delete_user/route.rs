@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{command::DeleteUser, dto::DeleteUserRequest, handler::delete_user};
 use crate::{
     features::{ApiTags, users::User},
-    http::{ApiError, AppState, Authenticated, Problem, error_statuses},
+    http::{ApiError, AppState, Authenticated, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
@@ -29,10 +29,11 @@ impl DeleteUserRoute {
         &self,
         caller: Authenticated,
         state: Data<&AppState>,
+        provenance: Provenance,
         body: Json<DeleteUserRequest>,
     ) -> Result<DeleteUserResponse, Problem<DeleteUserErrors>> {
         let command = DeleteUser::parse(caller.account, body.0).map_err(ApiError::validation)?;
-        let user = delete_user(&state.db, &state.clock, &state.hasher, command).await?;
+        let user = delete_user(&state.db, &state.clock, &state.hasher, &provenance, command).await?;
         Ok(DeleteUserResponse::Ok(Json(user.into())))
     }
 }

@@ -5,12 +5,13 @@ use sea_orm::{
 
 use super::command::UpdateUser;
 use crate::{
-    domain::EventType,
+    domain::{AuditAction, EventType},
     features::{
+        audit::AuditEntry,
         email_confirmation,
         users::{account_gone, check_reputation, taken_or},
     },
-    http::ApiError,
+    http::{ApiError, Provenance},
     infra::{clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox},
 };
 
@@ -24,6 +25,7 @@ pub(super) async fn update_user(
     clock: &Clock,
     verifier: &EmailVerifier,
     current_email: &str,
+    provenance: &Provenance,
     command: UpdateUser,
 ) -> Result<user::Model, ApiError> {
     let new_email = command
@@ -53,6 +55,12 @@ pub(super) async fn update_user(
     outbox::record(&txn, EventType::UserUpdated, &user, now).await?;
     if email_given && user.email != current_email {
         email_confirmation::request(&txn, &user, now).await?;
+        AuditEntry::new(AuditAction::EmailChanged)
+            .by_self(user.id)
+            .with("from", current_email)
+            .with("to", user.email.clone())
+            .record(&txn, provenance, now)
+            .await?;
     }
     txn.commit().await?;
     Ok(user)

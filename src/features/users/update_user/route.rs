@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{command::UpdateUser, dto::UpdateUserRequest, handler::update_user};
 use crate::{
     features::{ApiTags, users::User},
-    http::{ApiError, AppState, AtLeastOne, Authenticated, Problem, error_statuses},
+    http::{ApiError, AppState, AtLeastOne, Authenticated, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
@@ -32,6 +32,7 @@ impl UpdateUserRoute {
         &self,
         caller: Authenticated,
         state: Data<&AppState>,
+        provenance: Provenance,
         body: Json<AtLeastOne<UpdateUserRequest>>,
     ) -> Result<UpdateUserResponse, Problem<UpdateUserErrors>> {
         let command =
@@ -42,6 +43,7 @@ impl UpdateUserRoute {
             &state.clock,
             &state.verifier,
             current_email,
+            &provenance,
             command,
         )
         .await?;

@@ -1,3 +1,4 @@
+pub mod audit_event;
 pub mod delivered_event;
 pub mod email_verification;
 pub mod outbox;

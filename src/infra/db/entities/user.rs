@@ -4,7 +4,7 @@ use std::fmt;
 
 use sea_orm::{
     entity::prelude::*,
-    sea_query::{Expr, ExprTrait, Func},
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr},
 };
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -18,10 +18,21 @@ pub struct Model {
     pub email_verified: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Set by an administrator: the account cannot log in or refresh.
+    pub disabled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::user_permission::Entity")]
+    Permissions,
+}
+
+impl Related<super::user_permission::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Permissions.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
 
@@ -49,6 +60,33 @@ pub async fn find_by_login(
     Entity::find().filter(by_login).one(db).await
 }
 
+/// Accounts whose username or e-mail starts with `prefix`, case-insensitively (`%` and `_`
+/// match themselves); `None` when no account can match (a NUL, which PostgreSQL refuses).
+pub fn login_starts_with(prefix: &str) -> Option<SimpleExpr> {
+    let prefix = normalize_login(prefix);
+    if prefix.contains('\0') {
+        return None;
+    }
+    let pattern = || LikeExpr::new(format!("{}%", escape_like(&prefix))).escape('\\');
+    Some(
+        Expr::expr(Func::lower(Expr::col(Column::Username)))
+            .like(pattern())
+            .or(Expr::expr(Func::lower(Expr::col(Column::Email))).like(pattern())),
+    )
+}
+
+/// `%`, `_` and the escape itself, literal in a LIKE pattern escaped with `\`.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 /// A bcrypt hash in PHC-like `$2b$` form; `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, DeriveValueType)]
 pub struct PasswordHash(pub String);
@@ -66,5 +104,16 @@ impl From<&Model> for crate::domain::UserEventData {
             username: user.username.clone(),
             email: user.email.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("a_b%c\\d"), "a\\_b\\%c\\\\d");
+        assert_eq!(escape_like("alice"), "alice");
     }
 }

@@ -1,6 +1,8 @@
 //! The `user_permissions` table: one permission granted to one account.
 
-use sea_orm::entity::prelude::*;
+use sea_orm::{QueryOrder, QuerySelect, entity::prelude::*};
+
+use crate::domain::Permission;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "user_permissions")]
@@ -31,3 +33,17 @@ impl Related<super::user::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The permissions granted to `user_id`, in name order; names this build does not know
+/// grant nothing.
+pub async fn of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Permission>, DbErr> {
+    let names: Vec<String> = Entity::find()
+        .select_only()
+        .column(Column::Permission)
+        .filter(Column::UserId.eq(user_id))
+        .order_by_asc(Column::Permission)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(names.iter().filter_map(|n| n.parse().ok()).collect())
+}

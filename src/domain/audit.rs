@@ -1,0 +1,83 @@
+//! The audit trail's vocabulary: what happened to an account.
+
+/// A security-relevant action, named `<subject>.<event>` on the wire and in the database;
+/// strum owns the spelling.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    strum::VariantNames,
+)]
+pub enum AuditAction {
+    #[strum(serialize = "user.signed_up")]
+    SignedUp,
+    #[strum(serialize = "login.succeeded")]
+    LoginSucceeded,
+    /// Wrong password, unknown account, or an account that may not log in.
+    #[strum(serialize = "login.failed")]
+    LoginFailed,
+    /// A spent refresh token replayed after the grace window: its session was revoked.
+    #[strum(serialize = "session.refresh_reuse_detected")]
+    RefreshReuseDetected,
+    /// The caller ended its own current session.
+    #[strum(serialize = "session.logged_out")]
+    LoggedOut,
+    /// A session ended by its owner from elsewhere, by revocation, or by an administrator.
+    #[strum(serialize = "session.revoked")]
+    SessionRevoked,
+    #[strum(serialize = "password.changed")]
+    PasswordChanged,
+    #[strum(serialize = "password.reset")]
+    PasswordReset,
+    #[strum(serialize = "email.changed")]
+    EmailChanged,
+    #[strum(serialize = "email.confirmed")]
+    EmailConfirmed,
+    /// An administrator marked the address unconfirmed.
+    #[strum(serialize = "email.unconfirmed")]
+    EmailUnconfirmed,
+    #[strum(serialize = "permission.granted")]
+    PermissionGranted,
+    #[strum(serialize = "permission.revoked")]
+    PermissionRevoked,
+    #[strum(serialize = "account.disabled")]
+    AccountDisabled,
+    #[strum(serialize = "account.enabled")]
+    AccountEnabled,
+    #[strum(serialize = "account.deleted")]
+    AccountDeleted,
+}
+
+impl AuditAction {
+    /// Every action's name, in declaration order.
+    pub const NAMES: &'static [&'static str] = <Self as strum::VariantNames>::VARIANTS;
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use strum::IntoEnumIterator;
+
+    use super::AuditAction;
+
+    #[test]
+    fn names_round_trip_and_are_namespaced() {
+        for action in AuditAction::iter() {
+            let name = action.as_str();
+            assert_eq!(AuditAction::from_str(name), Ok(action));
+            assert!(name.contains('.') && name.len() <= 64, "{name}");
+        }
+        assert_eq!(AuditAction::LoginFailed.to_string(), "login.failed");
+    }
+}

@@ -1,0 +1,31 @@
+//! Administration: any account, its permissions and sessions, and the audit trail, for
+//! callers holding the permission each operation names (`Permitted<P>` in its signature).
+//! Every change is audited with the administrator as actor, in its own transaction.
+
+mod changes;
+
+use sea_orm::{ConnectionTrait, EntityTrait};
+use uuid::Uuid;
+
+pub(crate) use changes::{Change, grant, revoke, set_disabled};
+
+use crate::{http::ApiError, infra::db::entities::user};
+
+/// No account has this id (or the id is not a UUID): alike to the caller.
+pub(super) fn no_such_account() -> ApiError {
+    ApiError::not_found("no account has this id")
+}
+
+/// The account `id`, or 404.
+pub(super) async fn find_account(
+    db: &impl ConnectionTrait,
+    id: Option<Uuid>,
+) -> Result<user::Model, ApiError> {
+    let Some(id) = id else {
+        return Err(no_such_account());
+    };
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(no_such_account)
+}
