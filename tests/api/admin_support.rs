@@ -1,10 +1,14 @@
 //! The vocabulary of the permission, administration and audit tests: accounts holding
 //! permissions, and the audit trail as rows.
 
-use accounts_api::infra::db::entities::audit_event;
+use accounts_api::infra::db::entities::{audit_event, user, user_permission};
+use chrono::Utc;
 use reqwest::Response;
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::Expr,
+};
 use serde_json::Value;
+use uuid::Uuid;
 
 use crate::helpers::{PASSWORD, TestApp, expect_json};
 
@@ -12,16 +16,46 @@ use crate::helpers::{PASSWORD, TestApp, expect_json};
 pub const ALL_PERMISSIONS: [&str; 4] = ["users:read", "users:write", "sessions:revoke", "audit:read"];
 
 impl TestApp {
-    /// Grants `permissions` to the account `user_id` straight in the database (as
-    /// `manage users grant` does).
+    /// Grants `permissions` to the account `user_id` straight in the database (through
+    /// the entity: SQLite stores UUIDs as blobs, so SQL text literals would not match).
     pub async fn grant(&self, user_id: &str, permissions: &[&str]) {
+        let db = self.db().await;
         for permission in permissions {
-            self.execute(&format!(
-                "INSERT INTO user_permissions (user_id, permission, granted_at) \
-                 VALUES ('{user_id}', '{permission}', CURRENT_TIMESTAMP)"
-            ))
-            .await;
+            user_permission::ActiveModel {
+                user_id: Set(user_id.parse().expect("a UUID")),
+                permission: Set((*permission).to_owned()),
+                granted_at: Set(Utc::now()),
+            }
+            .insert(&db)
+            .await
+            .unwrap_or_else(|e| panic!("grant {permission} to {user_id}: {e}"));
         }
+        db.close().await.ok();
+    }
+
+    /// Revokes `permission` from the account `user_id` straight in the database.
+    pub async fn revoke(&self, user_id: &str, permission: &str) {
+        let db = self.db().await;
+        user_permission::Entity::delete_many()
+            .filter(user_permission::Column::UserId.eq(user_id.parse::<Uuid>().expect("a UUID")))
+            .filter(user_permission::Column::Permission.eq(permission))
+            .exec(&db)
+            .await
+            .expect("revoke");
+        db.close().await.ok();
+    }
+
+    /// Disables the account `user_id` straight in the database, ending no session (as
+    /// only the bearer check's own test of the account would then refuse its tokens).
+    pub async fn disable_in_database(&self, user_id: &str) {
+        let db = self.db().await;
+        user::Entity::update_many()
+            .col_expr(user::Column::DisabledAt, Expr::value(Some(Utc::now())))
+            .filter(user::Column::Id.eq(user_id.parse::<Uuid>().expect("a UUID")))
+            .exec(&db)
+            .await
+            .expect("disable");
+        db.close().await.ok();
     }
 
     /// Registers `username`, grants it `permissions`, and logs it in (after the grant, so

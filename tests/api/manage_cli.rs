@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app};
 
-fn manage(database_url: &str, args: &[&str]) -> Output {
+pub fn manage(database_url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_manage"))
         .args(args)
         .env("DATABASE_URL", database_url)
@@ -27,7 +27,7 @@ fn stdout_and_stderr(output: &Output) -> String {
 }
 
 /// Runs `args`, expects success, and returns what it printed.
-fn manage_ok(database_url: &str, args: &[&str]) -> String {
+pub fn manage_ok(database_url: &str, args: &[&str]) -> String {
     let output = manage(database_url, args);
     let printed = stdout_and_stderr(&output);
     assert!(output.status.success(), "{args:?} failed: {printed}");
@@ -123,7 +123,7 @@ both_backends!(
 );
 
 /// Registers `username` on the app's database and returns its id.
-async fn account(app: &TestApp, username: &str, email: &str) -> String {
+pub async fn account(app: &TestApp, username: &str, email: &str) -> String {
     let resp = app.register(username, email, PASSWORD).await;
     assert_eq!(resp.status().as_u16(), 201, "register {username}");
     let body: serde_json::Value = resp.json().await.unwrap();
@@ -192,7 +192,7 @@ async fn grant_list_and_revoke_a_permission(backend: Backend) {
 }
 
 /// Runs `args`, expects exit status 1, and returns its one stderr line.
-fn manage_fails(database_url: &str, args: &[&str]) -> String {
+pub fn manage_fails(database_url: &str, args: &[&str]) -> String {
     let output = manage(database_url, args);
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");

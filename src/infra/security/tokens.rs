@@ -26,8 +26,9 @@ pub(crate) struct Claims {
     /// that verify with the JWKS (this one reads them fresh on every request).
     #[serde(default)]
     pub permissions: Vec<String>,
-    /// The same permissions as the standard space-separated `scope` claim (RFC 8693).
-    #[serde(default)]
+    /// The same permissions as the standard space-separated `scope` claim (RFC 8693);
+    /// absent when there are none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scope: String,
 }
 
