@@ -258,14 +258,23 @@ async fn docs_are_served_as_html() {
 }
 
 /// What validators and client generators found missing in poem-openapi's own document:
-/// the OAuth2 `scopes` map, a server, explicit `security: []` on public operations, bare
+/// the OAuth2 `scopes` map (every permission), a server, explicit `security: []` on public operations, bare
 /// `application/json` keys, usual header case, and limit headers that may be absent.
 #[tokio::test]
 async fn the_document_says_what_validators_and_generators_need() {
     let app = spawn_app(Backend::Sqlite).await;
     let doc = openapi_document(&app).await;
     let oauth2 = &doc["components"]["securitySchemes"]["oauth2"];
-    assert_eq!(oauth2["flows"]["password"]["scopes"], serde_json::json!({}));
+    // Every permission, with what it allows: Swagger UI's Authorize dialog lists them.
+    assert_eq!(
+        oauth2["flows"]["password"]["scopes"],
+        serde_json::json!({
+            "users:read": "List and read any account.",
+            "users:write": "Change, disable or delete any account, and grant or revoke permissions.",
+            "sessions:revoke": "End any account's sessions.",
+            "audit:read": "Read the audit trail."
+        })
+    );
     assert!(
         doc["servers"].as_array().is_some_and(|s| !s.is_empty()),
         "servers: {}",
@@ -304,7 +313,7 @@ async fn the_document_says_what_validators_and_generators_need() {
         let html = app.client.get(app.url(page)).send().await.unwrap();
         let html = html.text().await.unwrap();
         assert!(
-            html.contains(r#""scopes": {}"#),
+            html.contains(r#""audit:read": "Read the audit trail.""#),
             "{page} embeds the raw document"
         );
     }
