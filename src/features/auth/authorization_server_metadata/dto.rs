@@ -1,6 +1,6 @@
 use poem_openapi::Object;
 
-use crate::http::Origin;
+use crate::{domain::Permission, http::Origin};
 
 /// Where this service's endpoints are (on the origin the request was made to).
 const TOKEN_PATH: &str = "/api/v1/token/access";
@@ -8,8 +8,8 @@ const REVOCATION_PATH: &str = "/api/v1/token/revoke";
 const JWKS_PATH: &str = "/.well-known/jwks.json";
 
 /// OAuth 2.0 authorization server metadata (RFC 8414). Public clients only (no client
-/// authentication); the password and refresh-token grants; no authorization endpoint and no
-/// scopes.
+/// authentication); the password and refresh-token grants; no authorization endpoint; the
+/// permissions as scopes.
 #[derive(Object)]
 pub(super) struct AuthorizationServerMetadata {
     /// `JWT_ISSUER`, the `iss` claim of the access tokens.
@@ -28,7 +28,8 @@ pub(super) struct AuthorizationServerMetadata {
     pub revocation_endpoint_auth_methods_supported: Vec<String>,
     /// Empty: there is no authorization endpoint.
     pub response_types_supported: Vec<String>,
-    /// Empty: no scopes are defined.
+    /// The permissions: an access token's `scope` lists those its account holds (granted
+    /// by an administrator; a password grant cannot ask for fewer).
     pub scopes_supported: Vec<String>,
 }
 
@@ -46,7 +47,7 @@ impl AuthorizationServerMetadata {
             revocation_endpoint_auth_methods_supported: strings(&["none"]),
             // RFC 8414 makes this REQUIRED even without an authorization endpoint: so empty.
             response_types_supported: Vec::new(),
-            scopes_supported: Vec::new(),
+            scopes_supported: strings(Permission::NAMES),
         }
     }
 }
