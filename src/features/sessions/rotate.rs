@@ -1,7 +1,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
     sea_query::{Expr, LockType, Query},
 };
 
@@ -12,7 +11,10 @@ use crate::{
     http::Provenance,
     infra::{
         clock::earlier,
-        db::entities::{refresh_token, session, user, user_permission},
+        db::{
+            self,
+            entities::{refresh_token, session, user, user_permission},
+        },
         security::{OneTimeToken, SessionSettings, TokenError, TokenService},
     },
 };
@@ -50,12 +52,7 @@ pub(crate) async fn rotate(
     now: DateTime<Utc>,
 ) -> Result<SessionTokens, RotateError> {
     let hash = OneTimeToken::hash(presented);
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        })
-        .await?;
+    let txn = db::begin_write(db).await?;
     let session_of_token = Query::select()
         .column(refresh_token::Column::SessionId)
         .from(refresh_token::Entity)

@@ -8,7 +8,8 @@ use std::{path::Path, time::Duration};
 
 pub use admin::{AdminError, Outcome, create_database, drop_database};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbErr, SqlErr,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 pub use settings::{DEFAULT_DATABASE_URL, DatabaseSettings};
@@ -38,6 +39,18 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .foreign_keys(true)
         });
     Database::connect(options).await
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (IMMEDIATE): a deferred transaction that reads first cannot upgrade to a writer once
+/// another connection has committed (WAL `SQLITE_BUSY_SNAPSHOT`, which no busy timeout
+/// waits out), so it would fail instead of queueing. PostgreSQL: a plain `BEGIN`.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// The file path of an SQLite URL (`sqlite://data/app.db?mode=rwc` -> `data/app.db`).

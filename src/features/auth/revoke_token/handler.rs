@@ -1,11 +1,11 @@
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::command::{RevokeToken, TokenKind};
 use crate::{
     domain::AuditAction,
     features::{audit::AuditEntry, sessions},
     http::{ApiError, Provenance},
-    infra::{clock::Clock, security::TokenService},
+    infra::{clock::Clock, db, security::TokenService},
 };
 
 /// Ends the session `command.token` belongs to: a refresh token's (used or not), or a valid
@@ -21,7 +21,7 @@ pub(super) async fn revoke_token(
     command: RevokeToken,
 ) -> Result<(), ApiError> {
     let now = clock.now();
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     for kind in command.kinds() {
         let owner = match kind {
             TokenKind::Refresh => sessions::end_by_refresh_token(&txn, &command.token, now).await?,

@@ -1,11 +1,14 @@
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::command::ConfirmEmail;
 use crate::{
     domain::AuditAction,
     features::{audit::AuditEntry, email_confirmation},
     http::{ApiError, Provenance},
-    infra::{clock::Clock, db::entities::user},
+    infra::{
+        clock::Clock,
+        db::{self, entities::user},
+    },
 };
 
 /// Spends the token and confirms the address it was sent to (see `email_confirmation::claim`),
@@ -17,7 +20,7 @@ pub(super) async fn confirm_email(
     command: ConfirmEmail,
 ) -> Result<user::Model, ApiError> {
     let now = clock.now();
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let user = email_confirmation::claim(&txn, &command.token, now).await?;
     AuditEntry::new(AuditAction::EmailConfirmed)
         .by_self(user.id)
