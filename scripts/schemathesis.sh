@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Schemathesis (PyPI) over the whole OpenAPI document with every check, against the debug
 # build, on SQLite and then PostgreSQL, each request authenticated with the token of a fresh
-# login (tests/schemathesis_auth.py); settings and the reasons for each exception in
+# login (tests/schemathesis_auth.py) of an account holding every permission (granted with the
+# manage CLI, as an operator makes the first administrator), so the admin operations are
+# fuzzed past their permission check; settings and the reasons for each exception in
 # tests/schemathesis.toml. Fails when any failure is found.
 # Needs PostgreSQL :5432 (scripts/services-up.sh postgres). Rate limiting is off in the
 # server under test: the fuzzer would otherwise spend most requests on 429s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/python-tools.sh
-cargo build --quiet --bin accounts-api
+cargo build --quiet --bin accounts-api --bin manage
 BIN=${CARGO_TARGET_DIR:-target}/debug/accounts-api
+MANAGE=${CARGO_TARGET_DIR:-target}/debug/manage
 WORK=$(mktemp -d); PID=
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -23,6 +26,9 @@ fuzz() { # name port database-url
   for _ in $(seq 1 100); do curl -sf "$base/api/v1/health" >/dev/null && break; sleep 0.1; done
   curl -sf "$base/api/v1/users" -H 'content-type: application/json' \
     -d '{"username":"fuzzer","email":"fuzzer@example.com","password":"fuzzer-password"}' >/dev/null
+  for permission in users:read users:write sessions:revoke audit:read; do
+    DATABASE_URL=$url APP_ENV=test "$MANAGE" users grant fuzzer "$permission" >/dev/null
+  done
   echo "== schemathesis on $name"
   local status=0
   PYTHONPATH=tests SCHEMATHESIS_HOOKS=schemathesis_auth FUZZ_BASE_URL=$base \

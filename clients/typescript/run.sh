@@ -41,7 +41,7 @@ echo "== npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 
 echo "== cargo build"
-(cd "$ROOT" && cargo build --quiet --bin accounts-api)
+(cd "$ROOT" && cargo build --quiet --bin accounts-api --bin manage)
 
 echo "== server on $BASE"
 # A clean environment and a working directory outside the repo, so neither the caller's
@@ -80,4 +80,6 @@ echo "== tsc --strict --noEmit"
 echo "== flow"
 "$BIN/tsc" -p tsconfig.json --noCheck
 API_BASE_URL="$BASE" OPENAPI_DOCUMENT=src/generated/openapi.json CONFIRM_PAGE="$CONFIRM_PAGE" \
-  PASSWORD_RESET_PAGE="$RESET_PAGE" MAILDEV_API_URL=http://127.0.0.1:1080/api/email node dist/flow.js
+  PASSWORD_RESET_PAGE="$RESET_PAGE" MAILDEV_API_URL=http://127.0.0.1:1080/api/email \
+  MANAGE_BIN="$CARGO_TARGET_DIR/debug/manage" MANAGE_DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
+  node dist/flow.js

@@ -10,12 +10,13 @@ import { called, results, undocumented } from "./check.js";
 import { BASE_URL } from "./client.js";
 import { operationsInDocument } from "./document.js";
 import { accountSteps } from "./steps/account.js";
+import { adminSteps } from "./steps/admin.js";
 import { closingSteps } from "./steps/closing.js";
 import { passwordSteps } from "./steps/password.js";
 import { sessionSteps } from "./steps/sessions.js";
 import { type Step, account } from "./steps/shared.js";
 
-const steps: Step[] = [...accountSteps, ...sessionSteps, ...passwordSteps, ...closingSteps];
+const steps: Step[] = [...accountSteps, ...sessionSteps, ...passwordSteps, ...adminSteps, ...closingSteps];
 
 async function main(): Promise<number> {
   const started = Date.now();

@@ -31,6 +31,15 @@ export const coveredBy = {
   requestPasswordReset: "ask for a password-reset e-mail",
   confirmPasswordReset: "reset the password with the mailed token",
   deleteCurrentUser: "delete my account",
+  listUsers: "an administrator finds accounts, a page at a time",
+  getUser: "an administrator reads an account with its permissions",
+  updateUser: "an administrator disables and enables an account",
+  deleteUser: "an administrator deletes an account",
+  grantPermission: "an administrator grants a permission",
+  revokePermission: "an administrator revokes it",
+  listUserSessions: "an administrator lists an account's sessions",
+  deleteUserSessions: "an administrator ends an account's sessions",
+  listAuditEvents: "an administrator reads the account's audit trail",
 } satisfies Record<keyof operations, string>;
 
 const run = randomUUID().replaceAll("-", "").slice(0, 12);

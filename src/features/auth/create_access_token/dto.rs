@@ -29,7 +29,8 @@ pub(super) struct TokenRequestBody {
     /// Refresh-token grant: the refresh token from the previous answer; it is spent.
     #[oai(write_only)]
     pub refresh_token: OptionalString,
-    /// Accepted for OAuth2 compatibility; no scopes are defined, so it is ignored.
+    /// Accepted for OAuth2 compatibility and ignored: a token always carries all of the
+    /// account's own permissions (its `scope` claim).
     pub scope: OptionalString,
 }
 
