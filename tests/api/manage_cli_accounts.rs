@@ -66,7 +66,10 @@ async fn the_clis_changes_are_audited_as_the_systems(backend: Backend) {
         manage_ok(url, &args);
     }
     let rows = app.audit_rows().await;
-    let cli_rows: Vec<_> = rows.iter().filter(|r| r.action != "user.signed_up").collect();
+    let cli_rows: Vec<_> = rows
+        .iter()
+        .filter(|r| r.action != "user.signed_up")
+        .collect();
     let actions: Vec<&str> = cli_rows.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(
         actions,

@@ -6,8 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Backend, PASSWORD, assert_problem, expect_json, payload_of, spawn_app,
-    spawn_app_with,
+    Backend, PASSWORD, assert_problem, expect_json, payload_of, spawn_app, spawn_app_with,
 };
 
 both_backends!(
@@ -31,7 +30,8 @@ async fn a_new_account_has_no_permissions_in_its_token(backend: Backend) {
 async fn permissions_are_signed_into_each_new_token(backend: Backend) {
     let app = spawn_app(backend).await;
     let (alice, _) = app.alice().await;
-    app.grant(id_of(&alice), &["users:read", "audit:read"]).await;
+    app.grant(id_of(&alice), &["users:read", "audit:read"])
+        .await;
     let tokens = app.tokens_for("alice", PASSWORD).await;
     let claims = payload_of(&tokens.access);
     assert_eq!(claims["permissions"], json!(["audit:read", "users:read"]));
@@ -42,7 +42,10 @@ async fn permissions_are_signed_into_each_new_token(backend: Backend) {
     app.revoke(id_of(&alice), "audit:read").await;
     let refreshed = app.refreshed(&tokens.refresh).await;
     let claims = payload_of(&refreshed.access);
-    assert_eq!(claims["permissions"], json!(["sessions:revoke", "users:read"]));
+    assert_eq!(
+        claims["permissions"],
+        json!(["sessions:revoke", "users:read"])
+    );
     assert_eq!(claims["scope"], "sessions:revoke users:read");
 }
 
@@ -54,11 +57,22 @@ async fn a_disabled_account_is_refused_at_once_even_with_a_live_session(backend:
     assert_problem(app.get_me(&token).await, 401, "unauthorized").await;
 
     assert_problem(app.login("alice", PASSWORD).await, 403, "account-disabled").await;
-    assert_problem(app.login("alice", "a-wrong-password").await, 401, "invalid-credentials").await;
+    assert_problem(
+        app.login("alice", "a-wrong-password").await,
+        401,
+        "invalid-credentials",
+    )
+    .await;
     let failed = app.audit_rows_of("login.failed").await;
     let reasons: Vec<&Value> = failed.iter().map(|row| &row.detail["reason"]).collect();
-    assert_eq!(reasons, [&json!("account_disabled"), &json!("invalid_credentials")]);
-    assert!(app.audit_rows_of("login.succeeded").await.len() == 1, "alice's first login only");
+    assert_eq!(
+        reasons,
+        [&json!("account_disabled"), &json!("invalid_credentials")]
+    );
+    assert!(
+        app.audit_rows_of("login.succeeded").await.len() == 1,
+        "alice's first login only"
+    );
 }
 
 #[tokio::test]
@@ -68,7 +82,11 @@ async fn audit_rows_older_than_the_retention_are_pruned() {
         s.sessions.prune_interval = Duration::from_millis(50);
     })
     .await;
-    expect_json(app.register("alice", "alice@example.com", PASSWORD).await, 201).await;
+    expect_json(
+        app.register("alice", "alice@example.com", PASSWORD).await,
+        201,
+    )
+    .await;
     assert_eq!(app.audit_rows().await.len(), 1);
     app.clock.advance(Duration::from_secs(2 * 24 * 3600));
     app.token_for("alice", PASSWORD).await;
@@ -83,5 +101,9 @@ async fn audit_rows_older_than_the_retention_are_pruned() {
         rows = app.audit_rows().await;
     }
     let actions: Vec<&str> = rows.iter().map(|row| row.action.as_str()).collect();
-    assert_eq!(actions, ["login.succeeded"], "the sign-up is past retention");
+    assert_eq!(
+        actions,
+        ["login.succeeded"],
+        "the sign-up is past retention"
+    );
 }
