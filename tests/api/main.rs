@@ -4,6 +4,10 @@
 #[macro_use]
 mod helpers;
 
+mod admin_audit;
+mod admin_audit_pages;
+mod admin_permissions;
+mod admin_sessions;
 mod admin_support;
 mod audit_trail;
 

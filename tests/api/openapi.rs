@@ -29,6 +29,27 @@ const OBSERVED: &[(&str, &str, &[u16])] = &[
         "/api/v1/password-reset/confirm",
         &[204, 400, 410, 422],
     ),
+    (
+        "put",
+        "/api/v1/admin/users/{id}/permissions/{permission}",
+        &[204, 401, 403, 404, 422],
+    ),
+    (
+        "delete",
+        "/api/v1/admin/users/{id}/permissions/{permission}",
+        &[204, 401, 403, 404, 409, 422],
+    ),
+    (
+        "get",
+        "/api/v1/admin/users/{id}/sessions",
+        &[200, 401, 403, 404],
+    ),
+    (
+        "delete",
+        "/api/v1/admin/users/{id}/sessions",
+        &[204, 401, 403, 404],
+    ),
+    ("get", "/api/v1/admin/audit", &[200, 401, 403, 422]),
     ("get", "/api/v1/health", &[200, 503]),
 ];
 
@@ -41,6 +62,14 @@ const PROTECTED: &[(&str, &str)] = &[
     ("delete", "/api/v1/sessions/current"),
     ("delete", "/api/v1/sessions/{id}"),
     ("put", "/api/v1/users/password"),
+    ("put", "/api/v1/admin/users/{id}/permissions/{permission}"),
+    (
+        "delete",
+        "/api/v1/admin/users/{id}/permissions/{permission}",
+    ),
+    ("get", "/api/v1/admin/users/{id}/sessions"),
+    ("delete", "/api/v1/admin/users/{id}/sessions"),
+    ("get", "/api/v1/admin/audit"),
 ];
 
 const METHODS: &[&str] = &[

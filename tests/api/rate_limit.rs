@@ -408,10 +408,15 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
             "deleteCurrentUser",
             "deleteOtherSessions",
             "deleteSession",
+            "deleteUserSessions",
             "getCurrentUser",
+            "grantPermission",
+            "listAuditEvents",
             "listSessions",
+            "listUserSessions",
             "requestEmailVerification",
             "requestPasswordReset",
+            "revokePermission",
             "revokeToken",
             "updateCurrentUser"
         ]

@@ -3,13 +3,34 @@
 //! Every change is audited with the administrator as actor, in its own transaction.
 
 mod changes;
+mod delete_user_sessions;
+mod grant_permission;
+mod list_audit_events;
+mod list_user_sessions;
+mod lockout;
+mod permission_name;
+mod revoke_permission;
 
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use uuid::Uuid;
 
 pub(crate) use changes::{Change, grant, revoke, set_disabled};
+use lockout::is_last_writer;
+use permission_name::PermissionParam;
 
 use crate::{http::ApiError, infra::db::entities::user};
+
+/// This area's slices, in document order.
+pub(super) type Slices = (
+    grant_permission::GrantPermissionRoute,
+    revoke_permission::RevokePermissionRoute,
+    list_user_sessions::ListUserSessionsRoute,
+    delete_user_sessions::DeleteUserSessionsRoute,
+    list_audit_events::ListAuditEventsRoute,
+);
 
 /// No account has this id (or the id is not a UUID): alike to the caller.
 pub(super) fn no_such_account() -> ApiError {
@@ -28,4 +49,15 @@ pub(super) async fn find_account(
         .one(db)
         .await?
         .ok_or_else(no_such_account)
+}
+
+/// Begins the transaction of a change. On SQLite it is `IMMEDIATE`: it takes the write lock
+/// at `BEGIN`, so concurrent changes queue (busy timeout) instead of failing when a read
+/// turns into a write, and what the change read (the last-admin count) holds until commit.
+pub(super) async fn begin_change(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }

@@ -1,7 +1,7 @@
 //! The audit trail: who did what to which account, when, from where. Every change worth
 //! auditing calls `record` inside the transaction that makes it, so a row exists exactly
 //! when its change does; `prune` drops rows past `AUDIT_RETENTION`. The `audit_events`
-//! table is written only here, and read by `admin::list_audit`.
+//! table is written only here, and read by `admin::list_audit_events`.
 
 mod settings;
 

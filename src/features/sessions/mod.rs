@@ -1,14 +1,16 @@
 //! Sessions: one login on one device, kept alive by rotating refresh tokens. The lifecycle
 //! lives here in one place (`open` at login, `rotate` on refresh, `end` on logout, password
 //! change or reset, `prune` in the background); the `sessions` and `refresh_tokens` tables
-//! are written only here, and read only here, by the bearer check and by `list_sessions`.
-//! The slices below are the caller's view of its sessions: list them, end one, end the rest.
+//! are written only here, and read only here, by the bearer check and by `live_sessions`
+//! (the caller's `list_sessions`, an administrator's `list_user_sessions`). The slices
+//! below are the caller's view of its sessions: list them, end one, end the rest.
 
 mod delete_current_session;
 mod delete_other_sessions;
 mod delete_session;
 mod end;
 mod list_sessions;
+mod live;
 mod open;
 mod prune;
 mod rotate;
@@ -18,6 +20,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
 
 pub(crate) use end::{end, end_all, end_by_refresh_token};
+pub(crate) use live::live_sessions;
 pub(crate) use open::open;
 pub(crate) use prune::run_pruner;
 pub(crate) use rotate::{RotateError, rotate};

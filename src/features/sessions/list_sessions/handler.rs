@@ -1,9 +1,10 @@
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::DatabaseConnection;
 
 use super::query::{ListSessions, SessionView};
 use crate::{
+    features::sessions::live_sessions,
     http::ApiError,
-    infra::{clock::Clock, db::entities::session, security::SessionSettings},
+    infra::{clock::Clock, security::SessionSettings},
 };
 
 /// Reads the account's live sessions (not revoked, not expired, not idle), newest first.
@@ -13,13 +14,7 @@ pub(super) async fn list_sessions(
     settings: &SessionSettings,
     query: ListSessions,
 ) -> Result<Vec<SessionView>, ApiError> {
-    let sessions = session::Entity::find()
-        .filter(session::Column::UserId.eq(query.user_id))
-        .filter(session::live(clock.now(), settings.idle_timeout))
-        .order_by_desc(session::Column::CreatedAt)
-        .order_by_desc(session::Column::Id)
-        .all(db)
-        .await?;
+    let sessions = live_sessions(db, query.user_id, clock.now(), settings.idle_timeout).await?;
     Ok(sessions
         .into_iter()
         .map(|s| SessionView {

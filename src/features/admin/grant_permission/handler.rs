@@ -1,0 +1,38 @@
+use sea_orm::{DatabaseConnection, EntityTrait, QuerySelect, sea_query::LockType};
+
+use super::command::GrantPermission;
+use crate::{
+    features::admin::{self, Change, begin_change, no_such_account},
+    http::{ApiError, Provenance},
+    infra::{clock::Clock, db::entities::user},
+};
+
+/// Grants the permission unless the account already holds it (then nothing changes and
+/// nothing is audited). The account's row is locked against deletion (PostgreSQL
+/// `FOR KEY SHARE`) until the grant commits, so a concurrent deletion is a 404, not a
+/// foreign-key failure.
+pub(super) async fn grant_permission(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    provenance: &Provenance,
+    command: GrantPermission,
+) -> Result<(), ApiError> {
+    let Some(target) = command.target else {
+        return Err(no_such_account());
+    };
+    let now = clock.now();
+    let txn = begin_change(db).await?;
+    let account = user::Entity::find_by_id(target)
+        .lock(LockType::KeyShare)
+        .one(&txn)
+        .await?
+        .ok_or_else(no_such_account)?;
+    let change = Change {
+        actor: Some(command.actor),
+        provenance,
+        now,
+    };
+    admin::grant(&txn, account.id, command.permission, change).await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::{
+    domain::{AuditAction, FieldError, Validator},
+    http::Cursor,
+};
+
+/// One page of the audit trail, newest first: at most `limit` events older than `after`
+/// (the last event of the previous page), of the given actor, target and action.
+#[derive(Debug)]
+pub(super) struct ListAuditEvents {
+    pub limit: u64,
+    pub after: Option<Cursor>,
+    pub actor: Option<Actor>,
+    pub target: Option<Uuid>,
+    pub action: Option<AuditAction>,
+}
+
+impl ListAuditEvents {
+    /// The query from its parameters as sent; an unreadable `cursor` or `actor` is a
+    /// validation error naming it (both, when both are).
+    pub(super) fn parse(
+        limit: u32,
+        cursor: Option<&str>,
+        actor: Option<&str>,
+        target: Option<Uuid>,
+        action: Option<AuditAction>,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut v = Validator::default();
+        let after = cursor.map(|c| v.check("cursor", Cursor::decode(c).map_err(|e| e.message)));
+        let actor = actor.map(|a| v.check("actor", Actor::parse(a)));
+        v.finish(|| {
+            Some(Self {
+                limit: limit.into(),
+                after: after.flatten(),
+                actor: actor.flatten(),
+                target,
+                action,
+            })
+        })
+    }
+}
+
+/// Who acted: an account, or the system (no account: the CLI, background work, or a
+/// request by nobody known, such as a failed login).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Actor {
+    Account(Uuid),
+    System,
+}
+
+impl Actor {
+    /// The `actor` parameter: an account id, or `system`.
+    fn parse(text: &str) -> Result<Self, String> {
+        if text == "system" {
+            return Ok(Self::System);
+        }
+        Uuid::try_parse(text)
+            .map(Self::Account)
+            .map_err(|_| "must be an account id (a UUID) or `system`".to_owned())
+    }
+
+    pub(super) fn of(actor_id: Option<Uuid>) -> Self {
+        actor_id.map_or(Self::System, Self::Account)
+    }
+}
+
+/// One audit event as an administrator reads it.
+#[derive(Debug)]
+pub(super) struct AuditEventView {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub actor: Actor,
+    pub action: AuditAction,
+    pub target_id: Option<Uuid>,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+    pub detail: Map<String, Value>,
+}
+
+/// A page of events, newest first, and where the next (older) one starts: `None` on the
+/// last page.
+#[derive(Debug)]
+pub(super) struct AuditPage {
+    pub events: Vec<AuditEventView>,
+    pub next: Option<Cursor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::{Actor, ListAuditEvents};
+
+    #[test]
+    fn actor_is_an_account_id_or_system() {
+        let id = Uuid::now_v7();
+        assert_eq!(Actor::parse(&id.to_string()), Ok(Actor::Account(id)));
+        assert_eq!(Actor::parse("system"), Ok(Actor::System));
+        for bad in ["", "System", "root", "42"] {
+            assert!(Actor::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn each_unreadable_parameter_is_named() {
+        let errors = ListAuditEvents::parse(20, Some("garbage"), Some("nobody"), None, None)
+            .expect_err("both are invalid");
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["cursor", "actor"]);
+        let query = ListAuditEvents::parse(20, None, Some("system"), None, None).unwrap();
+        assert_eq!(
+            (query.limit, query.after, query.actor),
+            (20, None, Some(Actor::System))
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! `GET /api/v1/admin/users/{id}/sessions`: any account's live sessions, newest first.
+
+mod dto;
+mod handler;
+mod query;
+mod route;
+
+pub(crate) use route::ListUserSessionsRoute;

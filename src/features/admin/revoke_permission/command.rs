@@ -1,0 +1,11 @@
+use uuid::Uuid;
+
+use crate::domain::Permission;
+
+/// `actor` revokes `permission` from the account `target` (`None`: the path held no UUID).
+#[derive(Debug)]
+pub(super) struct RevokePermission {
+    pub actor: Uuid,
+    pub target: Option<Uuid>,
+    pub permission: Permission,
+}

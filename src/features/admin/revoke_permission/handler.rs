@@ -1,0 +1,44 @@
+use sea_orm::DatabaseConnection;
+
+use super::{
+    command::RevokePermission,
+    error::{last_writer, own_write_permission},
+};
+use crate::{
+    domain::Permission,
+    features::admin::{self, Change, begin_change, find_account, is_last_writer},
+    http::{ApiError, Provenance},
+    infra::clock::Clock,
+};
+
+/// Revokes the permission if the account holds it (otherwise nothing changes and nothing
+/// is audited). `users:write`, the permission that grants permissions, is never revoked
+/// from the caller itself, nor from the last enabled account holding it: the count runs
+/// after locking every holder (`is_last_writer`), so concurrent revocations cannot both
+/// pass it.
+pub(super) async fn revoke_permission(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    provenance: &Provenance,
+    command: RevokePermission,
+) -> Result<(), ApiError> {
+    let now = clock.now();
+    let txn = begin_change(db).await?;
+    let account = find_account(&txn, command.target).await?;
+    if command.permission == Permission::UsersWrite {
+        if account.id == command.actor {
+            return Err(own_write_permission());
+        }
+        if is_last_writer(&txn, account.id).await? {
+            return Err(last_writer());
+        }
+    }
+    let change = Change {
+        actor: Some(command.actor),
+        provenance,
+        now,
+    };
+    admin::revoke(&txn, account.id, command.permission, change).await?;
+    txn.commit().await?;
+    Ok(())
+}
