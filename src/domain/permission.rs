@@ -71,10 +71,7 @@ mod tests {
             ["users:read", "users:write", "sessions:revoke", "audit:read"]
         );
         assert_eq!(Permission::UsersWrite.to_string(), "users:write");
-        assert_eq!(
-            Permission::AuditRead.description(),
-            "Read the audit trail."
-        );
+        assert_eq!(Permission::AuditRead.description(), "Read the audit trail.");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The vertical slices. Each folder holds one operation: its command or query, handler,
-//! route and DTOs. Each area (`users`, `auth`, `sessions`, `health`) lists its slices once,
-//! beside their `mod` lines; `Api` mounts the areas on the OpenAPI service.
+//! route and DTOs. Each area (`users`, `auth`, `sessions`, `admin`, `health`) lists its
+//! slices once, beside their `mod` lines; `Api` mounts the areas on the OpenAPI service.
 
 pub(crate) mod admin;
 pub(crate) mod audit;
@@ -37,6 +37,7 @@ pub(crate) type Api = MergedApi<(
     users::Slices,
     auth::Slices,
     sessions::Slices,
+    admin::Slices,
     health::Slices,
 )>;
 

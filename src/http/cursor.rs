@@ -52,7 +52,10 @@ mod tests {
         let at = DateTime::<Utc>::from_timestamp_nanos(1_764_000_000_123_456_789);
         let cursor = Cursor::new(at, Uuid::now_v7());
         let text = cursor.encode();
-        assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
         assert_eq!(Cursor::decode(&text), Ok(cursor));
     }
 

@@ -160,8 +160,7 @@ mod tests {
         });
         let done: Value = serde_json::from_str(&finish(&raw.to_string())).unwrap();
         assert_eq!(
-            done["components"]["securitySchemes"]["oauth2"]["flows"]["password"]["scopes"]
-                ["audit:read"],
+            done["components"]["securitySchemes"]["oauth2"]["flows"]["password"]["scopes"]["audit:read"],
             json!("Read the audit trail.")
         );
         let get = &done["paths"]["/a"]["get"];

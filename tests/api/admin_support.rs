@@ -1,27 +1,37 @@
 //! The vocabulary of the permission, administration and audit tests: accounts holding
 //! permissions, and the audit trail as rows.
 
-use accounts_api::infra::db::entities::audit_event;
+use accounts_api::infra::db::entities::{audit_event, user_permission};
+use chrono::Utc;
 use reqwest::Response;
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
 use serde_json::Value;
+use uuid::Uuid;
 
 use crate::helpers::{PASSWORD, TestApp, expect_json};
 
 /// Every permission, as the API names them.
-pub const ALL_PERMISSIONS: [&str; 4] = ["users:read", "users:write", "sessions:revoke", "audit:read"];
+pub const ALL_PERMISSIONS: [&str; 4] =
+    ["users:read", "users:write", "sessions:revoke", "audit:read"];
 
 impl TestApp {
     /// Grants `permissions` to the account `user_id` straight in the database (as
-    /// `manage users grant` does).
+    /// `manage users grant` does), through the entity: SQLite keeps a UUID as a blob, which
+    /// a UUID written as text in SQL would not match.
     pub async fn grant(&self, user_id: &str, permissions: &[&str]) {
+        let user_id: Uuid = user_id.parse().expect("a UUID");
+        let db = self.db().await;
         for permission in permissions {
-            self.execute(&format!(
-                "INSERT INTO user_permissions (user_id, permission, granted_at) \
-                 VALUES ('{user_id}', '{permission}', CURRENT_TIMESTAMP)"
-            ))
-            .await;
+            user_permission::ActiveModel {
+                user_id: Set(user_id),
+                permission: Set((*permission).to_owned()),
+                granted_at: Set(Utc::now()),
+            }
+            .insert(&db)
+            .await
+            .unwrap_or_else(|e| panic!("grant {permission}: {e}"));
         }
+        db.close().await.ok();
     }
 
     /// Registers `username`, grants it `permissions`, and logs it in (after the grant, so

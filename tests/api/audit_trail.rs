@@ -76,7 +76,10 @@ async fn failed_logins_are_audited_without_the_login_typed(backend: Backend) {
     let (alice, _) = app.alice().await;
     let before = app.audit_rows().await.len();
     assert_eq!(app.login("alice", "wrong-password-1").await.status(), 401);
-    assert_eq!(app.login("typed-a-secret-here", PASSWORD).await.status(), 401);
+    assert_eq!(
+        app.login("typed-a-secret-here", PASSWORD).await.status(),
+        401
+    );
     let failed = app.audit_rows_of("login.failed").await;
     assert_eq!(failed.len(), 2, "{failed:#?}");
     assert_eq!(failed[0].target_id, Some(id_of(&alice)));
@@ -167,7 +170,11 @@ async fn password_and_email_changes_are_audited(backend: Backend) {
         json!({"from": "alice@example.com", "to": "alice@elsewhere.example"})
     );
     // A rename is no e-mail change.
-    expect_json(app.patch_me(&token, &json!({"username": "alicia"})).await, 200).await;
+    expect_json(
+        app.patch_me(&token, &json!({"username": "alicia"})).await,
+        200,
+    )
+    .await;
     assert_eq!(app.audit_rows_of("email.changed").await.len(), 1);
 }
 
@@ -246,5 +253,10 @@ async fn a_replayed_refresh_token_and_a_deletion_are_audited(backend: Backend) {
     let deleted = only(&app, "account.deleted").await;
     assert_by_self(&deleted, alice);
     // The trail outlives the account it names.
-    assert!(app.audit_rows().await.iter().all(|row| row.target_id.is_none_or(|t| t == alice)));
+    assert!(
+        app.audit_rows()
+            .await
+            .iter()
+            .all(|row| row.target_id.is_none_or(|t| t == alice))
+    );
 }

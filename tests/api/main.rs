@@ -5,6 +5,8 @@
 mod helpers;
 
 mod admin_support;
+mod admin_users;
+mod admin_users_pagination;
 mod audit_trail;
 
 mod email_confirmation;

@@ -3,7 +3,10 @@
 
 use serde_json::Value;
 
-use crate::helpers::{Backend, PROBLEM_JSON, TestApp, expect_json, header, spawn_app};
+use crate::{
+    admin_support::ALL_PERMISSIONS,
+    helpers::{Backend, PROBLEM_JSON, TestApp, expect_json, header, spawn_app},
+};
 
 /// Every operation and the statuses the other tests observe it answering.
 const OBSERVED: &[(&str, &str, &[u16])] = &[
@@ -22,6 +25,18 @@ const OBSERVED: &[(&str, &str, &[u16])] = &[
     ("delete", "/api/v1/sessions", &[204, 401]),
     ("delete", "/api/v1/sessions/current", &[204, 401]),
     ("delete", "/api/v1/sessions/{id}", &[204, 401, 404]),
+    ("get", "/api/v1/admin/users", &[200, 401, 403, 422]),
+    ("get", "/api/v1/admin/users/{id}", &[200, 401, 403, 404]),
+    (
+        "patch",
+        "/api/v1/admin/users/{id}",
+        &[200, 401, 403, 404, 409, 422],
+    ),
+    (
+        "delete",
+        "/api/v1/admin/users/{id}",
+        &[204, 401, 403, 404, 409],
+    ),
     ("put", "/api/v1/users/password", &[204, 401, 403, 422, 429]),
     ("post", "/api/v1/password-reset", &[202, 422, 429]),
     (
@@ -41,6 +56,10 @@ const PROTECTED: &[(&str, &str)] = &[
     ("delete", "/api/v1/sessions/current"),
     ("delete", "/api/v1/sessions/{id}"),
     ("put", "/api/v1/users/password"),
+    ("get", "/api/v1/admin/users"),
+    ("get", "/api/v1/admin/users/{id}"),
+    ("patch", "/api/v1/admin/users/{id}"),
+    ("delete", "/api/v1/admin/users/{id}"),
 ];
 
 const METHODS: &[&str] = &[
@@ -258,14 +277,22 @@ async fn docs_are_served_as_html() {
 }
 
 /// What validators and client generators found missing in poem-openapi's own document:
-/// the OAuth2 `scopes` map, a server, explicit `security: []` on public operations, bare
+/// the OAuth2 `scopes` map (every permission, with what it allows), a server, explicit `security: []` on public operations, bare
 /// `application/json` keys, usual header case, and limit headers that may be absent.
 #[tokio::test]
 async fn the_document_says_what_validators_and_generators_need() {
     let app = spawn_app(Backend::Sqlite).await;
     let doc = openapi_document(&app).await;
     let oauth2 = &doc["components"]["securitySchemes"]["oauth2"];
-    assert_eq!(oauth2["flows"]["password"]["scopes"], serde_json::json!({}));
+    let scopes = oauth2["flows"]["password"]["scopes"]
+        .as_object()
+        .expect("a scopes map");
+    let names: Vec<&str> = scopes.keys().map(String::as_str).collect();
+    assert_eq!(names.len(), ALL_PERMISSIONS.len(), "scopes: {scopes:?}");
+    for permission in ALL_PERMISSIONS {
+        let description = scopes[permission].as_str().unwrap_or_default();
+        assert!(!description.is_empty(), "scope {permission}: {scopes:?}");
+    }
     assert!(
         doc["servers"].as_array().is_some_and(|s| !s.is_empty()),
         "servers: {}",
@@ -304,7 +331,7 @@ async fn the_document_says_what_validators_and_generators_need() {
         let html = app.client.get(app.url(page)).send().await.unwrap();
         let html = html.text().await.unwrap();
         assert!(
-            html.contains(r#""scopes": {}"#),
+            html.contains(r#""users:read": "List and read any account.""#),
             "{page} embeds the raw document"
         );
     }

@@ -408,12 +408,16 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
             "deleteCurrentUser",
             "deleteOtherSessions",
             "deleteSession",
+            "deleteUser",
             "getCurrentUser",
+            "getUser",
             "listSessions",
+            "listUsers",
             "requestEmailVerification",
             "requestPasswordReset",
             "revokeToken",
-            "updateCurrentUser"
+            "updateCurrentUser",
+            "updateUser"
         ]
     );
 }

@@ -2,7 +2,14 @@
 //! callers holding the permission each operation names (`Permitted<P>` in its signature).
 //! Every change is audited with the administrator as actor, in its own transaction.
 
+mod account;
 mod changes;
+mod delete_user;
+mod dto;
+mod get_user;
+mod list_users;
+mod lockout;
+mod update_user;
 
 use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
@@ -10,6 +17,14 @@ use uuid::Uuid;
 pub(crate) use changes::{Change, grant, revoke, set_disabled};
 
 use crate::{http::ApiError, infra::db::entities::user};
+
+/// This area's slices, in document order.
+pub(super) type Slices = (
+    list_users::ListUsersRoute,
+    get_user::GetUserRoute,
+    update_user::UpdateUserRoute,
+    delete_user::DeleteUserRoute,
+);
 
 /// No account has this id (or the id is not a UUID): alike to the caller.
 pub(super) fn no_such_account() -> ApiError {

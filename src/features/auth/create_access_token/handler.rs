@@ -63,9 +63,15 @@ pub(super) async fn password_grant(
         }
         (true, Some(account)) => {
             let txn = db.begin().await?;
-            let opened =
-                sessions::open(&txn, &state.tokens, &state.sessions, account.id, device, now)
-                    .await?;
+            let opened = sessions::open(
+                &txn,
+                &state.tokens,
+                &state.sessions,
+                account.id,
+                device,
+                now,
+            )
+            .await?;
             AuditEntry::new(AuditAction::LoginSucceeded)
                 .by_self(account.id)
                 .record(&txn, provenance, now)

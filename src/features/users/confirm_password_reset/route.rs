@@ -49,7 +49,8 @@ impl ConfirmPasswordResetRoute {
         let command = ConfirmPasswordReset::parse(body.0)
             .map_err(ApiError::validation)?
             .ok_or_else(|| ApiError::from(Refusal::Unknown))?;
-        confirm_password_reset(&state.db, &state.clock, &state.hasher, &provenance, command).await?;
+        confirm_password_reset(&state.db, &state.clock, &state.hasher, &provenance, command)
+            .await?;
         Ok(ConfirmPasswordResetResponse::Reset)
     }
 }

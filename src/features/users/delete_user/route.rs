@@ -33,7 +33,8 @@ impl DeleteUserRoute {
         body: Json<DeleteUserRequest>,
     ) -> Result<DeleteUserResponse, Problem<DeleteUserErrors>> {
         let command = DeleteUser::parse(caller.account, body.0).map_err(ApiError::validation)?;
-        let user = delete_user(&state.db, &state.clock, &state.hasher, &provenance, command).await?;
+        let user =
+            delete_user(&state.db, &state.clock, &state.hasher, &provenance, command).await?;
         Ok(DeleteUserResponse::Ok(Json(user.into())))
     }
 }
