@@ -9,6 +9,8 @@ mod admin_audit_pages;
 mod admin_permissions;
 mod admin_sessions;
 mod admin_support;
+mod admin_users;
+mod admin_users_pagination;
 mod audit_trail;
 
 mod email_confirmation;

@@ -22,6 +22,18 @@ const OBSERVED: &[(&str, &str, &[u16])] = &[
     ("delete", "/api/v1/sessions", &[204, 401]),
     ("delete", "/api/v1/sessions/current", &[204, 401]),
     ("delete", "/api/v1/sessions/{id}", &[204, 401, 404]),
+    ("get", "/api/v1/admin/users", &[200, 401, 403, 422]),
+    ("get", "/api/v1/admin/users/{id}", &[200, 401, 403, 404]),
+    (
+        "patch",
+        "/api/v1/admin/users/{id}",
+        &[200, 401, 403, 404, 409, 422],
+    ),
+    (
+        "delete",
+        "/api/v1/admin/users/{id}",
+        &[204, 401, 403, 404, 409],
+    ),
     ("put", "/api/v1/users/password", &[204, 401, 403, 422, 429]),
     ("post", "/api/v1/password-reset", &[202, 422, 429]),
     (
@@ -62,6 +74,10 @@ const PROTECTED: &[(&str, &str)] = &[
     ("delete", "/api/v1/sessions/current"),
     ("delete", "/api/v1/sessions/{id}"),
     ("put", "/api/v1/users/password"),
+    ("get", "/api/v1/admin/users"),
+    ("get", "/api/v1/admin/users/{id}"),
+    ("patch", "/api/v1/admin/users/{id}"),
+    ("delete", "/api/v1/admin/users/{id}"),
     ("put", "/api/v1/admin/users/{id}/permissions/{permission}"),
     (
         "delete",

@@ -408,17 +408,21 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
             "deleteCurrentUser",
             "deleteOtherSessions",
             "deleteSession",
+            "deleteUser",
             "deleteUserSessions",
             "getCurrentUser",
+            "getUser",
             "grantPermission",
             "listAuditEvents",
             "listSessions",
             "listUserSessions",
+            "listUsers",
             "requestEmailVerification",
             "requestPasswordReset",
             "revokePermission",
             "revokeToken",
-            "updateCurrentUser"
+            "updateCurrentUser",
+            "updateUser",
         ]
     );
 }

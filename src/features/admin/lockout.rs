@@ -1,5 +1,6 @@
 //! The lock-out rule: some enabled account must keep `users:write`, the permission that
-//! grants permissions, or nobody could administer accounts through the API any more.
+//! grants permissions, or nobody could administer accounts through the API any more; and
+//! an administrator never disables, deletes or demotes themselves.
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -9,12 +10,30 @@ use uuid::Uuid;
 
 use crate::{
     domain::Permission,
+    http::{ApiError, problem_kinds},
     infra::db::entities::{user, user_permission},
 };
 
+problem_kinds! {
+    const LOCKOUT = 409, "lockout", "Would lock administrators out",
+        "an administrator cannot lock themselves or everyone out";
+}
+
+/// 409 `lockout`; `detail` names the refused change.
+pub(super) fn lockout(detail: &str) -> ApiError {
+    ApiError::new(&LOCKOUT).with_detail(detail)
+}
+
+/// 409 `lockout`: the account is the last enabled one holding `users:write`.
+pub(super) fn last_writer() -> ApiError {
+    lockout(
+        "this is the last enabled account holding users:write; grant it to another account first",
+    )
+}
+
 /// Whether no enabled account but `account` holds `users:write`: taking it from `account`
 /// would leave nobody able to grant it. Call it in the change's transaction
-/// (`begin_change`). It first locks every `users:write` grant (PostgreSQL `FOR UPDATE`, in
+/// (`db::begin_write`). It first locks every `users:write` grant (PostgreSQL `FOR UPDATE`, in
 /// id order so concurrent callers queue instead of deadlocking; on SQLite the `IMMEDIATE`
 /// transaction already holds the database), then counts in a new statement, which sees what
 /// was committed while it waited: two administrators revoking each other cannot both pass.

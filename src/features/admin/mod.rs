@@ -2,29 +2,36 @@
 //! callers holding the permission each operation names (`Permitted<P>` in its signature).
 //! Every change is audited with the administrator as actor, in its own transaction.
 
+mod account;
 mod changes;
+mod delete_user;
 mod delete_user_sessions;
+mod dto;
+mod get_user;
 mod grant_permission;
 mod list_audit_events;
 mod list_user_sessions;
+mod list_users;
 mod lockout;
 mod permission_name;
 mod revoke_permission;
+mod update_user;
 
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 pub(crate) use changes::{Change, grant, revoke, set_disabled};
-use lockout::is_last_writer;
+use lockout::{is_last_writer, last_writer, lockout};
 use permission_name::PermissionParam;
 
 use crate::{http::ApiError, infra::db::entities::user};
 
 /// This area's slices, in document order.
 pub(super) type Slices = (
+    list_users::ListUsersRoute,
+    get_user::GetUserRoute,
+    update_user::UpdateUserRoute,
+    delete_user::DeleteUserRoute,
     grant_permission::GrantPermissionRoute,
     revoke_permission::RevokePermissionRoute,
     list_user_sessions::ListUserSessionsRoute,
@@ -49,15 +56,4 @@ pub(super) async fn find_account(
         .one(db)
         .await?
         .ok_or_else(no_such_account)
-}
-
-/// Begins the transaction of a change. On SQLite it is `IMMEDIATE`: it takes the write lock
-/// at `BEGIN`, so concurrent changes queue (busy timeout) instead of failing when a read
-/// turns into a write, and what the change read (the last-admin count) holds until commit.
-pub(super) async fn begin_change(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
 }

@@ -3,13 +3,9 @@ use sea_orm::DatabaseConnection;
 use super::command::DeleteUserSessions;
 use crate::{
     domain::AuditAction,
-    features::{
-        admin::{begin_change, find_account},
-        audit::AuditEntry,
-        sessions,
-    },
+    features::{admin::find_account, audit::AuditEntry, sessions},
     http::{ApiError, Provenance},
-    infra::clock::Clock,
+    infra::{clock::Clock, db},
 };
 
 /// Ends every open session of the account, audited as one revocation (with how many ended)
@@ -21,7 +17,7 @@ pub(super) async fn delete_user_sessions(
     command: DeleteUserSessions,
 ) -> Result<(), ApiError> {
     let now = clock.now();
-    let txn = begin_change(db).await?;
+    let txn = db::begin_write(db).await?;
     let account = find_account(&txn, command.target).await?;
     let ended = sessions::end_all(&txn, account.id, None, now).await?;
     if ended > 0 {

@@ -2,9 +2,12 @@ use sea_orm::{DatabaseConnection, EntityTrait, QuerySelect, sea_query::LockType}
 
 use super::command::GrantPermission;
 use crate::{
-    features::admin::{self, Change, begin_change, no_such_account},
+    features::admin::{self, Change, no_such_account},
     http::{ApiError, Provenance},
-    infra::{clock::Clock, db::entities::user},
+    infra::{
+        clock::Clock,
+        db::{self, entities::user},
+    },
 };
 
 /// Grants the permission unless the account already holds it (then nothing changes and
@@ -21,7 +24,7 @@ pub(super) async fn grant_permission(
         return Err(no_such_account());
     };
     let now = clock.now();
-    let txn = begin_change(db).await?;
+    let txn = db::begin_write(db).await?;
     let account = user::Entity::find_by_id(target)
         .lock(LockType::KeyShare)
         .one(&txn)

@@ -1,14 +1,11 @@
 use sea_orm::DatabaseConnection;
 
-use super::{
-    command::RevokePermission,
-    error::{last_writer, own_write_permission},
-};
+use super::{command::RevokePermission, error::own_write_permission};
 use crate::{
     domain::Permission,
-    features::admin::{self, Change, begin_change, find_account, is_last_writer},
+    features::admin::{self, Change, find_account, is_last_writer, last_writer},
     http::{ApiError, Provenance},
-    infra::clock::Clock,
+    infra::{clock::Clock, db},
 };
 
 /// Revokes the permission if the account holds it (otherwise nothing changes and nothing
@@ -23,7 +20,7 @@ pub(super) async fn revoke_permission(
     command: RevokePermission,
 ) -> Result<(), ApiError> {
     let now = clock.now();
-    let txn = begin_change(db).await?;
+    let txn = db::begin_write(db).await?;
     let account = find_account(&txn, command.target).await?;
     if command.permission == Permission::UsersWrite {
         if account.id == command.actor {

@@ -1,0 +1,48 @@
+//! An account as an administrator reads it (`getUser`, and `updateUser`'s answer): the row,
+//! the permissions it holds and how many live sessions it has.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::find_account;
+use crate::{
+    domain::Permission,
+    http::ApiError,
+    infra::db::entities::{session, user, user_permission},
+};
+
+/// One account with its permissions and its live sessions.
+#[derive(Debug)]
+pub(super) struct AccountView {
+    pub account: user::Model,
+    /// In `Permission` order.
+    pub permissions: Vec<Permission>,
+    /// Sessions live at the time of reading (not ended, expired or idle).
+    pub session_count: u64,
+}
+
+/// Reads the account `id` (404 when there is none), its permissions and its sessions live at
+/// `now`: three queries, on `db` (a transaction's, to read back a change).
+pub(super) async fn account_view(
+    db: &impl ConnectionTrait,
+    id: Option<Uuid>,
+    now: DateTime<Utc>,
+    idle_timeout: Duration,
+) -> Result<AccountView, ApiError> {
+    let account = find_account(db, id).await?;
+    let mut permissions = user_permission::of(db, account.id).await?;
+    permissions.sort_unstable();
+    let session_count = session::Entity::find()
+        .filter(session::Column::UserId.eq(account.id))
+        .filter(session::live(now, idle_timeout))
+        .count(db)
+        .await?;
+    Ok(AccountView {
+        account,
+        permissions,
+        session_count,
+    })
+}

@@ -1,0 +1,53 @@
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+use uuid::Uuid;
+
+use super::account::AccountView;
+
+/// An account as an administrator sees it: its data (never its password hash), whether it is
+/// disabled, the permissions it holds and its live sessions.
+#[derive(Debug, Object)]
+pub(super) struct AdminUserDetail {
+    /// The account id (UUID v7).
+    pub id: Uuid,
+    pub username: String,
+    /// Lower-cased e-mail address.
+    pub email: String,
+    /// Whether the address is confirmed.
+    pub email_verified: bool,
+    /// Whether an administrator has disabled the account: it cannot log in, and it has no
+    /// live session.
+    pub disabled: bool,
+    /// When it was disabled; `null` while it is enabled.
+    #[oai(nullable)]
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The names of the permissions it holds (e.g. `users:read`), in the order the API
+    /// lists permissions: `users:read`, `users:write`, `sessions:revoke`, `audit:read`.
+    pub permissions: Vec<String>,
+    /// How many live sessions it has (not ended, expired or idle).
+    pub session_count: u64,
+}
+
+impl From<AccountView> for AdminUserDetail {
+    fn from(view: AccountView) -> Self {
+        let account = view.account;
+        Self {
+            id: account.id,
+            username: account.username,
+            email: account.email,
+            email_verified: account.email_verified,
+            disabled: account.disabled_at.is_some(),
+            disabled_at: account.disabled_at,
+            created_at: account.created_at,
+            updated_at: account.updated_at,
+            permissions: view
+                .permissions
+                .into_iter()
+                .map(|p| p.as_str().to_owned())
+                .collect(),
+            session_count: view.session_count,
+        }
+    }
+}
