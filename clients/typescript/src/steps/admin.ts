@@ -183,7 +183,8 @@ export const adminSteps: Step[] = [
       });
       expectStatus(result, 200);
       const actions = need(result.data, "the audit page").items.map((event) => event.action);
-      for (const want of ["permission.granted", "permission.revoked", "account.disabled", "account.enabled"]) {
+      const wanted: typeof actions = ["permission.granted", "permission.revoked", "account.disabled", "account.enabled"];
+      for (const want of wanted) {
         expect(actions.includes(want), `${want} in ${show(actions)}`);
       }
       return `${actions.length} events about the account, newest first: ${actions.slice(0, 4).join(", ")}`;
