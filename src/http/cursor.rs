@@ -28,6 +28,15 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(format!("{nanos}.{}", self.id.simple()))
     }
 
+    /// The `cursor` query parameter: absent or empty (`?cursor=`, as a form sends it) is the
+    /// first page; anything but a cursor this service handed out is a 422 naming it.
+    pub(crate) fn from_param(param: Option<&str>) -> Result<Option<Self>, FieldError> {
+        param
+            .filter(|text| !text.is_empty())
+            .map(Self::decode)
+            .transpose()
+    }
+
     /// A cursor this service handed out; anything else is a 422 on the `cursor` parameter.
     pub(crate) fn decode(text: &str) -> Result<Self, FieldError> {
         let invalid = || FieldError::new("cursor", "not a cursor this service handed out");
@@ -57,6 +66,13 @@ mod tests {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         );
         assert_eq!(Cursor::decode(&text), Ok(cursor));
+    }
+
+    #[test]
+    fn an_empty_or_absent_cursor_is_the_first_page() {
+        assert_eq!(Cursor::from_param(None), Ok(None));
+        assert_eq!(Cursor::from_param(Some("")), Ok(None));
+        assert!(Cursor::from_param(Some("x")).is_err());
     }
 
     #[test]

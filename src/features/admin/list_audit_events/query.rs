@@ -19,8 +19,8 @@ pub(super) struct ListAuditEvents {
 }
 
 impl ListAuditEvents {
-    /// The query from its parameters as sent; an unreadable `cursor` or `actor` is a
-    /// validation error naming it (both, when both are).
+    /// The query from its parameters as sent (empty ones count as absent); an unreadable
+    /// `cursor` or `actor` is a validation error naming it (both, when both are).
     pub(super) fn parse(
         limit: u32,
         cursor: Option<&str>,
@@ -29,8 +29,11 @@ impl ListAuditEvents {
         action: Option<AuditAction>,
     ) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::default();
-        let after = cursor.map(|c| v.check("cursor", Cursor::decode(c).map_err(|e| e.message)));
-        let actor = actor.map(|a| v.check("actor", Actor::parse(a)));
+        let after = v.check("cursor", Cursor::from_param(cursor).map_err(|e| e.message));
+        // Empty, as a form sends an unset field, is no filter.
+        let actor = actor
+            .filter(|a| !a.is_empty())
+            .map(|a| v.check("actor", Actor::parse(a)));
         v.finish(|| {
             Some(Self {
                 limit: limit.into(),

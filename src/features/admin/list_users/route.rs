@@ -63,11 +63,7 @@ impl ListUsersRoute {
         /// Only accounts created strictly before this instant (RFC 3339).
         created_before: Query<Option<DateTime<Utc>>>,
     ) -> Result<ListUsersResponse, Problem<ListUsersErrors>> {
-        let after = cursor
-            .0
-            .as_deref()
-            .map(Cursor::decode)
-            .transpose()
+        let after = Cursor::from_param(cursor.0.as_deref())
             .map_err(|err| ApiError::validation(vec![err]))?;
         let query = ListUsers {
             limit: limit.0.into(),
