@@ -69,12 +69,16 @@ echo "median req/s: page 1 $rps1, page 500 $rps500; ratio page 500/page 1 $(pyth
 echo "median p50: page 1 ${p50_1} ms, page 500 ${p50_500} ms"
 echo "accounts: $(sql -c 'SELECT count(*) FROM users')"
 
-# The page query as the server sends it (sea-orm's SQL, values inlined), for each page.
-COLUMNS='"users"."id", "users"."username", "users"."email", "users"."password_hash",
-         "users"."email_verified", "users"."created_at", "users"."updated_at", "users"."disabled_at"'
-ORDER='ORDER BY "users"."created_at" ASC, "users"."id" ASC LIMIT 101'
+# The page queries exactly as the server prepares them (sea-orm's SQL, as PostgreSQL logs it),
+# executed with page 1's and page 500's values.
+SELECT='SELECT "users"."id", "users"."username", "users"."email", "users"."password_hash",
+  "users"."email_verified", "users"."created_at", "users"."updated_at", "users"."disabled_at"
+  FROM "users"'
+ORDER='ORDER BY "users"."created_at" ASC, "users"."id" ASC'
 echo "--- plan, page 1"
-sql -c "EXPLAIN (ANALYZE, BUFFERS) SELECT $COLUMNS FROM \"users\" $ORDER"
+sql -c "PREPARE first_page(bigint) AS $SELECT $ORDER LIMIT \$1" \
+    -c "EXPLAIN (ANALYZE, BUFFERS) EXECUTE first_page(101)"
 echo "--- plan, page 500"
-sql -c "EXPLAIN (ANALYZE, BUFFERS) SELECT $COLUMNS FROM \"users\"
-        WHERE (\"users\".\"created_at\", \"users\".\"id\") > ('$AT', '$ID') $ORDER"
+sql -c "PREPARE page(timestamptz, uuid, bigint) AS
+          $SELECT WHERE (\"created_at\", \"id\") > (\$1, \$2) $ORDER LIMIT \$3" \
+    -c "EXPLAIN (ANALYZE, BUFFERS) EXECUTE page('$AT', '$ID', 101)"
