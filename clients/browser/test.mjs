@@ -173,6 +173,12 @@ try {
   const oauth2 = dialog
     .locator('.auth-container')
     .filter({ hasText: 'oauth2 (OAuth2, password)' });
+  // The permissions are the scheme's scopes: the dialog lists each with what it allows.
+  const scopes = await oauth2.locator('.scopes').innerText();
+  for (const scope of ['users:read', 'users:write', 'sessions:revoke', 'audit:read']) {
+    expect(scopes.includes(scope), `the Authorize dialog lists the scope ${scope}`);
+  }
+  expect(scopes.includes('Read the audit trail.'), 'with what each scope allows');
   await oauth2.locator('#oauth_username').fill(account.username);
   await oauth2.locator('#oauth_password').fill(account.password);
   await shoot(oauth2, 'authorize-filled');

@@ -3,11 +3,12 @@ use poem_openapi::Object;
 use uuid::Uuid;
 
 use super::account::AccountView;
+use crate::infra::db::entities::user;
 
-/// An account as an administrator sees it: its data (never its password hash), whether it is
-/// disabled, the permissions it holds and its live sessions.
+/// An account as an administrator sees it in a list: its data (never its password hash)
+/// and whether it is disabled. `getUser` adds its permissions and sessions.
 #[derive(Debug, Object)]
-pub(super) struct AdminUserDetail {
+pub(super) struct AdminUser {
     /// The account id (UUID v7).
     pub id: Uuid,
     pub username: String,
@@ -23,16 +24,10 @@ pub(super) struct AdminUserDetail {
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// The names of the permissions it holds (e.g. `users:read`), in the order the API
-    /// lists permissions: `users:read`, `users:write`, `sessions:revoke`, `audit:read`.
-    pub permissions: Vec<String>,
-    /// How many live sessions it has (not ended, expired or idle).
-    pub session_count: u64,
 }
 
-impl From<AccountView> for AdminUserDetail {
-    fn from(view: AccountView) -> Self {
-        let account = view.account;
+impl From<user::Model> for AdminUser {
+    fn from(account: user::Model) -> Self {
         Self {
             id: account.id,
             username: account.username,
@@ -42,6 +37,28 @@ impl From<AccountView> for AdminUserDetail {
             disabled_at: account.disabled_at,
             created_at: account.created_at,
             updated_at: account.updated_at,
+        }
+    }
+}
+
+/// An account as an administrator reads it: its data (never its password hash), whether it
+/// is disabled, the permissions it holds and its live sessions.
+#[derive(Debug, Object)]
+pub(super) struct AdminUserDetail {
+    // The `AdminUser` fields, inline.
+    #[oai(flatten)]
+    pub account: AdminUser,
+    /// The names of the permissions it holds (e.g. `users:read`), in the order the API
+    /// lists permissions: `users:read`, `users:write`, `sessions:revoke`, `audit:read`.
+    pub permissions: Vec<String>,
+    /// How many live sessions it has (not ended, expired or idle).
+    pub session_count: u64,
+}
+
+impl From<AccountView> for AdminUserDetail {
+    fn from(view: AccountView) -> Self {
+        Self {
+            account: view.account.into(),
             permissions: view
                 .permissions
                 .into_iter()
