@@ -77,7 +77,6 @@ async fn unreadable_parameters_are_refused_naming_them(backend: Backend) {
     let (_, token) = app.account_with("auditor", &["audit:read"]).await;
     let cases: &[(&str, &[&str])] = &[
         ("cursor=garbage", &["cursor"]),
-        ("cursor=", &["cursor"]),
         ("actor=nobody", &["actor"]),
         ("actor=SYSTEM", &["actor"]),
         ("actor=nobody&cursor=garbage", &["cursor", "actor"]),
@@ -93,7 +92,10 @@ async fn unreadable_parameters_are_refused_naming_them(backend: Backend) {
         let problem = assert_problem(audit(&app, query, &token).await, 422, "validation").await;
         assert_eq!(error_fields(&problem), *fields, "{query}: {problem}");
     }
+    // Empty, as a form sends an unset field, is no filter and the first page.
     for query in [
+        "cursor=",
+        "actor=",
         "limit=1",
         "limit=100",
         "action=login.failed",

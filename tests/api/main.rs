@@ -6,9 +6,11 @@ mod helpers;
 
 mod admin_audit;
 mod admin_audit_pages;
+mod admin_document;
 mod admin_permissions;
 mod admin_sessions;
 mod admin_support;
+mod admin_user_changes;
 mod admin_users;
 mod admin_users_pagination;
 mod audit_trail;
