@@ -5,7 +5,7 @@ mod adapters;
 pub mod manage;
 mod worker;
 
-use std::{future::Future, io, sync::Arc, time::Duration};
+use std::{future::Future, io, num::NonZeroUsize, sync::Arc, time::Duration};
 
 use deadpool_redis::CreatePoolError;
 use migration::{Migrator, MigratorTrait};
@@ -35,7 +35,7 @@ use crate::{
         clock::Clock,
         db,
         redis::SharedRedis,
-        security::{HashError, HasherKind, KeyError, PasswordHasher, TokenService},
+        security::{HashError, HashGate, HasherKind, KeyError, PasswordHasher, TokenService},
         telemetry,
     },
 };
@@ -104,7 +104,14 @@ impl Application {
         }
         let tokens = TokenService::load(&settings.jwt, !settings.is_production())?;
         let (kind, cost) = (settings.password_hasher, settings.server.password_hash_cost);
-        let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(kind, cost))
+        let gate = HashGate::new(
+            settings.server.password_hash_concurrency.map_or_else(
+                || std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+                NonZeroUsize::get,
+            ),
+            settings.server.password_hash_queue,
+        );
+        let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(kind, cost, gate))
             .await
             .map_err(HashError::from)??;
         let (stop_relay, stopped) = watch::channel(false);

@@ -1,6 +1,6 @@
 //! The sections that belong to the application rather than to one adapter.
 
-use std::{net::IpAddr, str::FromStr, time::Duration};
+use std::{net::IpAddr, num::NonZeroUsize, str::FromStr, time::Duration};
 
 use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, de::Error};
@@ -39,6 +39,11 @@ pub struct ServerSettings {
     #[default(12)]
     #[serde(deserialize_with = "hash_cost")]
     pub password_hash_cost: u32,
+    /// Password hashes (bcrypt) running at once; unset: one per core.
+    pub password_hash_concurrency: Option<NonZeroUsize>,
+    /// Password hashes that may wait for a slot; past it, 503 with `Retry-After`.
+    #[default(32)]
+    pub password_hash_queue: usize,
     /// Origins allowed cross-origin (comma-separated); empty: none.
     #[serde(deserialize_with = "list")]
     pub cors_origins: Vec<String>,

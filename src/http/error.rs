@@ -22,6 +22,8 @@ use crate::{
 
 /// How long a client should wait when the database or the limiter's store is down.
 const RETRY_DEPENDENCY: Duration = Duration::from_secs(5);
+/// How long a client should wait when every password-hashing slot and queue place is taken.
+const RETRY_HASHING: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]
 pub(crate) struct ApiError {
@@ -190,7 +192,13 @@ impl From<DbErr> for ApiError {
 
 impl From<HashError> for ApiError {
     fn from(err: HashError) -> Self {
-        Self::internal(&err)
+        match err {
+            HashError::Busy => Self::unavailable(
+                "too many passwords are being checked at once; retry shortly",
+                RETRY_HASHING,
+            ),
+            HashError::Hash(_) | HashError::Task(_) => Self::internal(&err),
+        }
     }
 }
 

@@ -20,6 +20,7 @@ mod email_verifier;
 mod health;
 mod jwks;
 mod layers;
+mod login_storm;
 mod maildev;
 mod manage_cli;
 mod manage_cli_accounts;

@@ -51,10 +51,17 @@ async fn permissions_are_signed_into_each_new_token(backend: Backend) {
 
 async fn a_disabled_account_is_refused_at_once_even_with_a_live_session(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (alice, token) = app.alice().await;
-    assert_eq!(app.get_me(&token).await.status(), 200);
+    let (alice, _) = app.alice().await;
+    let tokens = app.tokens_for("alice", PASSWORD).await;
+    assert_eq!(app.get_me(&tokens.access).await.status(), 200);
     app.disable_in_database(id_of(&alice)).await;
-    assert_problem(app.get_me(&token).await, 401, "unauthorized").await;
+    assert_problem(app.get_me(&tokens.access).await, 401, "unauthorized").await;
+    assert_problem(
+        app.refresh(&tokens.refresh).await,
+        401,
+        "invalid-refresh-token",
+    )
+    .await;
 
     assert_problem(app.login("alice", PASSWORD).await, 403, "account-disabled").await;
     assert_problem(
@@ -69,9 +76,10 @@ async fn a_disabled_account_is_refused_at_once_even_with_a_live_session(backend:
         reasons,
         [&json!("account_disabled"), &json!("invalid_credentials")]
     );
-    assert!(
-        app.audit_rows_of("login.succeeded").await.len() == 1,
-        "alice's first login only"
+    assert_eq!(
+        app.audit_rows_of("login.succeeded").await.len(),
+        2,
+        "alice's logins before she was disabled only"
     );
 }
 

@@ -58,8 +58,16 @@ pub(crate) async fn rotate(
         .from(refresh_token::Entity)
         .and_where(refresh_token::Column::TokenHash.eq(&hash))
         .to_owned();
+    // Disabling an account ends its sessions; this also refuses one whose account was
+    // disabled some other way (by hand in the database), as the bearer check does.
+    let enabled_accounts = Query::select()
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(user::Column::DisabledAt.is_null())
+        .to_owned();
     let session = session::Entity::find()
         .filter(session::Column::Id.in_subquery(session_of_token))
+        .filter(session::Column::UserId.in_subquery(enabled_accounts))
         .filter(session::live(now, settings.idle_timeout))
         .lock(LockType::NoKeyUpdate)
         .one(&txn)

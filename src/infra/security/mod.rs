@@ -1,5 +1,6 @@
 //! Password hashing, access-token signing, session lifetimes and single-use tokens.
 
+mod hash_gate;
 mod key_set;
 mod keys;
 mod one_time_token;
@@ -8,6 +9,7 @@ mod session_settings;
 mod settings;
 mod tokens;
 
+pub(crate) use hash_gate::HashGate;
 pub use keys::{KeyError, RsaKeyPair};
 pub use one_time_token::{OneTimeToken, sha256_hex};
 pub use password::{HashError, HasherKind, PasswordHasher};

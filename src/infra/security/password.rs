@@ -1,7 +1,7 @@
 use pwhash::bcrypt::{self, BcryptSetup, BcryptVariant};
 use rand::{RngCore, rngs::OsRng};
 
-use super::one_time_token::sha256_hex;
+use super::{hash_gate::HashGate, one_time_token::sha256_hex};
 use crate::{domain::Password, infra::db::entities::user::PasswordHash};
 
 #[derive(Debug, thiserror::Error)]
@@ -10,6 +10,9 @@ pub enum HashError {
     Hash(#[from] pwhash::error::Error),
     #[error("password hashing task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+    /// Every hashing slot is busy and the queue is full (see `HashGate`).
+    #[error("too many passwords are being checked at once")]
+    Busy,
 }
 
 /// Which hasher to build. Only bcrypt is ever used outside tests: start-up refuses `Fast`
@@ -23,24 +26,27 @@ pub enum HasherKind {
 }
 
 /// bcrypt (`$2b$`) at a configurable cost, run on tokio's blocking pool so that hashing
-/// never stalls the async workers; or the fast test hasher.
+/// never stalls the async workers, at most `PASSWORD_HASH_CONCURRENCY` at once (see
+/// `HashGate`); or the fast test hasher.
 pub struct PasswordHasher {
     kind: HasherKind,
     cost: u32,
     /// Checked when the account does not exist, so that both answers take as long.
     dummy_hash: String,
+    gate: HashGate,
 }
 
 /// The fast hasher's prefix: `$fast$<salt>$<sha256 hex of salt and password>`.
 const FAST_PREFIX: &str = "$fast$";
 
 impl PasswordHasher {
-    pub(crate) fn new(kind: HasherKind, cost: u32) -> Result<Self, HashError> {
+    pub(crate) fn new(kind: HasherKind, cost: u32, gate: HashGate) -> Result<Self, HashError> {
         let dummy_hash = hash_blocking(kind, cost, "not-a-real-password")?;
         Ok(Self {
             kind,
             cost,
             dummy_hash,
+            gate,
         })
     }
 
@@ -49,7 +55,8 @@ impl PasswordHasher {
         let hash = match kind {
             HasherKind::Fast => hash_blocking(kind, cost, password.expose())?,
             HasherKind::Bcrypt => {
-                tokio::task::spawn_blocking(move || hash_blocking(kind, cost, password.expose()))
+                self.gate
+                    .run(move || hash_blocking(kind, cost, password.expose()))
                     .await??
             }
         };
@@ -72,7 +79,8 @@ impl PasswordHasher {
                 .is_some_and(|salted| verify_fast(password.expose(), salted)),
             HasherKind::Bcrypt => {
                 let password = password.clone();
-                tokio::task::spawn_blocking(move || bcrypt::verify(password.expose(), &hash))
+                self.gate
+                    .run(move || bcrypt::verify(password.expose(), &hash))
                     .await?
             }
         };
@@ -110,6 +118,7 @@ fn verify_fast(password: &str, salted: &str) -> bool {
 mod tests {
     use super::{HasherKind, PasswordHasher};
     use crate::domain::Password;
+    use crate::infra::security::hash_gate::HashGate;
 
     #[tokio::test]
     async fn hashes_with_salt_and_verifies() {
@@ -117,7 +126,7 @@ mod tests {
             (HasherKind::Bcrypt, "$2b$04$"),
             (HasherKind::Fast, "$fast$"),
         ] {
-            let hasher = PasswordHasher::new(kind, 4).unwrap();
+            let hasher = PasswordHasher::new(kind, 4, HashGate::new(1, 8)).unwrap();
             let password = Password::parse("correct horse".into()).unwrap();
             let (a, b) = (
                 hasher.hash(&password).await.unwrap(),
@@ -134,7 +143,7 @@ mod tests {
     #[tokio::test]
     async fn unknown_account_never_verifies() {
         for kind in [HasherKind::Bcrypt, HasherKind::Fast] {
-            let hasher = PasswordHasher::new(kind, 4).unwrap();
+            let hasher = PasswordHasher::new(kind, 4, HashGate::new(1, 8)).unwrap();
             let guess = Password::unchecked("not-a-real-password".into());
             assert!(!hasher.verify(&guess, None).await.unwrap());
         }
@@ -143,7 +152,7 @@ mod tests {
     #[tokio::test]
     async fn a_password_past_72_bytes_never_matches_its_first_72() {
         for kind in [HasherKind::Bcrypt, HasherKind::Fast] {
-            let hasher = PasswordHasher::new(kind, 4).unwrap();
+            let hasher = PasswordHasher::new(kind, 4, HashGate::new(1, 8)).unwrap();
             let first_72 = "x".repeat(Password::MAX_BYTES);
             let hash = hasher
                 .hash(&Password::unchecked(first_72.clone()))

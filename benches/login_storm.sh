@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Whether a login storm starves everything else: GET /api/v1/users (wrk -t1 -c8, limiter off,
+# PostgreSQL, one release server) alone, then while STORM clients log in in a loop at bcrypt
+# cost 12, once per PASSWORD_HASH_CONCURRENCY setting in CONCURRENCIES ("unbounded" is the old
+# behaviour: every login on the blocking pool at once). Prints p50/p99 of the reads, the
+# logins served and refused (503) per second, and each p99 over the p99 alone.
+# Usage: benches/login_storm.sh BINARY   (a release build of accounts-api)
+# Needs: wrk, PostgreSQL :5432. Knobs: DURATION (10s), STORM (100), CONCURRENCIES.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BINARY=${1:?binary}; STORM=${STORM:-100}; DURATION=${DURATION:-10s}
+CONCURRENCIES=${CONCURRENCIES:-"unbounded 2 1"}
+scripts/services-up.sh postgres >/dev/null
+source benches/common.sh
+fresh_database accounts_storm
+
+reads() { # port: "p50 p99 req/s" of GET /api/v1/users for one round
+  wrk -t1 -c8 -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" \
+    "http://127.0.0.1:$1/api/v1/users" |
+    awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print p50, p99, rps}'
+}
+
+ms() { python3 -c "import re,sys; v=sys.argv[1]; n=float(re.sub('[a-z]','',v)); \
+print(n/1000 if v.endswith('us') else n*1000 if v.endswith('s') and not v.endswith('ms') else n)" "$1"; }
+
+port=18400
+for concurrency in $CONCURRENCIES; do
+  port=$((port + 1))
+  case $concurrency in
+    unbounded) gate=(PASSWORD_HASH_CONCURRENCY=100000 PASSWORD_HASH_QUEUE=100000) ;;
+    *) gate=(PASSWORD_HASH_CONCURRENCY="$concurrency" PASSWORD_HASH_QUEUE=32) ;;
+  esac
+  serve "$port" "$BINARY" RATE_LIMIT_ENABLED=false PASSWORD_HASH_COST=12 "${gate[@]}"
+  TOKEN=$(bench_login "$port")
+  reads "$port" >/dev/null # warm-up
+  read -r alone_p50 alone_p99 alone_rps < <(reads "$port")
+  # The storm runs past the measured round on both ends.
+  wrk -t2 -c"$STORM" -d$(( ${DURATION%s} + 6 ))s -s benches/login.lua \
+    "http://127.0.0.1:$port/api/v1/token/access" >"$WORK/storm-$port.txt" 2>&1 &
+  storm=$!
+  sleep 3
+  read -r storm_p50 storm_p99 storm_rps < <(reads "$port")
+  wait "$storm"
+  logins=$(awk '/Requests\/sec/ {print $2}' "$WORK/storm-$port.txt")
+  refused=$(awk '/Non-2xx/ {print $NF}' "$WORK/storm-$port.txt"); refused=${refused:-0}
+  ratio=$(python3 -c "print(f'{$(ms "$storm_p99") / $(ms "$alone_p99"):.2f}')")
+  echo "hash concurrency $concurrency: alone p50 $alone_p50 p99 $alone_p99 ($alone_rps req/s);" \
+    "storm p50 $storm_p50 p99 $storm_p99 ($storm_rps req/s); p99 ratio $ratio;" \
+    "storm logins $logins/s, refused (503) $refused"
+  kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+done
