@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::password::HashError;
 
@@ -30,15 +30,28 @@ impl HashGate {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let permit = match self.running.try_acquire() {
-            Ok(permit) => permit,
-            Err(_) => {
-                let _place = self.queue()?;
-                self.running.acquire().await.map_err(|_| HashError::Busy)?
-            }
-        };
+        let slot = self.slot().await?;
+        Self::run_in(slot, work).await
+    }
+
+    /// A slot, once one is free; `Busy` at once when the queue is full. Taking it before
+    /// other work (a login's account lookup) makes a refusal cost nothing but this.
+    pub(crate) async fn slot(&self) -> Result<HashSlot<'_>, HashError> {
+        if let Ok(permit) = self.running.try_acquire() {
+            return Ok(HashSlot(permit));
+        }
+        let _place = self.queue()?;
+        let permit = self.running.acquire().await.map_err(|_| HashError::Busy)?;
+        Ok(HashSlot(permit))
+    }
+
+    /// Runs `work` on the blocking pool in `slot`, which is given back when it is done.
+    pub(crate) async fn run_in<T: Send + 'static>(
+        slot: HashSlot<'_>,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
         let done = tokio::task::spawn_blocking(work).await?;
-        drop(permit);
+        drop(slot);
         Ok(done)
     }
 
@@ -55,6 +68,9 @@ impl HashGate {
         }
     }
 }
+
+/// A hashing slot held: at most `concurrency` exist at once.
+pub(crate) struct HashSlot<'a>(#[allow(dead_code, reason = "held, not read")] SemaphorePermit<'a>);
 
 struct Place<'a>(&'a AtomicUsize);
 

@@ -1,7 +1,10 @@
 use pwhash::bcrypt::{self, BcryptSetup, BcryptVariant};
 use rand::{RngCore, rngs::OsRng};
 
-use super::{hash_gate::HashGate, one_time_token::sha256_hex};
+use super::{
+    hash_gate::{HashGate, HashSlot},
+    one_time_token::sha256_hex,
+};
 use crate::{domain::Password, infra::db::entities::user::PasswordHash};
 
 #[derive(Debug, thiserror::Error)]
@@ -63,11 +66,31 @@ impl PasswordHasher {
         Ok(PasswordHash(hash))
     }
 
+    /// A hashing slot for a `verify_in` to come (`Busy` when none is free and the queue is
+    /// full); `None` for the fast test hasher, which needs none.
+    pub(crate) async fn slot(&self) -> Result<Option<HashSlot<'_>>, HashError> {
+        match self.kind {
+            HasherKind::Fast => Ok(None),
+            HasherKind::Bcrypt => self.gate.slot().await.map(Some),
+        }
+    }
+
     /// True when `password` matches `hash`; with no hash it burns the same time and says no.
     /// A password over `Password::MAX_BYTES` never matches: bcrypt ignores bytes past 72, so
     /// its first 72 would otherwise pass for it.
     pub(crate) async fn verify(
         &self,
+        password: &Password,
+        hash: Option<&PasswordHash>,
+    ) -> Result<bool, HashError> {
+        let slot = self.slot().await?;
+        self.verify_in(slot, password, hash).await
+    }
+
+    /// `verify` in a slot taken beforehand with `slot`.
+    pub(crate) async fn verify_in(
+        &self,
+        slot: Option<HashSlot<'_>>,
         password: &Password,
         hash: Option<&PasswordHash>,
     ) -> Result<bool, HashError> {
@@ -79,9 +102,11 @@ impl PasswordHasher {
                 .is_some_and(|salted| verify_fast(password.expose(), salted)),
             HasherKind::Bcrypt => {
                 let password = password.clone();
-                self.gate
-                    .run(move || bcrypt::verify(password.expose(), &hash))
-                    .await?
+                let work = move || bcrypt::verify(password.expose(), &hash);
+                match slot {
+                    Some(slot) => HashGate::run_in(slot, work).await?,
+                    None => self.gate.run(work).await?,
+                }
             }
         };
         Ok(known && matches)

@@ -35,6 +35,8 @@ pub(super) async fn password_grant(
         limits,
         ..
     } = state;
+    // The hashing slot first: when the hasher is saturated, a refusal costs no query.
+    let slot = hasher.slot().await?;
     let login = user::normalize_login(&login);
     let account = user::find_by_login(db, &login).await?;
     let attempts_key = account.as_ref().map_or(login, |a| a.id.to_string());
@@ -48,7 +50,7 @@ pub(super) async fn password_grant(
             None => entry,
         }
     };
-    match (hasher.verify(&password, hash).await?, account) {
+    match (hasher.verify_in(slot, &password, hash).await?, account) {
         (true, Some(account)) if account.disabled_at.is_some() => {
             failed(Some(&account), "account_disabled")
                 .record(db, provenance, now)
