@@ -27,11 +27,7 @@ pub(crate) struct Change<'a> {
 
 impl Change<'_> {
     fn entry(&self, action: AuditAction, target: Uuid) -> AuditEntry {
-        let entry = AuditEntry::new(action).on(target);
-        match self.actor {
-            Some(actor) => entry.by(actor),
-            None => entry,
-        }
+        AuditEntry::new(action).by(self.actor).on(target)
     }
 }
 

@@ -40,15 +40,15 @@ impl AuditEntry {
         }
     }
 
-    /// The account that acted.
-    pub(crate) fn by(mut self, actor: Uuid) -> Self {
-        self.actor = Some(actor);
+    /// The account that acted (`None`: the system).
+    pub(crate) fn by(mut self, actor: impl Into<Option<Uuid>>) -> Self {
+        self.actor = actor.into();
         self
     }
 
-    /// The account acted upon.
-    pub(crate) fn on(mut self, target: Uuid) -> Self {
-        self.target = Some(target);
+    /// The account acted upon (`None`: none, e.g. a login by an unknown name).
+    pub(crate) fn on(mut self, target: impl Into<Option<Uuid>>) -> Self {
+        self.target = target.into();
         self
     }
 

@@ -44,11 +44,9 @@ pub(super) async fn password_grant(
     let hash = account.as_ref().map(|a| &a.password_hash);
     let now = clock.now();
     let failed = |account: Option<&user::Model>, reason: &str| {
-        let entry = AuditEntry::new(AuditAction::LoginFailed).with("reason", reason);
-        match account {
-            Some(account) => entry.on(account.id),
-            None => entry,
-        }
+        AuditEntry::new(AuditAction::LoginFailed)
+            .on(account.map(|a| a.id))
+            .with("reason", reason)
     };
     match (hasher.verify_in(slot, &password, hash).await?, account) {
         (true, Some(account)) if account.disabled_at.is_some() => {
