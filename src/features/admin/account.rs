@@ -4,14 +4,15 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::find_account;
 use crate::{
     domain::Permission,
+    features::sessions::count_live_sessions,
     http::ApiError,
-    infra::db::entities::{session, user, user_permission},
+    infra::db::entities::{user, user_permission},
 };
 
 /// One account with its permissions and its live sessions.
@@ -35,11 +36,7 @@ pub(super) async fn account_view(
     let account = find_account(db, id).await?;
     let mut permissions = user_permission::of(db, account.id).await?;
     permissions.sort_unstable();
-    let session_count = session::Entity::find()
-        .filter(session::Column::UserId.eq(account.id))
-        .filter(session::live(now, idle_timeout))
-        .count(db)
-        .await?;
+    let session_count = count_live_sessions(db, account.id, now, idle_timeout).await?;
     Ok(AccountView {
         account,
         permissions,

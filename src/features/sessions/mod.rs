@@ -20,7 +20,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
 
 pub(crate) use end::{end, end_all, end_by_refresh_token};
-pub(crate) use live::live_sessions;
+pub(crate) use live::{count_live_sessions, live_sessions};
 pub(crate) use open::open;
 pub(crate) use prune::run_pruner;
 pub(crate) use rotate::{RotateError, rotate};
