@@ -1,37 +1,46 @@
-//! `ResourceId`: a UUID in a path (`/sessions/{id}`). Parsing never fails: a segment that
-//! is not a UUID names no resource, so the slice answers 404 as it does for an unknown id
-//! (poem-openapi's own `Uuid` would answer 400 before the slice runs). The document still
-//! says `format: uuid`.
+//! `PathSegment<T>`: a typed path segment whose parsing never fails, so the slice decides
+//! what a malformed one means (poem-openapi would answer 400 before the slice runs, naming an
+//! internal `param1`); the document still shows `T`'s schema. `ResourceId` is the UUID of
+//! `/sessions/{id}`: a segment that is not a UUID names no resource, so the slice answers 404
+//! as it does for an unknown id.
 
 use std::borrow::Cow;
 
 use poem_openapi::{
-    registry::MetaSchemaRef,
+    registry::{MetaSchemaRef, Registry},
     types::{ParseFromParameter, ParseResult, Type},
 };
 use uuid::Uuid;
 
-/// The id a path names; `None` when the segment is not a UUID.
-pub(crate) struct ResourceId(Option<Uuid>);
+/// The value a path segment names; `None` when it does not parse as a `T`.
+#[derive(Debug)]
+pub(crate) struct PathSegment<T>(Option<T>);
 
-impl ResourceId {
-    /// The UUID, or `None` when the segment was not one (no resource has such an id).
-    pub(crate) fn get(&self) -> Option<Uuid> {
+/// The id a path names.
+pub(crate) type ResourceId = PathSegment<Uuid>;
+
+impl<T: Copy> PathSegment<T> {
+    /// The value, or `None` when the segment was not one.
+    pub(crate) fn get(&self) -> Option<T> {
         self.0
     }
 }
 
-impl Type for ResourceId {
+impl<T: Type + ParseFromParameter> Type for PathSegment<T> {
     const IS_REQUIRED: bool = true;
-    type RawValueType = Uuid;
-    type RawElementValueType = Uuid;
+    type RawValueType = T;
+    type RawElementValueType = T;
 
     fn name() -> Cow<'static, str> {
-        Uuid::name()
+        T::name()
     }
 
     fn schema_ref() -> MetaSchemaRef {
-        Uuid::schema_ref()
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
     }
 
     fn as_raw_value(&self) -> Option<&Self::RawValueType> {
@@ -45,9 +54,9 @@ impl Type for ResourceId {
     }
 }
 
-impl ParseFromParameter for ResourceId {
+impl<T: Type + ParseFromParameter> ParseFromParameter for PathSegment<T> {
     fn parse_from_parameter(value: &str) -> ParseResult<Self> {
-        Ok(Self(Uuid::parse_str(value).ok()))
+        Ok(Self(T::parse_from_parameter(value).ok()))
     }
 }
 

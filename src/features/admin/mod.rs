@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 pub(crate) use changes::{Change, grant, revoke, set_disabled};
 use lockout::{is_last_writer, last_writer, lockout};
-use permission_name::PermissionParam;
+use permission_name::{PermissionParam, permission_of};
 
 use crate::{http::ApiError, infra::db::entities::user};
 

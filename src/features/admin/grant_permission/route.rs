@@ -3,7 +3,10 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
 use super::{command::GrantPermission, handler::grant_permission};
 use crate::{
-    features::{ApiTags, admin::PermissionParam},
+    features::{
+        ApiTags,
+        admin::{PermissionParam, permission_of},
+    },
     http::{AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
 };
 
@@ -48,7 +51,7 @@ impl GrantPermissionRoute {
         let command = GrantPermission {
             actor: caller.caller.user_id(),
             target: id.get(),
-            permission: permission.get()?,
+            permission: permission_of(&permission)?,
         };
         grant_permission(&state.db, &state.clock, &provenance, command).await?;
         Ok(GrantPermissionResponse::NoContent)

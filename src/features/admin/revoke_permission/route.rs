@@ -3,7 +3,10 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
 use super::{command::RevokePermission, handler::revoke_permission};
 use crate::{
-    features::{ApiTags, admin::PermissionParam},
+    features::{
+        ApiTags,
+        admin::{PermissionParam, permission_of},
+    },
     http::{AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
 };
 
@@ -52,7 +55,7 @@ impl RevokePermissionRoute {
         let command = RevokePermission {
             actor: caller.caller.user_id(),
             target: id.get(),
-            permission: permission.get()?,
+            permission: permission_of(&permission)?,
         };
         revoke_permission(&state.db, &state.clock, &provenance, command).await?;
         Ok(RevokePermissionResponse::NoContent)
