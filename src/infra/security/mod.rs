@@ -5,6 +5,7 @@ mod key_set;
 mod keys;
 mod one_time_token;
 mod password;
+mod ring_crypto;
 mod session_settings;
 mod settings;
 mod tokens;

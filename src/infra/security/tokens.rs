@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header, Validation, errors::ErrorKind, jwk::JwkSet};
 use serde::{Deserialize, Serialize};
@@ -50,6 +52,8 @@ pub(crate) enum TokenError {
 
 /// Clock skew tolerated on `exp`, in seconds.
 const LEEWAY_SECS: u64 = 5;
+/// Verified tokens remembered at most (about 1 KB each).
+const VERIFIED_CAPACITY: u64 = 10_000;
 
 /// Signs and verifies RS256 access tokens; nothing but RS256 is ever accepted.
 pub(crate) struct TokenService {
@@ -57,12 +61,18 @@ pub(crate) struct TokenService {
     keys: VerifyingKeys,
     validation: Validation,
     settings: JwtSettings,
+    /// Tokens whose signature, issuer and audience passed, with their claims: a client sends
+    /// one access token for its whole lifetime, and the RS256 check was the costliest step
+    /// of an authenticated request. Keyed by the whole token, so only the exact text that
+    /// passed is found; expiry is checked on every use.
+    verified: moka::sync::Cache<String, Arc<Claims>>,
 }
 
 impl TokenService {
     /// Loads the key pair named in `settings`. When neither file exists and `allow_generated`
     /// holds (anything but production), makes a throw-away pair and says so.
     pub(crate) fn load(settings: &JwtSettings, allow_generated: bool) -> Result<Self, KeyError> {
+        super::ring_crypto::install();
         let (private_path, public_path) = (&settings.private_key_path, &settings.public_key_path);
         let pair = if allow_generated && !private_path.exists() && !public_path.exists() {
             tracing::warn!(
@@ -86,11 +96,16 @@ impl TokenService {
         validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
         // Expiry is checked against the clock in `verify`, not the system time.
         validation.validate_exp = false;
+        let verified = moka::sync::Cache::builder()
+            .max_capacity(VERIFIED_CAPACITY)
+            .time_to_live(settings.access_token_ttl + std::time::Duration::from_secs(LEEWAY_SECS))
+            .build();
         Ok(Self {
             encoding,
             keys,
             validation,
             settings: settings.clone(),
+            verified,
         })
     }
 
@@ -129,23 +144,39 @@ impl TokenService {
     }
 
     /// The claims of a token signed by us for our issuer and audience, unexpired at `now`.
-    pub(crate) fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
-        let key = self
-            .keys
-            .find(header.kid.as_deref())
-            .ok_or(TokenError::Invalid)?;
-        let claims = jsonwebtoken::decode::<Claims>(token, key, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid,
-            })?;
+    pub(crate) fn verify(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<Claims>, TokenError> {
+        let claims = match self.verified.get(token) {
+            Some(claims) => claims,
+            None => {
+                let claims = Arc::new(self.check_signature(token)?);
+                self.verified.insert(token.to_owned(), claims.clone());
+                claims
+            }
+        };
         let now = now.timestamp().max(0) as u64;
         if claims.exp.saturating_add(LEEWAY_SECS) < now {
             return Err(TokenError::Expired);
         }
         Ok(claims)
+    }
+
+    /// The claims of `token` if one of our keys signed it, for our issuer and audience.
+    fn check_signature(&self, token: &str) -> Result<Claims, TokenError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
+        let key = self
+            .keys
+            .find(header.kid.as_deref())
+            .ok_or(TokenError::Invalid)?;
+        jsonwebtoken::decode::<Claims>(token, key, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            })
     }
 
     /// `JWT_ISSUER`: the `iss` of every token.
@@ -156,5 +187,50 @@ impl TokenService {
     /// The public keys that verify tokens, as a JWK set.
     pub(crate) fn public_keys(&self) -> &JwkSet {
         self.keys.published()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeDelta, Utc};
+    use uuid::Uuid;
+
+    use super::{TokenError, TokenService};
+    use crate::infra::security::JwtSettings;
+
+    /// A service with a throw-away key pair (no key files at these paths).
+    fn service() -> TokenService {
+        let settings = JwtSettings {
+            private_key_path: "/nonexistent/private.pem".into(),
+            public_key_path: "/nonexistent/public.pem".into(),
+            ..JwtSettings::default()
+        };
+        TokenService::load(&settings, true).unwrap()
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires_and_an_altered_one_is_still_checked() {
+        let tokens = service();
+        let now = Utc::now();
+        let issued = tokens
+            .issue(Uuid::now_v7(), Uuid::now_v7(), &[], now)
+            .unwrap();
+        let claims = tokens.verify(&issued.token, now).unwrap();
+        // Found in the cache the second time: the same claims.
+        assert_eq!(tokens.verify(&issued.token, now).unwrap().jti, claims.jti);
+        let later = now + TimeDelta::seconds(issued.expires_in as i64 + 60);
+        assert!(matches!(
+            tokens.verify(&issued.token, later),
+            Err(TokenError::Expired)
+        ));
+        // One character inside the signature changed: a different token, checked in full.
+        let mut altered = issued.token.clone().into_bytes();
+        let at = altered.len() - 10;
+        altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
+        let altered = String::from_utf8(altered).unwrap();
+        assert!(matches!(
+            tokens.verify(&altered, now),
+            Err(TokenError::Invalid)
+        ));
     }
 }

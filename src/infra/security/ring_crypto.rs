@@ -1,0 +1,115 @@
+//! jsonwebtoken's RS256 signatures on ring (already in the tree through rustls). ring
+//! verifies an RS256 signature in a small fraction of the pure-Rust `rsa` crate's time (that
+//! verification was a quarter of the machine's CPU under load), and the signing key is
+//! parsed once rather than on every signature. Every other algorithm, which this service's
+//! `Validation` never accepts, and the JWK helpers (startup only) stay on RustCrypto, so
+//! other users of jsonwebtoken in the process keep working.
+
+use std::sync::{Arc, LazyLock};
+
+use jsonwebtoken::{
+    Algorithm, DecodingKey, DecodingKeyKind, EncodingKey,
+    crypto::{CryptoProvider, JwtSigner, JwtVerifier, rust_crypto},
+    errors::{ErrorKind, Result},
+    signature::{self, Signer, Verifier},
+};
+use parking_lot::Mutex;
+use ring::{rand::SystemRandom, signature as ring_signature};
+
+static PROVIDER: LazyLock<CryptoProvider> = LazyLock::new(|| CryptoProvider {
+    signer_factory: signer,
+    verifier_factory: verifier,
+    key_utils: rust_crypto::DEFAULT_PROVIDER.key_utils.clone(),
+});
+
+/// Makes ring jsonwebtoken's provider for this process. Call it before any token is signed
+/// or verified; once a provider is in place (a second service in one test process), this
+/// does nothing.
+pub(super) fn install() {
+    let _ = PROVIDER.install_default();
+}
+
+fn signer(algorithm: &Algorithm, key: &EncodingKey) -> Result<Box<dyn JwtSigner>> {
+    if *algorithm != Algorithm::RS256 {
+        return (rust_crypto::DEFAULT_PROVIDER.signer_factory)(algorithm, key);
+    }
+    let key_pair =
+        parsed_key_pair(key.as_bytes()).map_err(|e| ErrorKind::InvalidRsaKey(e.to_string()))?;
+    Ok(Box::new(Rs256Signer(key_pair)))
+}
+
+fn verifier(algorithm: &Algorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerifier>> {
+    if *algorithm != Algorithm::RS256 {
+        return (rust_crypto::DEFAULT_PROVIDER.verifier_factory)(algorithm, key);
+    }
+    Ok(Box::new(Rs256Verifier(key.clone())))
+}
+
+/// The signing key parsed from its PKCS#1 DER, remembered for the next signature: a service
+/// signs with one key, and parsing (with ring's consistency checks) costs about as much as
+/// a signature.
+fn parsed_key_pair(
+    der: &[u8],
+) -> std::result::Result<Arc<ring_signature::RsaKeyPair>, ring::error::KeyRejected> {
+    static LAST: Mutex<Option<(Vec<u8>, Arc<ring_signature::RsaKeyPair>)>> = Mutex::new(None);
+    let mut last = LAST.lock();
+    if let Some((cached_der, key_pair)) = last.as_ref()
+        && cached_der == der
+    {
+        return Ok(key_pair.clone());
+    }
+    let key_pair = Arc::new(ring_signature::RsaKeyPair::from_der(der)?);
+    *last = Some((der.to_vec(), key_pair.clone()));
+    Ok(key_pair)
+}
+
+struct Rs256Signer(Arc<ring_signature::RsaKeyPair>);
+
+impl Signer<Vec<u8>> for Rs256Signer {
+    fn try_sign(&self, message: &[u8]) -> std::result::Result<Vec<u8>, signature::Error> {
+        let mut signature = vec![0; self.0.public().modulus_len()];
+        self.0
+            .sign(
+                &ring_signature::RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                message,
+                &mut signature,
+            )
+            .map_err(|_| signature::Error::new())?;
+        Ok(signature)
+    }
+}
+
+impl JwtSigner for Rs256Signer {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::RS256
+    }
+}
+
+struct Rs256Verifier(DecodingKey);
+
+impl Verifier<Vec<u8>> for Rs256Verifier {
+    fn verify(
+        &self,
+        message: &[u8],
+        signature: &Vec<u8>,
+    ) -> std::result::Result<(), signature::Error> {
+        let parameters = &ring_signature::RSA_PKCS1_2048_8192_SHA256;
+        match self.0.kind() {
+            DecodingKeyKind::SecretOrDer(der) => {
+                ring_signature::UnparsedPublicKey::new(parameters, der).verify(message, signature)
+            }
+            DecodingKeyKind::RsaModulusExponent { n, e } => {
+                ring_signature::RsaPublicKeyComponents { n, e }
+                    .verify(parameters, message, signature)
+            }
+        }
+        .map_err(|_| signature::Error::new())
+    }
+}
+
+impl JwtVerifier for Rs256Verifier {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::RS256
+    }
+}
