@@ -197,7 +197,7 @@ impl From<HashError> for ApiError {
                 "too many passwords are being checked at once; retry shortly",
                 RETRY_HASHING,
             ),
-            HashError::Hash(_) | HashError::Task(_) => Self::internal(&err),
+            HashError::Hash(_) | HashError::Lost => Self::internal(&err),
         }
     }
 }

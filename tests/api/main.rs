@@ -36,6 +36,7 @@ mod rate_limit;
 mod rate_limit_outage;
 mod refresh;
 mod refresh_refusals;
+mod round_trips;
 mod session_consistency;
 mod session_lifetime;
 mod sessions;

@@ -8,9 +8,12 @@ use std::{path::Path, time::Duration};
 
 pub use admin::{AdminError, Outcome, create_database, drop_database};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, RuntimeErr, SqlErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
-    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+    sqlx::{
+        self,
+        sqlite::{SqliteJournalMode, SqliteSynchronous},
+    },
 };
 pub use settings::{DEFAULT_DATABASE_URL, DatabaseSettings};
 
@@ -31,6 +34,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
+        // A ping on every checkout would double each request's round trips; only a
+        // connection idle long enough to have been dropped by the server or a proxy is tested.
+        .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
@@ -84,10 +90,35 @@ pub(crate) fn unique_violation(err: &DbErr) -> Option<String> {
     }
 }
 
-/// True when `err` means the database could not be reached or is too busy right now.
+/// True when `err` means the database could not be reached or is too busy right now: no
+/// connection to be had, or one that broke under a statement (a busy connection is not
+/// pinged before use, so a server that went away shows up here first).
 pub(crate) fn is_unavailable(err: &DbErr) -> bool {
-    matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
-        || err.to_string().contains("database is locked")
+    let broken = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Query(RuntimeErr::SqlxError(err)) | DbErr::Exec(RuntimeErr::SqlxError(err)) => {
+            lost_connection(err)
+        }
+        _ => false,
+    };
+    broken || err.to_string().contains("database is locked")
+}
+
+/// The connection failed, or the server is ending it: SQLSTATE classes 08 (connection
+/// exception) and 57 (operator intervention, such as a shutdown or a dropped database).
+fn lost_connection(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(err) => err
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57")),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

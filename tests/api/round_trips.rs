@@ -1,0 +1,175 @@
+//! Database round trips per request, counted on the wire: the app reaches PostgreSQL through
+//! a proxy that reads the frontend protocol, where each `Sync` or simple `Query` ends a
+//! round trip. The authenticated read must cost exactly one, with no ping before it. (sqlx
+//! pings every connection it takes back into the pool, unconditionally, after the request
+//! has its rows; that trip is sqlx's own and is allowed, once per statement trip.)
+
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt, BufReader},
+    net::{TcpListener, TcpStream},
+};
+
+use crate::helpers::{Backend, expect_json, spawn_app_with};
+
+/// One round trip: the statements it executed, how long its connection had been silent
+/// (no answer from the server) when it began, and whether the connection's previous trip
+/// executed statements.
+#[derive(Clone, Copy, Debug)]
+struct Trip {
+    statements: usize,
+    /// Statements parsed (prepared) but not run in this trip: a connection's first use of one.
+    prepared: usize,
+    idle_before: Duration,
+    after_statements: bool,
+}
+
+type Trips = Arc<Mutex<Vec<Trip>>>;
+
+#[tokio::test]
+async fn an_authenticated_read_is_one_round_trip_to_the_database() {
+    let (port, trips) = counting_proxy().await;
+    let app = spawn_app_with(Backend::Postgres, |settings| {
+        let url = settings
+            .database
+            .url()
+            .replace(":5432/", &format!(":{port}/"));
+        settings.database.url = Some(format!("{url}?sslmode=disable").into());
+        // Two connections (a sign-up needs a second one beside its transaction), each of
+        // which prepares the statement on its first use.
+        settings.database.max_connections = 2;
+        settings.rate_limit.enabled = false;
+        settings.outbox.poll_interval = Duration::from_secs(3600);
+        settings.sessions.prune_interval = Duration::from_secs(3600);
+    })
+    .await;
+    let (_, token) = app.alice().await;
+    for _ in 0..4 {
+        expect_json(app.get_me(&token).await, 200).await; // prepares it on both connections
+    }
+    trips.lock().unwrap().clear();
+
+    const REQUESTS: usize = 20;
+    for _ in 0..REQUESTS {
+        expect_json(app.get_me(&token).await, 200).await;
+    }
+
+    let trips = trips.lock().unwrap().clone();
+    let with_statements: Vec<_> = trips.iter().filter(|t| t.statements > 0).collect();
+    assert_eq!(with_statements.len(), REQUESTS, "{trips:?}");
+    assert!(
+        with_statements.iter().all(|t| t.statements == 1),
+        "{trips:?}"
+    );
+    assert!(
+        trips.iter().all(|t| t.prepared == 0),
+        "prepared again: {trips:?}"
+    );
+    // A lone Sync is a ping: sqlx's on release, right after a statement trip, or the pool's
+    // on checkout, allowed only on a connection idle for a second
+    // (`test_before_acquire_if_idle_for`), never on every checkout.
+    let pings = || trips.iter().filter(|t| t.statements == 0);
+    for ping in pings() {
+        assert!(
+            ping.after_statements || ping.idle_before >= Duration::from_millis(950),
+            "{trips:?}"
+        );
+    }
+    assert!(
+        pings().filter(|t| t.after_statements).count() <= REQUESTS,
+        "{trips:?}"
+    );
+}
+
+/// A proxy to PostgreSQL on 127.0.0.1:5432 that records each connection's round trips.
+async fn counting_proxy() -> (u16, Trips) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the proxy");
+    let port = listener.local_addr().expect("proxy address").port();
+    let trips = Trips::default();
+    tokio::spawn({
+        let trips = trips.clone();
+        async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let server = TcpStream::connect("127.0.0.1:5432")
+                    .await
+                    .expect("PostgreSQL is required at 127.0.0.1:5432");
+                tokio::spawn(relay(client, server, trips.clone()));
+            }
+        }
+    });
+    (port, trips)
+}
+
+/// Forwards both ways; reads the client's messages (after its untyped startup message:
+/// a type byte, then a length that counts itself) to count the round trips.
+async fn relay(client: TcpStream, server: TcpStream, trips: Trips) {
+    let (client_read, mut client_write) = client.into_split();
+    let (mut server_read, mut server_write) = server.into_split();
+    let answered_at = Arc::new(Mutex::new(Instant::now()));
+    tokio::spawn({
+        let answered_at = answered_at.clone();
+        async move {
+            let mut buf = vec![0; 16 * 1024];
+            while let Ok(n @ 1..) = server_read.read(&mut buf).await {
+                *answered_at.lock().unwrap() = Instant::now();
+                if client_write.write_all(&buf[..n]).await.is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let mut client_read = BufReader::new(client_read);
+    let Ok(startup) = read_body(&mut client_read, None).await else {
+        return;
+    };
+    if server_write.write_all(&startup).await.is_err() {
+        return;
+    }
+    let (mut trip, mut previous_had_statements): (Option<Trip>, bool) = (None, false);
+    while let Ok(kind) = client_read.read_u8().await {
+        let Ok(message) = read_body(&mut client_read, Some(kind)).await else {
+            return;
+        };
+        let current = trip.get_or_insert_with(|| Trip {
+            statements: 0,
+            prepared: 0,
+            idle_before: answered_at.lock().unwrap().elapsed(),
+            after_statements: previous_had_statements,
+        });
+        match kind {
+            b'E' | b'Q' => current.statements += 1,
+            b'P' => current.prepared += 1,
+            _ => {}
+        }
+        if matches!(kind, b'S' | b'Q') {
+            // A statement parsed and run in one trip is not a separate preparation.
+            current.prepared = current.prepared.saturating_sub(current.statements);
+            previous_had_statements = current.statements > 0;
+            trips.lock().unwrap().extend(trip.take());
+        }
+        if server_write.write_all(&message).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// One whole message as it came: `kind` (if any), the length, the rest.
+async fn read_body(
+    reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
+    kind: Option<u8>,
+) -> std::io::Result<Vec<u8>> {
+    let length = reader.read_u32().await?;
+    let mut message = Vec::with_capacity(length as usize + 1);
+    message.extend(kind);
+    message.extend(length.to_be_bytes());
+    let mut rest = vec![0; (length as usize).saturating_sub(4)];
+    reader.read_exact(&mut rest).await?;
+    message.extend(rest);
+    Ok(message)
+}
