@@ -105,15 +105,17 @@ impl Application {
         let tokens = TokenService::load(&settings.jwt, !settings.is_production())?;
         let (kind, cost) = (settings.password_hasher, settings.server.password_hash_cost);
         let gate = HashGate::new(
+            // One core is left to requests: even at the lowest priority, hashes on every
+            // core put a login storm's p99 on the reads at 10-30x (BENCHMARKS.md).
             settings.server.password_hash_concurrency.map_or_else(
-                || std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+                || std::thread::available_parallelism().map_or(1, |cores| cores.get() - 1),
                 NonZeroUsize::get,
             ),
             settings.server.password_hash_queue,
         );
         let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(kind, cost, gate))
             .await
-            .map_err(HashError::from)??;
+            .map_err(|_| HashError::Lost)??;
         let (stop_relay, stopped) = watch::channel(false);
         let relay = spawn_relay(&settings, db.clone(), stopped.clone())?;
         // Idempotent deletes: stopped with the relay, never awaited.
@@ -203,8 +205,7 @@ fn openapi_service() -> OpenApiService<Api, ()> {
 }
 
 fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
-    let api = openapi_service();
-    let routes = with_documents(Route::new(), &api).nest("/", api);
+    let routes = with_documents(Route::new(), openapi_service).nest("/", openapi_service());
     let limit = settings.server.request_body_limit;
     let allowed = Arc::new(AllowedMethods::of::<Api>());
     routes

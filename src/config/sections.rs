@@ -39,7 +39,7 @@ pub struct ServerSettings {
     #[default(12)]
     #[serde(deserialize_with = "hash_cost")]
     pub password_hash_cost: u32,
-    /// Password hashes (bcrypt) running at once; unset: one per core.
+    /// Password hashes (bcrypt) running at once; unset: one per core but one, at least one.
     pub password_hash_concurrency: Option<NonZeroUsize>,
     /// Password hashes that may wait for a slot; past it, 503 with `Retry-After`.
     #[default(32)]

@@ -1,26 +1,51 @@
 //! `HashGate`: bounds the password hashes running at once and those waiting, so a storm of
 //! logins queues among itself instead of taking every core from every other request, and is
-//! refused (`HashError::Busy`, a 503 with `Retry-After`) once the queue is full.
+//! refused (`HashError::Busy`, a 503 with `Retry-After`) once the queue is full. The hashes
+//! run on the gate's own threads at the lowest CPU priority, so that while they keep the
+//! cores busy, other requests are still served first.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::{
+    panic::{AssertUnwindSafe, catch_unwind},
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+        mpsc,
+    },
+};
 
-use tokio::sync::{Semaphore, SemaphorePermit};
+use parking_lot::Mutex;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 use super::password::HashError;
 
+type Job = Box<dyn FnOnce() + Send>;
+
 pub(crate) struct HashGate {
-    running: Semaphore,
+    running: Arc<Semaphore>,
     waiting: AtomicUsize,
     max_waiting: usize,
+    /// To the hashing threads, one per slot; they end when the gate is dropped.
+    jobs: mpsc::Sender<Job>,
 }
 
 impl HashGate {
     /// At most `concurrency` hashes at once (at least one) and `max_waiting` waiting.
     pub(crate) fn new(concurrency: usize, max_waiting: usize) -> Self {
+        let concurrency = concurrency.max(1);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..concurrency {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("password-hash-{n}"))
+                .spawn(move || hashing_thread(&queue))
+                .expect("cannot start a password hashing thread");
+        }
         Self {
-            running: Semaphore::new(concurrency.max(1)),
+            running: Arc::new(Semaphore::new(concurrency)),
             waiting: AtomicUsize::new(0),
             max_waiting,
+            jobs,
         }
     }
 
@@ -30,29 +55,18 @@ impl HashGate {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let slot = self.slot().await?;
-        Self::run_in(slot, work).await
+        self.slot().await?.run(work).await
     }
 
     /// A slot, once one is free; `Busy` at once when the queue is full. Taking it before
     /// other work (a login's account lookup) makes a refusal cost nothing but this.
     pub(crate) async fn slot(&self) -> Result<HashSlot<'_>, HashError> {
-        if let Ok(permit) = self.running.try_acquire() {
-            return Ok(HashSlot(permit));
+        if let Ok(permit) = self.running.clone().try_acquire_owned() {
+            return Ok(HashSlot { gate: self, permit });
         }
         let _place = self.queue()?;
-        let permit = self.running.acquire().await.map_err(|_| HashError::Busy)?;
-        Ok(HashSlot(permit))
-    }
-
-    /// Runs `work` on the blocking pool in `slot`, which is given back when it is done.
-    pub(crate) async fn run_in<T: Send + 'static>(
-        slot: HashSlot<'_>,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, HashError> {
-        let done = tokio::task::spawn_blocking(work).await?;
-        drop(slot);
-        Ok(done)
+        let permit = (self.running.clone().acquire_owned().await).map_err(|_| HashError::Busy)?;
+        Ok(HashSlot { gate: self, permit })
     }
 
     /// A place in the queue, given back when dropped (served or cancelled).
@@ -70,7 +84,56 @@ impl HashGate {
 }
 
 /// A hashing slot held: at most `concurrency` exist at once.
-pub(crate) struct HashSlot<'a>(#[allow(dead_code, reason = "held, not read")] SemaphorePermit<'a>);
+pub(crate) struct HashSlot<'a> {
+    gate: &'a HashGate,
+    permit: OwnedSemaphorePermit,
+}
+
+impl HashSlot<'_> {
+    /// Runs `work` on a hashing thread. The slot is given back when the work is done, even
+    /// when the caller has gone, so jobs never pile up behind the threads.
+    pub(crate) async fn run<T: Send + 'static>(
+        self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        let (done, result) = oneshot::channel();
+        let permit = self.permit;
+        let job: Job = Box::new(move || {
+            let output = work();
+            // Given back before the answer, so whoever sees it finds the slot free.
+            drop(permit);
+            done.send(output).ok();
+        });
+        self.gate.jobs.send(job).map_err(|_| HashError::Lost)?;
+        result.await.map_err(|_| HashError::Lost)
+    }
+}
+
+/// Takes jobs until the gate is gone, at the lowest priority. A job that panics loses its
+/// answer (its caller gets `Lost`), not the thread.
+fn hashing_thread(queue: &Mutex<mpsc::Receiver<Job>>) {
+    lower_priority();
+    loop {
+        let job = queue.lock().recv();
+        let Ok(job) = job else { return };
+        catch_unwind(AssertUnwindSafe(job)).ok();
+    }
+}
+
+/// Puts this thread (only this one) in Linux's `SCHED_IDLE` class: any other runnable thread
+/// preempts it at once, so a request never waits behind a hash (with nice 10, reads during a
+/// login storm still had a p99 ten times their own), while hashes get every idle cycle.
+/// Lowering is always allowed, so failure is only logged.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: `param` outlives the call; pid 0 is the calling thread.
+        if unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) } != 0 {
+            tracing::warn!(error = %std::io::Error::last_os_error(), "cannot lower the password hashing thread's priority");
+        }
+    }
+}
 
 struct Place<'a>(&'a AtomicUsize);
 
@@ -87,9 +150,13 @@ mod tests {
     use super::HashGate;
     use crate::infra::security::HashError;
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn work_beyond_the_slots_waits_and_beyond_the_queue_is_refused() {
-        let gate = Arc::new(HashGate::new(1, 1));
+    /// A call of `gate.run` that has started its work, which answers 1 once `release` says so.
+    async fn running_until_released(
+        gate: &Arc<HashGate>,
+    ) -> (
+        tokio::task::JoinHandle<Result<i32, HashError>>,
+        mpsc::Sender<()>,
+    ) {
         let (release, blocked) = mpsc::channel::<()>();
         let (started, has_started) = tokio::sync::oneshot::channel();
         let running = tokio::spawn({
@@ -104,6 +171,13 @@ mod tests {
             }
         });
         has_started.await.unwrap();
+        (running, release)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn work_beyond_the_slots_waits_and_beyond_the_queue_is_refused() {
+        let gate = Arc::new(HashGate::new(1, 1));
+        let (running, release) = running_until_released(&gate).await;
         // The one slot is taken: the next call waits in the one queue place...
         let queued = tokio::spawn({
             let gate = gate.clone();
@@ -122,10 +196,31 @@ mod tests {
         assert_eq!(gate.waiting.load(std::sync::atomic::Ordering::Acquire), 0);
     }
 
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashes_run_in_the_idle_scheduling_class() {
+        let gate = HashGate::new(1, 1);
+        // SAFETY: sched_getscheduler reads no memory of ours; pid 0 is the calling thread.
+        let policy = || unsafe { libc::sched_getscheduler(0) };
+        assert_eq!(policy(), libc::SCHED_OTHER, "the caller is not lowered");
+        assert_eq!(gate.run(policy).await.unwrap(), libc::SCHED_IDLE);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_caller_that_goes_away_keeps_the_slot_until_its_hash_is_done() {
+        let gate = Arc::new(HashGate::new(1, 1));
+        let (caller, release) = running_until_released(&gate).await;
+        caller.abort();
+        assert!(caller.await.unwrap_err().is_cancelled());
+        assert_eq!(gate.running.available_permits(), 0, "the hash still runs");
+        release.send(()).unwrap();
+        assert_eq!(gate.run(|| 5).await.unwrap(), 5);
+    }
+
     #[tokio::test]
     async fn a_caller_that_gives_up_while_waiting_frees_its_place() {
         let gate = HashGate::new(1, 1);
-        let permit = gate.running.try_acquire().unwrap();
+        let permit = gate.running.clone().try_acquire_owned().unwrap();
         let waiting = gate.run(|| ());
         // Polled once, it queues; dropped, it leaves the queue.
         let mut waiting = Box::pin(waiting);

@@ -11,8 +11,9 @@ use crate::{domain::Password, infra::db::entities::user::PasswordHash};
 pub enum HashError {
     #[error("password hashing failed: {0}")]
     Hash(#[from] pwhash::error::Error),
-    #[error("password hashing task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
+    /// The hashing thread dropped the work (it panicked).
+    #[error("password hashing stopped before it answered")]
+    Lost,
     /// Every hashing slot is busy and the queue is full (see `HashGate`).
     #[error("too many passwords are being checked at once")]
     Busy,
@@ -28,9 +29,9 @@ pub enum HasherKind {
     Fast,
 }
 
-/// bcrypt (`$2b$`) at a configurable cost, run on tokio's blocking pool so that hashing
-/// never stalls the async workers, at most `PASSWORD_HASH_CONCURRENCY` at once (see
-/// `HashGate`); or the fast test hasher.
+/// bcrypt (`$2b$`) at a configurable cost, run on `HashGate`'s low-priority threads so that
+/// hashing never stalls the async workers, at most `PASSWORD_HASH_CONCURRENCY` at once; or
+/// the fast test hasher.
 pub struct PasswordHasher {
     kind: HasherKind,
     cost: u32,
@@ -104,7 +105,7 @@ impl PasswordHasher {
                 let password = password.clone();
                 let work = move || bcrypt::verify(password.expose(), &hash);
                 match slot {
-                    Some(slot) => HashGate::run_in(slot, work).await?,
+                    Some(slot) => slot.run(work).await?,
                     None => self.gate.run(work).await?,
                 }
             }
