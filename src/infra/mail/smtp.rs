@@ -73,12 +73,17 @@ impl SmtpMailer {
             builder =
                 builder.credentials(Credentials::new(user.as_str(), password.expose_secret()));
         }
+        // No Nagle: a message's last lines would otherwise wait for the server's delayed ACK
+        // of its first (40 ms a message on Linux; the pipeline ran at 300 e-mails/s).
         let session = match s.tls {
-            SmtpTls::None => builder.connect_plain().await.map(Session::Plain),
-            SmtpTls::StartTls | SmtpTls::Implicit => builder
-                .connect()
-                .await
-                .map(|client| Session::Tls(Box::new(client))),
+            SmtpTls::None => builder.connect_plain().await.map(|client| {
+                client.stream.set_nodelay(true).ok();
+                Session::Plain(client)
+            }),
+            SmtpTls::StartTls | SmtpTls::Implicit => builder.connect().await.map(|client| {
+                client.stream.get_ref().0.set_nodelay(true).ok();
+                Session::Tls(Box::new(client))
+            }),
         };
         session.map_err(classify)
     }
