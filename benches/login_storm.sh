@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Whether a login storm starves everything else: GET /api/v1/users (wrk -t1 -c8, limiter off,
 # PostgreSQL, one release server) alone, then while STORM clients log in in a loop at bcrypt
-# cost 12, once per PASSWORD_HASH_CONCURRENCY setting in CONCURRENCIES ("unbounded" is the old
-# behaviour: every login on the blocking pool at once). Prints p50/p99 of the reads, the
-# logins served and refused (503) per second, and each p99 over the p99 alone.
-# Usage: benches/login_storm.sh BINARY   (a release build of accounts-api)
-# Needs: wrk, PostgreSQL :5432. Knobs: DURATION (10s), STORM (100), CONCURRENCIES.
+# cost 12, once per setting in SETTINGS, each "PASSWORD_HASH_CONCURRENCY/PASSWORD_HASH_QUEUE"
+# ("unbounded" runs BASELINE, if given, with no bound: every login on tokio's blocking pool
+# at once, as before the gate). Prints p50/p99 of the reads, the logins served and refused
+# (503) per second, and each p99 over the p99 alone.
+# Usage: benches/login_storm.sh BINARY [BASELINE]   (release builds of accounts-api)
+# Needs: wrk, PostgreSQL :5432. Knobs: DURATION (10s), STORM (100), SETTINGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BINARY=${1:?binary}; STORM=${STORM:-100}; DURATION=${DURATION:-10s}
-CONCURRENCIES=${CONCURRENCIES:-"unbounded 2 1"}
+BINARY=${1:?binary}; BASELINE=${2:-}; STORM=${STORM:-100}; DURATION=${DURATION:-10s}
+SETTINGS=${SETTINGS:-"${BASELINE:+unbounded }2/32 1/32 2/128"}
 scripts/services-up.sh postgres >/dev/null
 source benches/common.sh
 fresh_database accounts_storm
@@ -24,13 +25,13 @@ ms() { python3 -c "import re,sys; v=sys.argv[1]; n=float(re.sub('[a-z]','',v)); 
 print(n/1000 if v.endswith('us') else n*1000 if v.endswith('s') and not v.endswith('ms') else n)" "$1"; }
 
 port=18400
-for concurrency in $CONCURRENCIES; do
-  port=$((port + 1))
-  case $concurrency in
-    unbounded) gate=(PASSWORD_HASH_CONCURRENCY=100000 PASSWORD_HASH_QUEUE=100000) ;;
-    *) gate=(PASSWORD_HASH_CONCURRENCY="$concurrency" PASSWORD_HASH_QUEUE=32) ;;
+for setting in $SETTINGS; do
+  port=$((port + 1)); binary=$BINARY
+  case $setting in
+    unbounded) binary=$BASELINE gate=(PASSWORD_HASH_CONCURRENCY=100000 PASSWORD_HASH_QUEUE=100000) ;;
+    *) gate=(PASSWORD_HASH_CONCURRENCY="${setting%/*}" PASSWORD_HASH_QUEUE="${setting#*/}") ;;
   esac
-  serve "$port" "$BINARY" RATE_LIMIT_ENABLED=false PASSWORD_HASH_COST=12 "${gate[@]}"
+  serve "$port" "$binary" RATE_LIMIT_ENABLED=false PASSWORD_HASH_COST=12 "${gate[@]}"
   TOKEN=$(bench_login "$port")
   reads "$port" >/dev/null # warm-up
   read -r alone_p50 alone_p99 alone_rps < <(reads "$port")
@@ -44,7 +45,7 @@ for concurrency in $CONCURRENCIES; do
   logins=$(awk '/Requests\/sec/ {print $2}' "$WORK/storm-$port.txt")
   refused=$(awk '/Non-2xx/ {print $NF}' "$WORK/storm-$port.txt"); refused=${refused:-0}
   ratio=$(python3 -c "print(f'{$(ms "$storm_p99") / $(ms "$alone_p99"):.2f}')")
-  echo "hash concurrency $concurrency: alone p50 $alone_p50 p99 $alone_p99 ($alone_rps req/s);" \
+  echo "hash concurrency/queue $setting: alone p50 $alone_p50 p99 $alone_p99 ($alone_rps req/s);" \
     "storm p50 $storm_p50 p99 $storm_p99 ($storm_rps req/s); p99 ratio $ratio;" \
     "storm logins $logins/s, refused (503) $refused"
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true

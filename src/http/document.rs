@@ -2,7 +2,10 @@
 //! the specification and client generators need; and the endpoints that serve it (the JSON,
 //! Swagger UI, Redoc), all from the one finished text.
 
-use poem::{Route, endpoint::make_sync, web::Html};
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use poem::{Route, endpoint::make_sync};
 use poem_openapi::{OpenApi, OpenApiService};
 use serde_json::{Map, Value};
 use strum::IntoEnumIterator;
@@ -18,25 +21,46 @@ const REDOC_FONTS: &str = r#"<link href="https://fonts.googleapis.com/css?family
 const JSON_WITH_CHARSET: &str = "application/json; charset=utf-8";
 
 /// Adds `/openapi.json`, `/docs` (Swagger UI) and `/redoc` to `routes`, all serving the
-/// finished document.
-pub(crate) fn with_documents<T: OpenApi>(routes: Route, api: &OpenApiService<T, ()>) -> Route {
-    let raw = api.spec();
-    let finished = finish(&raw);
-    let swagger = api.swagger_ui_html().replace(&raw, &finished);
-    let redoc = api
-        .redoc_html()
-        .replace(&raw, &finished)
-        .replace(REDOC_FONTS, "");
+/// finished document of the service `api` makes. Each is built on its first request and
+/// kept: the two pages carry their JavaScript inline (3 MB together), which a server that
+/// nobody browses never needs to hold.
+pub(crate) fn with_documents<T: OpenApi + 'static>(
+    routes: Route,
+    api: fn() -> OpenApiService<T, ()>,
+) -> Route {
+    let document = move || {
+        let api = api();
+        let raw = api.spec();
+        let finished = finish(&raw);
+        (api, raw, finished)
+    };
+    let json = page("application/json", move || document().2);
+    let swagger = page("text/html; charset=utf-8", move || {
+        let (api, raw, finished) = document();
+        api.swagger_ui_html().replace(&raw, &finished)
+    });
+    let redoc = page("text/html; charset=utf-8", move || {
+        let (api, raw, finished) = document();
+        (api.redoc_html().replace(&raw, &finished)).replace(REDOC_FONTS, "")
+    });
     routes
-        .at("/openapi.json", make_sync(move |_| json(&finished)))
-        .at("/docs", make_sync(move |_| Html(swagger.clone())))
-        .at("/redoc", make_sync(move |_| Html(redoc.clone())))
+        .at("/openapi.json", json)
+        .at("/docs", swagger)
+        .at("/redoc", redoc)
 }
 
-fn json(document: &str) -> poem::Response {
-    poem::Response::builder()
-        .content_type("application/json")
-        .body(document.to_owned())
+/// An endpoint answering what `build` makes, built once, on the first request.
+fn page(
+    content_type: &'static str,
+    build: impl Fn() -> String + Send + Sync + 'static,
+) -> impl poem::Endpoint {
+    let built = Arc::new(OnceLock::<Bytes>::new());
+    make_sync(move |_| {
+        let body = built.get_or_init(|| Bytes::from(build())).clone();
+        poem::Response::builder()
+            .content_type(content_type)
+            .body(body)
+    })
 }
 
 /// Fixes what poem-openapi leaves out or spells its own way:
