@@ -22,9 +22,9 @@ static PROVIDER: LazyLock<CryptoProvider> = LazyLock::new(|| CryptoProvider {
     key_utils: rust_crypto::DEFAULT_PROVIDER.key_utils.clone(),
 });
 
-/// Makes ring jsonwebtoken's provider for this process. Call it before any token is signed
-/// or verified; once a provider is in place (a second service in one test process), this
-/// does nothing.
+/// Makes this module jsonwebtoken's provider for the process. Call it before any token is
+/// signed or verified; once a provider is in place (a second service in one test process),
+/// this does nothing.
 pub(super) fn install() {
     let _ = PROVIDER.install_default();
 }
@@ -46,8 +46,7 @@ fn verifier(algorithm: &Algorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerif
 }
 
 /// The signing key parsed from its PKCS#1 DER, remembered for the next signature: a service
-/// signs with one key, and parsing (with ring's consistency checks) costs about as much as
-/// a signature.
+/// signs with one key, and parsing runs ring's consistency checks on it every time.
 fn parsed_key_pair(
     der: &[u8],
 ) -> std::result::Result<Arc<ring_signature::RsaKeyPair>, ring::error::KeyRejected> {
