@@ -98,9 +98,13 @@ impl Application {
                 return Err(StartupError::PendingMigrations(pending.len()));
             }
         } else {
-            Migrator::up(&db, None)
+            // Instances started together take turns; the later ones find nothing to apply.
+            let lock = db::lock_migrations(settings.database.url())
                 .await
                 .map_err(StartupError::Migrate)?;
+            let migrated = Migrator::up(&db, None).await;
+            lock.release().await;
+            migrated.map_err(StartupError::Migrate)?;
         }
         let tokens = TokenService::load(&settings.jwt, !settings.is_production())?;
         let (kind, cost) = (settings.password_hasher, settings.server.password_hash_cost);

@@ -21,6 +21,15 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Serialized with servers (and other runs) migrating the same database at the same time.
+    let lock = match db::lock_migrations(settings.database.url()).await {
+        Ok(lock) => lock,
+        Err(err) => {
+            eprintln!("error: cannot take the migration lock: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     run_cli_with_custom_connection(Migrator, async || Ok(connection)).await;
+    lock.release().await;
     ExitCode::SUCCESS
 }

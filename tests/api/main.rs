@@ -41,6 +41,7 @@ mod session_consistency;
 mod session_lifetime;
 mod sessions;
 mod startup;
+mod startup_together;
 mod token;
 mod token_attacks;
 mod token_revoke;

@@ -2,11 +2,13 @@
 
 mod admin;
 pub mod entities;
+mod migration_lock;
 mod settings;
 
 use std::{path::Path, time::Duration};
 
 pub use admin::{AdminError, Outcome, create_database, drop_database};
+pub use migration_lock::{MigrationLock, lock_migrations};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, RuntimeErr, SqlErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
