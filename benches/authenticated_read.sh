@@ -59,9 +59,6 @@ reads() { # build: "req/s p50 p99 server-µs pg-µs redis-µs" (CPU per request)
     / requests in / {n=$1} /Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
     END {us = 1e6 / ticks / n; printf "%s %s %s %.0f %.0f %.0f\n", rps, p50, p99, server * us, pg * us, redis * us}' "$WORK/wrk.txt"
 }
-ms() { python3 -c "import re,sys; v=sys.argv[1]; n=float(re.sub('[a-z]','',v)); \
-print(n/1000 if v.endswith('us') else n*1000 if v.endswith('s') and not v.endswith('ms') else n)" "$1"; }
-
 for build in "${builds[@]}"; do reads "$build" >/dev/null; done # warm-up
 CEILING=(); declare -A RPS P50 P99 CPU PG REDIS_CPU
 for round in $(seq 1 "$ROUNDS"); do

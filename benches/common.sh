@@ -38,4 +38,9 @@ rps() { # port [token]: requests/s of GET /api/v1/users for one round (token: $T
     "http://127.0.0.1:$1/api/v1/users" | awk '/Requests\/sec/ {print $2} /Non-2xx/ {print "non-2xx: " $0 > "/dev/stderr"}'
 }
 
+ms() { # a wrk latency (850.00us, 7.63ms, 1.20s) in milliseconds
+  python3 -c "import re,sys; v=sys.argv[1]; n=float(re.sub('[a-z]','',v)); \
+print(n/1000 if v.endswith('us') else n*1000 if v.endswith('s') and not v.endswith('ms') else n)" "$1"
+}
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

@@ -7,7 +7,7 @@
 # EVENTS messages over 16 sessions, as the worker does. ROUNDS rounds, alternating.
 # Usage: benches/email_throughput.sh API_BINARY WORKER_BINARY   (run as root: smtp-sink
 # drops to the user nobody)
-# Needs: postfix (apt-get install postfix), PostgreSQL, tansu (scripts/services-up.sh
+# Needs: postfix (apt-get install postfix), wrk (benches/common.sh), PostgreSQL, tansu (scripts/services-up.sh
 # postgres kafka). Knobs: EVENTS (10000), ROUNDS (3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +16,7 @@ command -v smtp-sink >/dev/null || PATH=$PATH:/usr/sbin
 command -v smtp-sink >/dev/null || { echo "smtp-sink is missing: apt-get install postfix" >&2; exit 1; }
 scripts/services-up.sh postgres kafka >/dev/null
 DB=accounts_bench_sink TAG=sink$$ SINK=127.0.0.1:2525
-WORK=$(mktemp -d); PIDS=()
-cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+source benches/common.sh # WORK, PIDS and their cleanup, median
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" 2>/dev/null
 smtp-sink -u nobody "$SINK" 1000 & PIDS+=($!)
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" KAFKA_BROKERS=127.0.0.1:9092 \
@@ -54,7 +52,6 @@ ceiling() { # the sink alone: smtp-source, 16 sessions
   smtp-source -s 16 -m "$EVENTS" -f bench@example.com -t sink@example.com "$SINK"
   python3 -c "print(f'{$EVENTS / ($(now) - $start):.0f}')"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 EVENTS_SAVED=$EVENTS; EVENTS=200; pipeline >/dev/null; EVENTS=$EVENTS_SAVED # warm-up
 PIPE=(); SINKS=()

@@ -21,9 +21,6 @@ reads() { # port: "p50 p99 req/s" of GET /api/v1/users for one round
     awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print p50, p99, rps}'
 }
 
-ms() { python3 -c "import re,sys; v=sys.argv[1]; n=float(re.sub('[a-z]','',v)); \
-print(n/1000 if v.endswith('us') else n*1000 if v.endswith('s') and not v.endswith('ms') else n)" "$1"; }
-
 port=18400
 for setting in $SETTINGS; do
   port=$((port + 1)); binary=$BINARY

@@ -18,6 +18,12 @@ pub(crate) struct Cursor {
 }
 
 impl Cursor {
+    /// The page size of a keyset list when its `limit` is left out (the operation's
+    /// `default`).
+    pub(crate) fn default_limit() -> u32 {
+        20
+    }
+
     pub(crate) fn new(at: DateTime<Utc>, id: Uuid) -> Self {
         Self { at, id }
     }

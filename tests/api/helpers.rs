@@ -518,17 +518,22 @@ pub fn header(headers: &reqwest::header::HeaderMap, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Checks the `User` shape: exactly its six fields, a UUID v7 id, RFC 3339 timestamps.
-pub fn assert_user(user: &Value, username: &str, email: &str) {
-    let mut keys: Vec<&str> = user
+/// The field names of a JSON object, sorted, to compare a body's shape with its schema's.
+pub fn field_names(object: &Value) -> Vec<&str> {
+    let mut names: Vec<&str> = object
         .as_object()
         .expect("a JSON object")
         .keys()
         .map(String::as_str)
         .collect();
-    keys.sort_unstable();
+    names.sort_unstable();
+    names
+}
+
+/// Checks the `User` shape: exactly its six fields, a UUID v7 id, RFC 3339 timestamps.
+pub fn assert_user(user: &Value, username: &str, email: &str) {
     assert_eq!(
-        keys,
+        field_names(user),
         [
             "created_at",
             "email",

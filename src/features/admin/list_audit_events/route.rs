@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     features::ApiTags,
-    http::{ApiError, AppState, Permitted, Problem, can, error_statuses},
+    http::{ApiError, AppState, Cursor, Permitted, Problem, can, error_statuses},
 };
 
 #[derive(Default)]
@@ -25,11 +25,6 @@ enum ListAuditEventsResponse {
     /// A page of events, newest first.
     #[oai(status = 200)]
     Ok(Json<AuditEventPage>),
-}
-
-/// Events per page unless `limit` says otherwise.
-fn default_limit() -> u32 {
-    20
 }
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Admin")]
@@ -56,7 +51,7 @@ impl ListAuditEventsRoute {
         state: Data<&AppState>,
         /// Events per page.
         #[oai(
-            default = "default_limit",
+            default = "Cursor::default_limit",
             validator(minimum(value = "1"), maximum(value = "100"))
         )]
         limit: Query<u32>,

@@ -23,11 +23,6 @@ enum ListUsersResponse {
     Ok(Json<AdminUserPage>),
 }
 
-/// The page size when `limit` is left out.
-fn default_limit() -> u32 {
-    20
-}
-
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Admin")]
 impl ListUsersRoute {
     /// List accounts
@@ -43,7 +38,7 @@ impl ListUsersRoute {
         state: Data<&AppState>,
         /// How many accounts per page (1 to 100).
         #[oai(
-            default = "default_limit",
+            default = "Cursor::default_limit",
             validator(minimum(value = "1"), maximum(value = "100"))
         )]
         limit: Query<u32>,
