@@ -20,7 +20,8 @@ RUN touch src/main.rs src/lib.rs migration/src/lib.rs \
  && cargo build --release --locked --bins
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+# curl: docker-compose.yaml's healthchecks.
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app app
 WORKDIR /app

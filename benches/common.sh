@@ -17,7 +17,7 @@ fresh_database() { # name
 
 serve() { # port binary [VAR=value ...]: starts a server and waits for its health check
   local port=$1 binary=$2; shift 2
-  env APP_PORT="$port" DATABASE_URL="postgres://postgres@127.0.0.1:5432/$BENCH_DB" RUST_LOG=warn \
+  env METRICS_ADDR=off APP_PORT="$port" DATABASE_URL="postgres://postgres@127.0.0.1:5432/$BENCH_DB" RUST_LOG=warn \
     JWT_PRIVATE_KEY_PATH="$WORK/private.pem" JWT_PUBLIC_KEY_PATH="$WORK/public.pem" \
     JWT_ACCESS_TOKEN_TTL_SECONDS=3600 PASSWORD_HASH_COST=4 "$@" "$binary" >"$WORK/$port.log" 2>&1 &
   PIDS+=($!)

@@ -22,8 +22,8 @@ trap cleanup EXIT
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" KAFKA_BROKERS=127.0.0.1:9092 \
   KAFKA_TOPIC="$TAG" KAFKA_CONSUMER_GROUP="$TAG-worker" SMTP_HOST=127.0.0.1 SMTP_PORT=1025 \
   PASSWORD_HASH_COST=4 RATE_LIMIT_ENABLED=false RUST_LOG=warn OUTBOX_POLL_INTERVAL_MS=${OUTBOX_POLL_INTERVAL_MS:-100}
-APP_PORT=18281 "$BIN/accounts-api" >"$WORK/api.log" 2>&1 & PIDS+=($!)
-"$BIN/worker" >"$WORK/worker.log" 2>&1 & PIDS+=($!)
+METRICS_ADDR=off APP_PORT=18281 "$BIN/accounts-api" >"$WORK/api.log" 2>&1 & PIDS+=($!)
+METRICS_ADDR=off "$BIN/worker" >"$WORK/worker.log" 2>&1 & PIDS+=($!)
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18281/api/v1/health >/dev/null && break; sleep 0.1; done
 
 python3 - "$TAG" "$LATENCY_USERS" "$THROUGHPUT_EVENTS" <<'PY'

@@ -53,7 +53,7 @@ PIDS+=($!)
 
 serve() { # port, extra env...
   local port=$1; shift
-  env APP_PORT="$port" DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" RUST_LOG=error \
+  env METRICS_ADDR=off APP_PORT="$port" DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" RUST_LOG=error \
     JWT_PRIVATE_KEY_PATH="$WORK/private.pem" JWT_PUBLIC_KEY_PATH="$WORK/public.pem" \
     RATE_LIMIT_ENABLED=false "$@" "$BIN" >"$WORK/$port.log" 2>&1 &
   PIDS+=($!)

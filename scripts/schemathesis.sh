@@ -19,7 +19,7 @@ trap cleanup EXIT
 
 fuzz() { # name port database-url
   local name=$1 port=$2 url=$3 base="http://127.0.0.1:$2"
-  APP_PORT=$port DATABASE_URL=$url RATE_LIMIT_ENABLED=false RUST_LOG=warn PASSWORD_HASH_COST=4 \
+  METRICS_ADDR=off APP_PORT=$port DATABASE_URL=$url RATE_LIMIT_ENABLED=false RUST_LOG=warn PASSWORD_HASH_COST=4 \
     JWT_PRIVATE_KEY_PATH="$WORK/none.pem" JWT_PUBLIC_KEY_PATH="$WORK/none-pub.pem" \
     "$BIN" >"$WORK/$name.log" 2>&1 &
   PID=$!

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts, on 127.0.0.1, the outside services the tests talk to, and waits until each
 # answers. Names: postgres (:5432), redis (:6379), kafka (tansu, a Kafka-protocol broker with
-# in-memory storage, :9092), smtp (MailDev: SMTP :1025, REST API :1080). Safe to run twice.
+# in-memory storage, :9092), smtp (MailDev: SMTP :1025, REST API :1080), prometheus (Debian's
+# Prometheus installed, not started: the monitoring test starts its own). Safe to run twice.
 # Installs what is missing from the package registries (Debian, crates.io, npm); tansu takes
 # ~14 minutes to build the first time on a machine.
 # State and logs: ${SERVICES_DIR:-$HOME/.cache/accounts-api-services}.
@@ -59,12 +60,18 @@ start_smtp() {
   wait_port 1080 maildev
 }
 
+install_prometheus() {
+  command -v prometheus >/dev/null && command -v promtool >/dev/null && return 0
+  apt_install prometheus
+}
+
 for service in "${@:-postgres}"; do
   case "$service" in
     postgres) start_postgres ;;
     redis) start_redis ;;
     kafka) start_kafka ;;
     smtp) start_smtp ;;
+    prometheus) install_prometheus ;;
     *) echo "services-up: unknown service '$service'" >&2; exit 2 ;;
   esac
   echo "services-up: $service is up"

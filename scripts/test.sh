@@ -2,16 +2,18 @@
 # The one test command: starts the services the tests need, then runs every test
 # (unit and integration, on SQLite and PostgreSQL), then checks the contract as its users
 # meet it: the OpenAPI document validated, Schemathesis over it on both databases, the
-# generated TypeScript and Python clients driving the flows, Swagger UI in a real browser.
+# generated TypeScript and Python clients driving the flows, Swagger UI in a real browser;
+# and the Compose file and monitoring configuration (scripts/check-compose.sh).
 # Extra arguments go to `cargo test`. Ends with one line totalling every test binary:
 # "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/services-up.sh postgres redis kafka smtp
+scripts/services-up.sh postgres redis kafka smtp prometheus
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 status=0
 cargo test --workspace --all-targets "$@" 2>&1 | tee "$log" || status=$?
 scripts/check-openapi.sh || status=1
+scripts/check-compose.sh || status=1
 scripts/schemathesis.sh || status=1
 clients/typescript/run.sh || status=1
 clients/python/run.sh || status=1

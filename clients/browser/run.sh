@@ -59,7 +59,7 @@ fi
 echo "== starting the server on $BASE"
 (
   cd "$WORK"
-  exec env APP_ENV=development APP_HOST=127.0.0.1 APP_PORT="$PORT" \
+  exec env APP_ENV=development APP_HOST=127.0.0.1 METRICS_ADDR=off APP_PORT="$PORT" \
     DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" RATE_LIMIT_ENABLED=false RUST_LOG=warn \
     PASSWORD_HASH_COST=4 \
     JWT_PRIVATE_KEY_PATH="$WORK/none.pem" JWT_PUBLIC_KEY_PATH="$WORK/none-pub.pem" \

@@ -44,7 +44,7 @@ BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/accounts-api
 ln "$BIN" "$WORK/accounts-api" 2>/dev/null || cp "$BIN" "$WORK/accounts-api"
 BIN=$WORK/accounts-api
 # Run from the temp dir: no .env of the checkout is read, and the JWT keys are throw-away.
-(cd "$WORK" && APP_PORT=$PORT DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
+(cd "$WORK" && METRICS_ADDR=off APP_PORT=$PORT DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
   RATE_LIMIT_ENABLED=false RUST_LOG=warn PASSWORD_HASH_COST=4 exec "$BIN") >"$WORK/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do

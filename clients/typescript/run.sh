@@ -48,7 +48,7 @@ echo "== server on $BASE"
 # variables nor a developer's .env (REDIS_URL, KAFKA_BROKERS, ...) change the server under test.
 # The JWT key files do not exist: the server makes a throw-away pair.
 (cd "$WORK" && exec env -i PATH="$PATH" HOME="$HOME" \
-  APP_HOST=127.0.0.1 APP_PORT="$PORT" DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
+  APP_HOST=127.0.0.1 METRICS_ADDR=off APP_PORT="$PORT" DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
   SMTP_HOST=127.0.0.1 SMTP_PORT=1025 SMTP_TLS=none EMAIL_VERIFICATION_URL="$CONFIRM_PAGE" \
   PASSWORD_RESET_URL="$RESET_PAGE" \
   RATE_LIMIT_ENABLED=false RUST_LOG=warn LOG_FORMAT=json PASSWORD_HASH_COST=4 \

@@ -9,6 +9,7 @@ mod m20261130_000004_create_sessions;
 mod m20261201_000005_create_user_permissions;
 mod m20261202_000006_add_account_administration;
 mod m20261202_000007_create_audit_events;
+mod m20261203_000008_add_outbox_trace_context;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_create_user_permissions::Migration),
             Box::new(m20261202_000006_add_account_administration::Migration),
             Box::new(m20261202_000007_create_audit_events::Migration),
+            Box::new(m20261203_000008_add_outbox_trace_context::Migration),
         ]
     }
 }

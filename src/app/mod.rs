@@ -3,6 +3,7 @@
 
 mod adapters;
 pub mod manage;
+mod routes;
 mod worker;
 
 use std::{future::Future, io, num::NonZeroUsize, sync::Arc, time::Duration};
@@ -10,33 +11,31 @@ use std::{future::Future, io, num::NonZeroUsize, sync::Arc, time::Duration};
 use deadpool_redis::CreatePoolError;
 use migration::{Migrator, MigratorTrait};
 use poem::{
-    EndpointExt, Route, Server,
+    Server,
     endpoint::BoxEndpoint,
-    http::Method,
     listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
-    middleware::Cors,
 };
-use poem_openapi::OpenApiService;
 use rdkafka::error::KafkaError;
 use sea_orm::DbErr;
 use secrecy::ExposeSecret;
 use tokio::{sync::watch, task::JoinHandle};
 
-use self::adapters::{email_verifier, rate_limits, spawn_relay};
 pub use self::worker::{WorkerError, run_worker};
+use self::{
+    adapters::{email_verifier, rate_limits, spawn_relay},
+    routes::endpoint,
+};
 use crate::{
     config::Settings,
-    features::{Api, sessions},
-    http::{
-        AllowedMethods, AppState, LIMIT_HEADERS, REQUEST_ID, add_allow, limit_body, log_request,
-        report_limits, with_documents,
-    },
+    features::sessions,
+    http::AppState,
     infra::{
         clock::Clock,
         db,
+        events::kafka::KafkaProbe,
         redis::SharedRedis,
         security::{HashError, HashGate, HasherKind, KeyError, PasswordHasher, TokenService},
-        telemetry,
+        telemetry::{self, MetricsListener, ScrapeSources, metrics},
     },
 };
 
@@ -72,6 +71,7 @@ pub struct Application {
     shutdown_timeout: Duration,
     relay: JoinHandle<()>,
     stop_relay: watch::Sender<bool>,
+    metrics: Option<(MetricsListener, ScrapeSources)>,
 }
 
 impl Application {
@@ -116,6 +116,7 @@ impl Application {
                 NonZeroUsize::get,
             ),
             settings.server.password_hash_queue,
+            settings.server.password_hash_queue_timeout,
         );
         let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(kind, cost, gate))
             .await
@@ -136,6 +137,16 @@ impl Application {
             )),
             None => None,
         };
+        let metrics = match &settings.server.metrics_addr {
+            Some(addr) => Some((
+                bind_metrics(addr, settings.kafka.is_none()).await?,
+                ScrapeSources {
+                    db: db.clone(),
+                    outbox_clock: Some(settings.clock.clone()),
+                },
+            )),
+            None => None,
+        };
         let state = AppState {
             db,
             clock: settings.clock.clone(),
@@ -143,9 +154,17 @@ impl Application {
             sessions: settings.sessions.clone(),
             hasher: Arc::new(hasher),
             limits: Arc::new(rate_limits(&settings, redis.clone())),
-            verifier: Arc::new(email_verifier(&settings, redis)?),
+            verifier: Arc::new(email_verifier(&settings, redis.clone())?),
             require_verified_email: settings.email_verification.required,
             trusted_proxies: settings.server.trusted_proxies.clone().into(),
+            redis,
+            kafka: settings
+                .kafka
+                .as_ref()
+                .map(KafkaProbe::new)
+                .transpose()
+                .map_err(StartupError::Kafka)?,
+            max_outbox_age: settings.server.readiness_max_outbox_age,
         };
 
         let addr = format!("{}:{}", settings.app.host, settings.app.port);
@@ -165,6 +184,7 @@ impl Application {
             shutdown_timeout: settings.server.shutdown_timeout,
             relay,
             stop_relay,
+            metrics,
         })
     }
 
@@ -173,15 +193,26 @@ impl Application {
         self.port
     }
 
+    /// The metrics listener's port, when `METRICS_ADDR` sets one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(listener, _)| listener.port())
+    }
+
     /// Serves until `shutdown` resolves, then lets in-flight requests finish (bounded by the
     /// shutdown timeout), then stops the relay once its batch in hand is published.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
+        let metrics = self
+            .metrics
+            .map(|(listener, sources)| tokio::spawn(listener.serve(sources)));
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(self.endpoint, shutdown, Some(self.shutdown_timeout))
             .await;
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         self.stop_relay.send_replace(true);
         if let Err(err) = self.relay.await {
             tracing::error!(error = %err, "the outbox relay failed");
@@ -200,44 +231,14 @@ async fn shared_redis(url: &str, timeout: Duration) -> Result<SharedRedis, Start
     Ok(redis)
 }
 
-/// The OpenAPI service: every slice, one document.
-fn openapi_service() -> OpenApiService<Api, ()> {
-    OpenApiService::new(Api::default(), "accounts-api", env!("CARGO_PKG_VERSION"))
-        .description("User accounts and authentication.")
-        // Relative: the document's own origin, whichever host serves it.
-        .server("/")
-}
-
-fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
-    let routes = with_documents(Route::new(), openapi_service).nest("/", openapi_service());
-    let limit = settings.server.request_body_limit;
-    let allowed = Arc::new(AllowedMethods::of::<Api>());
-    routes
-        .data(state)
-        .around(report_limits)
-        .around(move |ep, req| add_allow(ep, req, allowed.clone()))
-        .around(move |ep, req| limit_body(ep, req, limit))
-        .with_if(
-            !settings.server.cors_origins.is_empty(),
-            cors(&settings.server.cors_origins),
-        )
-        .around(log_request)
-        .boxed()
-}
-
-fn cors(origins: &[String]) -> Cors {
-    Cors::new()
-        .allow_origins(origins.iter().map(String::as_str))
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-        ])
-        .allow_headers(["authorization", "content-type", REQUEST_ID])
-        .expose_headers([REQUEST_ID, "retry-after"].into_iter().chain(LIMIT_HEADERS))
-        .max_age(600)
+/// The metrics listener on `addr`; a taken address stops start-up, as the API's own does.
+async fn bind_metrics(addr: &str, delivers_email: bool) -> Result<MetricsListener, StartupError> {
+    MetricsListener::bind(addr, metrics::Role::Api { delivers_email })
+        .await
+        .map_err(|source| StartupError::Bind {
+            addr: format!("{addr} (METRICS_ADDR)"),
+            source,
+        })
 }
 
 /// For the long-running processes: the settings, with logging set up as they say; `None`

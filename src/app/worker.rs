@@ -1,12 +1,18 @@
 //! The notifications worker process (`cargo run --bin worker`), wired from settings.
 
+use std::io;
+
 use rdkafka::error::KafkaError;
 use sea_orm::DbErr;
 
 use crate::{
     config::Settings,
     features::notifications::worker::{self, Worker},
-    infra::{db, mail::Mailer},
+    infra::{
+        db,
+        mail::Mailer,
+        telemetry::{MetricsListener, ScrapeSources, metrics},
+    },
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +23,8 @@ pub enum WorkerError {
     Database(#[from] DbErr),
     #[error("Kafka: {0}")]
     Kafka(#[from] KafkaError),
+    #[error("cannot listen on {addr} (METRICS_ADDR): {source}")]
+    Metrics { addr: String, source: io::Error },
 }
 
 /// Consumes the events topic and mails each event until `shutdown` resolves.
@@ -26,6 +34,22 @@ pub async fn run_worker(
 ) -> Result<(), WorkerError> {
     let kafka = settings.kafka.clone().ok_or(WorkerError::NoKafka)?;
     let db = db::connect(settings.database.url(), settings.database.max_connections).await?;
+    let metrics = match &settings.server.metrics_addr {
+        Some(addr) => {
+            let listener = MetricsListener::bind(addr, metrics::Role::Worker)
+                .await
+                .map_err(|source| WorkerError::Metrics {
+                    addr: addr.clone(),
+                    source,
+                })?;
+            let sources = ScrapeSources {
+                db: db.clone(),
+                outbox_clock: None,
+            };
+            Some(tokio::spawn(listener.serve(sources)))
+        }
+        None => None,
+    };
     let worker = Worker {
         db,
         clock: settings.clock.clone(),
@@ -33,5 +57,9 @@ pub async fn run_worker(
         kafka,
         tokens: super::adapters::token_settings(&settings),
     };
-    Ok(worker::run(worker, shutdown).await?)
+    let consumed = worker::run(worker, shutdown).await;
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
+    Ok(consumed?)
 }

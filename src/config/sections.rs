@@ -42,8 +42,22 @@ pub struct ServerSettings {
     /// Password hashes (bcrypt) running at once; unset: one per core but one, at least one.
     pub password_hash_concurrency: Option<NonZeroUsize>,
     /// Password hashes that may wait for a slot; past it, 503 with `Retry-After`.
-    #[default(32)]
+    #[default(256)]
     pub password_hash_queue: usize,
+    /// Not ready (`/api/v1/health/ready`) while an unpublished event is older; zero: off.
+    #[default(Duration::from_secs(300))]
+    #[serde(
+        rename = "readiness_max_outbox_age_seconds",
+        deserialize_with = "seconds"
+    )]
+    pub readiness_max_outbox_age: Duration,
+    /// The longest a password hash waits for a slot before its 503.
+    #[default(Duration::from_secs(10))]
+    #[serde(
+        rename = "password_hash_queue_timeout_seconds",
+        deserialize_with = "seconds"
+    )]
+    pub password_hash_queue_timeout: Duration,
     /// Origins allowed cross-origin (comma-separated); empty: none.
     #[serde(deserialize_with = "list")]
     pub cors_origins: Vec<String>,
@@ -61,6 +75,10 @@ pub struct ServerSettings {
     /// addresses meaning just that host.
     #[serde(deserialize_with = "proxies")]
     pub trusted_proxies: Vec<IpNet>,
+    /// `host:port` of the Prometheus metrics listener; `None` (`off` or empty): no listener.
+    #[default(Some("127.0.0.1:9100".into()))]
+    #[serde(deserialize_with = "listen_address")]
+    pub metrics_addr: Option<String>,
 }
 
 impl FromStr for AppEnv {
@@ -83,6 +101,22 @@ fn hash_cost<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
         Ok(cost)
     } else {
         Err(D::Error::custom("must be between 4 and 31"))
+    }
+}
+
+fn listen_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw = String::deserialize(d)?;
+    let raw = raw.trim();
+    if raw.is_empty() || raw.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    match raw.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => {
+            Ok(Some(raw.to_owned()))
+        }
+        _ => Err(D::Error::custom(
+            "expected host:port (such as 127.0.0.1:9100) or off",
+        )),
     }
 }
 

@@ -24,6 +24,20 @@ fn nothing_set_gives_the_embedded_defaults() {
     assert_eq!(s.jwt.access_token_ttl.as_secs(), 900);
     assert_eq!(s.password_reset.token_ttl.as_secs(), 3600);
     assert_eq!(s.password_reset.url, None);
+    assert_eq!(s.server.metrics_addr.as_deref(), Some("127.0.0.1:9100"));
+}
+
+#[test]
+fn the_metrics_listener_is_an_address_or_off() {
+    let addr = |value| settings(&[("METRICS_ADDR", value)]).map(|s| s.server.metrics_addr);
+    assert_eq!(addr("0.0.0.0:9464"), Ok(Some("0.0.0.0:9464".into())));
+    assert_eq!(addr("[::1]:9100"), Ok(Some("[::1]:9100".into())));
+    assert_eq!(addr("off"), Ok(None));
+    // Empty means the default, as for every variable.
+    assert_eq!(addr(""), Ok(Some("127.0.0.1:9100".into())));
+    for bad in ["9100", "localhost", ":9100", "host:99999"] {
+        assert!(addr(bad).unwrap_err().contains("METRICS_ADDR"), "{bad:?}");
+    }
 }
 
 #[test]

@@ -27,6 +27,7 @@ pub struct EventEnvelope {
     Deserialize,
     strum::IntoStaticStr,
     strum::EnumString,
+    strum::EnumIter,
 )]
 #[serde(into = "&'static str", try_from = "String")]
 pub enum EventType {

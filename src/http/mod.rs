@@ -1,7 +1,6 @@
 //! The HTTP boundary: the state handlers get, the one error type rendered as problem+json,
 //! the guards (authentication, rate limits), the middleware, and OpenAPI helpers.
 
-mod allow;
 mod at_least_one;
 mod auth;
 mod body_limit;
@@ -14,6 +13,7 @@ mod json_bool;
 mod json_string;
 mod limits;
 mod openapi;
+mod operations;
 mod origin;
 mod path_segment;
 mod permitted;
@@ -22,7 +22,6 @@ mod provenance;
 mod request_log;
 mod state;
 
-pub(crate) use allow::{AllowedMethods, add_allow};
 pub(crate) use at_least_one::AtLeastOne;
 pub(crate) use auth::Authenticated;
 pub(crate) use body_limit::limit_body;
@@ -35,10 +34,11 @@ pub(crate) use json_bool::OptionalBool;
 pub(crate) use json_string::{JsonString, OptionalString, StringRules};
 pub(crate) use limits::{LIMIT_HEADERS, PerIp, refuse_if_spent, report_limits};
 pub(crate) use openapi::{ErrorStatuses, MergedApi, Problem, error_statuses};
+pub(crate) use operations::{Operations, add_allow};
 pub(crate) use origin::Origin;
 pub(crate) use path_segment::{PathSegment, ResourceId};
 pub(crate) use permitted::{Permitted, can};
 pub(crate) use problem::{ProblemKind, problem_kinds};
 pub(crate) use provenance::Provenance;
-pub(crate) use request_log::{REQUEST_ID, log_request};
+pub(crate) use request_log::{REQUEST_ID, TRACEPARENT, log_request};
 pub use state::AppState;

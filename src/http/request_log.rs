@@ -1,6 +1,7 @@
 //! The outermost middleware: gives each request an id (the client's `X-Request-Id` when it
-//! is sane), runs it in a tracing span, turns any error into problem+json, and writes one
-//! access-log line.
+//! is sane) and a W3C trace context (continuing the client's `traceparent`), runs it in a
+//! tracing span that names both and the operation, turns any error into problem+json,
+//! writes one access-log line, and counts the request in the metrics.
 
 use std::{sync::Arc, time::Instant};
 
@@ -8,9 +9,15 @@ use poem::{Endpoint, IntoResponse, Request, Response, http::HeaderValue};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use super::error::into_problem_response;
+use super::{Operations, error::into_problem_response};
+use crate::infra::telemetry::{
+    metrics,
+    trace_context::{RequestContext, TraceParent},
+};
 
 pub(crate) const REQUEST_ID: &str = "x-request-id";
+/// W3C Trace Context's request header.
+pub(crate) const TRACEPARENT: &str = "traceparent";
 
 /// The request's id, for whatever records it (the audit trail).
 #[derive(Clone)]
@@ -19,6 +26,7 @@ pub(super) struct RequestId(pub String);
 pub(crate) async fn log_request<E: Endpoint>(
     next: Arc<E>,
     mut req: Request,
+    operations: Arc<Operations>,
 ) -> poem::Result<Response> {
     let request_id = req
         .headers()
@@ -29,22 +37,37 @@ pub(crate) async fn log_request<E: Endpoint>(
             HeaderValue::from_str(&Uuid::now_v7().to_string()).expect("uuid is ascii")
         });
     let id = request_id.to_str().unwrap_or_default().to_owned();
-    let span = tracing::info_span!("request", request_id = %id);
-    req.extensions_mut().insert(RequestId(id));
+    let trace = TraceParent::child_of(req.headers().get(TRACEPARENT).and_then(|v| v.to_str().ok()));
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    let operation = operations.operation(&method, &path);
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        operation,
+        trace_id = %trace.trace_id()
+    );
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let context = RequestContext {
+        request_id: id,
+        trace,
+    };
     let started = Instant::now();
 
-    let mut response = match next.call(req).instrument(span.clone()).await {
+    let served = context.scope(next.call(req)).instrument(span.clone()).await;
+    let mut response = match served {
         Ok(response) => response.into_response(),
         Err(err) => into_problem_response(err),
     };
     response.headers_mut().insert(REQUEST_ID, request_id);
+    let took = started.elapsed();
+    let status = response.status().as_u16();
+    metrics::http_request(operation, &method, status, took);
     tracing::info!(
         parent: &span,
         %method,
         path,
-        status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_micros() as f64 / 1000.0,
+        status,
+        latency_ms = took.as_micros() as f64 / 1000.0,
         "request"
     );
     Ok(response)

@@ -1,4 +1,4 @@
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use ipnet::IpNet;
 use poem::Request;
@@ -8,7 +8,9 @@ use super::error::ApiError;
 use crate::infra::{
     clock::Clock,
     email_verifier::EmailVerifier,
+    events::kafka::KafkaProbe,
     rate_limit::RateLimits,
+    redis::SharedRedis,
     security::{PasswordHasher, SessionSettings, TokenService},
 };
 
@@ -25,6 +27,12 @@ pub struct AppState {
     /// `REQUIRE_VERIFIED_EMAIL`: no access token for an unconfirmed address.
     pub require_verified_email: bool,
     pub trusted_proxies: Arc<[IpNet]>,
+    /// The dependencies the readiness check probes when configured.
+    pub redis: Option<Arc<SharedRedis>>,
+    pub kafka: Option<KafkaProbe>,
+    /// `READINESS_MAX_OUTBOX_AGE_SECONDS`: not ready while an unpublished event is older;
+    /// zero: the outbox is not checked.
+    pub max_outbox_age: Duration,
 }
 
 impl AppState {

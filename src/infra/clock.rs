@@ -55,7 +55,7 @@ impl Default for ManualClock {
 }
 
 impl ManualClock {
-    pub(crate) fn now(&self) -> DateTime<Utc> {
+    pub fn now(&self) -> DateTime<Utc> {
         *self.0.lock()
     }
 

@@ -124,6 +124,17 @@ impl SharedRedis {
             })
     }
 
+    /// Sends `PING` on the shared connection.
+    pub(crate) async fn ping(&self) -> Result<(), RedisUnavailable> {
+        self.run(|mut conn| async move {
+            deadpool_redis::redis::cmd("PING")
+                .query_async::<String>(&mut conn)
+                .await
+        })
+        .await
+        .map(drop)
+    }
+
     /// Drops the shared connection if it is still connection `number`.
     fn forget(&self, number: u64) {
         let mut shared = self.shared.lock();

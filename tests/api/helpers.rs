@@ -99,6 +99,8 @@ pub fn test_settings(database_url: &str) -> Settings {
         },
         server: ServerSettings {
             password_hash_cost: 4,
+            // One listener per process at most; the metrics tests ask for theirs.
+            metrics_addr: None,
             ..defaults.server
         },
         password_hasher: HasherKind::Fast,

@@ -63,6 +63,8 @@ const OBSERVED: &[(&str, &str, &[u16])] = &[
     ),
     ("get", "/api/v1/admin/audit", &[200, 401, 403, 422]),
     ("get", "/api/v1/health", &[200, 503]),
+    ("get", "/api/v1/health/live", &[200]),
+    ("get", "/api/v1/health/ready", &[200, 503]),
 ];
 
 const PROTECTED: &[(&str, &str)] = &[
@@ -199,7 +201,9 @@ async fn error_responses_are_problem_documents() {
                 let types: Vec<_> = content
                     .map(|c| c.keys().cloned().collect())
                     .unwrap_or_default();
-                if path == "/api/v1/health" && status == "503" {
+                if matches!(path.as_str(), "/api/v1/health" | "/api/v1/health/ready")
+                    && status == "503"
+                {
                     // The health report itself, not a problem.
                     assert!(!types.is_empty(), "GET {path} 503 has no content");
                     continue;

@@ -372,6 +372,8 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
             // polled.
             let unlimited = [
                 "/api/v1/health",
+                "/api/v1/health/live",
+                "/api/v1/health/ready",
                 "/.well-known/jwks.json",
                 "/.well-known/oauth-authorization-server",
             ];

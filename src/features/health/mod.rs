@@ -1,6 +1,16 @@
-//! Service health.
+//! Service health: the overall check, and the liveness and readiness probes that
+//! orchestrators (Compose, Kubernetes) poll.
 
 mod check_health;
+mod check_liveness;
+mod check_readiness;
+mod status;
 
-/// This area's slices, in document order (a tuple once there are two).
-pub(super) type Slices = check_health::CheckHealthRoute;
+pub(crate) use status::CheckStatus;
+
+/// This area's slices, in document order.
+pub(super) type Slices = (
+    check_health::CheckHealthRoute,
+    check_liveness::CheckLivenessRoute,
+    check_readiness::CheckReadinessRoute,
+);

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::infra::{
     db::entities::{refresh_token, session},
     security::OneTimeToken,
+    telemetry::metrics,
 };
 
 /// Ends the account's session `session_id`; false when it has no such session still open.
@@ -21,6 +22,7 @@ pub(crate) async fn end(
         .filter(session::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
+    metrics::sessions_revoked(ended.rows_affected);
     Ok(ended.rows_affected > 0)
 }
 
@@ -35,7 +37,9 @@ pub(crate) async fn end_all(
     if let Some(keep) = keep {
         query = query.filter(session::Column::Id.ne(keep));
     }
-    Ok(query.exec(db).await?.rows_affected)
+    let ended = query.exec(db).await?.rows_affected;
+    metrics::sessions_revoked(ended);
+    Ok(ended)
 }
 
 /// Ends the session a refresh token belongs to (used or not): the account whose session
@@ -58,6 +62,7 @@ pub(crate) async fn end_by_refresh_token(
         .filter(session::Column::Id.eq(session_id))
         .exec_with_returning(db)
         .await?;
+    metrics::sessions_revoked(ended.len() as u64);
     Ok(ended.first().map(|session| session.user_id))
 }
 

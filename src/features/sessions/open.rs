@@ -9,6 +9,7 @@ use crate::{
         clock::later,
         db::entities::{session, user_permission},
         security::{SessionSettings, TokenService},
+        telemetry::metrics,
     },
 };
 
@@ -38,6 +39,7 @@ pub(crate) async fn open(
     let refresh_token = issue_refresh_token(txn, session.id, now).await?;
     let permissions = user_permission::of(txn, user_id).await?;
     let access = tokens.issue(user_id, session.id, &permissions, now)?;
+    metrics::session_opened();
     Ok(SessionTokens {
         access,
         refresh_token,

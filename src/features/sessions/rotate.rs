@@ -16,6 +16,7 @@ use crate::{
             entities::{refresh_token, session, user, user_permission},
         },
         security::{OneTimeToken, SessionSettings, TokenError, TokenService},
+        telemetry::metrics,
     },
 };
 
@@ -102,6 +103,8 @@ pub(crate) async fn rotate(
                 .record(&txn, provenance, now)
                 .await?;
             txn.commit().await?;
+            metrics::session_reuse_detected();
+            metrics::sessions_revoked(1);
             tracing::warn!(session_id = %session.id, user_id = %session.user_id,
                 "a used refresh token was replayed: session revoked");
             return Err(RotateError::Refused);
@@ -122,6 +125,7 @@ pub(crate) async fn rotate(
     let permissions = user_permission::of(&txn, session.user_id).await?;
     let access = tokens.issue(session.user_id, session.id, &permissions, now)?;
     txn.commit().await?;
+    metrics::session_refreshed();
     Ok(SessionTokens {
         access,
         refresh_token,

@@ -10,8 +10,8 @@ use std::{path::Path, time::Duration};
 pub use admin::{AdminError, Outcome, create_database, drop_database};
 pub use migration_lock::{MigrationLock, lock_migrations};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, RuntimeErr, SqlErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseConnectionType, DatabaseTransaction,
+    DbErr, RuntimeErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
     sqlx::{
         self,
         sqlite::{SqliteJournalMode, SqliteSynchronous},
@@ -47,6 +47,21 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .foreign_keys(true)
         });
     Database::connect(options).await
+}
+
+/// The pool's open connections and how many of them are idle.
+pub(crate) fn pool_usage(db: &DatabaseConnection) -> (u32, usize) {
+    match &db.inner {
+        DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        DatabaseConnectionType::SqlxSqlitePoolConnection(_) => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    }
 }
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN`

@@ -11,6 +11,8 @@ pub(crate) use abstract_api::AbstractApiVerifier;
 pub(crate) use cache::VerdictCache;
 pub use settings::EmailVerifierSettings;
 
+use crate::infra::telemetry::metrics;
+
 /// What the provider said about an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -78,7 +80,18 @@ impl EmailVerifier {
     pub(crate) async fn verify(&self, email: &str) -> Result<Verdict, VerifierError> {
         match self {
             Self::Null => Ok(Verdict::Accepted),
-            Self::AbstractApi(api) => api.verify(email).await,
+            Self::AbstractApi(api) => {
+                let verdict = api.verify(email).await;
+                metrics::email_check(match &verdict {
+                    Ok(Verdict::Accepted) => "accepted",
+                    Ok(Verdict::Rejected(Rejection::InvalidFormat)) => "invalid_format",
+                    Ok(Verdict::Rejected(Rejection::Undeliverable)) => "undeliverable",
+                    Ok(Verdict::Rejected(Rejection::Disposable)) => "disposable",
+                    Ok(Verdict::Unknown) => "unknown",
+                    Err(_) => "unavailable",
+                });
+                verdict
+            }
         }
     }
 

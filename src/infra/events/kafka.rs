@@ -17,6 +17,11 @@ use rdkafka::{
 use super::{KafkaSettings, PublishError, Publisher};
 use crate::infra::db::entities::outbox;
 
+/// Message headers naming the request that raised the event: its `X-Request-Id`, and its
+/// W3C `traceparent`.
+pub const REQUEST_ID_HEADER: &str = "request_id";
+pub const TRACEPARENT_HEADER: &str = "traceparent";
+
 /// An idempotent producer (`acks=all`), one message per event, keyed by user id so one
 /// user's events stay in order on one partition.
 pub fn producer(settings: &KafkaSettings) -> Result<FutureProducer, KafkaError> {
@@ -83,7 +88,7 @@ impl Publisher for KafkaPublisher {
         let mut deliveries = Vec::with_capacity(batch.len());
         for event in batch {
             let (key, id) = (event.aggregate_id.to_string(), event.id.to_string());
-            let headers = OwnedHeaders::new()
+            let mut headers = OwnedHeaders::new()
                 .insert(Header {
                     key: "event_id",
                     value: Some(&id),
@@ -92,6 +97,18 @@ impl Publisher for KafkaPublisher {
                     key: "event_type",
                     value: Some(&event.event_type),
                 });
+            // The request that raised the event, for the worker's log lines.
+            for (key, value) in [
+                (REQUEST_ID_HEADER, &event.request_id),
+                (TRACEPARENT_HEADER, &event.traceparent),
+            ] {
+                if let Some(value) = value {
+                    headers = headers.insert(Header {
+                        key,
+                        value: Some(value),
+                    });
+                }
+            }
             let record = FutureRecord::to(&self.settings.topic)
                 .key(&key)
                 .payload(&event.payload)
@@ -116,5 +133,37 @@ impl Publisher for KafkaPublisher {
         if let Err(err) = self.producer.flush(Duration::from_secs(10)) {
             tracing::warn!(error = %err, "cannot flush the Kafka producer");
         }
+    }
+}
+
+/// Asks the brokers for the events topic's metadata: whether Kafka answers (readiness).
+#[derive(Clone)]
+pub(crate) struct KafkaProbe {
+    producer: FutureProducer,
+    topic: String,
+}
+
+impl KafkaProbe {
+    pub(crate) fn new(settings: &KafkaSettings) -> Result<Self, KafkaError> {
+        Ok(Self {
+            producer: producer(settings)?,
+            topic: settings.topic.clone(),
+        })
+    }
+
+    /// `Ok` once a broker answered within `timeout`.
+    pub(crate) async fn ping(&self, timeout: Duration) -> Result<(), String> {
+        let probe = self.clone();
+        // librdkafka's metadata call blocks its thread.
+        tokio::task::spawn_blocking(move || {
+            probe
+                .producer
+                .client()
+                .fetch_metadata(Some(&probe.topic), timeout)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| e.to_string())?
     }
 }

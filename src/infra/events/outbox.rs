@@ -1,9 +1,15 @@
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use crate::{
     domain::{EventEnvelope, EventType},
-    infra::db::entities::{outbox, user},
+    infra::{
+        db::entities::{outbox, user},
+        telemetry::trace_context::RequestContext,
+    },
 };
 
 /// Records an event about `account` in the outbox; call it inside the transaction that
@@ -17,9 +23,11 @@ pub async fn record(
     append(txn, &EventEnvelope::new(kind, account.into(), at)).await
 }
 
-/// Records `event` in the outbox; call it inside the transaction that makes the change.
+/// Records `event` in the outbox, with the request that raised it (if a request did); call
+/// it inside the transaction that makes the change.
 pub(crate) async fn append(txn: &impl ConnectionTrait, event: &EventEnvelope) -> Result<(), DbErr> {
     let payload = serde_json::to_string(event).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let request = RequestContext::current();
     outbox::ActiveModel {
         id: Set(event.id),
         event_type: Set(event.kind.as_str().to_owned()),
@@ -27,9 +35,27 @@ pub(crate) async fn append(txn: &impl ConnectionTrait, event: &EventEnvelope) ->
         payload: Set(payload),
         occurred_at: Set(event.occurred_at),
         published_at: Set(None),
+        request_id: Set(request.as_ref().map(|r| r.request_id.clone())),
+        traceparent: Set(request.map(|r| r.trace.to_string())),
         ..Default::default()
     }
     .insert(txn)
     .await
     .map(drop)
+}
+
+/// The events not yet published: how many, and when the oldest of them occurred.
+pub(crate) async fn backlog(
+    db: &impl ConnectionTrait,
+) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+    let unpublished = || outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null());
+    let count = unpublished().count(db).await?;
+    let oldest = unpublished()
+        .order_by_asc(outbox::Column::Seq)
+        .select_only()
+        .column(outbox::Column::OccurredAt)
+        .into_tuple::<DateTime<Utc>>()
+        .one(db)
+        .await?;
+    Ok((count, oldest))
 }

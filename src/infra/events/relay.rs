@@ -7,7 +7,10 @@ use sea_orm::{
 };
 use tokio::sync::watch;
 
-use crate::infra::{backoff::Backoff, clock::Clock, db::entities::outbox, events::OutboxSettings};
+use crate::infra::{
+    backoff::Backoff, clock::Clock, db::entities::outbox, events::OutboxSettings,
+    telemetry::metrics,
+};
 
 /// Published rows are kept this long (for audits and replays), then deleted.
 const RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(7);
@@ -76,12 +79,14 @@ impl<P: Publisher> Relay<P> {
             let pause = match self.relay_batch().await {
                 Ok(relayed) => {
                     backoff.reset();
+                    metrics::outbox_published(relayed as u64);
                     if relayed as u64 >= self.settings.batch_size {
                         continue; // more may be waiting
                     }
                     self.settings.poll_interval
                 }
                 Err(err) => {
+                    metrics::outbox_publish_failed();
                     let pause = backoff.next_pause();
                     tracing::warn!(error = %err, retry_in = ?pause, "outbox relay failed");
                     pause

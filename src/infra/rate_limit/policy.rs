@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 
 use super::{Decision, LimiterError, Quota, RateLimitSettings, RateLimiter};
-use crate::infra::clock::Clock;
+use crate::infra::{clock::Clock, telemetry::metrics};
 
 /// An outage is logged at most this often.
 const WARN_EVERY: Duration = Duration::from_secs(30);
@@ -100,7 +100,13 @@ impl RateLimits {
             .zip(checks.iter().map(|(s, _)| self.quota(*s)))
             .collect();
         let result = limiter.acquire(&limits).await;
-        self.settle(result, Counts::Yes)
+        let settled = self.settle(result, Counts::Yes);
+        if let Ok(Some(decisions)) = &settled {
+            for ((scope, _), decision) in checks.iter().zip(decisions) {
+                metrics::rate_limit_decision(scope.metric_label(), decision.allowed);
+            }
+        }
+        settled
     }
 
     /// Whether a hit would be allowed, counting nothing.
@@ -161,6 +167,7 @@ impl RateLimits {
                 Ok(Some(value))
             }
             Err(err) => {
+                metrics::rate_limit_store_error();
                 self.degraded.store(true, Ordering::Relaxed);
                 let in_doubt = counts == Counts::Yes && matches!(err, LimiterError::NoAnswer(_));
                 let (refuse, policy) = match (self.settings.fail_closed, in_doubt) {
@@ -183,6 +190,20 @@ impl RateLimits {
     }
 }
 
+impl Scope {
+    /// The scope's `scope` label in the metrics.
+    fn metric_label(self) -> &'static str {
+        match self {
+            Self::Ip => "ip",
+            Self::User => "user",
+            Self::LoginFailures => "login_failures",
+            Self::VerificationEmails => "verification_emails",
+            Self::PasswordResetsPerIp => "password_resets_per_ip",
+            Self::PasswordResetEmails => "password_reset_emails",
+        }
+    }
+}
+
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -193,5 +214,25 @@ impl fmt::Display for Scope {
             Self::PasswordResetsPerIp => "reset-ip",
             Self::PasswordResetEmails => "reset-email",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scope;
+    use crate::infra::telemetry::metrics::RATE_LIMIT_SCOPES;
+
+    #[test]
+    fn every_scope_has_a_registered_metric_label() {
+        let scopes = [
+            Scope::Ip,
+            Scope::User,
+            Scope::LoginFailures,
+            Scope::VerificationEmails,
+            Scope::PasswordResetsPerIp,
+            Scope::PasswordResetEmails,
+        ];
+        let labels: Vec<_> = scopes.into_iter().map(Scope::metric_label).collect();
+        assert_eq!(labels, RATE_LIMIT_SCOPES);
     }
 }

@@ -1,6 +1,7 @@
 //! `HashGate`: bounds the password hashes running at once and those waiting, so a storm of
 //! logins queues among itself instead of taking every core from every other request, and is
-//! refused (`HashError::Busy`, a 503 with `Retry-After`) once the queue is full. The hashes
+//! refused (`HashError::Busy`, a 503 with `Retry-After`) once the queue is full or a caller
+//! has waited its longest. The hashes
 //! run on the gate's own threads at the lowest CPU priority, so that while they keep the
 //! cores busy, other requests are still served first.
 
@@ -11,6 +12,7 @@ use std::{
         atomic::{AtomicUsize, Ordering},
         mpsc,
     },
+    time::Duration,
 };
 
 use parking_lot::Mutex;
@@ -24,13 +26,15 @@ pub(crate) struct HashGate {
     running: Arc<Semaphore>,
     waiting: AtomicUsize,
     max_waiting: usize,
+    max_wait: Duration,
     /// To the hashing threads, one per slot; they end when the gate is dropped.
     jobs: mpsc::Sender<Job>,
 }
 
 impl HashGate {
-    /// At most `concurrency` hashes at once (at least one) and `max_waiting` waiting.
-    pub(crate) fn new(concurrency: usize, max_waiting: usize) -> Self {
+    /// At most `concurrency` hashes at once (at least one), and `max_waiting` waiting, each
+    /// for at most `max_wait`.
+    pub(crate) fn new(concurrency: usize, max_waiting: usize, max_wait: Duration) -> Self {
         let concurrency = concurrency.max(1);
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
@@ -45,12 +49,14 @@ impl HashGate {
             running: Arc::new(Semaphore::new(concurrency)),
             waiting: AtomicUsize::new(0),
             max_waiting,
+            max_wait,
             jobs,
         }
     }
 
-    /// Runs `work` on the blocking pool once a slot is free; `Busy` at once when the queue is
-    /// full. A caller that goes away while waiting gives its place up.
+    /// Runs `work` on a hashing thread once a slot is free; `Busy` at once when the queue is
+    /// full, or after waiting `max_wait`. A caller that goes away while waiting gives its
+    /// place up.
     pub(crate) async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
@@ -58,14 +64,19 @@ impl HashGate {
         self.slot().await?.run(work).await
     }
 
-    /// A slot, once one is free; `Busy` at once when the queue is full. Taking it before
-    /// other work (a login's account lookup) makes a refusal cost nothing but this.
+    /// A slot, once one is free; `Busy` at once when the queue is full, or after `max_wait`.
+    /// Taking it before other work (a login's account lookup) makes a refusal cost nothing
+    /// but this. The wait bound keeps a storm's clients waiting rather than looping on
+    /// refusals: 100 of them against a full queue sent ~30,000 refusals a second.
     pub(crate) async fn slot(&self) -> Result<HashSlot<'_>, HashError> {
         if let Ok(permit) = self.running.clone().try_acquire_owned() {
             return Ok(HashSlot { gate: self, permit });
         }
         let _place = self.queue()?;
-        let permit = (self.running.clone().acquire_owned().await).map_err(|_| HashError::Busy)?;
+        let permit = tokio::time::timeout(self.max_wait, self.running.clone().acquire_owned())
+            .await
+            .map_err(|_| HashError::Busy)?
+            .map_err(|_| HashError::Busy)?;
         Ok(HashSlot { gate: self, permit })
     }
 
@@ -145,10 +156,16 @@ impl Drop for Place<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, mpsc};
+    use std::{
+        sync::{Arc, mpsc},
+        time::Duration,
+    };
 
     use super::HashGate;
     use crate::infra::security::HashError;
+
+    /// A wait bound no test reaches unless it moves the clock.
+    const LONG: Duration = Duration::from_secs(60);
 
     /// A call of `gate.run` that has started its work, which answers 1 once `release` says so.
     async fn running_until_released(
@@ -176,7 +193,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn work_beyond_the_slots_waits_and_beyond_the_queue_is_refused() {
-        let gate = Arc::new(HashGate::new(1, 1));
+        let gate = Arc::new(HashGate::new(1, 1, LONG));
         let (running, release) = running_until_released(&gate).await;
         // The one slot is taken: the next call waits in the one queue place...
         let queued = tokio::spawn({
@@ -196,10 +213,24 @@ mod tests {
         assert_eq!(gate.waiting.load(std::sync::atomic::Ordering::Acquire), 0);
     }
 
+    #[tokio::test]
+    async fn a_caller_that_waited_its_longest_is_refused_and_leaves_the_queue() {
+        let max_wait = Duration::from_millis(50);
+        let gate = HashGate::new(1, 4, max_wait);
+        let permit = gate.running.clone().try_acquire_owned().unwrap();
+        let started = std::time::Instant::now();
+        assert!(matches!(gate.run(|| ()).await, Err(HashError::Busy)));
+        // Never before the bound; how long after it depends on the machine.
+        assert!(started.elapsed() >= max_wait);
+        assert_eq!(gate.waiting.load(std::sync::atomic::Ordering::Acquire), 0);
+        drop(permit);
+        gate.run(|| ()).await.unwrap();
+    }
+
     #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn hashes_run_in_the_idle_scheduling_class() {
-        let gate = HashGate::new(1, 1);
+        let gate = HashGate::new(1, 1, LONG);
         // SAFETY: sched_getscheduler reads no memory of ours; pid 0 is the calling thread.
         let policy = || unsafe { libc::sched_getscheduler(0) };
         assert_eq!(policy(), libc::SCHED_OTHER, "the caller is not lowered");
@@ -208,7 +239,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_caller_that_goes_away_keeps_the_slot_until_its_hash_is_done() {
-        let gate = Arc::new(HashGate::new(1, 1));
+        let gate = Arc::new(HashGate::new(1, 1, LONG));
         let (caller, release) = running_until_released(&gate).await;
         caller.abort();
         assert!(caller.await.unwrap_err().is_cancelled());
@@ -219,7 +250,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_caller_that_gives_up_while_waiting_frees_its_place() {
-        let gate = HashGate::new(1, 1);
+        let gate = HashGate::new(1, 1, LONG);
         let permit = gate.running.clone().try_acquire_owned().unwrap();
         let waiting = gate.run(|| ());
         // Polled once, it queues; dropped, it leaves the queue.

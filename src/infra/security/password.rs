@@ -152,7 +152,12 @@ mod tests {
             (HasherKind::Bcrypt, "$2b$04$"),
             (HasherKind::Fast, "$fast$"),
         ] {
-            let hasher = PasswordHasher::new(kind, 4, HashGate::new(1, 8)).unwrap();
+            let hasher = PasswordHasher::new(
+                kind,
+                4,
+                HashGate::new(1, 8, std::time::Duration::from_secs(60)),
+            )
+            .unwrap();
             let password = Password::parse("correct horse".into()).unwrap();
             let (a, b) = (
                 hasher.hash(&password).await.unwrap(),
@@ -169,7 +174,12 @@ mod tests {
     #[tokio::test]
     async fn unknown_account_never_verifies() {
         for kind in [HasherKind::Bcrypt, HasherKind::Fast] {
-            let hasher = PasswordHasher::new(kind, 4, HashGate::new(1, 8)).unwrap();
+            let hasher = PasswordHasher::new(
+                kind,
+                4,
+                HashGate::new(1, 8, std::time::Duration::from_secs(60)),
+            )
+            .unwrap();
             let guess = Password::unchecked("not-a-real-password".into());
             assert!(!hasher.verify(&guess, None).await.unwrap());
         }
@@ -178,7 +188,12 @@ mod tests {
     #[tokio::test]
     async fn a_password_past_72_bytes_never_matches_its_first_72() {
         for kind in [HasherKind::Bcrypt, HasherKind::Fast] {
-            let hasher = PasswordHasher::new(kind, 4, HashGate::new(1, 8)).unwrap();
+            let hasher = PasswordHasher::new(
+                kind,
+                4,
+                HashGate::new(1, 8, std::time::Duration::from_secs(60)),
+            )
+            .unwrap();
             let first_72 = "x".repeat(Password::MAX_BYTES);
             let hash = hasher
                 .hash(&Password::unchecked(first_72.clone()))

@@ -21,6 +21,29 @@ export const accountSteps: Step[] = [
     },
   ],
   [
+    coveredBy.checkLiveness,
+    async () => {
+      const result = await client.GET("/api/v1/health/live");
+      expectStatus(result, 200);
+      const live = need(result.data, "the liveness body");
+      expect(live.status === "ok", `status: ${show(live)}`);
+      return "200 ok";
+    },
+  ],
+  [
+    coveredBy.checkReadiness,
+    async () => {
+      const result = await client.GET("/api/v1/health/ready");
+      expectStatus(result, 200);
+      const ready = need(result.data, "the readiness body");
+      const { database, outbox } = ready.checks;
+      expect(ready.status === "ok", `status: ${show(ready)}`);
+      expect(database.status === "ok" && (database.latency_ms ?? -1) >= 0, `database: ${show(database)}`);
+      expect(outbox.status === "ok" && outbox.oldest_event_age_seconds !== null, `outbox: ${show(outbox)}`);
+      return `database ${database.latency_ms} ms, outbox ${outbox.oldest_event_age_seconds} s old`;
+    },
+  ],
+  [
     coveredBy.createUser,
     async () => {
       const result = await client.POST("/api/v1/users", {

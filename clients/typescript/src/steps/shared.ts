@@ -14,6 +14,8 @@ export type Step = [string, () => Promise<string>];
 // here until a step drives it; the run also checks the document's operationIds at run time.
 export const coveredBy = {
   checkHealth: "health",
+  checkLiveness: "liveness",
+  checkReadiness: "readiness, each dependency with its latency",
   createUser: "register",
   createAccessToken: "log in (form-encoded password grant)",
   getJwks: "the published key names the token's key",

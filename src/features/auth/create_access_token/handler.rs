@@ -1,3 +1,4 @@
+use poem::{error::ResponseError, http::StatusCode};
 use sea_orm::TransactionTrait;
 
 use super::error::Refusal;
@@ -9,7 +10,11 @@ use crate::{
         sessions::{self, RotateError, SessionTokens},
     },
     http::{ApiError, AppState, Device, Provenance, refuse_if_spent},
-    infra::{db::entities::user, rate_limit::Scope},
+    infra::{
+        db::entities::user,
+        rate_limit::Scope,
+        telemetry::metrics::{self, LoginOutcome},
+    },
 };
 
 /// Unknown account and wrong password fail alike and take as long (a dummy hash is checked),
@@ -20,8 +25,31 @@ use crate::{
 /// The right password opens a session on `device`, unless an administrator disabled the
 /// account (403, told only to whoever knows the password). Every outcome is audited; a
 /// failure names the account when there is one, never the login typed (it may be a
-/// password typed into the wrong field).
+/// password typed into the wrong field). Each outcome is counted (`accounts_logins_total`).
 pub(super) async fn password_grant(
+    state: &AppState,
+    login: String,
+    password: Password,
+    device: Device,
+    provenance: &Provenance,
+) -> Result<SessionTokens, ApiError> {
+    let granted = check_password(state, login, password, device, provenance).await;
+    metrics::login(match &granted {
+        Ok(_) => LoginOutcome::Succeeded,
+        Err(err)
+            if matches!(
+                err.status(),
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+            ) =>
+        {
+            LoginOutcome::Refused
+        }
+        Err(_) => LoginOutcome::Failed,
+    });
+    granted
+}
+
+async fn check_password(
     state: &AppState,
     login: String,
     password: Password,

@@ -1,18 +1,10 @@
-use poem_openapi::{Enum, Object};
+use poem_openapi::Object;
 
 use super::query::HealthReport;
-use crate::infra::{email_verifier::VerifierStatus, rate_limit::LimiterStatus};
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "lowercase")]
-pub(super) enum CheckStatus {
-    Ok,
-    /// Serving, with a dependency down (e.g. rate limiting off while Redis is unreachable).
-    Degraded,
-    Unavailable,
-    /// Switched off by configuration.
-    Disabled,
-}
+use crate::{
+    features::health::CheckStatus,
+    infra::{email_verifier::VerifierStatus, rate_limit::LimiterStatus},
+};
 
 /// Each dependency's state. `email_verifier` is the e-mail reputation service as its last
 /// call went (not probed: probes cost quota).

@@ -1,4 +1,4 @@
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set};
@@ -16,6 +16,7 @@ use crate::{
         clock::Clock,
         db::entities::delivered_event,
         mail::{MailError, Mailer, SingleUseLink, render},
+        telemetry::metrics,
     },
 };
 
@@ -74,8 +75,13 @@ pub(crate) async fn send_email(
     let email = render(event, link.as_ref()).map_err(|e| Undeliverable(e.to_string()))?;
     let (mut backoff, mut refusals) = (Backoff::up_to(MAX_PAUSE), 0);
     loop {
+        let started = Instant::now();
         match mailer.send(&email).await {
-            Ok(()) => break,
+            Ok(()) => {
+                metrics::email_delivered(event.kind.as_str(), started.elapsed());
+                tracing::info!(event_type = event.kind.as_str(), "e-mail sent");
+                break;
+            }
             Err(MailError::Refused {
                 permanent: true,
                 reason,
@@ -86,6 +92,7 @@ pub(crate) async fn send_email(
                 )));
             }
             Err(err) => {
+                metrics::email_retried();
                 refusals += u32::from(matches!(err, MailError::Refused { .. }));
                 let pause = backoff.next_pause();
                 tracing::warn!(event_id = %event.id, error = %err, retry_in = ?pause, "e-mail not sent");

@@ -1,8 +1,9 @@
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
+use tracing::Instrument;
 
-use super::{SendEmail, TokenSettings, send_email};
+use super::{SendEmail, TokenSettings, delivery_span, send_email};
 use crate::{
     domain::EventEnvelope,
     infra::{
@@ -10,6 +11,7 @@ use crate::{
         db::entities::outbox,
         events::{PublishError, Publisher},
         mail::Mailer,
+        telemetry::metrics,
     },
 };
 
@@ -26,6 +28,11 @@ impl Publisher for InProcessDelivery {
     async fn publish(&self, batch: &[outbox::Model]) -> Result<(), PublishError> {
         for row in batch {
             let event = EventEnvelope::parse(row.payload.as_bytes()).map_err(PublishError)?;
+            let span = delivery_span(
+                &row.id.to_string(),
+                row.request_id.as_deref(),
+                row.traceparent.as_deref(),
+            );
             let sent = send_email(
                 &self.db,
                 &self.clock,
@@ -33,9 +40,10 @@ impl Publisher for InProcessDelivery {
                 &self.tokens,
                 SendEmail { event },
             );
-            if let Err(err) = sent.await {
+            if let Err(err) = sent.instrument(span.clone()).await {
                 // No dead-letter topic in-process: the log is where it goes.
-                tracing::error!(event_id = %row.id, error = %err, "e-mail dropped");
+                tracing::error!(parent: &span, error = %err, "e-mail dropped");
+                metrics::email_dead_lettered();
             }
         }
         Ok(())

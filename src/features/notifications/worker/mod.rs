@@ -13,17 +13,18 @@ use rdkafka::{
     ClientConfig, Message, TopicPartitionList,
     consumer::{CommitMode, Consumer, StreamConsumer},
     error::KafkaError,
-    message::OwnedMessage,
+    message::{Headers, OwnedMessage},
     producer::FutureProducer,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::{sync::Semaphore, task::JoinSet};
+use tracing::Instrument;
 
 use self::{
     batch::{by_key, next_offsets},
     dead_letter::dead_letter,
 };
-use super::send_email::{SendEmail, TokenSettings, Undeliverable, send_email};
+use super::send_email::{SendEmail, TokenSettings, Undeliverable, delivery_span, send_email};
 use crate::{
     domain::EventEnvelope,
     infra::{
@@ -31,6 +32,7 @@ use crate::{
         db::entities::delivered_event,
         events::{KafkaSettings, kafka},
         mail::Mailer,
+        telemetry::metrics,
     },
 };
 
@@ -150,8 +152,27 @@ async fn prune_delivered(db: &DatabaseConnection, clock: &Clock) {
     }
 }
 
-/// Mails one message, or parks it in the dead-letter topic.
+/// Mails one message, or parks it in the dead-letter topic; its log lines name the event
+/// and the request that raised it.
 async fn handle(context: &Context, message: OwnedMessage) {
+    let span = delivery_span(
+        header(&message, "event_id").unwrap_or_default(),
+        header(&message, kafka::REQUEST_ID_HEADER),
+        header(&message, kafka::TRACEPARENT_HEADER),
+    );
+    deliver(context, &message).instrument(span).await;
+}
+
+/// A message header's value, when it is there and is text.
+fn header<'a>(message: &'a OwnedMessage, key: &str) -> Option<&'a str> {
+    let headers = message.headers()?;
+    headers
+        .iter()
+        .find(|h| h.key == key)
+        .and_then(|h| std::str::from_utf8(h.value?).ok())
+}
+
+async fn deliver(context: &Context, message: &OwnedMessage) {
     let _permit = context
         .permits
         .acquire()
@@ -173,6 +194,7 @@ async fn handle(context: &Context, message: OwnedMessage) {
         }
     };
     if let Err(Undeliverable(reason)) = outcome {
-        dead_letter(&context.dead_letters, &worker.kafka, &message, &reason).await;
+        dead_letter(&context.dead_letters, &worker.kafka, message, &reason).await;
+        metrics::email_dead_lettered();
     }
 }

@@ -12,7 +12,7 @@ use crate::{
     http::{ApiError, Provenance},
     infra::{
         clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox,
-        security::PasswordHasher,
+        security::PasswordHasher, telemetry::metrics,
     },
 };
 
@@ -55,5 +55,6 @@ pub(super) async fn create_user(
         .record(&txn, provenance, now)
         .await?;
     txn.commit().await?;
+    metrics::signup();
     Ok(user)
 }

@@ -14,6 +14,10 @@ pub struct Model {
     pub payload: String,
     pub occurred_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
+    /// The `X-Request-Id` of the request that raised the event.
+    pub request_id: Option<String>,
+    /// That request's W3C `traceparent`.
+    pub traceparent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,9 +1,16 @@
-//! Logging: JSON lines or human-readable text, filtered by `RUST_LOG` (default `info`).
+//! Logs (JSON lines or human-readable text, filtered by `RUST_LOG`, default `info`),
+//! metrics and the request context that ties a request's work together.
+
+pub(crate) mod metrics;
+mod metrics_server;
+pub(crate) mod trace_context;
 
 use std::str::FromStr;
 
 use tracing_subscriber::{EnvFilter, fmt};
 
+pub use self::metrics_server::MetricsListener;
+pub(crate) use self::metrics_server::ScrapeSources;
 use crate::infra::setting::deserialize_from_str;
 
 /// How log lines are written.
