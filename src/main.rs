@@ -2,7 +2,10 @@
 
 use std::process::ExitCode;
 
-use accounts_api::app::{Application, settings_with_logging, shutdown_signal};
+use accounts_api::{
+    app::{Application, settings_with_logging, shutdown_signal},
+    infra::telemetry,
+};
 
 /// See Cargo.toml: faster than glibc's malloc when tasks move between threads.
 #[global_allocator]
@@ -10,7 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Some(settings) = settings_with_logging() else {
+    let Some(settings) = settings_with_logging("accounts-api") else {
         return ExitCode::FAILURE;
     };
     let host = settings.app.host.clone();
@@ -26,7 +29,9 @@ async fn main() -> ExitCode {
         app.port(),
         app.port()
     );
-    match app.run_until(shutdown_signal()).await {
+    let served = app.run_until(shutdown_signal()).await;
+    telemetry::shutdown();
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("server failed: {err}");

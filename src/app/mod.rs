@@ -241,11 +241,12 @@ async fn bind_metrics(addr: &str, delivers_email: bool) -> Result<MetricsListene
         })
 }
 
-/// For the long-running processes: the settings, with logging set up as they say; `None`
-/// after printing why they are invalid.
-pub fn settings_with_logging() -> Option<Settings> {
+/// For the long-running processes: the settings, with logging (and span export) set up as
+/// they say, naming the process `service`; `None` after printing why they are invalid.
+pub fn settings_with_logging(service: &'static str) -> Option<Settings> {
     let settings = Settings::from_env_or_report()?;
-    telemetry::init(settings.log_format());
+    let otlp = settings.server.otel_exporter_otlp_endpoint.as_deref();
+    telemetry::init(settings.log_format(), otlp, service);
     Some(settings)
 }
 

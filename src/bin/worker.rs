@@ -2,7 +2,10 @@
 
 use std::process::ExitCode;
 
-use accounts_api::app::{run_worker, settings_with_logging, shutdown_signal};
+use accounts_api::{
+    app::{run_worker, settings_with_logging, shutdown_signal},
+    infra::telemetry,
+};
 
 /// See Cargo.toml: faster than glibc's malloc when tasks move between threads.
 #[global_allocator]
@@ -10,10 +13,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Some(settings) = settings_with_logging() else {
+    let Some(settings) = settings_with_logging("accounts-api-worker") else {
         return ExitCode::FAILURE;
     };
-    match run_worker(settings, shutdown_signal()).await {
+    let consumed = run_worker(settings, shutdown_signal()).await;
+    telemetry::shutdown();
+    match consumed {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("worker failed: {err}");

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, de::Error};
 use smart_default::SmartDefault;
 
 use crate::infra::{
-    setting::{deserialize_from_str, items, list, seconds},
+    setting::{deserialize_from_str, http_url, items, list, seconds},
     telemetry::LogFormat,
 };
 
@@ -75,6 +75,9 @@ pub struct ServerSettings {
     /// addresses meaning just that host.
     #[serde(deserialize_with = "proxies")]
     pub trusted_proxies: Vec<IpNet>,
+    /// An OpenTelemetry collector (OTLP/HTTP): spans are exported to its `/v1/traces`.
+    #[serde(deserialize_with = "optional_http_url")]
+    pub otel_exporter_otlp_endpoint: Option<String>,
     /// `host:port` of the Prometheus metrics listener; `None` (`off` or empty): no listener.
     #[default(Some("127.0.0.1:9100".into()))]
     #[serde(deserialize_with = "listen_address")]
@@ -102,6 +105,10 @@ fn hash_cost<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     } else {
         Err(D::Error::custom("must be between 4 and 31"))
     }
+}
+
+fn optional_http_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    http_url::<D, String>(d).map(Some)
 }
 
 fn listen_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

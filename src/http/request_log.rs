@@ -6,7 +6,7 @@
 use std::{sync::Arc, time::Instant};
 
 use poem::{Endpoint, IntoResponse, Request, Response, http::HeaderValue};
-use tracing::Instrument;
+use tracing::{Instrument, field::Empty};
 use uuid::Uuid;
 
 use super::{Operations, error::into_problem_response};
@@ -37,15 +37,12 @@ pub(crate) async fn log_request<E: Endpoint>(
             HeaderValue::from_str(&Uuid::now_v7().to_string()).expect("uuid is ascii")
         });
     let id = request_id.to_str().unwrap_or_default().to_owned();
-    let trace = TraceParent::child_of(req.headers().get(TRACEPARENT).and_then(|v| v.to_str().ok()));
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());
     let operation = operations.operation(&method, &path);
-    let span = tracing::info_span!(
-        "request",
-        request_id = %id,
-        operation,
-        trace_id = %trace.trace_id()
-    );
+    let span = tracing::info_span!("request", request_id = %id, operation, trace_id = Empty);
+    let caller = req.headers().get(TRACEPARENT).and_then(|v| v.to_str().ok());
+    let trace = TraceParent::of_span(&span, caller);
+    span.record("trace_id", trace.trace_id());
     req.extensions_mut().insert(RequestId(id.clone()));
     let context = RequestContext {
         request_id: id,

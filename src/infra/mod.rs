@@ -10,4 +10,4 @@ pub mod rate_limit;
 pub(crate) mod redis;
 pub mod security;
 pub(crate) mod setting;
-pub(crate) mod telemetry;
+pub mod telemetry;

@@ -29,6 +29,7 @@ mod migrate_cli;
 mod monitoring;
 mod notifications;
 mod openapi;
+mod otel;
 mod password_change;
 mod password_reset;
 mod password_reset_request;

@@ -6,6 +6,9 @@
 use std::{fmt, future::Future};
 
 use rand::{RngCore, rngs::OsRng};
+use tracing::Span;
+
+use super::otel;
 
 tokio::task_local! {
     static CURRENT: RequestContext;
@@ -33,18 +36,36 @@ impl RequestContext {
 /// A W3C Trace Context `traceparent`: version 00, trace id, this hop's span id, flags.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceParent {
-    trace_id: [u8; 16],
-    span_id: [u8; 8],
-    flags: u8,
+    pub(super) trace_id: [u8; 16],
+    pub(super) span_id: [u8; 8],
+    pub(super) flags: u8,
 }
 
 impl TraceParent {
-    /// A new span in the caller's trace when `header` is a valid `traceparent`, else in a
-    /// new trace (sampled).
-    pub(crate) fn child_of(header: Option<&str>) -> Self {
+    /// The trace context of `span`, the work of a caller who sent `header`: the caller's
+    /// trace continued (when the header is a valid `traceparent`) or a new one. When spans
+    /// are exported, `span` joins that trace and these are its exported ids.
+    pub(crate) fn of_span(span: &Span, header: Option<&str>) -> Self {
+        let caller = header.and_then(Self::parse);
+        if let Some(caller) = &caller {
+            otel::continue_trace(span, caller);
+        }
+        otel::exported_ids(span).unwrap_or_else(|| Self::child_of(caller))
+    }
+
+    /// Makes `span` a child of the `traceparent` in `header`, when it is valid (and spans
+    /// are exported).
+    pub(crate) fn continue_in(span: &Span, header: &str) {
+        if let Some(parent) = Self::parse(header) {
+            otel::continue_trace(span, &parent);
+        }
+    }
+
+    /// A new span in `caller`'s trace, or in a new trace (sampled).
+    fn child_of(caller: Option<Self>) -> Self {
         let mut span_id = [0; 8];
         OsRng.fill_bytes(&mut span_id);
-        match header.and_then(Self::parse) {
+        match caller {
             Some(parent) => Self { span_id, ..parent },
             None => {
                 let mut trace_id = [0; 16];
@@ -114,7 +135,7 @@ mod tests {
     fn a_valid_traceparent_is_continued_with_a_new_span() {
         let parent = TraceParent::parse(CALLER).unwrap();
         assert_eq!(parent.to_string(), CALLER);
-        let child = TraceParent::child_of(Some(CALLER));
+        let child = TraceParent::child_of(Some(parent));
         assert_eq!(child.trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
         assert_ne!(child.span_id, parent.span_id);
         assert_eq!(TraceParent::parse(&child.to_string()), Some(child));
@@ -133,7 +154,7 @@ mod tests {
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x",
         ] {
             assert_eq!(TraceParent::parse(bad), None, "{bad:?}");
-            let fresh = TraceParent::child_of(Some(bad));
+            let fresh = TraceParent::child_of(TraceParent::parse(bad));
             assert_ne!(fresh.trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
             assert_eq!(TraceParent::parse(&fresh.to_string()), Some(fresh));
         }

@@ -14,8 +14,11 @@ pub(crate) fn delivery_span(
     if let Some(request_id) = request_id {
         span.record("request_id", request_id);
     }
-    if let Some(trace) = traceparent.and_then(TraceParent::parse) {
-        span.record("trace_id", trace.trace_id());
+    if let Some(traceparent) = traceparent {
+        TraceParent::continue_in(&span, traceparent);
+        if let Some(trace) = TraceParent::parse(traceparent) {
+            span.record("trace_id", trace.trace_id());
+        }
     }
     span
 }
