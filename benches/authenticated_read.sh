@@ -31,7 +31,8 @@ builds=(new); PORT[new]=18501
 for build in "${builds[@]}"; do
   fresh_database "bench_read_$build"
   binary=$BINARY; [ "$build" = baseline ] && binary=$BASELINE
-  serve "${PORT[$build]}" "$binary" "${REDIS[@]}" "${HIGH[@]}"
+  # Metrics on, as in production (a build that predates them ignores the variable).
+  serve "${PORT[$build]}" "$binary" "${REDIS[@]}" "${HIGH[@]}" METRICS_ADDR="127.0.0.1:$((PORT[$build] + 1000))"
   PID[$build]=${PIDS[-1]}
   TOKEN[$build]=$(bench_login "${PORT[$build]}")
 done

@@ -2,8 +2,8 @@
 # Whether a login storm starves everything else: GET /api/v1/users (wrk -t1 -c8, limiter off,
 # PostgreSQL, one release server) alone, then while STORM clients log in in a loop at bcrypt
 # cost 12, once per setting in SETTINGS, each "PASSWORD_HASH_CONCURRENCY/PASSWORD_HASH_QUEUE"
-# ("unbounded" runs BASELINE, if given, with no bound: every login on tokio's blocking pool
-# at once, as before the gate). Prints p50/p99 of the reads, the logins served and refused
+# ("default": neither set; "unbounded" runs BASELINE, if given, with no bound: every login on
+# tokio's blocking pool at once, as before the gate). Prints p50/p99 of the reads, the logins served and refused
 # (503) per second, and each p99 over the p99 alone.
 # Usage: benches/login_storm.sh BINARY [BASELINE]   (release builds of accounts-api)
 # Needs: wrk, PostgreSQL :5432. Knobs: DURATION (10s), STORM (100), SETTINGS.
@@ -26,6 +26,7 @@ for setting in $SETTINGS; do
   port=$((port + 1)); binary=$BINARY
   case $setting in
     unbounded) binary=$BASELINE gate=(PASSWORD_HASH_CONCURRENCY=100000 PASSWORD_HASH_QUEUE=100000) ;;
+    default) gate=() ;;
     *) gate=(PASSWORD_HASH_CONCURRENCY="${setting%/*}" PASSWORD_HASH_QUEUE="${setting#*/}") ;;
   esac
   serve "$port" "$binary" RATE_LIMIT_ENABLED=false PASSWORD_HASH_COST=12 "${gate[@]}"

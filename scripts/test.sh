@@ -3,7 +3,8 @@
 # (unit and integration, on SQLite and PostgreSQL), then checks the contract as its users
 # meet it: the OpenAPI document validated, Schemathesis over it on both databases, the
 # generated TypeScript and Python clients driving the flows, Swagger UI in a real browser;
-# and the Compose file and monitoring configuration (scripts/check-compose.sh).
+# the Compose file and monitoring configuration (scripts/check-compose.sh); and the scale-out
+# rehearsal, two API instances and two workers on one database, Redis and broker.
 # Extra arguments go to `cargo test`. Ends with one line totalling every test binary:
 # "N passed, N failed".
 set -euo pipefail
@@ -14,6 +15,7 @@ status=0
 cargo test --workspace --all-targets "$@" 2>&1 | tee "$log" || status=$?
 scripts/check-openapi.sh || status=1
 scripts/check-compose.sh || status=1
+scripts/scale-out.sh || status=1
 scripts/schemathesis.sh || status=1
 clients/typescript/run.sh || status=1
 clients/python/run.sh || status=1
