@@ -25,6 +25,7 @@ mod login_storm;
 mod maildev;
 mod manage_cli;
 mod manage_cli_accounts;
+mod metrics_counts;
 mod migrate_cli;
 mod monitoring;
 mod notifications;

@@ -12,6 +12,7 @@ use crate::features::health::CheckStatus;
 #[derive(Object)]
 pub(super) struct DependencyCheck {
     pub status: CheckStatus,
+    #[oai(nullable)]
     pub latency_ms: Option<f64>,
 }
 
@@ -21,7 +22,9 @@ pub(super) struct DependencyCheck {
 #[derive(Object)]
 pub(super) struct OutboxCheck {
     pub status: CheckStatus,
+    #[oai(nullable)]
     pub oldest_event_age_seconds: Option<f64>,
+    #[oai(nullable)]
     pub max_age_seconds: Option<u64>,
 }
 
