@@ -227,7 +227,7 @@ sent1=$(sent_by worker-1) sent2=$(sent_by worker-2)
 if out=$(python3 "$HELPER" signup "$DOMAIN" once "$ONCE_ACCOUNTS" 4 "$PORT_A" "$PORT_B"); then :; fi
 created=${out:-0}
 if drain once; then :; fi
-read -r received missing doubled unexpected < <(python3 "$HELPER" tally "$DOMAIN" once "$ONCE_ACCOUNTS")
+read -r received missing doubled unexpected _ < <(python3 "$HELPER" tally "$DOMAIN" once "$ONCE_ACCOUNTS")
 sessions="sent by worker 1: $(($(sent_by worker-1) - sent1)), worker 2: $(($(sent_by worker-2) - sent2)) (their logs)"
 detail="$created/$ONCE_ACCOUNTS accounts (half on each instance), $((ONCE_ACCOUNTS * 2)) e-mails expected (welcome + confirmation), $received received, $missing missing, $doubled doubled, $unexpected unexpected; $DRAIN_STATE in ${DRAIN_SECONDS}s; $sessions"
 if ((created == ONCE_ACCOUNTS && received == ONCE_ACCOUNTS * 2 && missing == 0 && doubled == 0 && unexpected == 0)) && [ "$DRAIN_STATE" = drained ]; then
@@ -298,9 +298,11 @@ if [ -n "$killed" ]; then
   fi
 fi
 if drain kill; then :; fi
-read -r received missing doubled unexpected < <(python3 "$HELPER" tally "$DOMAIN" kill "$KILL_ACCOUNTS")
-detail="$created/$KILL_ACCOUNTS accounts, $batch_events e-mails expected, $received received, $missing missing, $doubled doubled, $unexpected unexpected; ${killed:-worker 1 never killed: the events were not handled in time}; ${takeover:-no takeover}; $DRAIN_STATE $((SECONDS - ${killed_at:-$SECONDS}))s after the kill"
-if [ -n "$killed" ] && ((signup_status == 0 && received == batch_events && missing == 0 && doubled == 0 && unexpected == 0)) && [ "$DRAIN_STATE" = drained ]; then
+read -r received missing doubled unexpected resent < <(python3 "$HELPER" tally "$DOMAIN" kill "$KILL_ACCOUNTS" "$WORK/worker-1.log")
+# An e-mail the SMTP server accepted in the instant before the kill, not yet recorded, is sent
+# again with the same Message-ID (receivers deduplicate it): SMTP cannot do better.
+detail="$created/$KILL_ACCOUNTS accounts, $batch_events e-mails expected, $((received - resent)) received once, $missing missing, $((doubled - resent)) doubled, $resent re-sent with the same Message-ID (in flight at the kill: accepted, not yet recorded), $unexpected unexpected; ${killed:-worker 1 never killed: the events were not handled in time}; ${takeover:-no takeover}; $DRAIN_STATE $((SECONDS - ${killed_at:-$SECONDS}))s after the kill"
+if [ -n "$killed" ] && ((signup_status == 0 && received - resent == batch_events && missing == 0 && doubled == resent && unexpected == 0)) && [ "$DRAIN_STATE" = drained ]; then
   pass "kill -9: $detail"
 else
   fail "kill -9: $detail"

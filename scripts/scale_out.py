@@ -1,6 +1,6 @@
 """scale-out.sh's client side: sign-ups, MailDev's inbox, the consumer group's members
 (Kafka wire protocol)."""
-import collections, concurrent.futures, json, socket, struct, sys, time, urllib.error, urllib.request
+import collections, concurrent.futures, json, re, socket, struct, sys, time, urllib.error, urllib.request
 
 MAILDEV = "http://127.0.0.1:1080/api/email"
 SUBJECTS = ("Your account has been created", "Confirm your e-mail address")
@@ -42,26 +42,42 @@ def inbox(domain):
     suffix = "@" + domain
     return [m for m in mails if any(t.get("address", "").endswith(suffix) for t in m.get("to") or [])]
 
-def tally(domain, prefix, count):
-    """`received missing doubled unexpected` for prefix0..<count-1>@domain: each address
-    expects one e-mail per subject in SUBJECTS."""
+def tally(domain, prefix, count, killed_log=None):
+    """`received missing doubled unexpected resent` for prefix0..<count-1>@domain: each
+    address expects one e-mail per subject in SUBJECTS. `resent` counts the doubled copies
+    that were in flight when a worker was killed: every copy has the one Message-ID of its
+    event (<event id>@accounts-api), and the killed worker's log (`killed_log`) says the SMTP
+    server accepted that event's e-mail; it died before recording so, and the next worker
+    sent it again. Any other double is a bug."""
     count = int(count)
     expected = {(f"{prefix}{i}@{domain}", s) for i in range(count) for s in SUBJECTS}
-    seen = collections.Counter()
+    seen = collections.defaultdict(list)
     for m in inbox(domain):
         for t in m["to"]:
             address = t["address"]
             local = address.split("@")[0]
             if local.startswith(prefix) and local[len(prefix):].isdigit():
-                seen[(address, m.get("subject"))] += 1
-    received = sum(seen.values())
+                seen[(address, m.get("subject"))].append(m.get("headers", {}).get("message-id", ""))
+    sent_by_killed = set()
+    if killed_log:
+        with open(killed_log, errors="replace") as log:
+            for line in log:
+                line = re.sub(r"\x1b\[[0-9;]*m", "", line)  # colours, if any
+                if "e-mail sent" in line:
+                    sent_by_killed.update(re.findall(r'event_id="?([0-9a-f-]{36})', line))
+    received = sum(len(ids) for ids in seen.values())
     missing = len(expected - seen.keys())
-    doubled = sum(n - 1 for k, n in seen.items() if k in expected and n > 1)
-    unexpected = sum(n for k, n in seen.items() if k not in expected)
-    print(received, missing, doubled, unexpected)
-    for k, n in sorted(seen.items()):
-        if n > 1:
-            print(f"doubled: {k[0]} {k[1]!r} x{n}", file=sys.stderr)
+    doubled = sum(len(ids) - 1 for k, ids in seen.items() if k in expected and len(ids) > 1)
+    unexpected = sum(len(ids) for k, ids in seen.items() if k not in expected)
+    resent = 0
+    for k, ids in sorted(seen.items()):
+        if len(ids) > 1:
+            event = re.fullmatch(r"<([0-9a-f-]{36})@accounts-api>", ids[0])
+            in_flight = len(set(ids)) == 1 and event and event.group(1) in sent_by_killed
+            resent += (len(ids) - 1) if in_flight and k in expected else 0
+            why = "re-sent: in flight at the kill" if in_flight else "DOUBLED"
+            print(f"{why}: {k[0]} {k[1]!r} x{len(ids)} {sorted(set(ids))}", file=sys.stderr)
+    print(received, missing, doubled, unexpected, resent)
 
 def count(domain):
     """How many e-mails MailDev holds for this run's domain."""

@@ -197,9 +197,20 @@ async fn a_request_id_and_trace_travel_from_the_request_to_the_workers_log_lines
         ],
     );
     worker.wait_for_port(metrics_port).await;
-    // Sign-up mails a welcome and a confirmation.
+    // Sign-up mails a welcome and a confirmation, each with its event's Message-ID.
     let mails = wait_for_mails(&email, 2, Duration::from_secs(120)).await;
     assert_eq!(mails.len(), 2, "both e-mails arrive");
+    let events: Vec<String> = outbox_event_ids(&app).await;
+    for mail in &mails {
+        let id = mail["headers"]["message-id"].as_str().unwrap_or_default();
+        let event = id
+            .strip_prefix('<')
+            .and_then(|id| id.strip_suffix("@accounts-api>"));
+        assert!(
+            event.is_some_and(|e| events.iter().any(|id| id == e)),
+            "{id}"
+        );
+    }
 
     let mut sent: Vec<Value> = worker
         .lines()
@@ -256,4 +267,13 @@ async fn assert_recorded_in_the_outbox(app: &TestApp, request_id: &str) {
             "a span of its own"
         );
     }
+}
+
+/// The ids of the events in the app's outbox.
+async fn outbox_event_ids(app: &TestApp) -> Vec<String> {
+    use accounts_api::infra::db::entities::outbox;
+    use sea_orm::EntityTrait;
+
+    let events = outbox::Entity::find().all(&app.db().await).await.unwrap();
+    events.into_iter().map(|e| e.id.to_string()).collect()
 }

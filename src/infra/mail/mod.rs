@@ -12,6 +12,10 @@ pub(crate) use templates::{SingleUseLink, render};
 /// A rendered message.
 pub(crate) struct Email {
     pub to: String,
+    /// `<event id>@accounts-api`: the same for every send of one event, so a copy sent again
+    /// (the SMTP server accepted it, and the worker died before recording that) is one
+    /// message to the receiving side, which deduplicates by Message-ID.
+    pub message_id: String,
     pub subject: &'static str,
     pub text: String,
     pub html: String,

@@ -58,6 +58,7 @@ impl SmtpMailer {
         MessageBuilder::new()
             .from(self.settings.sender.as_str())
             .to(email.to.as_str())
+            .message_id(email.message_id.as_str())
             .subject(email.subject)
             .text_body(email.text.as_str())
             .html_body(email.html.as_str())

@@ -58,6 +58,7 @@ pub(crate) fn render(
     };
     Ok(Email {
         to: event.data.email.clone(),
+        message_id: format!("{}@accounts-api", event.id),
         subject,
         text: render("txt")?,
         html: render("html")?,

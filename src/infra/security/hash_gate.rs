@@ -20,7 +20,14 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 use super::password::HashError;
 
-type Job = Box<dyn FnOnce() + Send>;
+/// A hash to run; it returns what finishes it.
+type Job = Box<dyn FnOnce() -> Finish + Send>;
+/// What a hash ends with: its slot given back, its answer sent. Both wake tokio tasks through
+/// locks (the semaphore's wait list, the scheduler's queue), so they run on the finishing
+/// thread at normal priority, never on a `SCHED_IDLE` hashing thread: preempted while holding
+/// such a lock, that thread would stall every request thread waiting for it until a core fell
+/// idle (a priority inversion).
+type Finish = Box<dyn FnOnce() + Send>;
 
 pub(crate) struct HashGate {
     running: Arc<Semaphore>,
@@ -37,14 +44,20 @@ impl HashGate {
     pub(crate) fn new(concurrency: usize, max_waiting: usize, max_wait: Duration) -> Self {
         let concurrency = concurrency.max(1);
         let (jobs, queue) = mpsc::channel::<Job>();
+        let (finishes, finishing) = mpsc::channel::<Finish>();
         let queue = Arc::new(Mutex::new(queue));
         for n in 0..concurrency {
-            let queue = queue.clone();
+            let (queue, finishes) = (queue.clone(), finishes.clone());
             std::thread::Builder::new()
                 .name(format!("password-hash-{n}"))
-                .spawn(move || hashing_thread(&queue))
+                .spawn(move || hashing_thread(&queue, &finishes))
                 .expect("cannot start a password hashing thread");
         }
+        // Ends once every hashing thread has.
+        std::thread::Builder::new()
+            .name("password-hash-finish".into())
+            .spawn(move || finishing.into_iter().for_each(|finish| finish()))
+            .expect("cannot start the password hashing finisher");
         Self {
             running: Arc::new(Semaphore::new(concurrency)),
             waiting: AtomicUsize::new(0),
@@ -111,23 +124,29 @@ impl HashSlot<'_> {
         let permit = self.permit;
         let job: Job = Box::new(move || {
             let output = work();
-            // Given back before the answer, so whoever sees it finds the slot free.
-            drop(permit);
-            done.send(output).ok();
+            Box::new(move || {
+                // Given back before the answer, so whoever sees it finds the slot free.
+                drop(permit);
+                done.send(output).ok();
+            })
         });
         self.gate.jobs.send(job).map_err(|_| HashError::Lost)?;
         result.await.map_err(|_| HashError::Lost)
     }
 }
 
-/// Takes jobs until the gate is gone, at the lowest priority. A job that panics loses its
-/// answer (its caller gets `Lost`), not the thread.
-fn hashing_thread(queue: &Mutex<mpsc::Receiver<Job>>) {
+/// Takes jobs until the gate is gone, at the lowest priority, and hands each one's finish to
+/// the finishing thread. A job that panics loses its answer (its caller gets `Lost`), not the
+/// thread.
+fn hashing_thread(queue: &Mutex<mpsc::Receiver<Job>>, finishes: &mpsc::Sender<Finish>) {
     lower_priority();
     loop {
         let job = queue.lock().recv();
         let Ok(job) = job else { return };
-        catch_unwind(AssertUnwindSafe(job)).ok();
+        if let Ok(finish) = catch_unwind(AssertUnwindSafe(job)) {
+            // The finisher lives as long as any hashing thread: this cannot fail.
+            finishes.send(finish).ok();
+        }
     }
 }
 
