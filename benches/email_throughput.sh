@@ -22,9 +22,9 @@ smtp-sink -u nobody "$SINK" 1000 & PIDS+=($!)
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" KAFKA_BROKERS=127.0.0.1:9092 \
   KAFKA_TOPIC="$TAG" KAFKA_CONSUMER_GROUP="$TAG-worker" SMTP_HOST=127.0.0.1 SMTP_PORT=2525 \
   PASSWORD_HASH_COST=4 RATE_LIMIT_ENABLED=false RUST_LOG=warn
-METRICS_ADDR=off APP_PORT=18291 "$API" >"$WORK/api.log" 2>&1 & PIDS+=($!)
+METRICS_ADDR=127.0.0.1:19291 APP_PORT=18291 "$API" >"$WORK/api.log" 2>&1 & PIDS+=($!)
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18291/api/v1/health >/dev/null && break; sleep 0.1; done
-METRICS_ADDR=off "$WORKER" >"$WORK/worker.log" 2>&1 & PIDS+=($!)
+METRICS_ADDR=127.0.0.1:19292 RUST_LOG=info LOG_FORMAT=json "$WORKER" >"$WORK/worker.log" 2>&1 & PIDS+=($!)
 sql() { psql -qtA -h 127.0.0.1 -U postgres -d "$DB" -c "$1"; }
 now() { date +%s.%N; }
 
