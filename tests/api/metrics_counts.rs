@@ -9,11 +9,10 @@ use poem::{
     web::Query,
 };
 use serde_json::{Value, json};
-use tempfile::TempDir;
 
 use crate::{
     helpers::{PASSWORD, client, expect_json},
-    processes::{Process, free_port, sample, scrape},
+    processes::{Api, sample},
 };
 
 /// The reputation provider's answer by mailbox: alice is deliverable, bob gets a body that is
@@ -42,47 +41,25 @@ async fn email_checks_sessions_and_limiter_errors_are_counted() {
         .unwrap();
     let provider_port = provider.local_addr()[0].as_socket_addr().unwrap().port();
     tokio::spawn(Server::new_with_acceptor(provider).run(Route::new().at("/v1/", get(reputation))));
-    let dir = TempDir::new().unwrap();
-    let (port, metrics_port) = (free_port(), free_port());
-    let mut api = Process::start(
-        env!("CARGO_BIN_EXE_accounts-api"),
-        &[],
-        &[
-            ("APP_PORT", port.to_string()),
-            ("METRICS_ADDR", format!("127.0.0.1:{metrics_port}")),
-            (
-                "DATABASE_URL",
-                format!("sqlite://{}/app.db?mode=rwc", dir.path().display()),
-            ),
-            ("PASSWORD_HASH_COST", "4".into()),
-            ("EMAIL_VERIFIER_ENABLED", "true".into()),
-            ("EMAIL_VERIFIER_API_KEY", "test-key".into()),
-            (
-                "EMAIL_VERIFIER_API_URL",
-                format!("http://127.0.0.1:{provider_port}/v1/"),
-            ),
-            // A replayed refresh token is reuse at once.
-            ("REFRESH_TOKEN_REUSE_GRACE", "0".into()),
-            // Redis is down: the limiter fails open, and counts each store error.
-            ("REDIS_URL", "redis://127.0.0.1:9".into()),
-        ],
-    );
-    api.wait_for_port(port).await;
-    api.wait_for_port(metrics_port).await;
-    let (http, url) = (client(), |path: &str| {
-        format!("http://127.0.0.1:{port}{path}")
-    });
+    let api = Api::start(&[
+        ("EMAIL_VERIFIER_ENABLED", "true".into()),
+        ("EMAIL_VERIFIER_API_KEY", "test-key".into()),
+        (
+            "EMAIL_VERIFIER_API_URL",
+            format!("http://127.0.0.1:{provider_port}/v1/"),
+        ),
+        // A replayed refresh token is reuse at once.
+        ("REFRESH_TOKEN_REUSE_GRACE", "0".into()),
+        // Redis is down: the limiter fails open, and counts each store error.
+        ("REDIS_URL", "redis://127.0.0.1:9".into()),
+    ])
+    .await;
+    let (http, url) = (client(), |path: &str| api.url(path));
 
     for (name, status) in [("alice", 201), ("bob", 201), ("carol", 422)] {
         let user =
             json!({"username": name, "email": format!("{name}@example.com"), "password": PASSWORD});
-        let created = http
-            .post(url("/api/v1/users"))
-            .json(&user)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(created.status(), status, "{name}");
+        assert_eq!(api.register(&user).await.status(), status, "{name}");
     }
     let grant = |form: Vec<(&'static str, String)>| {
         http.post(url("/api/v1/token/access")).form(&form).send()
@@ -115,7 +92,7 @@ async fn email_checks_sessions_and_limiter_errors_are_counted() {
         .unwrap();
     assert_eq!(logout.status(), 204);
 
-    let metrics = scrape(metrics_port).await;
+    let metrics = api.scrape().await;
     let count = |name: &str, labels: &[(&str, &str)]| sample(&metrics, name, labels);
     for (outcome, n) in [("accepted", 1.0), ("unknown", 1.0), ("undeliverable", 1.0)] {
         assert_eq!(

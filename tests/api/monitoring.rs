@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{
     helpers::{PASSWORD, client, expect_json},
     maildev::{SMTP_PORT, unique_domain, wait_for_mails},
-    processes::{Process, free_port},
+    processes::{Api, Process, free_port},
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -29,42 +29,26 @@ async fn prometheus_scrapes_the_api_and_the_worker_and_the_dashboard_finds_its_m
         ("KAFKA_TOPIC", format!("monitoring-{tag}")),
         ("KAFKA_CONSUMER_GROUP", format!("monitoring-{tag}-worker")),
     ];
-    let (port, api_metrics, worker_metrics) = (free_port(), free_port(), free_port());
-    let with = |extra: &[(&'static str, String)]| [&kafka[..], extra].concat();
-    let mut api = Process::start(
-        env!("CARGO_BIN_EXE_accounts-api"),
-        &[],
-        &with(&[
-            ("APP_PORT", port.to_string()),
-            ("METRICS_ADDR", format!("127.0.0.1:{api_metrics}")),
-            ("PASSWORD_HASH_COST", "4".into()),
-        ]),
-    );
-    api.wait_for_port(port).await;
+    let api = Api::start(&kafka).await;
+    let api_metrics = api.metrics_port.expect("the metrics listener is on");
+    let worker_metrics = free_port();
+    let worker_env = [
+        ("METRICS_ADDR", format!("127.0.0.1:{worker_metrics}")),
+        ("SMTP_HOST", "127.0.0.1".into()),
+        ("SMTP_PORT", SMTP_PORT.to_string()),
+    ];
     let mut worker = Process::start(
         env!("CARGO_BIN_EXE_worker"),
         &[],
-        &with(&[
-            ("METRICS_ADDR", format!("127.0.0.1:{worker_metrics}")),
-            ("SMTP_HOST", "127.0.0.1".into()),
-            ("SMTP_PORT", SMTP_PORT.to_string()),
-        ]),
+        &[&kafka[..], &worker_env[..]].concat(),
     );
     worker.wait_for_port(worker_metrics).await;
 
     // Traffic, so that every series exists: a sign-up (two e-mails), a login, a refusal.
-    let (http, url) = (client(), |path: &str| {
-        format!("http://127.0.0.1:{port}{path}")
-    });
+    let (http, url) = (client(), |path: &str| api.url(path));
     let email = format!("alice@{}", unique_domain());
     let user = json!({"username": "alice", "email": email, "password": PASSWORD});
-    let created = http
-        .post(url("/api/v1/users"))
-        .json(&user)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
+    assert_eq!(api.register(&user).await.status(), 201);
     let login = [("username", "alice"), ("password", PASSWORD)];
     expect_json(
         http.post(url("/api/v1/token/access"))

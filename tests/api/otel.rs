@@ -17,12 +17,11 @@ use poem::{
 };
 use prost::Message;
 use serde_json::json;
-use tempfile::TempDir;
 use tokio::time::Instant;
 
 use crate::{
     helpers::{PASSWORD, client},
-    processes::{Process, free_port},
+    processes::Api,
 };
 
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -33,32 +32,20 @@ type Received = Arc<Mutex<Vec<Span>>>;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spans_are_exported_in_the_callers_trace_when_an_endpoint_is_set() {
     let (collector, received) = collector().await;
-    let dir = TempDir::new().unwrap();
-    let port = free_port();
-    let mut api = Process::start(
-        env!("CARGO_BIN_EXE_accounts-api"),
-        &[],
-        &[
-            ("APP_PORT", port.to_string()),
-            ("METRICS_ADDR", "off".into()),
-            (
-                "DATABASE_URL",
-                format!("sqlite://{}/app.db?mode=rwc", dir.path().display()),
-            ),
-            ("PASSWORD_HASH_COST", "4".into()),
-            (
-                "OTEL_EXPORTER_OTLP_ENDPOINT",
-                format!("http://127.0.0.1:{collector}"),
-            ),
-            // The batch goes out every 200 ms instead of every 5 s.
-            ("OTEL_BSP_SCHEDULE_DELAY", "200".into()),
-        ],
-    );
-    api.wait_for_port(port).await;
+    let api = Api::start(&[
+        ("METRICS_ADDR", "off".into()),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            format!("http://127.0.0.1:{collector}"),
+        ),
+        // The batch goes out every 200 ms instead of every 5 s.
+        ("OTEL_BSP_SCHEDULE_DELAY", "200".into()),
+    ])
+    .await;
 
     let user = json!({"username": "alice", "email": "alice@example.com", "password": PASSWORD});
     let created = client()
-        .post(format!("http://127.0.0.1:{port}/api/v1/users"))
+        .post(api.url("/api/v1/users"))
         .header("traceparent", format!("00-{TRACE_ID}-{CALLER_SPAN}-01"))
         .json(&user)
         .send()

@@ -11,6 +11,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use tempfile::TempDir;
+
 /// A port free right now (the OS picks it; the child binds it a moment later).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -91,6 +93,66 @@ impl Drop for Process {
     fn drop(&mut self) {
         self.child.kill().ok();
         self.child.wait().ok();
+    }
+}
+
+/// The API binary, serving: on a free port, with a SQLite database of its own, bcrypt at
+/// cost 4 and its metrics on a free port; `env` comes last and overrides any of these
+/// (`DATABASE_URL`, `METRICS_ADDR=off`).
+pub struct Api {
+    /// Killed with the `Api`.
+    _process: Process,
+    pub port: u16,
+    /// `None` when `env` set `METRICS_ADDR`.
+    pub metrics_port: Option<u16>,
+    _database: TempDir,
+}
+
+impl Api {
+    pub async fn start(env: &[(&str, String)]) -> Self {
+        let database = TempDir::new().unwrap();
+        let port = free_port();
+        let metrics_port = (!env.iter().any(|(name, _)| *name == "METRICS_ADDR")).then(free_port);
+        let mut all = vec![
+            ("APP_PORT", port.to_string()),
+            (
+                "DATABASE_URL",
+                format!("sqlite://{}/app.db?mode=rwc", database.path().display()),
+            ),
+            ("PASSWORD_HASH_COST", "4".into()),
+        ];
+        all.extend(metrics_port.map(|p| ("METRICS_ADDR", format!("127.0.0.1:{p}"))));
+        all.extend_from_slice(env);
+        let mut process = Process::start(env!("CARGO_BIN_EXE_accounts-api"), &[], &all);
+        process.wait_for_port(port).await;
+        if let Some(metrics_port) = metrics_port {
+            process.wait_for_port(metrics_port).await;
+        }
+        Self {
+            _process: process,
+            port,
+            metrics_port,
+            _database: database,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// `POST /api/v1/users` with `user` (a JSON object).
+    pub async fn register(&self, user: &serde_json::Value) -> reqwest::Response {
+        crate::helpers::client()
+            .post(self.url("/api/v1/users"))
+            .json(user)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Scrapes this API's metrics listener.
+    pub async fn scrape(&self) -> BTreeMap<Series, f64> {
+        scrape(self.metrics_port.expect("the metrics listener is on")).await
     }
 }
 

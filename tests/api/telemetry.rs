@@ -4,13 +4,12 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tempfile::TempDir;
 use uuid::Uuid;
 
 use crate::{
     helpers::{Backend, PASSWORD, TestApp, client, expect_json, spawn_app_with},
     maildev::{SMTP_PORT, unique_domain, wait_for_mails},
-    processes::{Process, free_port, sample, scrape},
+    processes::{Api, Process, free_port, sample, scrape},
 };
 
 /// A trace the client started.
@@ -19,29 +18,11 @@ const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_counts_requests_by_operation_on_its_own_listener() {
-    let dir = TempDir::new().unwrap();
-    let (port, metrics_port) = (free_port(), free_port());
-    let mut api = Process::start(
-        env!("CARGO_BIN_EXE_accounts-api"),
-        &[],
-        &[
-            ("APP_PORT", port.to_string()),
-            ("METRICS_ADDR", format!("127.0.0.1:{metrics_port}")),
-            (
-                "DATABASE_URL",
-                format!("sqlite://{}/app.db?mode=rwc", dir.path().display()),
-            ),
-            ("PASSWORD_HASH_COST", "4".into()),
-        ],
-    );
-    api.wait_for_port(port).await;
-    api.wait_for_port(metrics_port).await;
-    let (http, url) = (client(), |path: &str| {
-        format!("http://127.0.0.1:{port}{path}")
-    });
+    let api = Api::start(&[]).await;
+    let (http, url) = (client(), |path: &str| api.url(path));
 
     // Before any traffic: the build, and the series a dashboard needs, at zero.
-    let before = scrape(metrics_port).await;
+    let before = api.scrape().await;
     let build = before
         .keys()
         .find(|(name, _)| name == "accounts_build_info")
@@ -58,13 +39,7 @@ async fn the_api_counts_requests_by_operation_on_its_own_listener() {
     );
 
     let user = json!({"username": "alice", "email": "alice@example.com", "password": PASSWORD});
-    let created = http
-        .post(url("/api/v1/users"))
-        .json(&user)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
+    assert_eq!(api.register(&user).await.status(), 201);
     let login = |password: &'static str| {
         http.post(url("/api/v1/token/access"))
             .form(&[("username", "alice"), ("password", password)])
@@ -88,7 +63,7 @@ async fn the_api_counts_requests_by_operation_on_its_own_listener() {
     let public = http.get(url("/metrics")).send().await.unwrap();
     assert_eq!(public.status(), 404);
 
-    let after = scrape(metrics_port).await;
+    let after = api.scrape().await;
     let requests = |operation, method, status| {
         sample(
             &after,
