@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -44,12 +46,11 @@ pub(crate) async fn append(txn: &impl ConnectionTrait, event: &EventEnvelope) ->
     .map(drop)
 }
 
-/// The events not yet published: how many, and when the oldest of them occurred.
-pub(crate) async fn backlog(
+/// How long the oldest event not yet published has waited at `now`; zero when none waits.
+pub(crate) async fn oldest_unpublished_age(
     db: &impl ConnectionTrait,
-) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
-    let unpublished = || outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null());
-    let count = unpublished().count(db).await?;
+    now: DateTime<Utc>,
+) -> Result<Duration, DbErr> {
     let oldest = unpublished()
         .order_by_asc(outbox::Column::Seq)
         .select_only()
@@ -57,5 +58,20 @@ pub(crate) async fn backlog(
         .into_tuple::<DateTime<Utc>>()
         .one(db)
         .await?;
-    Ok((count, oldest))
+    Ok(oldest.map_or(Duration::ZERO, |at| (now - at).to_std().unwrap_or_default()))
+}
+
+/// The events not yet published: how many, and how long the oldest has waited at `now`.
+pub(crate) async fn backlog(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<(u64, Duration), DbErr> {
+    Ok((
+        unpublished().count(db).await?,
+        oldest_unpublished_age(db, now).await?,
+    ))
+}
+
+fn unpublished() -> sea_orm::Select<outbox::Entity> {
+    outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null())
 }

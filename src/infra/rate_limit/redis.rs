@@ -90,14 +90,6 @@ impl RedisLimiter {
     }
 
     pub(crate) async fn ping(&self) -> Result<(), LimiterError> {
-        self.redis
-            .run(|mut conn| async move {
-                deadpool_redis::redis::cmd("PING")
-                    .query_async::<String>(&mut conn)
-                    .await
-                    .map(drop)
-            })
-            .await
-            .map_err(LimiterError::from)
+        self.redis.ping().await.map_err(LimiterError::from)
     }
 }

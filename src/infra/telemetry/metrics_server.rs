@@ -2,7 +2,7 @@
 //! its own address so the public port never exposes it. Gauges that describe state (the
 //! database pool, the outbox backlog) are read at scrape time.
 
-use std::{io, time::Duration};
+use std::io;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 use poem::{
@@ -66,13 +66,8 @@ async fn scrape(
     let (size, idle) = db::pool_usage(&sources.db);
     metrics::db_pool(size, idle);
     if let Some(clock) = &sources.outbox_clock {
-        match outbox::backlog(&sources.db).await {
-            Ok((events, oldest)) => {
-                let age = oldest.map_or(Duration::ZERO, |at| {
-                    (clock.now() - at).to_std().unwrap_or_default()
-                });
-                metrics::outbox_backlog(events, age);
-            }
+        match outbox::backlog(&sources.db, clock.now()).await {
+            Ok((events, age)) => metrics::outbox_backlog(events, age),
             // The gauges keep their last value; the scrape still answers.
             Err(err) => tracing::warn!(error = %err, "cannot read the outbox backlog"),
         }

@@ -27,13 +27,8 @@ pub(super) async fn check_readiness(state: &AppState) -> ReadinessReport {
         }
     };
     let oldest_age = async {
-        let backlog = tokio::time::timeout(PROBE_TIMEOUT, outbox::backlog(&state.db)).await;
-        match backlog {
-            Ok(Ok((_, oldest))) => Some(oldest.map_or(Duration::ZERO, |at| {
-                (state.clock.now() - at).to_std().unwrap_or_default()
-            })),
-            _ => None,
-        }
+        let age = outbox::oldest_unpublished_age(&state.db, state.clock.now());
+        tokio::time::timeout(PROBE_TIMEOUT, age).await.ok()?.ok()
     };
     let (database, redis, kafka, oldest_age) = tokio::join!(database, redis, kafka, oldest_age);
     let report = ReadinessReport {
