@@ -11,24 +11,30 @@ use crate::{
     features::notifications::send_email::{InProcessDelivery, TokenSettings},
     infra::{
         email_verifier::{AbstractApiVerifier, EmailVerifier, VerdictCache},
-        events::{Relay, kafka::KafkaPublisher},
+        events::{
+            Relay,
+            kafka::{KafkaProbe, KafkaPublisher},
+        },
         mail::Mailer,
         rate_limit::{MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
         redis::SharedRedis,
     },
 };
 
-/// The outbox relay: to Kafka when `KAFKA_BROKERS` is set, else straight to the mailer.
+/// The outbox relay: to Kafka when `KAFKA_BROKERS` is set (with a readiness probe on the
+/// relay's own producer), else straight to the mailer.
 pub(super) fn spawn_relay(
     settings: &Settings,
     db: DatabaseConnection,
     stop: watch::Receiver<bool>,
-) -> Result<JoinHandle<()>, StartupError> {
+) -> Result<(JoinHandle<()>, Option<KafkaProbe>), StartupError> {
     let outbox = settings.outbox.clone();
     Ok(match &settings.kafka {
         Some(kafka) => {
             let publisher = KafkaPublisher::new(kafka.clone()).map_err(StartupError::Kafka)?;
-            tokio::spawn(Relay::new(db, publisher, outbox, settings.clock.clone()).run(stop))
+            let probe = publisher.probe();
+            let relay = Relay::new(db, publisher, outbox, settings.clock.clone());
+            (tokio::spawn(relay.run(stop)), Some(probe))
         }
         None => {
             let publisher = InProcessDelivery {
@@ -37,7 +43,8 @@ pub(super) fn spawn_relay(
                 mailer: Arc::new(Mailer::from_settings(settings.smtp.clone())),
                 tokens: token_settings(settings),
             };
-            tokio::spawn(Relay::new(db, publisher, outbox, settings.clock.clone()).run(stop))
+            let relay = Relay::new(db, publisher, outbox, settings.clock.clone());
+            (tokio::spawn(relay.run(stop)), None)
         }
     })
 }

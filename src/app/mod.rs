@@ -32,7 +32,6 @@ use crate::{
     infra::{
         clock::Clock,
         db,
-        events::kafka::KafkaProbe,
         redis::SharedRedis,
         security::{HashError, HashGate, HasherKind, KeyError, PasswordHasher, TokenService},
         telemetry::{self, MetricsListener, ScrapeSources, metrics},
@@ -122,7 +121,7 @@ impl Application {
             .await
             .map_err(|_| HashError::Lost)??;
         let (stop_relay, stopped) = watch::channel(false);
-        let relay = spawn_relay(&settings, db.clone(), stopped.clone())?;
+        let (relay, kafka) = spawn_relay(&settings, db.clone(), stopped.clone())?;
         // Idempotent deletes: stopped with the relay, never awaited.
         tokio::spawn(sessions::run_pruner(
             db.clone(),
@@ -158,12 +157,7 @@ impl Application {
             require_verified_email: settings.email_verification.required,
             trusted_proxies: settings.server.trusted_proxies.clone().into(),
             redis,
-            kafka: settings
-                .kafka
-                .as_ref()
-                .map(KafkaProbe::new)
-                .transpose()
-                .map_err(StartupError::Kafka)?,
+            kafka,
             max_outbox_age: settings.server.readiness_max_outbox_age,
         };
 

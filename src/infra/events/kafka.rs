@@ -76,6 +76,14 @@ impl KafkaPublisher {
             topics_ready: AtomicBool::new(false),
         })
     }
+
+    /// A readiness probe on this publisher's own connection to the brokers.
+    pub(crate) fn probe(&self) -> KafkaProbe {
+        KafkaProbe {
+            producer: self.producer.clone(),
+            topic: self.settings.topic.clone(),
+        }
+    }
 }
 
 impl Publisher for KafkaPublisher {
@@ -144,13 +152,6 @@ pub(crate) struct KafkaProbe {
 }
 
 impl KafkaProbe {
-    pub(crate) fn new(settings: &KafkaSettings) -> Result<Self, KafkaError> {
-        Ok(Self {
-            producer: producer(settings)?,
-            topic: settings.topic.clone(),
-        })
-    }
-
     /// `Ok` once a broker answered within `timeout`.
     pub(crate) async fn ping(&self, timeout: Duration) -> Result<(), String> {
         let probe = self.clone();
