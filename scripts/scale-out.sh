@@ -260,7 +260,7 @@ while :; do
   if ((handled >= kill_at)); then
     smtp_conns=$(smtp_sessions "$PID_worker_1")
     kill -9 "$PID_worker_1"
-    killed_at=$SECONDS
+    killed_at=$SECONDS killed_epoch=$(date +%s.%N)
     in_flight=$(psql_db "SELECT count(*) FROM outbox o WHERE published_at IS NOT NULL AND NOT EXISTS
       (SELECT 1 FROM delivered_events d WHERE d.event_id = o.id)")
     signed_up=$(psql_db "SELECT count(*) FROM users WHERE email LIKE 'kill%'")
@@ -298,10 +298,11 @@ if [ -n "$killed" ]; then
   fi
 fi
 if drain kill; then :; fi
-read -r received missing doubled unexpected resent < <(python3 "$HELPER" tally "$DOMAIN" kill "$KILL_ACCOUNTS" "$WORK/worker-1.log")
-# An e-mail the SMTP server accepted in the instant before the kill, not yet recorded, is sent
-# again with the same Message-ID (receivers deduplicate it): SMTP cannot do better.
-detail="$created/$KILL_ACCOUNTS accounts, $batch_events e-mails expected, $((received - resent)) received once, $missing missing, $((doubled - resent)) doubled, $resent re-sent with the same Message-ID (in flight at the kill: accepted, not yet recorded), $unexpected unexpected; ${killed:-worker 1 never killed: the events were not handled in time}; ${takeover:-no takeover}; $DRAIN_STATE $((SECONDS - ${killed_at:-$SECONDS}))s after the kill"
+read -r received missing doubled unexpected resent < <(python3 "$HELPER" tally "$DOMAIN" kill "$KILL_ACCOUNTS" "${killed_epoch:-}" "${smtp_conns:-0}")
+# An e-mail the SMTP server had taken when the worker died (its 250 unread, the delivery not
+# recorded) is sent again with the same Message-ID (receivers deduplicate it): SMTP cannot do
+# better. At most one such copy per SMTP session open at the kill.
+detail="$created/$KILL_ACCOUNTS accounts, $batch_events e-mails expected, $((received - resent)) received once, $missing missing, $((doubled - resent)) doubled, $resent re-sent with the same Message-ID (in flight at the kill: stored by the SMTP server before it, again after it), $unexpected unexpected; ${killed:-worker 1 never killed: the events were not handled in time}; ${takeover:-no takeover}; $DRAIN_STATE $((SECONDS - ${killed_at:-$SECONDS}))s after the kill"
 if [ -n "$killed" ] && ((signup_status == 0 && received - resent == batch_events && missing == 0 && doubled == resent && unexpected == 0)) && [ "$DRAIN_STATE" = drained ]; then
   pass "kill -9: $detail"
 else

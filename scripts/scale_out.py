@@ -1,6 +1,6 @@
 """scale-out.sh's client side: sign-ups, MailDev's inbox, the consumer group's members
 (Kafka wire protocol)."""
-import collections, concurrent.futures, json, re, socket, struct, sys, time, urllib.error, urllib.request
+import collections, concurrent.futures, datetime, json, re, socket, struct, sys, time, urllib.error, urllib.request
 
 MAILDEV = "http://127.0.0.1:1080/api/email"
 SUBJECTS = ("Your account has been created", "Confirm your e-mail address")
@@ -42,14 +42,19 @@ def inbox(domain):
     suffix = "@" + domain
     return [m for m in mails if any(t.get("address", "").endswith(suffix) for t in m.get("to") or [])]
 
-def tally(domain, prefix, count, killed_log=None):
+# How long after the kill MailDev may still be storing what the killed worker had sent.
+KILL_SLACK_SECONDS = 5.0
+
+def tally(domain, prefix, count, killed_at=None, sessions_open=0):
     """`received missing doubled unexpected resent` for prefix0..<count-1>@domain: each
     address expects one e-mail per subject in SUBJECTS. `resent` counts the doubled copies
-    that were in flight when a worker was killed: every copy has the one Message-ID of its
-    event (<event id>@accounts-api), and the killed worker's log (`killed_log`) says the SMTP
-    server accepted that event's e-mail; it died before recording so, and the next worker
-    sent it again. Any other double is a bug."""
-    count = int(count)
+    that were in flight when a worker was killed (at epoch `killed_at`, with `sessions_open`
+    SMTP sessions): the server had the message, the worker died before it read the 250 or
+    recorded the delivery, and the next worker sent it again. Such a double has exactly two
+    copies with its event's one Message-ID (<event id>@accounts-api), the first stored by
+    MailDev before the kill, the second after; there are at most as many as sessions were
+    open. Any other double is a bug."""
+    count, cutoff = int(count), float(killed_at) + KILL_SLACK_SECONDS if killed_at else None
     expected = {(f"{prefix}{i}@{domain}", s) for i in range(count) for s in SUBJECTS}
     seen = collections.defaultdict(list)
     for m in inbox(domain):
@@ -57,27 +62,23 @@ def tally(domain, prefix, count, killed_log=None):
             address = t["address"]
             local = address.split("@")[0]
             if local.startswith(prefix) and local[len(prefix):].isdigit():
-                seen[(address, m.get("subject"))].append(m.get("headers", {}).get("message-id", ""))
-    sent_by_killed = set()
-    if killed_log:
-        with open(killed_log, errors="replace") as log:
-            for line in log:
-                line = re.sub(r"\x1b\[[0-9;]*m", "", line)  # colours, if any
-                if "e-mail sent" in line:
-                    sent_by_killed.update(re.findall(r'event_id="?([0-9a-f-]{36})', line))
+                stored = datetime.datetime.fromisoformat(m["time"]).timestamp()
+                seen[(address, m.get("subject"))].append((stored, m.get("headers", {}).get("message-id", "")))
     received = sum(len(ids) for ids in seen.values())
     missing = len(expected - seen.keys())
     doubled = sum(len(ids) - 1 for k, ids in seen.items() if k in expected and len(ids) > 1)
     unexpected = sum(len(ids) for k, ids in seen.items() if k not in expected)
-    resent = 0
-    for k, ids in sorted(seen.items()):
-        if len(ids) > 1:
-            event = re.fullmatch(r"<([0-9a-f-]{36})@accounts-api>", ids[0])
-            in_flight = len(set(ids)) == 1 and event and event.group(1) in sent_by_killed
-            resent += (len(ids) - 1) if in_flight and k in expected else 0
-            why = "re-sent: in flight at the kill" if in_flight else "DOUBLED"
-            print(f"{why}: {k[0]} {k[1]!r} x{len(ids)} {sorted(set(ids))}", file=sys.stderr)
-    print(received, missing, doubled, unexpected, resent)
+    doubles = {k: sorted(copies) for k, copies in seen.items() if k in expected and len(copies) > 1}
+    in_flight = {k for k, ((first, id1), (second, id2), *more) in doubles.items()
+                 if cutoff and not more and id1 == id2 and re.fullmatch(r"<[0-9a-f-]{36}@accounts-api>", id1)
+                 and first <= cutoff < second}
+    in_flight = in_flight if len(in_flight) <= int(sessions_open) else set()
+    for k, copies in sorted(doubles.items()):
+        why = "re-sent: in flight at the kill" if k in in_flight else "DOUBLED"
+        when = (lambda t: f" stored {t - float(killed_at):+.3f}s from the kill") if killed_at else (lambda t: "")
+        stored = ", ".join(f"{id}{when(t)}" for t, id in copies)
+        print(f"{why}: {k[0]} {k[1]!r} x{len(copies)}: {stored}", file=sys.stderr)
+    print(received, missing, doubled, unexpected, len(in_flight))
 
 def count(domain):
     """How many e-mails MailDev holds for this run's domain."""
