@@ -1,15 +1,11 @@
 //! `GET /api/v1/admin/users`: every account a page at a time in creation order (keyset
-//! pagination), the filters, the parameters refused; and a walk that sees every account
-//! exactly once while others sign up.
-
-use std::{collections::HashSet, sync::Arc};
+//! pagination), the filters, the parameters refused.
 
 use accounts_api::infra::db::entities::user::{self, PasswordHash};
 use chrono::{DateTime, TimeDelta, Utc};
 use reqwest::{Method, Response};
 use sea_orm::{EntityTrait, Set};
 use serde_json::{Value, json};
-use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::{
@@ -28,7 +24,7 @@ both_backends!(
 const FAKE_HASH: &str = "$2b$04$aaaaaaaaaaaaaaaaaaaaaOaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
 /// An account row as sign-up writes it, created at `created_at`, without hashing anything.
-fn account(username: &str, email: &str, created_at: DateTime<Utc>) -> user::ActiveModel {
+pub(crate) fn account(username: &str, email: &str, created_at: DateTime<Utc>) -> user::ActiveModel {
     user::ActiveModel {
         id: Set(Uuid::now_v7()),
         username: Set(username.to_owned()),
@@ -42,7 +38,7 @@ fn account(username: &str, email: &str, created_at: DateTime<Utc>) -> user::Acti
 }
 
 /// Inserts the rows straight into the database, in one statement.
-async fn insert(app: &TestApp, rows: Vec<user::ActiveModel>) {
+pub(crate) async fn insert(app: &TestApp, rows: Vec<user::ActiveModel>) {
     let db = app.db().await;
     user::Entity::insert_many(rows)
         .exec_without_returning(&db)
@@ -62,7 +58,7 @@ async fn list_response(app: &TestApp, token: &str, query: &[(&str, &str)]) -> Re
 }
 
 /// One page, asserting 200.
-async fn list(app: &TestApp, token: &str, query: &[(&str, &str)]) -> Value {
+pub(crate) async fn list(app: &TestApp, token: &str, query: &[(&str, &str)]) -> Value {
     expect_json(list_response(app, token, query).await, 200).await
 }
 
@@ -75,7 +71,7 @@ fn usernames(page: &Value) -> Vec<&str> {
 }
 
 /// More pages than any walk here needs: a cursor that fails to advance fails the test.
-const MAX_PAGES: usize = 50;
+pub(crate) const MAX_PAGES: usize = 50;
 
 /// The usernames of every page with `query`, `limit` at a time.
 async fn walk(app: &TestApp, token: &str, query: &[(&str, &str)], limit: &str) -> Vec<String> {
@@ -97,7 +93,7 @@ async fn walk(app: &TestApp, token: &str, query: &[(&str, &str)], limit: &str) -
 }
 
 /// Where an account stands in the list: `(created_at, id)`.
-fn position(item: &Value) -> (DateTime<Utc>, Uuid) {
+pub(crate) fn position(item: &Value) -> (DateTime<Utc>, Uuid) {
     let created = item["created_at"].as_str().expect("created_at");
     let created = DateTime::parse_from_rfc3339(created).expect("RFC 3339");
     (created.with_timezone(&Utc), id_of(item))
@@ -281,99 +277,4 @@ async fn bad_parameters_are_refused_naming_them(backend: Backend) {
     }
     let page = list(&app, &admin, &[("limit", "100")]).await;
     assert_eq!(usernames(&page), ["root_admin"]);
-}
-
-mod every_account_is_walked_once_while_others_sign_up {
-    use crate::helpers::Backend;
-
-    #[tokio::test(flavor = "multi_thread")]
-    async fn sqlite() {
-        super::every_account_is_walked_once_while_others_sign_up(Backend::Sqlite).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread")]
-    async fn postgres() {
-        super::every_account_is_walked_once_while_others_sign_up(Backend::Postgres).await;
-    }
-}
-
-const SEEDED: i64 = 250;
-const SIGN_UPS: usize = 60;
-
-async fn every_account_is_walked_once_while_others_sign_up(backend: Backend) {
-    let app = Arc::new(spawn_unlimited(backend).await);
-    let (root, admin) = app.admin().await;
-    // Around the clock's time, pairs sharing a timestamp: the accounts that sign up during
-    // the walk (at the clock's time, as the administrator did) land among them, past the
-    // first page: those that sign up before the walk passes them are seen, the others not.
-    let now = position(&root).0;
-    let seeds = (0..SEEDED)
-        .map(|i| {
-            let name = format!("seed{i:03}");
-            let at = now + TimeDelta::seconds(i / 2 - SEEDED / 4);
-            account(&name, &format!("{name}@example.com"), at)
-        })
-        .collect();
-    insert(&app, seeds).await;
-    let db = app.db().await;
-    let before: HashSet<Uuid> = user::Entity::find()
-        .all(&db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|account| account.id)
-        .collect();
-    db.close().await.ok();
-    assert_eq!(before.len(), 251);
-
-    let (progress, mut signed_up) = watch::channel(0);
-    let signer = tokio::spawn({
-        let app = app.clone();
-        async move {
-            for i in 1..=SIGN_UPS {
-                let (name, email) = (format!("new{i:03}"), format!("new{i:03}@example.com"));
-                expect_json(app.register(&name, &email, PASSWORD).await, 201).await;
-                progress.send_replace(i);
-            }
-        }
-    });
-    let (mut seen, mut cursor, mut pages) = (Vec::new(), None::<String>, 0);
-    loop {
-        assert!(pages < MAX_PAGES, "no last page after {pages} pages");
-        // Each page is read after at least one more sign-up, while others go on.
-        let last = *signed_up.borrow_and_update();
-        signed_up
-            .wait_for(|&n| n > last || n == SIGN_UPS)
-            .await
-            .unwrap();
-        let mut query = vec![("limit", "100")];
-        if let Some(cursor) = &cursor {
-            query.push(("cursor", cursor.as_str()));
-        }
-        let page = list(&app, &admin, &query).await;
-        pages += 1;
-        seen.extend(page["items"].as_array().unwrap().iter().map(position));
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
-            None => break,
-        }
-    }
-    signer.await.unwrap();
-
-    assert!(
-        seen.windows(2).all(|w| w[0] < w[1]),
-        "in (created_at, id) order, no repeats"
-    );
-    let walked: HashSet<Uuid> = seen.iter().map(|(_, id)| *id).collect();
-    let missed: Vec<_> = before.difference(&walked).collect();
-    assert!(missed.is_empty(), "accounts missed: {missed:?}");
-    assert!(
-        walked.len() > before.len(),
-        "those signed up ahead of the walk are seen too"
-    );
-    assert!(
-        pages >= 3,
-        "{pages} pages of 100 for {} accounts",
-        seen.len()
-    );
 }

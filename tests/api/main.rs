@@ -13,6 +13,7 @@ mod admin_support;
 mod admin_user_changes;
 mod admin_users;
 mod admin_users_pagination;
+mod admin_users_walk;
 mod audit_trail;
 
 mod email_confirmation;
@@ -52,6 +53,7 @@ mod token;
 mod token_attacks;
 mod token_revoke;
 mod users_create;
+mod users_create_validation;
 mod users_delete;
 mod users_get;
 mod users_update;

@@ -1,0 +1,222 @@
+//! Spawning the real application against a fresh database, and the small vocabulary the
+//! tests share: requests, JSON bodies, problem documents, users, forged tokens.
+
+mod assertions;
+mod requests;
+mod tokens;
+
+pub use assertions::*;
+pub use requests::*;
+pub use tokens::*;
+
+use std::{path::PathBuf, sync::LazyLock};
+
+use accounts_api::{
+    app::Application,
+    config::{AppEnv, AppSettings, DatabaseSettings, JwtSettings, ServerSettings, Settings},
+    infra::{
+        clock::{Clock, ManualClock},
+        security::{HasherKind, RsaKeyPair},
+    },
+};
+use sea_orm::{ConnectionTrait, Database};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+/// Runs one flow on SQLite and on PostgreSQL: `both_backends!(flow_a, flow_b);` turns each
+/// `async fn flow_a(backend: Backend)` of the calling module into `flow_a::sqlite` and
+/// `flow_a::postgres` tests.
+macro_rules! both_backends {
+    ($($flow:ident),+ $(,)?) => {$(
+        mod $flow {
+            use crate::helpers::Backend;
+
+            #[tokio::test]
+            async fn sqlite() {
+                super::$flow(Backend::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                super::$flow(Backend::Postgres).await;
+            }
+        }
+    )+};
+}
+
+/// The password every test user gets unless a test says otherwise.
+pub const PASSWORD: &str = "correct-horse-battery";
+pub const ISSUER: &str = "accounts-api";
+pub const AUDIENCE: &str = "accounts-api";
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+const POSTGRES_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The one JWT key pair of this test binary, on disk for the app and in memory for forging.
+pub struct TestKeys {
+    _dir: TempDir,
+    pub private_key_path: PathBuf,
+    pub public_key_path: PathBuf,
+    pub private_pem: String,
+    pub public_pem: String,
+}
+
+pub static KEYS: LazyLock<TestKeys> = LazyLock::new(|| {
+    let pair = RsaKeyPair::generate().expect("generate the test RSA key pair");
+    let dir = TempDir::new().expect("create a temp dir for the test keys");
+    let private_key_path = dir.path().join("jwt-private.pem");
+    let public_key_path = dir.path().join("jwt-public.pem");
+    std::fs::write(&private_key_path, &pair.private_pem).expect("write the private key");
+    std::fs::write(&public_key_path, &pair.public_pem).expect("write the public key");
+    TestKeys {
+        _dir: dir,
+        private_key_path,
+        public_key_path,
+        private_pem: pair.private_pem,
+        public_pem: pair.public_pem,
+    }
+});
+
+/// Settings for a test app on `database_url`: random port, the fast test hasher, the test
+/// keys, the system clock (`spawn_app_with` gives the app a manual one).
+pub fn test_settings(database_url: &str) -> Settings {
+    let defaults = Settings::default();
+    Settings {
+        app: AppSettings {
+            env: AppEnv::Test,
+            host: "127.0.0.1".into(),
+            port: 0,
+        },
+        database: DatabaseSettings {
+            url: Some(database_url.into()),
+            ..defaults.database
+        },
+        server: ServerSettings {
+            password_hash_cost: 4,
+            // One listener per process at most; the metrics tests ask for theirs.
+            metrics_addr: None,
+            ..defaults.server
+        },
+        password_hasher: HasherKind::Fast,
+        jwt: JwtSettings {
+            private_key_path: KEYS.private_key_path.clone(),
+            public_key_path: KEYS.public_key_path.clone(),
+            ..defaults.jwt
+        },
+        ..defaults
+    }
+}
+
+/// A fresh database that disappears with the `TestApp`.
+enum TestDb {
+    /// Kept only to delete the database with the app.
+    Sqlite {
+        _dir: TempDir,
+    },
+    Postgres(String),
+    /// Another `TestApp`'s database (see `second_instance`): that app deletes it.
+    Shared,
+}
+
+pub struct TestApp {
+    pub address: String,
+    /// The app's clock: it stands still until a test moves it.
+    pub clock: ManualClock,
+    pub client: reqwest::Client,
+    pub database_url: String,
+    db: TestDb,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let (db, database_url) = match backend {
+        Backend::Sqlite => {
+            let dir = TempDir::new().expect("create a temp dir for the SQLite database");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("app.db").display());
+            (TestDb::Sqlite { _dir: dir }, url)
+        }
+        Backend::Postgres => {
+            let name = format!("test_{}", Uuid::now_v7().simple());
+            admin_execute(&format!(r#"CREATE DATABASE "{name}""#)).await;
+            let url = format!("{POSTGRES_SERVER}/{name}");
+            (TestDb::Postgres(name), url)
+        }
+    };
+    let clock = ManualClock::default();
+    let mut settings = test_settings(&database_url);
+    settings.clock = Clock::Manual(clock.clone());
+    configure(&mut settings);
+    start(settings, clock, db).await
+}
+
+/// Builds and serves the app with `settings` (whose clock is `clock`).
+async fn start(settings: Settings, clock: ManualClock, db: TestDb) -> TestApp {
+    let database_url = settings.database.url().to_owned();
+    let app = Application::build(settings)
+        .await
+        .unwrap_or_else(|e| panic!("the app failed to start on {database_url}: {e}"));
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let server = tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        address,
+        clock,
+        client: client(),
+        database_url,
+        db,
+        server,
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("build the HTTP client")
+}
+
+/// Runs one statement on the PostgreSQL server's maintenance database.
+async fn admin_execute(sql: &str) {
+    let url = format!("{POSTGRES_SERVER}/postgres");
+    let conn = Database::connect(&url).await.unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL is required at {url} (user postgres, trust auth); start it with \
+             scripts/services-up.sh postgres: {e}"
+        )
+    });
+    conn.execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("`{sql}` failed: {e}"));
+    conn.close().await.ok();
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+        if let TestDb::Postgres(name) = &self.db {
+            let sql = format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#);
+            // Our own runtime on our own thread: Drop cannot await, and this one may be
+            // unwinding from a failed assertion.
+            let dropped = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("build a runtime to drop the test database")
+                    .block_on(admin_execute(&sql));
+            })
+            .join();
+            if dropped.is_err() && !std::thread::panicking() {
+                panic!("could not drop the test database {name}");
+            }
+        }
+    }
+}
