@@ -1,8 +1,15 @@
 use std::time::Duration;
 
-use mail_send::{Credentials, SmtpClient, SmtpClientBuilder, mail_builder::MessageBuilder};
+use mail_send::{
+    Credentials, SmtpClient, SmtpClientBuilder,
+    mail_builder::MessageBuilder,
+    smtp::message::{IntoMessage, Message},
+};
 use parking_lot::Mutex;
-use tokio::net::TcpStream;
+use tokio::{
+    io::{AsyncRead, AsyncWrite},
+    net::TcpStream,
+};
 use tokio_rustls::client::TlsStream;
 
 use super::{Email, MailError};
@@ -15,8 +22,9 @@ const MAX_IDLE_SESSIONS: usize = 16;
 
 /// Sends over reused SMTP sessions: opening a session costs a TCP (and maybe TLS) handshake
 /// and the greeting, far more than one message (MailDev: ~110 ms against ~4 ms). A session
-/// that fails is dropped; a reused one that fails is retried once on a fresh session,
-/// since the server may have closed it while idle.
+/// that fails is dropped. A reused one whose `MAIL FROM` fails is replaced once by a fresh
+/// one, since the server may have closed it while idle; a failure later on is not retried
+/// here, as the server may already hold the message.
 pub(crate) struct SmtpMailer {
     settings: SmtpSettings,
     idle: Mutex<Vec<Session>>,
@@ -37,16 +45,15 @@ impl SmtpMailer {
 
     pub(crate) async fn send(&self, email: &Email) -> Result<(), MailError> {
         let reused = self.idle.lock().pop();
-        let (mut session, was_reused) = match reused {
-            Some(session) => (session, true),
-            None => (self.connect().await?, false),
+        let message = self.message(email).into_message().map_err(classify)?;
+        let mut session = match reused {
+            Some(mut session) => match session.open_envelope(&message).await {
+                Ok(()) => session,
+                Err(_) => self.connect_and_open(&message).await?,
+            },
+            None => self.connect_and_open(&message).await?,
         };
-        let mut result = session.send(self.message(email)).await;
-        if result.is_err() && was_reused {
-            session = self.connect().await?;
-            result = session.send(self.message(email)).await;
-        }
-        result.map_err(classify)?;
+        session.hand_over(&message).await.map_err(classify)?;
         let mut idle = self.idle.lock();
         if idle.len() < MAX_IDLE_SESSIONS {
             idle.push(session);
@@ -62,6 +69,12 @@ impl SmtpMailer {
             .subject(email.subject)
             .text_body(email.text.as_str())
             .html_body(email.html.as_str())
+    }
+
+    async fn connect_and_open(&self, message: &Message<'_>) -> Result<Session, MailError> {
+        let mut session = self.connect().await?;
+        session.open_envelope(message).await.map_err(classify)?;
+        Ok(session)
     }
 
     async fn connect(&self) -> Result<Session, MailError> {
@@ -91,11 +104,31 @@ impl SmtpMailer {
 }
 
 impl Session {
-    async fn send(&mut self, message: MessageBuilder<'_>) -> mail_send::Result<()> {
+    /// `MAIL FROM`: nothing of the message has reached the server yet.
+    async fn open_envelope(&mut self, message: &Message<'_>) -> mail_send::Result<()> {
+        let from = &message.mail_from;
         match self {
-            Self::Plain(client) => client.send(message).await.map(drop),
-            Self::Tls(client) => client.send(message).await.map(drop),
+            Self::Plain(client) => client.mail_from(&from.email, &from.parameters).await,
+            Self::Tls(client) => client.mail_from(&from.email, &from.parameters).await,
         }
+    }
+
+    /// `RCPT TO` for each recipient, then `DATA`; done when the server answers 250.
+    async fn hand_over(&mut self, message: &Message<'_>) -> mail_send::Result<()> {
+        match self {
+            Self::Plain(client) => Self::recipients_and_data(client, message).await,
+            Self::Tls(client) => Self::recipients_and_data(client.as_mut(), message).await,
+        }
+    }
+
+    async fn recipients_and_data<T: AsyncRead + AsyncWrite + Unpin>(
+        client: &mut SmtpClient<T>,
+        message: &Message<'_>,
+    ) -> mail_send::Result<()> {
+        for rcpt in &message.rcpt_to {
+            client.rcpt_to(&rcpt.email, &rcpt.parameters).await?;
+        }
+        client.data(message.body.as_ref()).await.map(drop)
     }
 }
 
@@ -108,3 +141,6 @@ fn classify(err: mail_send::Error) -> MailError {
         other => MailError::Unreachable(other.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests;
