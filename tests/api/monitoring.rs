@@ -127,6 +127,21 @@ impl Prometheus {
         ];
         let mut process = Process::start(&binary, &args, &[]);
         process.wait_for_port(port).await;
+        // It listens before its storage is open and answers queries 503 until then.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let ready = format!("http://127.0.0.1:{port}/-/ready");
+        while !client()
+            .get(&ready)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            assert!(
+                Instant::now() < deadline,
+                "Prometheus not ready after 120 s"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         Self {
             _process: process,
             port,
