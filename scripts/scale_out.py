@@ -64,18 +64,18 @@ def tally(domain, prefix, count, killed_at=None, sessions_open=0):
             if local.startswith(prefix) and local[len(prefix):].isdigit():
                 stored = datetime.datetime.fromisoformat(m["time"]).timestamp()
                 seen[(address, m.get("subject"))].append((stored, m.get("headers", {}).get("message-id", "")))
-    received = sum(len(ids) for ids in seen.values())
+    received = sum(len(copies) for copies in seen.values())
     missing = len(expected - seen.keys())
-    doubled = sum(len(ids) - 1 for k, ids in seen.items() if k in expected and len(ids) > 1)
-    unexpected = sum(len(ids) for k, ids in seen.items() if k not in expected)
+    unexpected = sum(len(copies) for k, copies in seen.items() if k not in expected)
     doubles = {k: sorted(copies) for k, copies in seen.items() if k in expected and len(copies) > 1}
+    doubled = sum(len(copies) - 1 for copies in doubles.values())
     in_flight = {k for k, ((first, id1), (second, id2), *more) in doubles.items()
                  if cutoff and not more and id1 == id2 and re.fullmatch(r"<[0-9a-f-]{36}@accounts-api>", id1)
                  and first <= cutoff < second}
     in_flight = in_flight if len(in_flight) <= int(sessions_open) else set()
+    when = (lambda t: f" stored {t - float(killed_at):+.3f}s from the kill") if killed_at else (lambda t: "")
     for k, copies in sorted(doubles.items()):
         why = "re-sent: in flight at the kill" if k in in_flight else "DOUBLED"
-        when = (lambda t: f" stored {t - float(killed_at):+.3f}s from the kill") if killed_at else (lambda t: "")
         stored = ", ".join(f"{id}{when(t)}" for t, id in copies)
         print(f"{why}: {k[0]} {k[1]!r} x{len(copies)}: {stored}", file=sys.stderr)
     print(received, missing, doubled, unexpected, len(in_flight))

@@ -44,8 +44,8 @@ impl SmtpMailer {
     }
 
     pub(crate) async fn send(&self, email: &Email) -> Result<(), MailError> {
-        let reused = self.idle.lock().pop();
         let message = self.message(email).into_message().map_err(classify)?;
+        let reused = self.idle.lock().pop();
         let mut session = match reused {
             Some(mut session) => match session.open_envelope(&message).await {
                 Ok(()) => session,
