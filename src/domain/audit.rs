@@ -35,6 +35,10 @@ pub enum AuditAction {
     PasswordChanged,
     #[strum(serialize = "password.reset")]
     PasswordReset,
+    /// A wrong current password confirming a sensitive change (password, e-mail, deletion);
+    /// `operation` names it.
+    #[strum(serialize = "password.check_failed")]
+    PasswordCheckFailed,
     #[strum(serialize = "email.changed")]
     EmailChanged,
     #[strum(serialize = "email.confirmed")]
@@ -46,12 +50,18 @@ pub enum AuditAction {
     PermissionGranted,
     #[strum(serialize = "permission.revoked")]
     PermissionRevoked,
+    /// An administrator tried to grant or revoke a permission they do not hold themselves.
+    #[strum(serialize = "permission.change_refused")]
+    PermissionChangeRefused,
     #[strum(serialize = "account.disabled")]
     AccountDisabled,
     #[strum(serialize = "account.enabled")]
     AccountEnabled,
     #[strum(serialize = "account.deleted")]
     AccountDeleted,
+    /// The owner tried to delete the last enabled account holding `users:write`.
+    #[strum(serialize = "account.deletion_refused")]
+    AccountDeletionRefused,
 }
 
 impl AuditAction {

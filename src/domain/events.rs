@@ -41,6 +41,10 @@ pub enum EventType {
     /// mints a single-use token and sends it.
     #[strum(serialize = "user.email_verification_requested")]
     EmailVerificationRequested,
+    /// The account's address changed: the old address (`email`) is told, with the new one
+    /// (`new_email`) partly masked.
+    #[strum(serialize = "user.email_changed")]
+    EmailChanged,
     /// The account's password was changed or reset: the owner is told.
     #[strum(serialize = "user.password_changed")]
     PasswordChanged,
@@ -56,6 +60,9 @@ pub struct UserEventData {
     pub user_id: Uuid,
     pub username: String,
     pub email: String,
+    /// `user.email_changed` only: the address that replaced `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_email: Option<String>,
 }
 
 impl EventEnvelope {

@@ -10,7 +10,7 @@ mod permission;
 mod username;
 
 pub use audit::AuditAction;
-pub(crate) use email::Email;
+pub(crate) use email::{Email, is_bare_addr_spec, mask_address};
 pub use events::{EventEnvelope, EventType, UserEventData};
 pub(crate) use field_error::{FieldError, Validator};
 pub(crate) use password::Password;

@@ -5,6 +5,7 @@
 pub(crate) mod admin;
 pub(crate) mod audit;
 mod auth;
+mod credentials;
 pub(crate) mod email_confirmation;
 mod health;
 pub(crate) mod notifications;

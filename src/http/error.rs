@@ -72,10 +72,6 @@ impl ApiError {
             .with_challenge(challenge)
     }
 
-    pub(crate) fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(&problem::FORBIDDEN).with_detail(detail)
-    }
-
     /// 403 naming the permission the caller lacks.
     pub(crate) fn missing_permission(permission: Permission) -> Self {
         Self {

@@ -32,7 +32,7 @@ pub(crate) use document::with_documents;
 pub(crate) use error::ApiError;
 pub(crate) use json_bool::OptionalBool;
 pub(crate) use json_string::{JsonString, OptionalString, StringRules};
-pub(crate) use limits::{LIMIT_HEADERS, PerIp, refuse_if_spent, report_limits};
+pub(crate) use limits::{LIMIT_HEADERS, PerIp, charge_failure, report_limits};
 pub(crate) use openapi::{ErrorStatuses, MergedApi, Problem, error_statuses};
 pub(crate) use operations::{Operations, add_allow};
 pub(crate) use origin::Origin;

@@ -47,8 +47,6 @@ problem_kinds! {
         "the request could not be parsed";
     pub(crate) const UNAUTHORIZED = 401, "unauthorized", "Authentication required",
         "a bearer token is required";
-    pub(crate) const FORBIDDEN = 403, "forbidden", "Forbidden",
-        "the credentials do not allow this action";
     /// The caller is authenticated but lacks the operation's permission (named in
     /// `permission`).
     pub(crate) const MISSING_PERMISSION = 403, "missing-permission", "Missing permission",

@@ -91,6 +91,13 @@ enum UsersCommand {
         #[arg(long, value_name = "PREFIX")]
         q: Option<String>,
     },
+    /// List the accounts whose stored e-mail is not a bare address.
+    ///
+    /// Addresses stored before the address rule (no display name, brackets, quotes,
+    /// whitespace or control characters) may hold anything. One tab-separated line per such
+    /// account: id, username, the address quoted with its control characters escaped. Exit
+    /// status 1 when there is any, 0 when every address passes.
+    CheckEmails,
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,7 +153,7 @@ async fn run_users(command: UsersCommand, url: &str, target: &str) -> Result<Str
         }
         UsersCommand::Disable { login } => Some((login, AccountChange::Disable)),
         UsersCommand::Enable { login } => Some((login, AccountChange::Enable)),
-        UsersCommand::List { .. } => None,
+        UsersCommand::List { .. } | UsersCommand::CheckEmails => None,
     };
     let conn = db::connect(url, 1)
         .await
@@ -159,7 +166,11 @@ async fn run_users(command: UsersCommand, url: &str, target: &str) -> Result<Str
             .await
             .map(|(accounts, more)| render_list(&accounts, more))
             .map_err(|err| format!("{target}: {err}")),
-        (None, _) => unreachable!("every command but list changes an account"),
+        (None, UsersCommand::CheckEmails) => users::unsafe_addresses(&conn)
+            .await
+            .map_err(|err| format!("{target}: {err}"))
+            .and_then(render_unsafe_addresses),
+        (None, _) => unreachable!("every command but list and check-emails changes an account"),
     };
     conn.close().await.ok();
     outcome
@@ -205,6 +216,25 @@ fn render_list(accounts: &[users::Listed], more: bool) -> String {
         ));
     }
     lines.join("\n")
+}
+
+/// `Err` (exit status 1) when any address breaks the rule; each is `{:?}`-quoted, so a
+/// stored CR/LF cannot move the terminal's cursor or forge a line.
+fn render_unsafe_addresses(found: Vec<(uuid::Uuid, String, String)>) -> Result<String, String> {
+    if found.is_empty() {
+        return Ok("every stored e-mail address is a bare address".to_owned());
+    }
+    let mut lines = vec![format!(
+        "{} stored e-mail address(es) are not bare addresses (the mailer refuses them); \
+         correct them, or have their owners change them:",
+        found.len()
+    )];
+    lines.extend(
+        found
+            .iter()
+            .map(|(id, username, email)| format!("{id}\t{username}\t{email:?}")),
+    );
+    Err(lines.join("\n"))
 }
 
 /// Parses the arguments, reads the settings and runs the command: the whole `manage`

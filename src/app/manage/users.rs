@@ -9,9 +9,10 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
+use uuid::Uuid;
 
 use crate::{
-    domain::Permission,
+    domain::{Permission, is_bare_addr_spec},
     features::admin::{self, Change},
     http::Provenance,
     infra::db::entities::{user, user_permission},
@@ -142,4 +143,40 @@ pub async fn list(
         })
         .collect();
     Ok((listed, more))
+}
+
+/// Accounts read per query by `unsafe_addresses`.
+const SCAN_BATCH: u64 = 1_000;
+
+/// Every account whose stored e-mail is not a bare addr-spec (written before the rule, or
+/// by hand): id, username and address, in id order, read in batches.
+pub async fn unsafe_addresses(
+    db: &DatabaseConnection,
+) -> Result<Vec<(Uuid, String, String)>, DbErr> {
+    let (mut found, mut after) = (Vec::new(), None);
+    loop {
+        let mut query = user::Entity::find()
+            .select_only()
+            .columns([
+                user::Column::Id,
+                user::Column::Username,
+                user::Column::Email,
+            ])
+            .order_by_asc(user::Column::Id)
+            .limit(SCAN_BATCH);
+        if let Some(last) = after {
+            query = query.filter(user::Column::Id.gt(last));
+        }
+        let batch: Vec<(Uuid, String, String)> = query.into_tuple().all(db).await?;
+        after = batch.last().map(|(id, _, _)| *id);
+        let done = (batch.len() as u64) < SCAN_BATCH;
+        found.extend(
+            batch
+                .into_iter()
+                .filter(|(_, _, email)| !is_bare_addr_spec(email)),
+        );
+        if done {
+            return Ok(found);
+        }
+    }
 }

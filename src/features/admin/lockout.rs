@@ -25,7 +25,7 @@ pub(super) fn lockout(detail: &str) -> ApiError {
 }
 
 /// 409 `lockout`: the account is the last enabled one holding `users:write`.
-pub(super) fn last_writer() -> ApiError {
+pub(crate) fn last_writer() -> ApiError {
     lockout(
         "this is the last enabled account holding users:write; grant it to another account first",
     )
@@ -37,7 +37,7 @@ pub(super) fn last_writer() -> ApiError {
 /// id order so concurrent callers queue instead of deadlocking; on SQLite the `IMMEDIATE`
 /// transaction already holds the database), then counts in a new statement, which sees what
 /// was committed while it waited: two administrators revoking each other cannot both pass.
-pub(super) async fn is_last_writer(
+pub(crate) async fn is_last_writer(
     db: &impl ConnectionTrait,
     account: Uuid,
 ) -> Result<bool, DbErr> {

@@ -7,6 +7,7 @@ mod changes;
 mod delete_user;
 mod delete_user_sessions;
 mod dto;
+mod escalation;
 mod get_user;
 mod grant_permission;
 mod list_audit_events;
@@ -21,7 +22,9 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 pub(crate) use changes::{Change, grant, revoke, set_disabled};
-use lockout::{is_last_writer, last_writer, lockout};
+use escalation::{PermissionChange, refuse_unless_held};
+use lockout::lockout;
+pub(crate) use lockout::{is_last_writer, last_writer};
 use permission_name::{PermissionParam, permission_of};
 
 use crate::{http::ApiError, infra::db::entities::user};

@@ -11,5 +11,5 @@ mod settings;
 
 pub(crate) use claim::{ClaimError, TokenRefusal, claim};
 pub(crate) use issue::issue;
-pub(crate) use queue::{Queued, request, resend};
+pub(crate) use queue::{Queued, charge_quota, request, resend};
 pub use settings::EmailVerificationSettings;

@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
+use uuid::Uuid;
 
 use crate::{
     domain::EventType,
@@ -36,12 +37,22 @@ pub(crate) async fn resend(
     account: &user::Model,
     now: DateTime<Utc>,
 ) -> Result<Queued, ApiError> {
-    let quota = limits
-        .acquire(&[(Scope::VerificationEmails, &account.id.to_string())])
-        .await?;
-    if let Some(refused) = quota.into_iter().flatten().find(|d| !d.allowed) {
+    if let Some(refused) = charge_quota(limits, account.id).await? {
         return Ok(Queued::OverQuota(refused));
     }
     request(db, account, now).await?;
     Ok(Queued::Yes)
+}
+
+/// Counts one confirmation e-mail against the account's quota
+/// (`RATE_LIMIT_VERIFICATION_EMAILS`); the refusing decision when it is spent (nothing
+/// counted then). Call it before the transaction that will `request` the e-mail.
+pub(crate) async fn charge_quota(
+    limits: &RateLimits,
+    account: Uuid,
+) -> Result<Option<Decision>, ApiError> {
+    let quota = limits
+        .acquire(&[(Scope::VerificationEmails, &account.to_string())])
+        .await?;
+    Ok(quota.into_iter().flatten().find(|d| !d.allowed))
 }

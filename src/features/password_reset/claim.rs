@@ -1,12 +1,19 @@
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait, Query},
+};
 
-use crate::infra::{db::entities::password_reset, security::OneTimeToken};
+use crate::infra::{
+    db::entities::{password_reset, user},
+    security::OneTimeToken,
+};
 
 /// Why a reset token was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Refusal {
-    /// No such token (mistyped, forged, pruned, or its account is gone).
+    /// No such token (mistyped, forged, pruned, or its account is gone), or one mailed to
+    /// an address the account no longer has.
     Unknown,
     /// Spent: used already, or the password changed since it was sent.
     Used,
@@ -23,9 +30,11 @@ pub(crate) enum ClaimError {
 
 /// Spends the token; call it first in the transaction that sets the new password, which
 /// then rolls the claim back if it fails. It starts with the write (`UPDATE ... WHERE
-/// used_at IS NULL AND expires_at > now`), so SQLite takes its write lock first and
-/// concurrent uses queue rather than fail, and of two uses exactly one wins; only then it
-/// reads the row, to tell a used token from an expired or unknown one.
+/// used_at IS NULL AND expires_at > now` and the account still has the address the token was
+/// mailed to), so SQLite takes its write lock first and concurrent uses queue rather than
+/// fail, and of two uses exactly one wins; only then it reads the row, to tell a used token
+/// from an expired or unknown one. A token whose address is no longer the account's is
+/// unknown, whatever else holds: it was bound to that address.
 pub(crate) async fn claim(
     txn: &impl ConnectionTrait,
     token: &str,
@@ -37,6 +46,7 @@ pub(crate) async fn claim(
         .filter(password_reset::Column::TokenHash.eq(&hash))
         .filter(password_reset::Column::UsedAt.is_null())
         .filter(password_reset::Column::ExpiresAt.gt(now))
+        .filter(Expr::exists(still_addressed()))
         .exec(txn)
         .await?
         .rows_affected
@@ -45,10 +55,37 @@ pub(crate) async fn claim(
         .filter(password_reset::Column::TokenHash.eq(hash))
         .one(txn)
         .await?;
-    match found {
-        Some(row) if claimed => Ok(row),
-        Some(row) if row.used_at.is_some() => Err(ClaimError::Refused(Refusal::Used)),
-        Some(_) => Err(ClaimError::Refused(Refusal::Expired)),
-        None => Err(ClaimError::Refused(Refusal::Unknown)),
+    let Some(row) = found else {
+        return Err(ClaimError::Refused(Refusal::Unknown));
+    };
+    if claimed {
+        return Ok(row);
     }
+    let addressed = user::Entity::find_by_id(row.user_id)
+        .filter(user::Column::Email.eq(&row.email))
+        .count(txn)
+        .await?
+        > 0;
+    Err(ClaimError::Refused(match row.used_at {
+        _ if !addressed => Refusal::Unknown,
+        Some(_) => Refusal::Used,
+        None => Refusal::Expired,
+    }))
+}
+
+/// `SELECT 1 FROM users WHERE users.id = password_resets.user_id AND users.email =
+/// password_resets.email`, for the claim's `EXISTS`.
+fn still_addressed() -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(user::Entity)
+        .and_where(
+            Expr::col((user::Entity, user::Column::Id))
+                .equals((password_reset::Entity, password_reset::Column::UserId)),
+        )
+        .and_where(
+            Expr::col((user::Entity, user::Column::Email))
+                .equals((password_reset::Entity, password_reset::Column::Email)),
+        )
+        .to_owned()
 }

@@ -45,20 +45,31 @@ pub(crate) struct SessionTokens {
     pub refresh_token: String,
 }
 
-/// Mints a refresh token for `session_id` and stores its hash.
+/// Mints a session's first refresh token and stores its hash.
 async fn issue_refresh_token(
     db: &impl ConnectionTrait,
     session_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
     let token = OneTimeToken::generate();
+    store_refresh_token(db, session_id, &token.hash, now).await?;
+    Ok(token.token)
+}
+
+/// Stores a refresh token of `session_id` by its hash, unused.
+async fn store_refresh_token(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     refresh_token::ActiveModel {
-        token_hash: Set(token.hash),
+        token_hash: Set(hash.to_owned()),
         session_id: Set(session_id),
         issued_at: Set(now),
         used_at: Set(None),
     }
     .insert(db)
-    .await?;
-    Ok(token.token)
+    .await
+    .map(drop)
 }

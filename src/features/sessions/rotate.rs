@@ -4,7 +4,7 @@ use sea_orm::{
     sea_query::{Expr, LockType, Query},
 };
 
-use super::{SessionTokens, issue_refresh_token};
+use super::{SessionTokens, store_refresh_token};
 use crate::{
     domain::AuditAction,
     features::audit::AuditEntry,
@@ -40,9 +40,12 @@ pub(crate) enum RotateError {
 /// any wait, so a logout committed meanwhile wins; on SQLite the whole database, taken at
 /// `BEGIN` so concurrent refreshes queue instead of failing), then claims the token: the
 /// order in which a cascading delete (the account's, the pruner's) takes them, so the two
-/// cannot deadlock. A token already exchanged less than `reuse_grace` ago gets a sibling
-/// pair (two tabs refreshing at once); later, its replay revokes the session, the thief's
-/// copy and the victim's alike. Any other refusal writes nothing.
+/// cannot deadlock. The new refresh token is derived from the one presented
+/// (`TokenService::successor_of`), so a token already exchanged less than `reuse_grace` ago
+/// (two tabs refreshing at once) gets the same successor again, with a fresh access token:
+/// one chain per session, never a parallel one that reuse detection cannot see. Later, its
+/// replay revokes the session, the thief's copy and the victim's alike. Any other refusal
+/// writes nothing.
 pub(crate) async fn rotate(
     db: &DatabaseConnection,
     tokens: &TokenService,
@@ -82,6 +85,7 @@ pub(crate) async fn rotate(
         .await?
         .rows_affected
         == 1;
+    let successor = tokens.successor_of(presented);
     if !claimed {
         let used_at = refresh_token::Entity::find_by_id(hash)
             .select_only()
@@ -109,6 +113,15 @@ pub(crate) async fn rotate(
                 "a used refresh token was replayed: session revoked");
             return Err(RotateError::Refused);
         }
+        // Inside the grace: the successor the first redemption stored, or nothing (it was
+        // derived with a key since replaced): never a chain of its own.
+        let stored = refresh_token::Entity::find_by_id(successor.hash.clone())
+            .filter(refresh_token::Column::SessionId.eq(session.id))
+            .one(&txn)
+            .await?;
+        if stored.is_none() {
+            return Err(RotateError::Refused);
+        }
     }
     if require_verified_email {
         let account = user::Entity::find_by_id(session.user_id).one(&txn).await?;
@@ -121,13 +134,15 @@ pub(crate) async fn rotate(
         .filter(session::Column::Id.eq(session.id))
         .exec(&txn)
         .await?;
-    let refresh_token = issue_refresh_token(&txn, session.id, now).await?;
+    if claimed {
+        store_refresh_token(&txn, session.id, &successor.hash, now).await?;
+    }
     let permissions = user_permission::of(&txn, session.user_id).await?;
     let access = tokens.issue(session.user_id, session.id, &permissions, now)?;
     txn.commit().await?;
     metrics::session_refreshed();
     Ok(SessionTokens {
         access,
-        refresh_token,
+        refresh_token: successor.token,
     })
 }

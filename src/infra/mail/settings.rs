@@ -4,7 +4,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use smart_default::SmartDefault;
 
-use crate::infra::setting::deserialize_from_str;
+use crate::{domain::is_bare_addr_spec, infra::setting::deserialize_from_str};
 
 /// The SMTP server e-mails go through (`SMTP_*`); used when `host` is set.
 #[derive(Clone, Debug, SmartDefault, Deserialize)]
@@ -18,7 +18,9 @@ pub struct SmtpSettings {
     /// SMTP AUTH, used when both are set.
     pub username: Option<String>,
     pub password: Option<SecretString>,
+    /// The envelope sender and `From:`, a bare address (checked at start-up).
     #[default("accounts-api@localhost".into())]
+    #[serde(deserialize_with = "bare_address")]
     pub sender: String,
 }
 
@@ -43,3 +45,15 @@ impl FromStr for SmtpTls {
 }
 
 deserialize_from_str!(SmtpTls);
+
+fn bare_address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw = String::deserialize(d)?;
+    let address = raw.trim();
+    if is_bare_addr_spec(address) {
+        Ok(address.to_owned())
+    } else {
+        Err(serde::de::Error::custom(
+            "must be a bare address such as accounts@example.com (no display name)",
+        ))
+    }
+}

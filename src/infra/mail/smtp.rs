@@ -12,10 +12,13 @@ use tokio::{
 };
 use tokio_rustls::client::TlsStream;
 
-use super::{Email, MailError};
 use secrecy::ExposeSecret;
 
-use super::{SmtpSettings, SmtpTls};
+use super::{Email, MailError, SmtpSettings, SmtpTls};
+use crate::{
+    domain::is_bare_addr_spec,
+    infra::telemetry::metrics::{self, SecurityRefusal},
+};
 
 /// Idle SMTP sessions kept for reuse.
 const MAX_IDLE_SESSIONS: usize = 16;
@@ -43,7 +46,17 @@ impl SmtpMailer {
         }
     }
 
+    /// Sends `email`; a recipient that is not a bare addr-spec (an injected CR/LF would start
+    /// a command of its own) is never written to the wire: a permanent refusal. The sender
+    /// was checked at start-up.
     pub(crate) async fn send(&self, email: &Email) -> Result<(), MailError> {
+        if !is_bare_addr_spec(&email.to) {
+            metrics::security_refusal(SecurityRefusal::UnsafeRecipient);
+            return Err(MailError::Refused {
+                permanent: true,
+                reason: "the recipient is not a bare address; nothing was sent".into(),
+            });
+        }
         let message = self.message(email).into_message().map_err(classify)?;
         let reused = self.idle.lock().pop();
         let mut session = match reused {

@@ -5,6 +5,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
+use uuid::Uuid;
 
 use super::{Decision, Quota};
 use crate::infra::clock::Clock;
@@ -13,8 +14,8 @@ use crate::infra::clock::Clock;
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// The in-process limiter (the embedded default): the same sliding log as Redis, one
-/// `VecDeque<DateTime<Utc>>` per key (at most `limit` entries, 12 bytes each), timed by the
-/// app's `Clock`.
+/// `VecDeque` of (time, hit id) per key (at most `limit` entries, 28 bytes each), timed by
+/// the app's `Clock`.
 pub(crate) struct MemoryLimiter {
     clock: Clock,
     state: Mutex<State>,
@@ -26,7 +27,7 @@ struct State {
 }
 
 struct Log {
-    hits: VecDeque<DateTime<Utc>>,
+    hits: VecDeque<(DateTime<Utc>, Uuid)>,
     window: Duration,
 }
 
@@ -48,14 +49,14 @@ impl MemoryLimiter {
     }
 
     /// Checks every `(key, quota)` at once; see [`super::RateLimiter::acquire`].
-    pub(crate) fn check(&self, limits: &[(&str, Quota)], log_hit: bool) -> Vec<Decision> {
+    pub(crate) fn acquire(&self, limits: &[(&str, Quota)], hit: Uuid) -> Vec<Decision> {
         let now = self.clock.now();
         let mut state = self.state.lock();
         if elapsed(now, state.last_sweep) >= SWEEP_EVERY {
             state.logs.retain(|_, log| {
                 log.hits
                     .back()
-                    .is_some_and(|t| elapsed(now, *t) < log.window)
+                    .is_some_and(|(t, _)| elapsed(now, *t) < log.window)
             });
             state.last_sweep = now;
         }
@@ -70,23 +71,23 @@ impl MemoryLimiter {
                 while log
                     .hits
                     .front()
-                    .is_some_and(|t| elapsed(now, *t) >= quota.window)
+                    .is_some_and(|(t, _)| elapsed(now, *t) >= quota.window)
                 {
                     log.hits.pop_front();
                 }
                 log.hits.len() < quota.limit as usize
             })
             .collect();
-        let log_hit = log_hit && room.iter().all(|r| *r);
+        let log_hit = room.iter().all(|r| *r);
         limits
             .iter()
             .zip(room)
             .map(|((key, quota), room)| {
                 let log = state.logs.get_mut(*key).expect("inserted above");
                 if log_hit {
-                    log.hits.push_back(now);
+                    log.hits.push_back((now, hit));
                 }
-                let reset = log.hits.front().map_or(Duration::ZERO, |oldest| {
+                let reset = log.hits.front().map_or(Duration::ZERO, |(oldest, _)| {
                     quota.window.saturating_sub(elapsed(now, *oldest))
                 });
                 Decision::new(room, *quota, log.hits.len() as u32, reset)
@@ -95,12 +96,27 @@ impl MemoryLimiter {
     }
 }
 
+impl MemoryLimiter {
+    /// Takes the logged `hit` back out of `key`'s log (gone already: nothing to do).
+    pub(crate) fn release(&self, key: &str, hit: Uuid) {
+        if let Some(log) = self.state.lock().logs.get_mut(key) {
+            log.hits.retain(|(_, id)| *id != hit);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
-    use super::{MemoryLimiter, Quota};
+    use uuid::Uuid;
+
+    use super::{Decision, MemoryLimiter, Quota};
     use crate::infra::clock::{Clock, ManualClock};
+
+    fn hit(limiter: &MemoryLimiter, limits: &[(&str, Quota)]) -> Vec<Decision> {
+        limiter.acquire(limits, Uuid::now_v7())
+    }
 
     /// A limiter on a clock that moves only when the test says.
     fn limiter() -> (MemoryLimiter, ManualClock) {
@@ -116,11 +132,11 @@ mod tests {
             window: Duration::from_millis(200),
         };
         let remaining: Vec<_> = (0..3)
-            .map(|_| limiter.check(&[("k", quota)], true)[0].remaining)
+            .map(|_| hit(&limiter, &[("k", quota)])[0].remaining)
             .collect();
         assert_eq!(remaining, [2, 1, 0]);
         clock.advance(Duration::from_millis(150));
-        let refused = limiter.check(&[("k", quota)], true)[0];
+        let refused = hit(&limiter, &[("k", quota)])[0];
         assert!(!refused.allowed && refused.reset <= quota.window);
         assert_eq!(
             refused.reset,
@@ -128,20 +144,25 @@ mod tests {
             "when the oldest hit leaves"
         );
         clock.advance(Duration::from_millis(50));
-        assert!(limiter.check(&[("k", quota)], true)[0].allowed);
+        assert!(hit(&limiter, &[("k", quota)])[0].allowed);
     }
 
     #[test]
-    fn peeking_logs_nothing_and_keys_are_independent() {
+    fn a_released_hit_frees_its_slot_and_keys_are_independent() {
         let (limiter, _) = limiter();
         let quota = Quota {
             limit: 1,
             window: Duration::from_secs(60),
         };
-        assert!(limiter.check(&[("a", quota)], false)[0].allowed);
-        assert!(limiter.check(&[("a", quota)], true)[0].allowed);
-        assert!(!limiter.check(&[("a", quota)], false)[0].allowed);
-        assert!(limiter.check(&[("b", quota)], true)[0].allowed);
+        let first = Uuid::now_v7();
+        assert!(limiter.acquire(&[("a", quota)], first)[0].allowed);
+        assert!(!hit(&limiter, &[("a", quota)])[0].allowed);
+        assert!(hit(&limiter, &[("b", quota)])[0].allowed);
+        // Releasing an unknown hit changes nothing; releasing the logged one frees the slot.
+        limiter.release("a", Uuid::now_v7());
+        assert!(!hit(&limiter, &[("a", quota)])[0].allowed);
+        limiter.release("a", first);
+        assert!(hit(&limiter, &[("a", quota)])[0].allowed);
     }
 
     #[test]
@@ -157,9 +178,9 @@ mod tests {
                 window: Duration::from_secs(60),
             },
         );
-        let first = limiter.check(&[("ip", two), ("user", one)], true);
+        let first = hit(&limiter, &[("ip", two), ("user", one)]);
         assert!(first.iter().all(|d| d.allowed));
-        let second = limiter.check(&[("ip", two), ("user", one)], true);
+        let second = hit(&limiter, &[("ip", two), ("user", one)]);
         assert_eq!(
             second.iter().map(|d| d.allowed).collect::<Vec<_>>(),
             [true, false]

@@ -12,9 +12,10 @@ mod settings;
 use std::{fmt, str::FromStr, time::Duration};
 
 use humantime::format_duration;
+use uuid::Uuid;
 
 pub(crate) use memory::MemoryLimiter;
-pub(crate) use policy::{LimiterStatus, RateLimits, Scope};
+pub(crate) use policy::{LimiterStatus, RateLimits, Reservation, Scope};
 pub(crate) use redis::RedisLimiter;
 pub use settings::RateLimitSettings;
 
@@ -71,26 +72,28 @@ pub(crate) enum RateLimiter {
 }
 
 impl RateLimiter {
-    /// Checks several limits in one atomic step: the hit is logged against every key only
-    /// when every key has room, and a decision comes back per key.
+    /// Checks several limits in one atomic step: the hit (`hit` names it in the logs) is
+    /// logged against every key only when every key has room, and a decision comes back per
+    /// key.
     pub(crate) async fn acquire(
         &self,
         limits: &[(&str, Quota)],
+        hit: Uuid,
     ) -> Result<Vec<Decision>, LimiterError> {
         match self {
-            Self::Redis(r) => r.check(limits, true).await,
-            Self::Memory(m) => Ok(m.check(limits, true)),
+            Self::Redis(r) => r.acquire(limits, hit).await,
+            Self::Memory(m) => Ok(m.acquire(limits, hit)),
         }
     }
 
-    /// Like `acquire` but logs nothing: would a hit be allowed now?
-    pub(crate) async fn peek(
-        &self,
-        limits: &[(&str, Quota)],
-    ) -> Result<Vec<Decision>, LimiterError> {
+    /// Takes a logged hit back out of `key`'s log, as if it had never been counted.
+    pub(crate) async fn release(&self, key: &str, hit: Uuid) -> Result<(), LimiterError> {
         match self {
-            Self::Redis(r) => r.check(limits, false).await,
-            Self::Memory(m) => Ok(m.check(limits, false)),
+            Self::Redis(r) => r.release(key, hit).await,
+            Self::Memory(m) => {
+                m.release(key, hit);
+                Ok(())
+            }
         }
     }
 

@@ -6,12 +6,21 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
+use uuid::Uuid;
 
 use super::{Decision, LimiterError, Quota, RateLimitSettings, RateLimiter};
 use crate::infra::{clock::Clock, telemetry::metrics};
 
 /// An outage is logged at most this often.
 const WARN_EVERY: Duration = Duration::from_secs(30);
+
+/// A hit counted in advance by `RateLimits::reserve`; `decision` says whether it had room
+/// (a refused one was not logged).
+pub(crate) struct Reservation {
+    key: String,
+    hit: Uuid,
+    pub decision: Decision,
+}
 
 /// What a limit counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +96,46 @@ impl RateLimits {
         &self,
         checks: &[(Scope, &str)],
     ) -> Result<Option<Vec<Decision>>, LimiterError> {
+        self.log_hit(checks, Uuid::now_v7()).await
+    }
+
+    /// Counts a hit against `(scope, id)` now, to be taken back with `release` if it turns
+    /// out not to count (a failure quota charged before the attempt, so that concurrent
+    /// attempts cannot all pass a check made before any of them failed). `Ok(None)`:
+    /// limiting is off, or the store is unreachable and we fail open.
+    pub(crate) async fn reserve(
+        &self,
+        scope: Scope,
+        id: &str,
+    ) -> Result<Option<Reservation>, LimiterError> {
+        let hit = Uuid::now_v7();
+        let decisions = self.log_hit(&[(scope, id)], hit).await?;
+        Ok(decisions
+            .and_then(|decisions| decisions.into_iter().next())
+            .map(|decision| Reservation {
+                key: self.key(scope, id),
+                hit,
+                decision,
+            }))
+    }
+
+    /// Takes a reserved hit back (when it was counted). A store that fails now leaves it
+    /// counted: logged, never an error for the caller.
+    pub(crate) async fn release(&self, reservation: Reservation) {
+        let (Some(limiter), true) = (&self.limiter, reservation.decision.allowed) else {
+            return;
+        };
+        let released = limiter.release(&reservation.key, reservation.hit).await;
+        if let Err(err) = self.settle(released, Counts::No) {
+            tracing::warn!(error = %err, "a reserved rate-limit hit could not be taken back");
+        }
+    }
+
+    async fn log_hit(
+        &self,
+        checks: &[(Scope, &str)],
+        hit: Uuid,
+    ) -> Result<Option<Vec<Decision>>, LimiterError> {
         let Some(limiter) = &self.limiter else {
             return Ok(None);
         };
@@ -99,7 +148,7 @@ impl RateLimits {
             .map(String::as_str)
             .zip(checks.iter().map(|(s, _)| self.quota(*s)))
             .collect();
-        let result = limiter.acquire(&limits).await;
+        let result = limiter.acquire(&limits, hit).await;
         let settled = self.settle(result, Counts::Yes);
         if let Ok(Some(decisions)) = &settled {
             for ((scope, _), decision) in checks.iter().zip(decisions) {
@@ -107,23 +156,6 @@ impl RateLimits {
             }
         }
         settled
-    }
-
-    /// Whether a hit would be allowed, counting nothing.
-    pub(crate) async fn peek(
-        &self,
-        scope: Scope,
-        id: &str,
-    ) -> Result<Option<Decision>, LimiterError> {
-        let Some(limiter) = &self.limiter else {
-            return Ok(None);
-        };
-        let result = limiter
-            .peek(&[(&self.key(scope, id), self.quota(scope))])
-            .await;
-        Ok(self
-            .settle(result, Counts::No)?
-            .and_then(|decisions| decisions.into_iter().next()))
     }
 
     /// Probes the store.

@@ -7,26 +7,26 @@ use super::{Decision, LimiterError, Quota};
 use crate::infra::redis::SharedRedis;
 
 /// One round trip, atomic, for one or more limits: drop each key's hits older than its
-/// window and count; when every key is under its limit (and ARGV[1] says so) log this hit in
-/// all of them; report per key whether it had room, its count and when its oldest hit leaves
+/// window and count; when every key is under its limit log this hit (member ARGV[1]) in all
+/// of them; report per key whether it had room, its count and when its oldest hit leaves
 /// the window. Time comes from Redis, so instances with skewed clocks agree. A sorted set per
 /// key, scored by microseconds, holding at most `limit` members of ~40 bytes (listpack-encoded
-/// up to 128 members). ARGV: log_hit, member, then limit and window (µs) per key.
+/// up to 128 members). ARGV: member, then limit and window (µs) per key.
 const SLIDING_LOG: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local counts, room, all_room = {}, {}, true
 for i, key in ipairs(KEYS) do
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - tonumber(ARGV[2 * i + 2]))
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - tonumber(ARGV[2 * i + 1]))
   counts[i] = redis.call('ZCARD', key)
-  room[i] = counts[i] < tonumber(ARGV[2 * i + 1])
+  room[i] = counts[i] < tonumber(ARGV[2 * i])
   all_room = all_room and room[i]
 end
 local result = {}
 for i, key in ipairs(KEYS) do
-  local window = tonumber(ARGV[2 * i + 2])
-  if all_room and ARGV[1] == '1' then
-    redis.call('ZADD', key, now, ARGV[2])
+  local window = tonumber(ARGV[2 * i + 1])
+  if all_room then
+    redis.call('ZADD', key, now, ARGV[1])
     redis.call('PEXPIRE', key, math.ceil(window / 1000))
     counts[i] = counts[i] + 1
   end
@@ -55,15 +55,13 @@ impl RedisLimiter {
     }
 
     /// Checks every `(key, quota)` at once; see [`super::RateLimiter::acquire`].
-    pub(crate) async fn check(
+    pub(crate) async fn acquire(
         &self,
         limits: &[(&str, Quota)],
-        log_hit: bool,
+        hit: Uuid,
     ) -> Result<Vec<Decision>, LimiterError> {
         let mut invocation = self.script.prepare_invoke();
-        invocation
-            .arg(if log_hit { "1" } else { "0" })
-            .arg(Uuid::now_v7().simple().to_string());
+        invocation.arg(hit.simple().to_string());
         for (key, quota) in limits {
             invocation
                 .key(*key)
@@ -87,6 +85,22 @@ impl RedisLimiter {
                 )
             })
             .collect())
+    }
+
+    /// Takes the logged `hit` back out of `key`'s log (gone already: nothing to do).
+    pub(crate) async fn release(&self, key: &str, hit: Uuid) -> Result<(), LimiterError> {
+        let member = hit.simple().to_string();
+        self.redis
+            .run(|mut conn| async move {
+                deadpool_redis::redis::cmd("ZREM")
+                    .arg(key)
+                    .arg(member)
+                    .query_async::<u64>(&mut conn)
+                    .await
+            })
+            .await
+            .map(drop)
+            .map_err(LimiterError::from)
     }
 
     pub(crate) async fn ping(&self) -> Result<(), LimiterError> {

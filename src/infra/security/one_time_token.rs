@@ -18,6 +18,15 @@ impl OneTimeToken {
         Self { token, hash }
     }
 
+    /// The token `key` derives from `seed` (HMAC-SHA256): the same seed and key give the same
+    /// token again, and nobody without the key can compute it.
+    pub(crate) fn derive(key: &ring::hmac::Key, seed: &str) -> Self {
+        let tag = ring::hmac::sign(key, seed.as_bytes());
+        let token = URL_SAFE_NO_PAD.encode(tag.as_ref());
+        let hash = Self::hash(&token);
+        Self { token, hash }
+    }
+
     /// The stored form of `token`.
     pub(crate) fn hash(token: &str) -> String {
         sha256_hex(token)
@@ -41,6 +50,18 @@ mod tests {
         assert_eq!(a.hash.len(), 64);
         assert_eq!(OneTimeToken::hash(&a.token), a.hash);
         assert_ne!(a.hash, b.hash);
+    }
+
+    #[test]
+    fn derived_tokens_repeat_for_their_seed_and_key_only() {
+        use ring::hmac::{HMAC_SHA256, Key};
+        let (key, other) = (Key::new(HMAC_SHA256, b"one"), Key::new(HMAC_SHA256, b"two"));
+        let derived = OneTimeToken::derive(&key, "seed");
+        assert_eq!(derived.token, OneTimeToken::derive(&key, "seed").token);
+        assert_eq!(derived.token.len(), 43);
+        assert_eq!(derived.hash, OneTimeToken::hash(&derived.token));
+        assert_ne!(derived.token, OneTimeToken::derive(&key, "seeds").token);
+        assert_ne!(derived.token, OneTimeToken::derive(&other, "seed").token);
     }
 
     #[test]

@@ -3,12 +3,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header, Validation, errors::ErrorKind, jwk::JwkSet};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::domain::Permission;
 
 use super::{
-    JwtSettings,
+    JwtSettings, OneTimeToken,
     key_set::VerifyingKeys,
     keys::{KeyError, RsaKeyPair, read_public_key},
 };
@@ -50,6 +51,8 @@ pub(crate) enum TokenError {
     Sign(jsonwebtoken::errors::Error),
 }
 
+/// Separates the successor key from any other use of the signing key's bytes.
+const SUCCESSOR_KEY_CONTEXT: &[u8] = b"accounts-api refresh-token successor v1\0";
 /// Clock skew tolerated on `exp`, in seconds.
 const LEEWAY_SECS: u64 = 5;
 /// Verified tokens remembered at most (about 1 KB each).
@@ -66,6 +69,9 @@ pub(crate) struct TokenService {
     /// of an authenticated request. Keyed by the whole token, so only the exact text that
     /// passed is found; expiry is checked on every use.
     verified: moka::sync::Cache<String, Arc<Claims>>,
+    /// Derives a spent refresh token's successor (`successor_of`), keyed by the signing key
+    /// so that every instance sharing the key derives the same one.
+    successors: ring::hmac::Key,
 }
 
 impl TokenService {
@@ -83,6 +89,13 @@ impl TokenService {
         } else {
             RsaKeyPair::read(private_path, public_path)?
         };
+        let successors = ring::hmac::Key::new(
+            ring::hmac::HMAC_SHA256,
+            &Sha256::new()
+                .chain_update(SUCCESSOR_KEY_CONTEXT)
+                .chain_update(pair.private_pem.as_bytes())
+                .finalize(),
+        );
         let (encoding, decoding) = pair.into_keys(private_path, public_path)?;
         let retired = settings
             .retired_public_key_paths
@@ -106,7 +119,15 @@ impl TokenService {
             validation,
             settings: settings.clone(),
             verified,
+            successors,
         })
+    }
+
+    /// The refresh token that follows `spent` in its session: derived, not random, so a
+    /// replay of `spent` inside the reuse grace gets the same successor again instead of a
+    /// chain of its own.
+    pub(crate) fn successor_of(&self, spent: &str) -> OneTimeToken {
+        OneTimeToken::derive(&self.successors, spent)
     }
 
     /// A token for `user_id` in session `session_id`, carrying `permissions`, issued at `now`.

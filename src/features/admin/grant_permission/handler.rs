@@ -2,7 +2,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, QuerySelect, sea_query::LockType}
 
 use super::command::GrantPermission;
 use crate::{
-    features::admin::{self, Change, no_such_account},
+    features::admin::{self, Change, PermissionChange, no_such_account, refuse_unless_held},
     http::{ApiError, Provenance},
     infra::{
         clock::Clock,
@@ -10,8 +10,8 @@ use crate::{
     },
 };
 
-/// Grants the permission unless the account already holds it (then nothing changes and
-/// nothing is audited). The account's row is locked against deletion (PostgreSQL
+/// Refuses a permission the administrator does not hold (`refuse_unless_held`), then grants
+/// it unless the account already holds it (then nothing changes and nothing is audited). The account's row is locked against deletion (PostgreSQL
 /// `FOR KEY SHARE`) until the grant commits, so a concurrent deletion is a 404, not a
 /// foreign-key failure.
 pub(super) async fn grant_permission(
@@ -20,22 +20,32 @@ pub(super) async fn grant_permission(
     provenance: &Provenance,
     command: GrantPermission,
 ) -> Result<(), ApiError> {
-    let Some(target) = command.target else {
+    let now = clock.now();
+    let change = Change {
+        actor: Some(command.actor),
+        provenance,
+        now,
+    };
+    let (permission, target) = (command.permission, command.target);
+    refuse_unless_held(
+        db,
+        command.actor_holds,
+        permission,
+        PermissionChange::Grant,
+        target,
+        change,
+    )
+    .await?;
+    let Some(target) = target else {
         return Err(no_such_account());
     };
-    let now = clock.now();
     let txn = db::begin_write(db).await?;
     let account = user::Entity::find_by_id(target)
         .lock(LockType::KeyShare)
         .one(&txn)
         .await?
         .ok_or_else(no_such_account)?;
-    let change = Change {
-        actor: Some(command.actor),
-        provenance,
-        now,
-    };
-    admin::grant(&txn, account.id, command.permission, change).await?;
+    admin::grant(&txn, account.id, permission, change).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use crate::{
 pub(crate) struct GrantPermissionRoute;
 
 error_statuses!(GrantPermissionErrors: 401, 403, 404, 422, 429, 500, 503;
-    403 => "The caller lacks the `users:write` permission (`/problems/missing-permission`).",
+    403 => "The caller lacks the `users:write` permission, or the permission it would grant (`/problems/missing-permission`, naming it): an administrator changes only permissions it holds.",
     404 => "No account has this id (or it is not a UUID).",
     422 => "`permission` is not a permission's name.",
 );
@@ -32,7 +32,8 @@ impl GrantPermissionRoute {
     ///
     /// Grants the account `id` the permission; it counts from the account's next request
     /// (and is in the `permissions` and `scope` claims of its next access token). Granting
-    /// one the account holds changes nothing. Audited as `permission.granted`.
+    /// one the account holds changes nothing. An administrator grants only permissions it holds itself (403
+    /// otherwise, audited as `permission.change_refused`). Audited as `permission.granted`.
     #[oai(
         path = "/admin/users/:id/permissions/:permission",
         method = "put",
@@ -48,10 +49,12 @@ impl GrantPermissionRoute {
         /// The permission's name.
         permission: Path<PermissionParam>,
     ) -> Result<GrantPermissionResponse, Problem<GrantPermissionErrors>> {
+        let permission = permission_of(&permission)?;
         let command = GrantPermission {
             actor: caller.caller.user_id(),
+            actor_holds: caller.caller.may(permission),
             target: id.get(),
-            permission: permission_of(&permission)?,
+            permission,
         };
         grant_permission(&state.db, &state.clock, &provenance, command).await?;
         Ok(GrantPermissionResponse::NoContent)

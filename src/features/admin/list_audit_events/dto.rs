@@ -27,6 +27,8 @@ pub(super) enum AuditActionName {
     PasswordChanged,
     #[oai(rename = "password.reset")]
     PasswordReset,
+    #[oai(rename = "password.check_failed")]
+    PasswordCheckFailed,
     #[oai(rename = "email.changed")]
     EmailChanged,
     #[oai(rename = "email.confirmed")]
@@ -37,12 +39,16 @@ pub(super) enum AuditActionName {
     PermissionGranted,
     #[oai(rename = "permission.revoked")]
     PermissionRevoked,
+    #[oai(rename = "permission.change_refused")]
+    PermissionChangeRefused,
     #[oai(rename = "account.disabled")]
     AccountDisabled,
     #[oai(rename = "account.enabled")]
     AccountEnabled,
     #[oai(rename = "account.deleted")]
     AccountDeleted,
+    #[oai(rename = "account.deletion_refused")]
+    AccountDeletionRefused,
 }
 
 /// Who acted: an `account` (`actor_id`), or the `system` (no account: the CLI, background

@@ -6,6 +6,8 @@ use crate::domain::Permission;
 #[derive(Debug)]
 pub(super) struct RevokePermission {
     pub actor: Uuid,
+    /// Whether the actor holds `permission` itself (it may change only those).
+    pub actor_holds: bool,
     pub target: Option<Uuid>,
     pub permission: Permission,
 }

@@ -14,7 +14,7 @@ use crate::{
 pub(crate) struct RevokePermissionRoute;
 
 error_statuses!(RevokePermissionErrors: 401, 403, 404, 409, 422, 429, 500, 503;
-    403 => "The caller lacks the `users:write` permission (`/problems/missing-permission`).",
+    403 => "The caller lacks the `users:write` permission, or the permission it would revoke (`/problems/missing-permission`, naming it): an administrator changes only permissions it holds.",
     404 => "No account has this id (or it is not a UUID).",
     409 => "`/problems/lockout`: `users:write` cannot be revoked from the caller itself, nor from the last enabled account holding it.",
     422 => "`permission` is not a permission's name.",
@@ -36,7 +36,8 @@ impl RevokePermissionRoute {
     /// next request, whatever its access token says. Revoking one the account does not
     /// hold changes nothing. `users:write` is never revoked from the caller itself, nor
     /// from the last enabled account holding it (409), so administrators cannot lock
-    /// themselves out. Audited as `permission.revoked`.
+    /// themselves out. An administrator revokes only permissions it holds itself (403
+    /// otherwise, audited as `permission.change_refused`). Audited as `permission.revoked`.
     #[oai(
         path = "/admin/users/:id/permissions/:permission",
         method = "delete",
@@ -52,10 +53,12 @@ impl RevokePermissionRoute {
         /// The permission's name.
         permission: Path<PermissionParam>,
     ) -> Result<RevokePermissionResponse, Problem<RevokePermissionErrors>> {
+        let permission = permission_of(&permission)?;
         let command = RevokePermission {
             actor: caller.caller.user_id(),
+            actor_holds: caller.caller.may(permission),
             target: id.get(),
-            permission: permission_of(&permission)?,
+            permission,
         };
         revoke_permission(&state.db, &state.clock, &provenance, command).await?;
         Ok(RevokePermissionResponse::NoContent)

@@ -9,7 +9,7 @@ use crate::{
         email_confirmation,
         sessions::{self, RotateError, SessionTokens},
     },
-    http::{ApiError, AppState, Device, Provenance, refuse_if_spent},
+    http::{ApiError, AppState, Device, Provenance, charge_failure},
     infra::{
         db::entities::user,
         rate_limit::Scope,
@@ -68,55 +68,61 @@ async fn check_password(
     let login = user::normalize_login(&login);
     let account = user::find_by_login(db, &login).await?;
     let attempts_key = account.as_ref().map_or(login, |a| a.id.to_string());
-    refuse_if_spent(limits, Scope::LoginFailures, &attempts_key).await?;
+    // Charged before the hash, taken back for the right password: concurrent wrong guesses
+    // cannot pass a quota that none of them has been counted against yet.
+    let charge = charge_failure(limits, Scope::LoginFailures, &attempts_key).await?;
     let hash = account.as_ref().map(|a| &a.password_hash);
+    let verified = hasher.verify_in(slot, &password, hash).await;
     let now = clock.now();
     let failed = |account: Option<&user::Model>, reason: &str| {
         AuditEntry::new(AuditAction::LoginFailed)
             .on(account.map(|a| a.id))
             .with("reason", reason)
     };
-    match (hasher.verify_in(slot, &password, hash).await?, account) {
-        (true, Some(account)) if account.disabled_at.is_some() => {
-            failed(Some(&account), "account_disabled")
-                .record(db, provenance, now)
-                .await?;
-            Err(Refusal::AccountDisabled.into())
+    let account = match (verified, account) {
+        (Ok(true), Some(account)) => {
+            charge.forgive().await;
+            account
         }
-        (true, Some(account)) if state.require_verified_email && !account.email_verified => {
-            failed(Some(&account), "email_not_verified")
-                .record(db, provenance, now)
-                .await?;
-            not_verified(state, &account).await
-        }
-        (true, Some(account)) => {
-            let txn = db.begin().await?;
-            let opened = sessions::open(
-                &txn,
-                &state.tokens,
-                &state.sessions,
-                account.id,
-                device,
-                now,
-            )
-            .await?;
-            AuditEntry::new(AuditAction::LoginSucceeded)
-                .by_self(account.id)
-                .record(&txn, provenance, now)
-                .await?;
-            txn.commit().await?;
-            Ok(opened)
-        }
-        (_, account) => {
-            limits
-                .acquire(&[(Scope::LoginFailures, &attempts_key)])
-                .await?;
+        (Ok(_), account) => {
             failed(account.as_ref(), "invalid_credentials")
                 .record(db, provenance, now)
                 .await?;
-            Err(Refusal::InvalidCredentials.into())
+            return Err(Refusal::InvalidCredentials.into());
         }
+        (Err(err), _) => {
+            charge.forgive().await;
+            return Err(err.into());
+        }
+    };
+    if account.disabled_at.is_some() {
+        failed(Some(&account), "account_disabled")
+            .record(db, provenance, now)
+            .await?;
+        return Err(Refusal::AccountDisabled.into());
     }
+    if state.require_verified_email && !account.email_verified {
+        failed(Some(&account), "email_not_verified")
+            .record(db, provenance, now)
+            .await?;
+        return not_verified(state, &account).await;
+    }
+    let txn = db.begin().await?;
+    let opened = sessions::open(
+        &txn,
+        &state.tokens,
+        &state.sessions,
+        account.id,
+        device,
+        now,
+    )
+    .await?;
+    AuditEntry::new(AuditAction::LoginSucceeded)
+        .by_self(account.id)
+        .record(&txn, provenance, now)
+        .await?;
+    txn.commit().await?;
+    Ok(opened)
 }
 
 /// Rotates a refresh token within its session (see `sessions::rotate`).

@@ -139,6 +139,7 @@ async fn mint_link(
         EventType::UserCreated
         | EventType::UserUpdated
         | EventType::UserDeleted
+        | EventType::EmailChanged
         | EventType::PasswordChanged => return Minted::NotNeeded,
     };
     issued.map_or(Minted::Moot, Minted::Link)

@@ -2,27 +2,18 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
 
-use super::{command::ChangePassword, error::wrong_password};
+use super::command::ChangePassword;
 use crate::{
-    domain::{AuditAction, EventType},
-    features::{audit::AuditEntry, password_reset, sessions},
-    http::{ApiError, Authenticated, Provenance, refuse_if_spent},
-    infra::{
-        clock::Clock,
-        db::entities::user,
-        events::outbox,
-        rate_limit::{RateLimits, Scope},
-        security::PasswordHasher,
-    },
+    domain::AuditAction,
+    features::credentials::{self, Confirming, wrong_password},
+    http::{ApiError, Authenticated, Provenance},
+    infra::{clock::Clock, db::entities::user, rate_limit::RateLimits, security::PasswordHasher},
 };
 
-/// Checks the current password against the account as the bearer check read it, outside
-/// any transaction (bcrypt is slow); a wrong one counts as a failed login of the account
-/// (`RATE_LIMIT_LOGIN_FAILURES`, shared with the token endpoint), and over that quota the
-/// check is not even tried. The new password is hashed, then one transaction sets it only
-/// if the hash is still the one checked, ends every session but `keep_session`, spends the
-/// account's outstanding reset tokens and records `user.password_changed` (the owner is
-/// mailed).
+/// Confirms the current password (`credentials::confirm_password`: charged to the account's
+/// failed logins, audited when wrong). The new password is hashed, then one transaction sets
+/// it only if the hash is still the one checked and does what follows a password change
+/// (`credentials::password_changed`), keeping the caller's session.
 pub(super) async fn change_password(
     db: &DatabaseConnection,
     clock: &Clock,
@@ -32,18 +23,14 @@ pub(super) async fn change_password(
     provenance: &Provenance,
     command: ChangePassword,
 ) -> Result<(), ApiError> {
-    let (account, keep_session) = (&caller.account, caller.session_id);
-    let attempts_key = account.id.to_string();
-    refuse_if_spent(limits, Scope::LoginFailures, &attempts_key).await?;
-    if !hasher
-        .verify(&command.current, Some(&account.password_hash))
-        .await?
-    {
-        limits
-            .acquire(&[(Scope::LoginFailures, &attempts_key)])
-            .await?;
-        return Err(wrong_password());
-    }
+    let account = &caller.account;
+    let confirming = Confirming {
+        operation: "changePassword",
+        provenance,
+        now: clock.now(),
+    };
+    credentials::confirm_password(db, hasher, limits, account, &command.current, confirming)
+        .await?;
     let new_hash = hasher.hash(&command.new).await?;
     let now = clock.now();
     let txn = db.begin().await?;
@@ -56,13 +43,16 @@ pub(super) async fn change_password(
         .await?;
     // Dropping the transaction changes nothing: the password changed since it was checked.
     let user = updated.into_iter().next().ok_or_else(wrong_password)?;
-    sessions::end_all(&txn, user.id, Some(keep_session), now).await?;
-    password_reset::spend_all(&txn, user.id, now).await?;
-    outbox::record(&txn, EventType::PasswordChanged, &user, now).await?;
-    AuditEntry::new(AuditAction::PasswordChanged)
-        .by_self(user.id)
-        .record(&txn, provenance, now)
-        .await?;
+    let keep = Some(caller.session_id);
+    credentials::password_changed(
+        &txn,
+        &user,
+        keep,
+        AuditAction::PasswordChanged,
+        provenance,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

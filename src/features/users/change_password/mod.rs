@@ -3,7 +3,6 @@
 
 mod command;
 mod dto;
-mod error;
 mod handler;
 mod route;
 

@@ -1,25 +1,23 @@
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-    sea_query::{Expr, ExprTrait},
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
 
 use super::command::ConfirmPasswordReset;
 use crate::{
-    domain::{AuditAction, EventType},
+    domain::AuditAction,
     features::{
-        audit::AuditEntry,
+        credentials,
         password_reset::{self, Refusal},
-        sessions,
     },
     http::{ApiError, Provenance},
-    infra::{clock::Clock, db::entities::user, events::outbox, security::PasswordHasher},
+    infra::{clock::Clock, db::entities::user, security::PasswordHasher},
 };
 
 /// Hashes the new password first (bcrypt is slow), then one transaction claims the token
 /// (see `password_reset::claim`: of two uses exactly one wins), sets the password, marks the
-/// address confirmed while the account still has the one the token was mailed to (reading
-/// the e-mail proved it), ends every session of the account, spends its other reset tokens
-/// and records `user.password_changed` (the owner is mailed).
+/// address confirmed (reading the e-mail proved it; `claim` refuses a token mailed to an
+/// address the account no longer has) and does what follows a password change
+/// (`credentials::password_changed`: every session ends).
 pub(super) async fn confirm_password_reset(
     db: &DatabaseConnection,
     clock: &Clock,
@@ -31,25 +29,27 @@ pub(super) async fn confirm_password_reset(
     let now = clock.now();
     let txn = db.begin().await?;
     let reset = password_reset::claim(&txn, &command.token, now).await?;
-    let mailed_here = Expr::col(user::Column::Email).eq(reset.email.as_str());
-    let verified = Expr::case(mailed_here, true).finally(Expr::col(user::Column::EmailVerified));
     let updated = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(new_hash))
-        .col_expr(user::Column::EmailVerified, verified.into())
+        .col_expr(user::Column::EmailVerified, Expr::value(true))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .filter(user::Column::Id.eq(reset.user_id))
+        .filter(user::Column::Email.eq(reset.email.as_str()))
         .exec_with_returning(&txn)
         .await?;
-    // The token's row goes with its account (FK cascade), so this is a deletion racing us.
+    // The token's row goes with its account (FK cascade), and `claim` checked the address:
+    // this is a deletion or an address change racing us.
     let user = updated.into_iter().next().ok_or(Refusal::Unknown)?;
-    sessions::end_all(&txn, user.id, None, now).await?;
-    password_reset::spend_all(&txn, user.id, now).await?;
-    outbox::record(&txn, EventType::PasswordChanged, &user, now).await?;
     // The token holder acts as the account: reading its e-mail proved it.
-    AuditEntry::new(AuditAction::PasswordReset)
-        .by_self(user.id)
-        .record(&txn, provenance, now)
-        .await?;
+    credentials::password_changed(
+        &txn,
+        &user,
+        None,
+        AuditAction::PasswordReset,
+        provenance,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

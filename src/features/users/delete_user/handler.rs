@@ -1,37 +1,64 @@
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::command::DeleteUser;
 use crate::{
     domain::{AuditAction, EventType},
-    features::{audit::AuditEntry, users::account_gone},
+    features::{
+        admin::{is_last_writer, last_writer},
+        audit::AuditEntry,
+        credentials::{self, Confirming},
+        users::account_gone,
+    },
     http::{ApiError, Provenance},
-    infra::{clock::Clock, db::entities::user, events::outbox, security::PasswordHasher},
+    infra::{
+        clock::Clock,
+        db::{self, entities::user},
+        events::outbox,
+        rate_limit::RateLimits,
+        security::PasswordHasher,
+        telemetry::metrics::{self, SecurityRefusal},
+    },
 };
 
-/// Checks the password outside any transaction (bcrypt is slow), then deletes the row only
-/// if its hash is still the one that was checked.
+/// Confirms the password (`credentials::confirm_password`: charged to the account's failed
+/// logins and audited when wrong, like a login), then deletes the row only if its hash is
+/// still the one that was checked. The last enabled account holding `users:write` is not
+/// deleted (409 `lockout`, audited): nobody could administer accounts any more, and the
+/// admin API refuses the same.
 pub(super) async fn delete_user(
     db: &DatabaseConnection,
     clock: &Clock,
     hasher: &PasswordHasher,
+    limits: &RateLimits,
     provenance: &Provenance,
     command: DeleteUser,
 ) -> Result<user::Model, ApiError> {
     let account = command.account;
-    if !hasher
-        .verify(&command.password, Some(&account.password_hash))
-        .await?
-    {
-        return Err(ApiError::forbidden("the password is incorrect"));
+    let confirming = Confirming {
+        operation: "deleteCurrentUser",
+        provenance,
+        now: clock.now(),
+    };
+    credentials::confirm_password(db, hasher, limits, &account, &command.password, confirming)
+        .await?;
+    let now = clock.now();
+    let txn = db::begin_write(db).await?;
+    if command.holds_users_write && is_last_writer(&txn, account.id).await? {
+        drop(txn);
+        metrics::security_refusal(SecurityRefusal::Lockout);
+        AuditEntry::new(AuditAction::AccountDeletionRefused)
+            .by_self(account.id)
+            .with("reason", "last_users_write_holder")
+            .record(db, provenance, now)
+            .await?;
+        return Err(last_writer());
     }
-    let txn = db.begin().await?;
     let deleted = user::Entity::delete_many()
         .filter(user::Column::Id.eq(account.id))
         .filter(user::Column::PasswordHash.eq(account.password_hash))
         .exec_with_returning(&txn)
         .await?;
     let user = deleted.into_iter().next().ok_or_else(account_gone)?;
-    let now = clock.now();
     outbox::record(&txn, EventType::UserDeleted, &user, now).await?;
     AuditEntry::new(AuditAction::AccountDeleted)
         .by_self(user.id)

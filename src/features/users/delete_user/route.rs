@@ -10,7 +10,11 @@ use crate::{
 #[derive(Default)]
 pub(crate) struct DeleteUserRoute;
 
-error_statuses!(DeleteUserErrors: 400, 401, 403, 404, 413, 415, 422, 429, 500, 503);
+error_statuses!(DeleteUserErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503;
+    403 => "The password is wrong (`/problems/wrong-password`); it counts as a failed login of the account and is audited.",
+    409 => "The account is the last enabled one holding `users:write` (`/problems/lockout`): grant it to another account first.",
+    429 => "A rate limit was exceeded, including the account's failed logins (`RATE_LIMIT_LOGIN_FAILURES`, wrong passwords here included); retry after `Retry-After` seconds.",
+);
 
 #[derive(ApiResponse)]
 enum DeleteUserResponse {
@@ -23,7 +27,9 @@ enum DeleteUserResponse {
 impl DeleteUserRoute {
     /// Delete my account
     ///
-    /// Deletes the caller's account after checking its password, and returns it.
+    /// Deletes the caller's account after checking its password, and returns it. A wrong
+    /// password counts as a failed login of the account. The last enabled account holding
+    /// `users:write` cannot delete itself.
     #[oai(path = "/users", method = "delete", operation_id = "deleteCurrentUser")]
     async fn delete_user(
         &self,
@@ -32,9 +38,17 @@ impl DeleteUserRoute {
         provenance: Provenance,
         body: Json<DeleteUserRequest>,
     ) -> Result<DeleteUserResponse, Problem<DeleteUserErrors>> {
-        let command = DeleteUser::parse(caller.account, body.0).map_err(ApiError::validation)?;
-        let user =
-            delete_user(&state.db, &state.clock, &state.hasher, &provenance, command).await?;
+        let command = DeleteUser::parse(caller, body.0).map_err(ApiError::validation)?;
+        let state = &*state;
+        let user = delete_user(
+            &state.db,
+            &state.clock,
+            &state.hasher,
+            &state.limits,
+            &provenance,
+            command,
+        )
+        .await?;
         Ok(DeleteUserResponse::Ok(Json(user.into())))
     }
 }

@@ -10,6 +10,12 @@ use crate::{
 pub(super) struct UpdateUserRequest {
     /// A new username: 3 to 32 characters of `[A-Za-z0-9_.-]`.
     pub username: OptionalString<UsernameRules>,
-    /// A new e-mail address; changing it marks the address unverified.
+    /// A new e-mail address, bare (`name@example.com`: no display name, brackets, quotes,
+    /// spaces or control characters); changing it needs `current_password` and marks the
+    /// address unverified.
     pub email: OptionalString<EmailRules>,
+    /// The account's current password: required when `email` changes the address (a wrong
+    /// one counts as a failed login); ignored otherwise.
+    #[oai(write_only)]
+    pub current_password: OptionalString,
 }

@@ -3,42 +3,71 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::command::UpdateUser;
+use super::command::{UpdateUser, password_required};
 use crate::{
-    domain::{AuditAction, EventType},
+    domain::{AuditAction, EventEnvelope, EventType, UserEventData},
     features::{
         audit::AuditEntry,
-        email_confirmation,
+        credentials::{self, Confirming},
+        email_confirmation, password_reset,
         users::{account_gone, check_reputation, taken_or},
     },
     http::{ApiError, Provenance},
-    infra::{clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox},
+    infra::{
+        clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox,
+        rate_limit::RateLimits, security::PasswordHasher,
+    },
 };
 
-/// A new address (one that differs from `current_email`, the caller's address as the bearer
-/// check read it) must pass the reputation check. Then one `UPDATE ... RETURNING`: a
-/// new e-mail resets `email_verified` in the same statement, so a concurrent change cannot
-/// leave a stale flag; the `user.updated` event (and, when the address changed, a
-/// confirmation request) commits with it.
+/// A change of address (one that differs from the caller's, as the bearer check read it)
+/// is the way a stolen access token would take the account over, so it first needs the
+/// current password (`credentials::confirm_password`: charged and audited like a login),
+/// then the reputation check, then room in the account's quota of confirmation e-mails
+/// (`RATE_LIMIT_VERIFICATION_EMAILS`: one account cannot mail any number of addresses).
+/// Then one `UPDATE ... RETURNING`: a new e-mail resets `email_verified` in the same
+/// statement, so a concurrent change cannot leave a stale flag; the `user.updated` event
+/// commits with it, and with a new address: the confirmation request, the account's
+/// pending reset tokens spent, and `user.email_changed` to the old address.
 pub(super) async fn update_user(
     db: &DatabaseConnection,
     clock: &Clock,
+    hasher: &PasswordHasher,
+    limits: &RateLimits,
     verifier: &EmailVerifier,
-    current_email: &str,
     provenance: &Provenance,
     command: UpdateUser,
 ) -> Result<user::Model, ApiError> {
-    let new_email = command
-        .email
-        .as_ref()
-        .filter(|email| email.as_str() != current_email);
-    if let Some(email) = new_email {
-        check_reputation(verifier, email).await?;
+    match (command.new_email(), &command.current_password) {
+        (Some(email), Some(password)) => {
+            let confirming = Confirming {
+                operation: "updateCurrentUser",
+                provenance,
+                now: clock.now(),
+            };
+            credentials::confirm_password(
+                db,
+                hasher,
+                limits,
+                &command.account,
+                password,
+                confirming,
+            )
+            .await?;
+            check_reputation(verifier, email).await?;
+            if let Some(refused) =
+                email_confirmation::charge_quota(limits, command.account.id).await?
+            {
+                return Err(ApiError::too_many_requests(&refused));
+            }
+        }
+        (Some(_), None) => return Err(ApiError::validation(vec![password_required()])),
+        (None, _) => {}
     }
-    let (now, email_given) = (clock.now(), command.email.is_some());
+    let txn = db.begin().await?;
+    let (now, previous) = (clock.now(), command.account);
     let mut update = user::Entity::update_many()
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .filter(user::Column::Id.eq(command.user_id));
+        .filter(user::Column::Id.eq(previous.id));
     if let Some(username) = command.username {
         update = update.col_expr(user::Column::Username, Expr::value(username.into_inner()));
     }
@@ -49,15 +78,24 @@ pub(super) async fn update_user(
             .col_expr(user::Column::EmailVerified, verified.into())
             .col_expr(user::Column::Email, Expr::value(email.into_inner()));
     }
-    let txn = db.begin().await?;
     let updated = update.exec_with_returning(&txn).await.map_err(taken_or)?;
     let user = updated.into_iter().next().ok_or_else(account_gone)?;
     outbox::record(&txn, EventType::UserUpdated, &user, now).await?;
-    if email_given && user.email != current_email {
+    if user.email != previous.email {
         email_confirmation::request(&txn, &user, now).await?;
+        password_reset::spend_all(&txn, user.id, now).await?;
+        let notice = UserEventData {
+            new_email: Some(user.email.clone()),
+            ..UserEventData::from(&previous)
+        };
+        outbox::append(
+            &txn,
+            &EventEnvelope::new(EventType::EmailChanged, notice, now),
+        )
+        .await?;
         AuditEntry::new(AuditAction::EmailChanged)
             .by_self(user.id)
-            .with("from", current_email)
+            .with("from", previous.email.as_str())
             .with("to", user.email.clone())
             .record(&txn, provenance, now)
             .await?;

@@ -10,8 +10,10 @@ use crate::{
 #[derive(Default)]
 pub(crate) struct UpdateUserRoute;
 
-error_statuses!(UpdateUserErrors: 400, 401, 404, 409, 413, 415, 422, 429, 500, 503;
-    422 => "One or more fields are invalid, or the address failed the e-mail reputation check; `errors` lists each.",
+error_statuses!(UpdateUserErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503;
+    403 => "`current_password` is wrong (`/problems/wrong-password`); it counts as a failed login of the account and is audited.",
+    422 => "One or more fields are invalid, `current_password` is missing for a new address, or the address failed the e-mail reputation check; `errors` lists each.",
+    429 => "A rate limit was exceeded: the caller's, the account's failed logins (`RATE_LIMIT_LOGIN_FAILURES`), or its confirmation e-mails (`RATE_LIMIT_VERIFICATION_EMAILS`, which a new address spends); retry after `Retry-After` seconds.",
 );
 
 #[derive(ApiResponse)]
@@ -25,8 +27,10 @@ enum UpdateUserResponse {
 impl UpdateUserRoute {
     /// Update my account
     ///
-    /// Changes the username and/or the e-mail address. A new address must pass the
-    /// reputation check (when on) and be confirmed again: a confirmation e-mail goes to it.
+    /// Changes the username and/or the e-mail address. A new address needs the current
+    /// password, must pass the reputation check (when on) and be confirmed again: a
+    /// confirmation e-mail goes to it (within the account's quota of confirmation e-mails),
+    /// the old address is told of the change, and unused password-reset tokens stop working.
     #[oai(path = "/users", method = "patch", operation_id = "updateCurrentUser")]
     async fn update_user(
         &self,
@@ -35,14 +39,13 @@ impl UpdateUserRoute {
         provenance: Provenance,
         body: Json<AtLeastOne<UpdateUserRequest>>,
     ) -> Result<UpdateUserResponse, Problem<UpdateUserErrors>> {
-        let command =
-            UpdateUser::parse(caller.user_id(), body.0.0).map_err(ApiError::validation)?;
-        let current_email = &caller.account.email;
+        let command = UpdateUser::parse(caller.account, body.0.0).map_err(ApiError::validation)?;
         let user = update_user(
             &state.db,
             &state.clock,
+            &state.hasher,
+            &state.limits,
             &state.verifier,
-            current_email,
             &provenance,
             command,
         )

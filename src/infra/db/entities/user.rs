@@ -103,6 +103,7 @@ impl From<&Model> for crate::domain::UserEventData {
             user_id: user.id,
             username: user.username.clone(),
             email: user.email.clone(),
+            new_email: None,
         }
     }
 }

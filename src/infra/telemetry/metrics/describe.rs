@@ -26,6 +26,11 @@ pub(super) fn describe() {
     );
     describe_counter!("accounts_signups_total", "Accounts created.");
     describe_counter!(
+        "accounts_security_refusals_total",
+        "Refusals that protect an account or the service, by reason (wrong_password, \
+         lockout, permission_not_held, unsafe_recipient)."
+    );
+    describe_counter!(
         "accounts_sessions_opened_total",
         "Sessions opened (logins)."
     );

@@ -68,6 +68,10 @@ pub(crate) enum Role {
 
 /// Registers `role`'s series at zero (the recorder must be installed).
 pub(crate) fn register(role: Role) {
+    for reason in SecurityRefusal::iter() {
+        let reason: &'static str = reason.into();
+        counter!("accounts_security_refusals_total", "reason" => reason).increment(0);
+    }
     let delivers_email = match role {
         Role::Api { delivers_email } => {
             for name in [

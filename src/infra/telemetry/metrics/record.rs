@@ -112,3 +112,22 @@ pub(crate) fn db_pool(size: u32, idle: usize) {
     gauge!("accounts_db_pool_connections", "state" => "in_use").set(f64::from(size) - idle);
     gauge!("accounts_db_pool_connections", "state" => "idle").set(idle);
 }
+
+/// A refusal that protects an account or the service, by reason.
+#[derive(Clone, Copy, Debug, strum::IntoStaticStr, strum::EnumIter)]
+#[strum(serialize_all = "snake_case")]
+pub(crate) enum SecurityRefusal {
+    /// A wrong current password confirming a sensitive change (password, e-mail, deletion).
+    WrongPassword,
+    /// A change that would leave no enabled account holding `users:write`.
+    Lockout,
+    /// A grant or revocation of a permission the administrator does not hold.
+    PermissionNotHeld,
+    /// A recipient that is not a bare address, stopped before the SMTP session.
+    UnsafeRecipient,
+}
+
+pub(crate) fn security_refusal(reason: SecurityRefusal) {
+    let reason: &'static str = reason.into();
+    counter!("accounts_security_refusals_total", "reason" => reason).increment(1);
+}
