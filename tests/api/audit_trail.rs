@@ -160,7 +160,10 @@ async fn password_and_email_changes_are_audited(backend: Backend) {
     assert_by_self(&only(&app, "password.changed").await, alice);
 
     let response = app
-        .patch_me(&token, &json!({"email": "alice@elsewhere.example"}))
+        .patch_me(
+            &token,
+            &json!({"email": "alice@elsewhere.example", "current_password": "a-new-passphrase"}),
+        )
         .await;
     expect_json(response, 200).await;
     let changed = only(&app, "email.changed").await;

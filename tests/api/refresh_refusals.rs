@@ -104,7 +104,10 @@ async fn a_refresh_needs_a_confirmed_address_when_required(backend: Backend) {
     let tokens = app.refreshed(&login.refresh).await;
 
     let changed = app
-        .patch_me(&tokens.access, &json!({ "email": "alice@example.org" }))
+        .patch_me(
+            &tokens.access,
+            &json!({ "email": "alice@example.org", "current_password": PASSWORD }),
+        )
         .await;
     assert_eq!(expect_json(changed, 200).await["email_verified"], false);
 

@@ -58,7 +58,7 @@ async fn delete_with_the_wrong_password_is_forbidden(backend: Backend) {
     assert_problem(
         app.delete_me(&token, "not-the-password").await,
         403,
-        "forbidden",
+        "wrong-password",
     )
     .await;
 

@@ -27,7 +27,7 @@ async fn patch_changes_username_and_email(backend: Backend) {
     let resp = app
         .patch_me(
             &token,
-            &json!({ "username": "alicia", "email": " Alicia@Example.ORG " }),
+            &json!({ "username": "alicia", "email": " Alicia@Example.ORG ", "current_password": PASSWORD }),
         )
         .await;
     let after = expect_json(resp, 200).await;
@@ -74,8 +74,11 @@ async fn patch_of_the_email_resets_its_verification(backend: Backend) {
     );
 
     let moved = expect_json(
-        app.patch_me(&token, &json!({ "email": "alicia@example.org" }))
-            .await,
+        app.patch_me(
+            &token,
+            &json!({ "email": "alicia@example.org", "current_password": PASSWORD }),
+        )
+        .await,
         200,
     )
     .await;
@@ -124,8 +127,11 @@ async fn patch_to_a_taken_username_or_email_conflicts(backend: Backend) {
     assert_eq!(error_fields(&problem), ["username"]);
 
     let problem = assert_problem(
-        app.patch_me(&token, &json!({ "email": "Bob@example.com" }))
-            .await,
+        app.patch_me(
+            &token,
+            &json!({ "email": "Bob@example.com", "current_password": PASSWORD }),
+        )
+        .await,
         409,
         "conflict",
     )

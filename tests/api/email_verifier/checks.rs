@@ -209,7 +209,7 @@ async fn changing_to_a_rejected_address_is_refused_and_changes_nothing() {
     let resp = app
         .patch_me(
             &token,
-            &json!({ "email": "alice@throwaway.test", "username": "alice2" }),
+            &json!({ "email": "alice@throwaway.test", "username": "alice2", "current_password": PASSWORD }),
         )
         .await;
     let problem = assert_problem(resp, 422, "validation").await;

@@ -33,7 +33,10 @@ async fn register_update_and_delete_each_send_their_emails() {
     assert_eq!(subjects(&created), [CREATED, CONFIRM]);
     let token = app.token_for("alice", PASSWORD).await;
     let patched = app
-        .patch_me(&token, &serde_json::json!({ "email": renamed }))
+        .patch_me(
+            &token,
+            &serde_json::json!({ "email": renamed, "current_password": PASSWORD }),
+        )
         .await;
     expect_json(patched, 200).await;
     assert_eq!(
