@@ -1,4 +1,5 @@
-//! `AtLeastOne<T>`: a request object of which at least one field must be given. The schema
+//! `AtLeastOne<T>`: a request object of which at least one field (write-only ones, such as a
+//! confirming password, aside) must be given. The schema
 //! says so with `anyOf`, one complete object per field in which that field is required
 //! (bare `{required: [..]}` alternatives make openapi-typescript give up and type the body
 //! `unknown`), which poem-openapi's derive cannot; the command still enforces it (422).
@@ -30,8 +31,11 @@ impl<T: Type> Type for AtLeastOne<T> {
         T::register(registry);
         if let Some(schema) = registry.schemas.get_mut(&*T::name()) {
             let properties = std::mem::take(&mut schema.properties);
-            schema.any_of = properties
-                .iter()
+            // Write-only fields (a confirming password) are no change of their own.
+            let changes = properties.iter().filter(|(_, field)| {
+                !matches!(field, MetaSchemaRef::Inline(field) if field.write_only)
+            });
+            schema.any_of = changes
                 .map(|(name, _)| {
                     MetaSchemaRef::Inline(Box::new(MetaSchema {
                         properties: properties.clone(),
