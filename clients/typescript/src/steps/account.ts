@@ -142,6 +142,31 @@ export const accountSteps: Step[] = [
     },
   ],
   [
+    "a new address needs the current password: 422 without it, a typed 403 when wrong",
+    async () => {
+      const token = need(state.token, "the access token");
+      const moved = `moved.${email}`;
+      const missing = await client.PATCH("/api/v1/users", {
+        headers: bearer(token),
+        body: { email: moved },
+      });
+      expectStatus(missing, 422);
+      const problem = expectProblem(missing.error, 422, "validation");
+      const fields = (problem.errors ?? []).map((e) => e.field);
+      expect(show(fields) === show(["current_password"]), `errors[]: ${show(problem.errors)}`);
+      const wrong = await client.PATCH("/api/v1/users", {
+        headers: bearer(token),
+        body: { email: moved, current_password: `${state.password}-wrong` },
+      });
+      expectStatus(wrong, 403);
+      const refused = expectProblem(wrong.error, 403, "wrong-password");
+      const me = await client.GET("/api/v1/users", { headers: bearer(token) });
+      expectStatus(me, 200);
+      expect(me.data?.email === email, "the address did not move");
+      return `422 naming current_password; 403 ${refused.type}; the address stays`;
+    },
+  ],
+  [
     "invalid fields are a typed 422 naming each",
     async () => {
       const token = need(state.token, "the access token");

@@ -1,12 +1,24 @@
 // The end of the account: deleting it ends its sessions.
 
-import { expect, expectStatus, expectUser, need, show } from "../check.js";
+import { expect, expectProblem, expectStatus, expectUser, need, show } from "../check.js";
 import { bearer, client } from "../client.js";
 import { coveredBy, type Step, account, state } from "./shared.js";
 
 const { renamed, email } = account;
 
 export const closingSteps: Step[] = [
+  [
+    "deleting with a wrong password is a typed 403",
+    async () => {
+      const result = await client.DELETE("/api/v1/users", {
+        headers: bearer(need(state.token, "the access token")),
+        body: { password: `${state.password}-wrong` },
+      });
+      expectStatus(result, 403);
+      const problem = expectProblem(result.error, 403, "wrong-password");
+      return `403 ${problem.type}`;
+    },
+  ],
   [
     coveredBy.deleteCurrentUser,
     async () => {
