@@ -2,6 +2,7 @@
 //! the middleware) and the worker process; the only layer that reads `Settings`.
 
 mod adapters;
+mod checks;
 pub mod manage;
 mod routes;
 mod worker;
@@ -20,20 +21,22 @@ use sea_orm::DbErr;
 use secrecy::ExposeSecret;
 use tokio::{sync::watch, task::JoinHandle};
 
-pub use self::worker::{WorkerError, run_worker};
 use self::{
     adapters::{email_verifier, rate_limits, spawn_relay},
     routes::endpoint,
 };
+pub use self::{
+    checks::PlaintextSmtpAuth,
+    worker::{WorkerError, run_worker},
+};
 use crate::{
     config::Settings,
     features::sessions,
-    http::AppState,
+    http::{AppState, Proxies},
     infra::{
-        clock::Clock,
         db,
         redis::SharedRedis,
-        security::{HashError, HashGate, HasherKind, KeyError, PasswordHasher, TokenService},
+        security::{HashError, HashGate, KeyError, PasswordHasher, TokenService},
         telemetry::{self, MetricsListener, ScrapeSources, metrics},
     },
 };
@@ -60,6 +63,8 @@ pub enum StartupError {
     Bind { addr: String, source: io::Error },
     #[error("a test seam ({0}) is not allowed with APP_ENV=production")]
     TestSeam(&'static str),
+    #[error(transparent)]
+    PlaintextSmtpAuth(#[from] PlaintextSmtpAuth),
 }
 
 /// A bound, ready-to-serve application, its outbox relay already running.
@@ -75,14 +80,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        if settings.is_production() {
-            if settings.password_hasher != HasherKind::Bcrypt {
-                return Err(StartupError::TestSeam("the fast password hasher"));
-            }
-            if !matches!(settings.clock, Clock::System) {
-                return Err(StartupError::TestSeam("a manual clock"));
-            }
-        }
+        checks::server(&settings)?;
         let db = db::connect(settings.database.url(), settings.database.max_connections)
             .await
             .map_err(|source| StartupError::Database {
@@ -155,7 +153,10 @@ impl Application {
             limits: Arc::new(rate_limits(&settings, redis.clone())),
             verifier: Arc::new(email_verifier(&settings, redis.clone())?),
             require_verified_email: settings.email_verification.required,
-            trusted_proxies: settings.server.trusted_proxies.clone().into(),
+            proxies: Proxies::new(
+                &settings.server.trusted_proxies,
+                settings.server.client_ip_header,
+            ),
             redis,
             kafka,
             max_outbox_age: settings.server.readiness_max_outbox_age,

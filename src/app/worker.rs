@@ -25,6 +25,8 @@ pub enum WorkerError {
     Kafka(#[from] KafkaError),
     #[error("cannot listen on {addr} (METRICS_ADDR): {source}")]
     Metrics { addr: String, source: io::Error },
+    #[error(transparent)]
+    PlaintextSmtpAuth(#[from] super::PlaintextSmtpAuth),
 }
 
 /// Consumes the events topic and mails each event until `shutdown` resolves.
@@ -32,6 +34,7 @@ pub async fn run_worker(
     settings: Settings,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), WorkerError> {
+    super::checks::smtp_auth(&settings)?;
     let kafka = settings.kafka.clone().ok_or(WorkerError::NoKafka)?;
     let db = db::connect(settings.database.url(), settings.database.max_connections).await?;
     let metrics = match &settings.server.metrics_addr {

@@ -19,6 +19,7 @@ pub use crate::{
         audit::AuditSettings, email_confirmation::EmailVerificationSettings,
         password_reset::PasswordResetSettings,
     },
+    http::ClientIpHeader,
     infra::{
         clock::Clock,
         db::{DEFAULT_DATABASE_URL, DatabaseSettings},

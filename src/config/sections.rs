@@ -6,9 +6,12 @@ use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, de::Error};
 use smart_default::SmartDefault;
 
-use crate::infra::{
-    setting::{deserialize_from_str, http_url, items, list, seconds},
-    telemetry::LogFormat,
+use crate::{
+    http::ClientIpHeader,
+    infra::{
+        setting::{deserialize_from_str, http_url, items, list, seconds},
+        telemetry::LogFormat,
+    },
 };
 
 /// `APP_*`.
@@ -71,10 +74,12 @@ pub struct ServerSettings {
     #[default(Duration::from_secs(30))]
     #[serde(rename = "shutdown_timeout_seconds", deserialize_with = "seconds")]
     pub shutdown_timeout: Duration,
-    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed: CIDRs, or bare
-    /// addresses meaning just that host.
+    /// Proxies whose `CLIENT_IP_HEADER` is believed: CIDRs, or bare addresses meaning just
+    /// that host.
     #[serde(deserialize_with = "proxies")]
     pub trusted_proxies: Vec<IpNet>,
+    /// The one header the client's address is read from when the peer is a trusted proxy.
+    pub client_ip_header: ClientIpHeader,
     /// An OpenTelemetry collector (OTLP/HTTP): spans are exported to its `/v1/traces`.
     #[serde(deserialize_with = "optional_http_url")]
     pub otel_exporter_otlp_endpoint: Option<String>,

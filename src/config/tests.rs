@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use serde::de::DeserializeOwned;
 
 use super::{
-    AppEnv, ConfigError, LogFormat, Settings,
+    AppEnv, ClientIpHeader, ConfigError, LogFormat, Settings,
     load::{Source, load, variables},
 };
 
@@ -25,6 +25,7 @@ fn nothing_set_gives_the_embedded_defaults() {
     assert_eq!(s.password_reset.token_ttl.as_secs(), 3600);
     assert_eq!(s.password_reset.url, None);
     assert_eq!(s.server.metrics_addr.as_deref(), Some("127.0.0.1:9100"));
+    assert_eq!(s.server.client_ip_header, ClientIpHeader::XForwardedFor);
 }
 
 #[test]
@@ -75,10 +76,12 @@ fn reads_values_and_lists() {
     );
     let s = settings(&[
         ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ("CLIENT_IP_HEADER", "X-Real-IP"),
         ("RATE_LIMIT_PER_USER", "5/2s"),
     ])
     .unwrap();
     assert_eq!(s.server.trusted_proxies.len(), 2);
+    assert_eq!(s.server.client_ip_header, ClientIpHeader::XRealIp);
     assert_eq!(s.rate_limit.per_user.to_string(), "5/2s");
 }
 
@@ -109,6 +112,8 @@ fn a_bad_value_names_its_variable() {
         ("RATE_LIMIT_PER_IP", "100"),
         ("RATE_LIMIT_FAIL_CLOSED", "maybe"),
         ("TRUSTED_PROXIES", "10.0.0.0/8, not-an-ip"),
+        ("CLIENT_IP_HEADER", "true-client-ip"),
+        ("SMTP_ALLOW_PLAINTEXT_AUTH", "localhost"),
         ("EMAIL_VERIFIER_ENABLED", "yes please"),
         ("EMAIL_VERIFICATION_TOKEN_TTL_SECONDS", "0"),
         ("REQUIRE_VERIFIED_EMAIL", "sometimes"),

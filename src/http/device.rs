@@ -2,7 +2,7 @@
 
 use poem::{FromRequest, Request, RequestBody, http::header::USER_AGENT};
 
-use super::{AppState, client_ip::client_ip};
+use super::AppState;
 
 /// Longest `User-Agent` kept; longer ones are cut (on a character boundary).
 const MAX_USER_AGENT_CHARS: usize = 512;
@@ -23,7 +23,7 @@ impl<'a> FromRequest<'a> for Device {
             .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect::<String>())
             .filter(|ua| !ua.is_empty());
         Ok(Self {
-            ip: client_ip(req, &state.trusted_proxies).map(|ip| ip.to_string()),
+            ip: state.proxies.client_ip(req).map(|ip| ip.to_string()),
             user_agent,
         })
     }

@@ -19,7 +19,6 @@ use uuid::Uuid;
 
 use super::{
     AppState,
-    client_ip::bucket,
     error::{ApiError, into_problem_response},
 };
 use crate::infra::rate_limit::{Decision, RateLimits, Reservation, Scope};
@@ -77,7 +76,7 @@ pub(super) async fn charge(req: &Request, user: Option<Uuid>) -> Result<(), ApiE
     let state = AppState::of(req)?;
     let report = req.extensions().get::<Arc<LimitReport>>();
     let ip_due = report.is_none_or(|r| !r.ip_charged.swap(true, Ordering::Relaxed));
-    let bucket = ip_due.then(|| bucket(req, &state.trusted_proxies));
+    let bucket = ip_due.then(|| state.proxies.bucket(req));
     let user = user.map(|id| id.to_string());
     let checks: Vec<_> = bucket
         .as_deref()

@@ -26,6 +26,7 @@ pub(crate) use at_least_one::AtLeastOne;
 pub(crate) use auth::Authenticated;
 pub(crate) use body_limit::limit_body;
 pub(crate) use client_ip::IpBucket;
+pub use client_ip::{ClientIpHeader, Proxies};
 pub(crate) use cursor::Cursor;
 pub(crate) use device::Device;
 pub(crate) use document::with_documents;

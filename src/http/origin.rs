@@ -1,8 +1,9 @@
 //! `Origin`: the scheme and host a client used to reach us (`https://accounts.example.com`),
 //! for documents that must name our URLs absolutely (the RFC 8414 metadata). It is the
 //! request's own `Host` (or HTTP/2 `:authority`) and connection scheme; when the socket peer
-//! is a trusted proxy (`TRUSTED_PROXIES`), `Forwarded` (`proto=`, `host=`) or else
-//! `X-Forwarded-Proto` / `X-Forwarded-Host`, each read from its first (client-facing) entry.
+//! is a trusted proxy (`TRUSTED_PROXIES`), `Forwarded` (`proto=`, `host=`) when
+//! `CLIENT_IP_HEADER=forwarded`, else `X-Forwarded-Proto` / `X-Forwarded-Host`, each read
+//! from its first (client-facing) entry.
 //! A host that is not a plain `host[:port]` and a scheme other than `http`/`https` are
 //! ignored, so a client cannot make us write any other shape of URL.
 
@@ -11,7 +12,7 @@ use poem::{
     http::{HeaderMap, header::HOST, uri::Authority},
 };
 
-use super::{AppState, client_ip::peer_is_trusted};
+use super::{AppState, ClientIpHeader};
 
 /// `scheme://host[:port]`, without a trailing slash.
 pub(crate) struct Origin(String);
@@ -26,19 +27,15 @@ impl Origin {
 impl<'a> FromRequest<'a> for Origin {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         let state = AppState::of(req)?;
-        Ok(Self(origin(
-            req,
-            peer_is_trusted(req, &state.trusted_proxies),
-        )))
+        Ok(Self(origin(req, state.proxies.believed_header(req))))
     }
 }
 
-fn origin(req: &Request, trusted_peer: bool) -> String {
-    let forwarded = if trusted_peer {
-        forwarded(req.headers())
-    } else {
-        Forwarded::default()
-    };
+/// `believed`: the header a trusted proxy writes, `None` when the peer is not one.
+fn origin(req: &Request, believed: Option<ClientIpHeader>) -> String {
+    let forwarded = believed
+        .map(|header| forwarded(req.headers(), header))
+        .unwrap_or_default();
     let scheme = forwarded
         .proto
         .map(|proto| proto.to_ascii_lowercase())
@@ -74,14 +71,18 @@ struct Forwarded {
     host: Option<String>,
 }
 
-/// The first element of `Forwarded` (RFC 7239), else the first `X-Forwarded-*` values.
-fn forwarded(headers: &HeaderMap) -> Forwarded {
+/// The first element of `Forwarded` (RFC 7239) when that is the header believed, else the
+/// first `X-Forwarded-*` values (behind a proxy that writes `X-Real-IP` too).
+fn forwarded(headers: &HeaderMap, believed: ClientIpHeader) -> Forwarded {
     let first = |name: &str| {
         let value = headers.get(name)?.to_str().ok()?;
         let first = value.split(',').next()?.trim();
         (!first.is_empty()).then(|| first.to_owned())
     };
-    if let Some(element) = first("forwarded") {
+    if believed == ClientIpHeader::Forwarded {
+        let Some(element) = first("forwarded") else {
+            return Forwarded::default();
+        };
         let param = |wanted: &str| {
             element.split(';').find_map(|pair| {
                 let (name, value) = pair.trim().split_once('=')?;
@@ -104,7 +105,9 @@ fn forwarded(headers: &HeaderMap) -> Forwarded {
 mod tests {
     use poem::Request;
 
-    use super::origin;
+    use super::{ClientIpHeader, origin};
+
+    const XFF: Option<ClientIpHeader> = Some(ClientIpHeader::XForwardedFor);
 
     fn request(headers: &[(&'static str, &str)]) -> Request {
         headers
@@ -118,9 +121,9 @@ mod tests {
     #[test]
     fn the_host_header_and_the_connection_scheme_by_default() {
         let req = request(&[("host", "api.example.com:8443")]);
-        assert_eq!(origin(&req, false), "http://api.example.com:8443");
+        assert_eq!(origin(&req, None), "http://api.example.com:8443");
         let absolute = Request::builder().uri_str("http://[::1]:8080/x").finish();
-        assert_eq!(origin(&absolute, false), "http://[::1]:8080");
+        assert_eq!(origin(&absolute, None), "http://[::1]:8080");
     }
 
     #[test]
@@ -130,9 +133,9 @@ mod tests {
             ("x-forwarded-proto", "https"),
             ("x-forwarded-host", "accounts.example.com, inner.local"),
         ];
-        assert_eq!(origin(&request(&headers), false), "http://10.0.0.5:8080");
+        assert_eq!(origin(&request(&headers), None), "http://10.0.0.5:8080");
         assert_eq!(
-            origin(&request(&headers), true),
+            origin(&request(&headers), XFF),
             "https://accounts.example.com"
         );
         let rfc7239 = [
@@ -143,7 +146,16 @@ mod tests {
             ),
             ("x-forwarded-host", "ignored.example.com"),
         ];
-        assert_eq!(origin(&request(&rfc7239), true), "https://id.example.org");
+        let rfc7239_proxy = Some(ClientIpHeader::Forwarded);
+        assert_eq!(
+            origin(&request(&rfc7239), rfc7239_proxy),
+            "https://id.example.org"
+        );
+        // Behind an X-Forwarded-* proxy, a client's own Forwarded is ignored.
+        assert_eq!(
+            origin(&request(&rfc7239), XFF),
+            "http://ignored.example.com"
+        );
     }
 
     #[test]
@@ -153,9 +165,9 @@ mod tests {
             ("x-forwarded-proto", "javascript"),
             ("x-forwarded-host", "evil.example@api.example.com"),
         ];
-        assert_eq!(origin(&request(&headers), true), "http://api.example.com");
+        assert_eq!(origin(&request(&headers), XFF), "http://api.example.com");
         // No usable host at all: the address the request came in on (none here).
         let path_in_host = [("host", "a.example/b?c")];
-        assert_eq!(origin(&request(&path_in_host), false), "http://localhost");
+        assert_eq!(origin(&request(&path_in_host), None), "http://localhost");
     }
 }

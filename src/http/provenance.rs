@@ -2,7 +2,7 @@
 
 use poem::{FromRequest, Request, RequestBody};
 
-use super::{AppState, client_ip::client_ip, request_log::RequestId};
+use super::{AppState, request_log::RequestId};
 
 /// The client's IP (behind trusted proxies, the forwarded one) and the request id
 /// (`X-Request-Id`); both absent for work no request caused (the CLI, background tasks).
@@ -23,7 +23,7 @@ impl<'a> FromRequest<'a> for Provenance {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         let state = AppState::of(req)?;
         Ok(Self {
-            ip: client_ip(req, &state.trusted_proxies).map(|ip| ip.to_string()),
+            ip: state.proxies.client_ip(req).map(|ip| ip.to_string()),
             request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
         })
     }

@@ -1,10 +1,9 @@
 use std::{sync::Arc, time::Duration};
 
-use ipnet::IpNet;
 use poem::Request;
 use sea_orm::DatabaseConnection;
 
-use super::error::ApiError;
+use super::{client_ip::Proxies, error::ApiError};
 use crate::infra::{
     clock::Clock,
     email_verifier::EmailVerifier,
@@ -26,7 +25,8 @@ pub struct AppState {
     pub verifier: Arc<EmailVerifier>,
     /// `REQUIRE_VERIFIED_EMAIL`: no access token for an unconfirmed address.
     pub require_verified_email: bool,
-    pub trusted_proxies: Arc<[IpNet]>,
+    /// `TRUSTED_PROXIES` and `CLIENT_IP_HEADER`: where a request came from.
+    pub proxies: Proxies,
     /// The dependencies the readiness check probes when configured.
     pub redis: Option<Arc<SharedRedis>>,
     pub kafka: Option<KafkaProbe>,

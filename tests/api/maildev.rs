@@ -20,9 +20,7 @@ pub fn smtp(port: u16) -> SmtpSettings {
         host: "127.0.0.1".into(),
         port,
         tls: SmtpTls::None,
-        username: None,
-        password: None,
-        sender: "accounts-api@localhost".into(),
+        ..SmtpSettings::default()
     }
 }
 

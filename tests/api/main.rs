@@ -16,6 +16,7 @@ mod admin_users;
 mod admin_users_pagination;
 mod admin_users_walk;
 mod audit_trail;
+mod client_ip;
 
 mod email_change;
 mod email_confirmation;

@@ -2,6 +2,7 @@
 //! session, anything else is answered alike; and `GET /.well-known/oauth-authorization-server`
 //! (RFC 8414), whose URLs lead to the token, revocation and key endpoints.
 
+use accounts_api::config::ClientIpHeader;
 use reqwest::Response;
 use serde_json::{Value, json};
 
@@ -262,8 +263,19 @@ async fn the_metadata_urls_follow_a_trusted_proxy_only() {
         doc["jwks_uri"],
         "https://accounts.example.com/.well-known/jwks.json"
     );
+    // `Forwarded` counts only when it is the header the proxy is said to write.
     let rfc7239 = [("forwarded", "for=192.0.2.1;proto=https;host=id.example.org")];
     let doc = metadata(&proxied, &rfc7239).await;
+    assert_eq!(
+        doc["revocation_endpoint"],
+        proxied.url("/api/v1/token/revoke")
+    );
+    let rfc7239_proxy = spawn_app_with(Backend::Sqlite, |s| {
+        s.server.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        s.server.client_ip_header = ClientIpHeader::Forwarded;
+    })
+    .await;
+    let doc = metadata(&rfc7239_proxy, &rfc7239).await;
     assert_eq!(
         doc["revocation_endpoint"],
         "https://id.example.org/api/v1/token/revoke"

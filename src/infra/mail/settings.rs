@@ -22,6 +22,21 @@ pub struct SmtpSettings {
     #[default("accounts-api@localhost".into())]
     #[serde(deserialize_with = "bare_address")]
     pub sender: String,
+    /// `true`: production starts even though AUTH goes out with `tls = none` (for a relay on
+    /// localhost).
+    pub allow_plaintext_auth: bool,
+}
+
+impl SmtpSettings {
+    /// The SMTP AUTH user and password, when both are set (the only case they are sent).
+    pub fn credentials(&self) -> Option<(&str, &SecretString)> {
+        Some((self.username.as_deref()?, self.password.as_ref()?))
+    }
+
+    /// Whether AUTH would cross the network unencrypted without the operator allowing it.
+    pub fn sends_credentials_in_clear(&self) -> bool {
+        self.credentials().is_some() && self.tls == SmtpTls::None && !self.allow_plaintext_auth
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
