@@ -1,6 +1,7 @@
 """Smoke flow through the client that openapi-python-client generated from /openapi.json.
 
-register -> log in (OAuth2 password grant) -> read -> delete -> the token is refused.
+register -> log in (OAuth2 password grant) -> read -> a wrong password refuses an e-mail change
+-> delete -> the token is refused.
 Every step checks the status and the parsed body, typed by the generated models.
 
 Usage: python smoke.py BASE_URL   (the generated package `accounts_api_client` importable)
@@ -16,7 +17,12 @@ import httpx
 
 from accounts_api_client import AuthenticatedClient, Client
 from accounts_api_client.api.auth import create_access_token
-from accounts_api_client.api.users import create_user, delete_current_user, get_current_user
+from accounts_api_client.api.users import (
+    create_user,
+    delete_current_user,
+    get_current_user,
+    update_current_user,
+)
 from accounts_api_client.models import (
     AccessTokenResponse,
     CreateUserRequest,
@@ -25,6 +31,7 @@ from accounts_api_client.models import (
     TokenRequestBody,
     TokenRequestBodyGrantType,
     TokenType,
+    UpdateUserRequestType1,
     User,
 )
 
@@ -117,6 +124,18 @@ def main(base_url: str) -> int:
         expect((me.id, me.username, me.email) == (created.id, username, email),
                f"another account: {me.to_dict()}")
         step(current, f"200 User(id={me.id})")
+
+        current = "a new address needs the right current password"
+        resp = update_current_user.sync_detailed(
+            client=authed,
+            body=UpdateUserRequestType1(email=f"moved.{email}", current_password=password + "-wrong"),
+        )
+        expect_status(resp, 403)
+        problem = resp.parsed
+        expect(isinstance(problem, ProblemDetails), f"body parsed as {type(problem).__name__}")
+        assert isinstance(problem, ProblemDetails)
+        expect(problem.type_ == "/problems/wrong-password", f"type {problem.type_}")
+        step(current, f"403 ProblemDetails(type={problem.type_})")
 
         current = "delete"
         resp = delete_current_user.sync_detailed(client=authed, body=DeleteUserRequest(password=password))
