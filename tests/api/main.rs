@@ -42,6 +42,7 @@ mod password_reset_request;
 mod permissions;
 mod platform;
 mod processes;
+mod production_checks;
 mod rate_limit;
 mod rate_limit_outage;
 mod refresh;

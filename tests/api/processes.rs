@@ -101,7 +101,7 @@ impl Drop for Process {
 /// (`DATABASE_URL`, `METRICS_ADDR=off`).
 pub struct Api {
     /// Killed with the `Api`.
-    _process: Process,
+    process: Process,
     pub port: u16,
     /// `None` when `env` set `METRICS_ADDR`.
     pub metrics_port: Option<u16>,
@@ -129,11 +129,16 @@ impl Api {
             process.wait_for_port(metrics_port).await;
         }
         Self {
-            _process: process,
+            process,
             port,
             metrics_port,
             _database: database,
         }
+    }
+
+    /// What the server has written so far, stdout and stderr.
+    pub fn lines(&self) -> Vec<String> {
+        self.process.lines()
     }
 
     pub fn url(&self, path: &str) -> String {

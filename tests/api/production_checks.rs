@@ -1,0 +1,101 @@
+//! The real binaries with `APP_ENV=production`: SMTP credentials that would go out in clear
+//! text stop the server and the worker, and a server without Redis says once that its
+//! limits are per instance.
+
+use std::{
+    process::Command,
+    time::{Duration, Instant},
+};
+
+use tempfile::TempDir;
+
+use crate::{
+    helpers::{Backend, KEYS, spawn_app},
+    processes::Api,
+};
+
+const REDIS_WARNING: &str = "REDIS_URL is unset";
+
+#[test]
+fn production_refuses_smtp_credentials_in_clear_text_in_the_server_and_the_worker() {
+    let dir = TempDir::new().unwrap();
+    let database = format!("sqlite://{}/app.db?mode=rwc", dir.path().display());
+    // Nothing else is set up: each binary stops on this check or on another, never hangs.
+    for binary in [
+        env!("CARGO_BIN_EXE_accounts-api"),
+        env!("CARGO_BIN_EXE_worker"),
+    ] {
+        let output = Command::new(binary)
+            .env_clear()
+            .envs([
+                ("APP_ENV", "production"),
+                ("DATABASE_URL", database.as_str()),
+                ("METRICS_ADDR", "off"),
+                ("SMTP_HOST", "mail.example.com"),
+                ("SMTP_USERNAME", "accounts"),
+                ("SMTP_PASSWORD", "hunter2"),
+                ("SMTP_TLS", "none"),
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("run {binary}: {e}"));
+        let text =
+            String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{binary} started:\n{text}");
+        for named in [
+            "SMTP_USERNAME",
+            "SMTP_PASSWORD",
+            "SMTP_TLS=none",
+            "clear text",
+        ] {
+            assert!(
+                text.contains(named),
+                "{binary} does not say {named:?}:\n{text}"
+            );
+        }
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn production_without_redis_warns_once_that_limits_are_per_instance() {
+    let migrated = spawn_app(Backend::Sqlite).await;
+    let production = |redis: Option<&str>| {
+        let mut env = vec![
+            ("APP_ENV", "production".to_owned()),
+            ("DATABASE_URL", migrated.database_url.clone()),
+            (
+                "JWT_PRIVATE_KEY_PATH",
+                KEYS.private_key_path.display().to_string(),
+            ),
+            (
+                "JWT_PUBLIC_KEY_PATH",
+                KEYS.public_key_path.display().to_string(),
+            ),
+            ("METRICS_ADDR", "off".to_owned()),
+        ];
+        env.extend(redis.map(|url| ("REDIS_URL", url.to_owned())));
+        env
+    };
+
+    let alone = Api::start(&production(None)).await;
+    assert_eq!(warnings(&alone).await, 1);
+    let shared = Api::start(&production(Some("redis://127.0.0.1:6379"))).await;
+    assert_eq!(warnings(&shared).await, 0);
+}
+
+/// The Redis warnings `api` wrote before it said it was listening.
+async fn warnings(api: &Api) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let lines = api.lines();
+        if lines.iter().any(|line| line.contains("listening on")) {
+            return lines.iter().filter(|l| l.contains(REDIS_WARNING)).count();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never listening:\n{}",
+            lines.join("\n")
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
