@@ -17,6 +17,8 @@ mod admin_users_walk;
 mod audit_trail;
 
 mod email_confirmation;
+mod email_injection;
+mod email_injection_smtp;
 mod email_verifier;
 mod health;
 mod health_probes;
@@ -41,6 +43,7 @@ mod processes;
 mod rate_limit;
 mod rate_limit_outage;
 mod refresh;
+mod refresh_grace;
 mod refresh_refusals;
 mod round_trips;
 mod session_consistency;
