@@ -20,6 +20,8 @@ mod client_ip;
 
 mod email_change;
 mod email_confirmation;
+mod email_injection;
+mod email_injection_smtp;
 mod email_verifier;
 mod health;
 mod health_probes;
@@ -46,6 +48,7 @@ mod production_checks;
 mod rate_limit;
 mod rate_limit_outage;
 mod refresh;
+mod refresh_grace;
 mod refresh_refusals;
 mod round_trips;
 mod session_consistency;

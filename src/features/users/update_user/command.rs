@@ -28,9 +28,7 @@ impl UpdateUser {
             v.reject("email", "give a username or an email to change");
         }
         let username = username.map(|u| v.check("username", u.and_then(|u| Username::parse(&u))));
-        let email = email
-            .map(|e| v.check("email", e.and_then(|e| Email::parse(&e))))
-            .flatten();
+        let email = email.and_then(|e| v.check("email", e.and_then(|e| Email::parse(&e))));
         let moves = email.as_ref().is_some_and(|e| e.as_str() != account.email);
         let current_password = match request.current_password.value() {
             Some(given) => v.check("current_password", given).map(Password::unchecked),
