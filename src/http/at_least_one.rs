@@ -32,9 +32,9 @@ impl<T: Type> Type for AtLeastOne<T> {
         if let Some(schema) = registry.schemas.get_mut(&*T::name()) {
             let properties = std::mem::take(&mut schema.properties);
             // Write-only fields (a confirming password) are no change of their own.
-            let changes = properties.iter().filter(|(_, field)| {
-                !matches!(field, MetaSchemaRef::Inline(field) if field.write_only)
-            });
+            let changes = properties.iter().filter(
+                |(_, field)| !matches!(field, MetaSchemaRef::Inline(field) if field.write_only),
+            );
             schema.any_of = changes
                 .map(|(name, _)| {
                     MetaSchemaRef::Inline(Box::new(MetaSchema {

@@ -7,10 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use accounts_api::{
-    config::{SmtpSettings, SmtpTls},
-    infra::db::entities::{delivered_event, outbox},
-};
+use accounts_api::infra::db::entities::{delivered_event, outbox};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use tokio::{
@@ -21,6 +18,7 @@ use tokio::{
 use crate::{
     email_injection::store_injection,
     helpers::{Backend, PASSWORD, TestApp, expect_json, spawn_app_with},
+    maildev::smtp,
 };
 
 both_backends!(a_stored_crlf_address_never_reaches_the_smtp_server);
@@ -116,14 +114,7 @@ async fn a_stored_crlf_address_never_reaches_the_smtp_server(backend: Backend) {
     let (port, transcript) = start_peer().await;
     let app = spawn_app_with(backend, |s| {
         s.kafka = None; // delivered in-process by the relay
-        s.smtp = Some(SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            tls: SmtpTls::None,
-            username: None,
-            password: None,
-            sender: "accounts-api@localhost".into(),
-        });
+        s.smtp = Some(smtp(port));
         s.outbox.poll_interval = Duration::from_millis(50);
     })
     .await;
