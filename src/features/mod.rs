@@ -8,6 +8,7 @@ mod auth;
 pub(crate) mod email_confirmation;
 mod health;
 pub(crate) mod notifications;
+pub(crate) mod password_policy;
 pub(crate) mod password_reset;
 pub(crate) mod sessions;
 mod users;

@@ -1,7 +1,10 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
 
-use crate::infra::{db::entities::password_reset, security::OneTimeToken};
+use crate::infra::{
+    db::entities::{password_reset, user},
+    security::OneTimeToken,
+};
 
 /// Why a reset token was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,4 +54,28 @@ pub(crate) async fn claim(
         Some(_) => Err(ClaimError::Refused(Refusal::Expired)),
         None => Err(ClaimError::Refused(Refusal::Unknown)),
     }
+}
+
+/// The account a reset token would reset, read without spending the token, so the new
+/// password can be checked against the account first (a refused password leaves the token
+/// usable); refused as [`claim`] would refuse it. `claim` still decides the race.
+pub(crate) async fn holder(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<user::Model, ClaimError> {
+    let found = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(OneTimeToken::hash(token)))
+        .one(db)
+        .await?;
+    let reset = match found {
+        None => return Err(ClaimError::Refused(Refusal::Unknown)),
+        Some(row) if row.used_at.is_some() => return Err(ClaimError::Refused(Refusal::Used)),
+        Some(row) if row.expires_at <= now => return Err(ClaimError::Refused(Refusal::Expired)),
+        Some(row) => row,
+    };
+    user::Entity::find_by_id(reset.user_id)
+        .one(db)
+        .await?
+        .ok_or(ClaimError::Refused(Refusal::Unknown))
 }

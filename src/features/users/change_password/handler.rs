@@ -4,8 +4,8 @@ use sea_orm::{
 
 use super::{command::ChangePassword, error::wrong_password};
 use crate::{
-    domain::{AuditAction, EventType},
-    features::{audit::AuditEntry, password_reset, sessions},
+    domain::{AuditAction, EventType, PasswordContext},
+    features::{audit::AuditEntry, password_policy::PasswordPolicy, password_reset, sessions},
     http::{ApiError, Authenticated, Provenance, refuse_if_spent},
     infra::{
         clock::Clock,
@@ -16,7 +16,9 @@ use crate::{
     },
 };
 
-/// Checks the current password against the account as the bearer check read it, outside
+/// Checks the new password against the policy (the account's username and address as
+/// context) before anything costs a hash. Then checks the current password against the
+/// account as the bearer check read it, outside
 /// any transaction (bcrypt is slow); a wrong one counts as a failed login of the account
 /// (`RATE_LIMIT_LOGIN_FAILURES`, shared with the token endpoint), and over that quota the
 /// check is not even tried. The new password is hashed, then one transaction sets it only
@@ -28,11 +30,14 @@ pub(super) async fn change_password(
     clock: &Clock,
     hasher: &PasswordHasher,
     limits: &RateLimits,
+    policy: &PasswordPolicy,
     caller: &Authenticated,
     provenance: &Provenance,
     command: ChangePassword,
 ) -> Result<(), ApiError> {
     let (account, keep_session) = (&caller.account, caller.session_id);
+    let context = PasswordContext::of(&account.username, &account.email);
+    policy.check("new_password", &command.new, context).await?;
     let attempts_key = account.id.to_string();
     refuse_if_spent(limits, Scope::LoginFailures, &attempts_key).await?;
     if !hasher
