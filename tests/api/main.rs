@@ -33,6 +33,7 @@ mod notifications;
 mod openapi;
 mod otel;
 mod password_change;
+mod password_policy;
 mod password_reset;
 mod password_reset_request;
 mod permissions;

@@ -101,7 +101,7 @@ impl Drop for Process {
 /// (`DATABASE_URL`, `METRICS_ADDR=off`).
 pub struct Api {
     /// Killed with the `Api`.
-    _process: Process,
+    process: Process,
     pub port: u16,
     /// `None` when `env` set `METRICS_ADDR`.
     pub metrics_port: Option<u16>,
@@ -129,7 +129,7 @@ impl Api {
             process.wait_for_port(metrics_port).await;
         }
         Self {
-            _process: process,
+            process,
             port,
             metrics_port,
             _database: database,
@@ -138,6 +138,11 @@ impl Api {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The log lines written so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.process.lines()
     }
 
     /// `POST /api/v1/users` with `user` (a JSON object).
