@@ -14,6 +14,7 @@ impl MinScore {
     /// zxcvbn's best score: more than 10^10 guesses.
     pub const MAX: u8 = 4;
 
+    /// `Err` (saying what is allowed) above 4.
     pub fn new(score: u8) -> Result<Self, String> {
         if score <= Self::MAX {
             Ok(Self(score))
@@ -22,6 +23,7 @@ impl MinScore {
         }
     }
 
+    /// The score, 0 to 4.
     pub fn get(self) -> u8 {
         self.0
     }
