@@ -25,6 +25,10 @@ use crate::{
 /// if the hash is still the one checked, ends every session but `keep_session`, spends the
 /// account's outstanding reset tokens and records `user.password_changed` (the owner is
 /// mailed).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a handler's signature is the whole list of what it needs"
+)]
 pub(super) async fn change_password(
     db: &DatabaseConnection,
     clock: &Clock,
