@@ -16,6 +16,7 @@ use crate::{
             kafka::{KafkaProbe, KafkaPublisher},
         },
         mail::Mailer,
+        pwned_passwords::{BreachCheck, RangeClient},
         rate_limit::{MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
         redis::SharedRedis,
     },
@@ -90,4 +91,14 @@ pub(super) fn email_verifier(
     AbstractApiVerifier::new(verifier, cache, settings.clock.clone())
         .map(|api| EmailVerifier::AbstractApi(Box::new(api)))
         .map_err(StartupError::EmailVerifier)
+}
+
+/// The range API when `PWNED_PASSWORDS_URL` is set; otherwise no breach lookup.
+pub(super) fn breach_check(settings: &Settings) -> Result<BreachCheck, StartupError> {
+    let Some(pwned) = settings.pwned_passwords.clone() else {
+        return Ok(BreachCheck::Off);
+    };
+    RangeClient::new(pwned)
+        .map(|api| BreachCheck::RangeApi(Box::new(api)))
+        .map_err(StartupError::PwnedPasswords)
 }

@@ -22,7 +22,7 @@ use secrecy::ExposeSecret;
 use tokio::{sync::watch, task::JoinHandle};
 
 use self::{
-    adapters::{email_verifier, rate_limits, spawn_relay},
+    adapters::{breach_check, email_verifier, rate_limits, spawn_relay},
     routes::endpoint,
 };
 pub use self::{
@@ -57,6 +57,8 @@ pub enum StartupError {
     Redis(CreatePoolError),
     #[error("cannot set up the e-mail verifier: {0}")]
     EmailVerifier(String),
+    #[error("cannot set up the breached-password lookup: {0}")]
+    PwnedPasswords(String),
     #[error("invalid Kafka settings: {0}")]
     Kafka(KafkaError),
     #[error("cannot listen on {addr}: {source}")]
@@ -136,7 +138,7 @@ impl Application {
         };
         let metrics = match &settings.server.metrics_addr {
             Some(addr) => Some((
-                bind_metrics(addr, settings.kafka.is_none()).await?,
+                bind_metrics(addr, &settings).await?,
                 ScrapeSources {
                     db: db.clone(),
                     outbox_clock: Some(settings.clock.clone()),
@@ -152,6 +154,8 @@ impl Application {
             hasher: Arc::new(hasher),
             limits: Arc::new(rate_limits(&settings, redis.clone())),
             verifier: Arc::new(email_verifier(&settings, redis.clone())?),
+            min_password_score: settings.server.password_min_score,
+            breaches: Arc::new(breach_check(&settings)?),
             require_verified_email: settings.email_verification.required,
             proxies: Proxies::new(
                 &settings.server.trusted_proxies,
@@ -227,8 +231,12 @@ async fn shared_redis(url: &str, timeout: Duration) -> Result<SharedRedis, Start
 }
 
 /// The metrics listener on `addr`; a taken address stops start-up, as the API's own does.
-async fn bind_metrics(addr: &str, delivers_email: bool) -> Result<MetricsListener, StartupError> {
-    MetricsListener::bind(addr, metrics::Role::Api { delivers_email })
+async fn bind_metrics(addr: &str, settings: &Settings) -> Result<MetricsListener, StartupError> {
+    let role = metrics::Role::Api {
+        delivers_email: settings.kafka.is_none(),
+        checks_breaches: settings.pwned_passwords.is_some(),
+    };
+    MetricsListener::bind(addr, role)
         .await
         .map_err(|source| StartupError::Bind {
             addr: format!("{addr} (METRICS_ADDR)"),

@@ -50,6 +50,7 @@ pub(super) fn load(src: &mut impl Source) -> Result<Settings, ConfigError> {
             "must be set when EMAIL_VERIFIER_ENABLED=true",
         ));
     }
+    let pwned: super::PwnedPasswordsSettings = src.section("PWNED_PASSWORDS_")?;
     Ok(Settings {
         app,
         database,
@@ -62,6 +63,7 @@ pub(super) fn load(src: &mut impl Source) -> Result<Settings, ConfigError> {
         smtp: (!smtp.host.is_empty()).then_some(smtp),
         outbox: src.section("OUTBOX_")?,
         email_verifier: verifier.enabled.then_some(email_verifier),
+        pwned_passwords: (!pwned.url.is_empty()).then_some(pwned),
         email_verification: src.section("")?,
         password_reset: src.section("PASSWORD_RESET_")?,
         audit: src.section("AUDIT_")?,

@@ -26,6 +26,7 @@ pub use crate::{
         email_verifier::EmailVerifierSettings,
         events::{KafkaSettings, OutboxSettings},
         mail::{SmtpSettings, SmtpTls},
+        pwned_passwords::PwnedPasswordsSettings,
         rate_limit::{Quota, RateLimitSettings},
         redis::RedisSettings,
         security::{HasherKind, JwtSettings, SessionSettings},
@@ -59,6 +60,9 @@ pub struct Settings {
     /// `EMAIL_VERIFIER_*`; `None` (`EMAIL_VERIFIER_ENABLED=false`): sign-up runs no
     /// reputation check (the null verifier).
     pub email_verifier: Option<EmailVerifierSettings>,
+    /// `PWNED_PASSWORDS_*`; `None` (no `PWNED_PASSWORDS_URL`): new passwords are not looked
+    /// up in a breach corpus.
+    pub pwned_passwords: Option<PwnedPasswordsSettings>,
     /// `EMAIL_VERIFICATION_*` and `REQUIRE_VERIFIED_EMAIL`.
     pub email_verification: EmailVerificationSettings,
     /// `PASSWORD_RESET_*`.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, de::Error};
 use smart_default::SmartDefault;
 
 use crate::{
+    domain::MinScore,
     http::ClientIpHeader,
     infra::{
         setting::{deserialize_from_str, http_url, items, list, seconds},
@@ -42,6 +43,9 @@ pub struct ServerSettings {
     #[default(12)]
     #[serde(deserialize_with = "hash_cost")]
     pub password_hash_cost: u32,
+    /// The lowest zxcvbn score (0 to 4) a new password may have.
+    #[serde(deserialize_with = "min_score")]
+    pub password_min_score: MinScore,
     /// Password hashes (bcrypt) running at once; unset: one per core but one, at least one.
     pub password_hash_concurrency: Option<NonZeroUsize>,
     /// Password hashes that may wait for a slot; past it, 503 with `Retry-After`.
@@ -110,6 +114,15 @@ fn hash_cost<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     } else {
         Err(D::Error::custom("must be between 4 and 31"))
     }
+}
+
+fn min_score<'de, D: Deserializer<'de>>(d: D) -> Result<MinScore, D::Error> {
+    let raw = String::deserialize(d)?;
+    let score = raw
+        .trim()
+        .parse::<u8>()
+        .map_err(|_| D::Error::custom("must be a whole number from 0 to 4"))?;
+    MinScore::new(score).map_err(D::Error::custom)
 }
 
 fn optional_http_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

@@ -122,6 +122,10 @@ fn a_bad_value_names_its_variable() {
         ("PASSWORD_RESET_URL", "app.example/reset"),
         ("RATE_LIMIT_PASSWORD_RESET_EMAILS", "5"),
         ("RATE_LIMIT_PASSWORD_RESETS_PER_IP", "twenty/1h"),
+        ("PASSWORD_MIN_SCORE", "5"),
+        ("PASSWORD_MIN_SCORE", "strong"),
+        ("PWNED_PASSWORDS_URL", "api.pwnedpasswords.com"),
+        ("PWNED_PASSWORDS_TIMEOUT_MS", "0"),
     ] {
         let err = settings(&[(var, value)]).unwrap_err();
         assert!(err.contains(var), "{err}");
@@ -172,6 +176,24 @@ fn the_reputation_check_needs_a_key_and_hides_it() {
         let err = settings(&enabled).unwrap_err();
         assert!(err.contains(var), "{err}");
     }
+}
+
+#[test]
+fn the_password_policy_defaults_to_score_3_without_a_breach_lookup() {
+    let s = settings(&[]).unwrap();
+    assert_eq!(s.server.password_min_score.get(), 3);
+    assert!(s.pwned_passwords.is_none());
+    let s = settings(&[
+        ("PASSWORD_MIN_SCORE", "4"),
+        ("PWNED_PASSWORDS_URL", "https://api.pwnedpasswords.com"),
+    ])
+    .unwrap();
+    assert_eq!(s.server.password_min_score.get(), 4);
+    let pwned = s.pwned_passwords.expect("on with a URL");
+    assert_eq!(
+        (pwned.url.as_str(), pwned.timeout.as_millis()),
+        ("https://api.pwnedpasswords.com", 3000)
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod email;
 mod events;
 mod field_error;
 mod password;
+mod password_strength;
 mod permission;
 mod username;
 
@@ -14,5 +15,7 @@ pub(crate) use email::{Email, is_bare_addr_spec, mask_address};
 pub use events::{EventEnvelope, EventType, UserEventData};
 pub(crate) use field_error::{FieldError, Validator};
 pub(crate) use password::Password;
+pub(crate) use password_strength::assess;
+pub use password_strength::{MinScore, PasswordContext};
 pub use permission::Permission;
 pub(crate) use username::Username;

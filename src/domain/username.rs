@@ -26,6 +26,10 @@ impl Username {
         Ok(Self(raw.to_owned()))
     }
 
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
     pub(crate) fn into_inner(self) -> String {
         self.0
     }

@@ -9,6 +9,7 @@ mod credentials;
 pub(crate) mod email_confirmation;
 mod health;
 pub(crate) mod notifications;
+pub(crate) mod password_policy;
 pub(crate) mod password_reset;
 pub(crate) mod sessions;
 mod users;

@@ -4,13 +4,17 @@ use poem::Request;
 use sea_orm::DatabaseConnection;
 
 use super::{client_ip::Proxies, error::ApiError};
-use crate::infra::{
-    clock::Clock,
-    email_verifier::EmailVerifier,
-    events::kafka::KafkaProbe,
-    rate_limit::RateLimits,
-    redis::SharedRedis,
-    security::{PasswordHasher, SessionSettings, TokenService},
+use crate::{
+    domain::MinScore,
+    infra::{
+        clock::Clock,
+        email_verifier::EmailVerifier,
+        events::kafka::KafkaProbe,
+        pwned_passwords::BreachCheck,
+        rate_limit::RateLimits,
+        redis::SharedRedis,
+        security::{PasswordHasher, SessionSettings, TokenService},
+    },
 };
 
 /// Everything a request handler may need, built once at start-up.
@@ -23,6 +27,10 @@ pub struct AppState {
     pub hasher: Arc<PasswordHasher>,
     pub limits: Arc<RateLimits>,
     pub verifier: Arc<EmailVerifier>,
+    /// `PASSWORD_MIN_SCORE`: the lowest zxcvbn score of a new password.
+    pub min_password_score: MinScore,
+    /// `PWNED_PASSWORDS_*`: the breach lookup of new passwords, or none.
+    pub breaches: Arc<BreachCheck>,
     /// `REQUIRE_VERIFIED_EMAIL`: no access token for an unconfirmed address.
     pub require_verified_email: bool,
     /// `TRUSTED_PROXIES` and `CLIENT_IP_HEADER`: where a request came from.

@@ -6,6 +6,7 @@ pub mod db;
 pub(crate) mod email_verifier;
 pub mod events;
 pub(crate) mod mail;
+pub(crate) mod pwned_passwords;
 pub mod rate_limit;
 pub(crate) mod redis;
 pub mod security;

@@ -107,7 +107,7 @@ async fn pages_walk_the_trail_newest_first_without_duplicates_or_gaps(backend: B
 async fn events_are_filtered_by_actor_target_and_action(backend: Backend) {
     let app = spawn(backend).await;
     let (auditor, token) = app
-        .account_with("auditor", &["audit:read", "users:write"])
+        .account_with("auditor", &["audit:read", "users:read", "users:write"])
         .await;
     let auditor: Uuid = auditor["id"].as_str().unwrap().parse().unwrap();
     let (bob, _) = app.account_with("bob", &[]).await;

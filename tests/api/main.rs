@@ -39,6 +39,7 @@ mod openapi;
 mod otel;
 mod password_change;
 mod password_guessing;
+mod password_policy;
 mod password_reset;
 mod password_reset_request;
 mod permissions;

@@ -87,8 +87,8 @@ fn post_chunked(port: &str, size: usize) -> String {
     )
     .into_bytes();
     let body = format!(
-        r#"{{"username":"alice","email":"alice@example.com","password":"{}"}}"#,
-        "p".repeat(size - 64)
+        r#"{{"username":"alice","email":"alice@example.com","password":"{PASSWORD}{}"}}"#,
+        "p".repeat(size - 64 - PASSWORD.len())
     );
     for chunk in body.as_bytes().chunks(256) {
         request.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());

@@ -89,3 +89,34 @@ fn still_addressed() -> sea_orm::sea_query::SelectStatement {
         )
         .to_owned()
 }
+
+/// The account a reset token would reset, read without spending the token, so the new
+/// password can be checked against the account first (a refused password leaves the token
+/// usable); refused as [`claim`] would refuse it. `claim` still decides the race.
+pub(crate) async fn holder(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<user::Model, ClaimError> {
+    let found = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(OneTimeToken::hash(token)))
+        .one(db)
+        .await?;
+    let Some(reset) = found else {
+        return Err(ClaimError::Refused(Refusal::Unknown));
+    };
+    // Bound to its address first, as in `claim`: a token for an address the account no
+    // longer has is unknown, spent or not.
+    let account = user::Entity::find_by_id(reset.user_id)
+        .filter(user::Column::Email.eq(&reset.email))
+        .one(db)
+        .await?
+        .ok_or(ClaimError::Refused(Refusal::Unknown))?;
+    if reset.used_at.is_some() {
+        Err(ClaimError::Refused(Refusal::Used))
+    } else if reset.expires_at <= now {
+        Err(ClaimError::Refused(Refusal::Expired))
+    } else {
+        Ok(account)
+    }
+}

@@ -1,6 +1,6 @@
 //! Resetting a forgotten password, in one place: `request` a reset e-mail for an account,
-//! `issue` its single-use token when the e-mail goes out, `claim` the token when it comes
-//! back, `spend_all` of an account's tokens once its password changed. The
+//! `issue` its single-use token when the e-mail goes out, find the token's `holder` and
+//! `claim` the token when it comes back, `spend_all` of an account's tokens once its password changed. The
 //! `password_resets` table is written only here (and pruned with the sessions).
 
 mod claim;
@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
-pub(crate) use claim::{ClaimError, Refusal, claim};
+pub(crate) use claim::{ClaimError, Refusal, claim, holder};
 pub(crate) use issue::issue;
 pub use settings::PasswordResetSettings;
 

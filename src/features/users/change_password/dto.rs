@@ -8,7 +8,11 @@ pub(super) struct ChangePasswordRequest {
     /// The account's current password.
     #[oai(write_only)]
     pub current_password: JsonString,
-    /// 8 to 72 bytes (UTF-8), no NUL characters, not the current password.
+    /// 8 to 72 bytes (UTF-8), no NUL characters, and hard to guess: zxcvbn must score it
+    /// at least 3 of 4 (the default; the operator may choose another minimum), with the
+    /// username and e-mail address counted as known words. When the service is configured
+    /// with a breach lookup, a password found in a known data breach is refused too.
+    /// Not the current password.
     #[oai(write_only)]
     pub new_password: JsonString<PasswordRules>,
 }

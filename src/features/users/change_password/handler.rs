@@ -4,26 +4,38 @@ use sea_orm::{
 
 use super::command::ChangePassword;
 use crate::{
-    domain::AuditAction,
-    features::credentials::{self, Confirming, wrong_password},
+    domain::{AuditAction, PasswordContext},
+    features::{
+        credentials::{self, Confirming, wrong_password},
+        password_policy::PasswordPolicy,
+    },
     http::{ApiError, Authenticated, Provenance},
     infra::{clock::Clock, db::entities::user, rate_limit::RateLimits, security::PasswordHasher},
 };
 
-/// Confirms the current password (`credentials::confirm_password`: charged to the account's
-/// failed logins, audited when wrong). The new password is hashed, then one transaction sets
-/// it only if the hash is still the one checked and does what follows a password change
+/// Checks the new password against the policy (the account's username and address as
+/// context) before anything costs a hash, then confirms the current password
+/// (`credentials::confirm_password`: charged to the account's failed logins, audited when
+/// wrong). The new password is hashed, then one transaction sets it only if the hash is
+/// still the one checked and does what follows a password change
 /// (`credentials::password_changed`), keeping the caller's session.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a handler's signature is the whole list of what it needs"
+)]
 pub(super) async fn change_password(
     db: &DatabaseConnection,
     clock: &Clock,
     hasher: &PasswordHasher,
     limits: &RateLimits,
+    policy: &PasswordPolicy,
     caller: &Authenticated,
     provenance: &Provenance,
     command: ChangePassword,
 ) -> Result<(), ApiError> {
     let account = &caller.account;
+    let context = PasswordContext::of(&account.username, &account.email);
+    policy.check("new_password", &command.new, context).await?;
     let confirming = Confirming {
         operation: "changePassword",
         provenance,

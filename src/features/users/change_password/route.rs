@@ -3,7 +3,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::ChangePassword, dto::ChangePasswordRequest, handler::change_password};
 use crate::{
-    features::ApiTags,
+    features::{ApiTags, password_policy::PasswordPolicy},
     http::{ApiError, AppState, Authenticated, Problem, Provenance, error_statuses},
 };
 
@@ -12,7 +12,7 @@ pub(crate) struct ChangePasswordRoute;
 
 error_statuses!(ChangePasswordErrors: 400, 401, 403, 413, 415, 422, 429, 500, 503;
     403 => "The current password is wrong (`/problems/wrong-password`); it counts as a failed login of the account.",
-    422 => "A field is missing or invalid, or the new password breaks the sign-up rules or equals the current one; `errors` lists each.",
+    422 => "A field is missing or invalid, or the new password breaks the sign-up rules (length, strength, breach check) or equals the current one; `errors` lists each.",
     429 => "A rate limit was exceeded, including the account's failed logins (`RATE_LIMIT_LOGIN_FAILURES`, wrong current passwords included); retry after `Retry-After` seconds.",
 );
 
@@ -49,6 +49,7 @@ impl ChangePasswordRoute {
             &state.clock,
             &state.hasher,
             &state.limits,
+            &PasswordPolicy::of(&state),
             &caller,
             &provenance,
             command,

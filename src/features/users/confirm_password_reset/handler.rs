@@ -4,17 +4,21 @@ use sea_orm::{
 
 use super::command::ConfirmPasswordReset;
 use crate::{
-    domain::AuditAction,
+    domain::{AuditAction, PasswordContext},
     features::{
         credentials,
+        password_policy::PasswordPolicy,
         password_reset::{self, Refusal},
     },
     http::{ApiError, Provenance},
     infra::{clock::Clock, db::entities::user, security::PasswordHasher},
 };
 
-/// Hashes the new password first (bcrypt is slow), then one transaction claims the token
-/// (see `password_reset::claim`: of two uses exactly one wins), sets the password, marks the
+/// Finds the token's account without spending the token and checks the new password against
+/// the policy with the account's username and address as context (a refused password leaves
+/// the token usable). Then hashes the new password (bcrypt is slow), then one transaction
+/// claims the token (see `password_reset::claim`: of two uses exactly one wins), sets the
+/// password, marks the
 /// address confirmed (reading the e-mail proved it; `claim` refuses a token mailed to an
 /// address the account no longer has) and does what follows a password change
 /// (`credentials::password_changed`: every session ends).
@@ -22,9 +26,15 @@ pub(super) async fn confirm_password_reset(
     db: &DatabaseConnection,
     clock: &Clock,
     hasher: &PasswordHasher,
+    policy: &PasswordPolicy,
     provenance: &Provenance,
     command: ConfirmPasswordReset,
 ) -> Result<(), ApiError> {
+    let account = password_reset::holder(db, &command.token, clock.now()).await?;
+    let context = PasswordContext::of(&account.username, &account.email);
+    policy
+        .check("new_password", &command.new_password, context)
+        .await?;
     let new_hash = hasher.hash(&command.new_password).await?;
     let now = clock.now();
     let txn = db.begin().await?;

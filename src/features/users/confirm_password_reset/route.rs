@@ -6,7 +6,7 @@ use super::{
     handler::confirm_password_reset,
 };
 use crate::{
-    features::{ApiTags, password_reset::Refusal},
+    features::{ApiTags, password_policy::PasswordPolicy, password_reset::Refusal},
     http::{ApiError, AppState, PerIp, Problem, Provenance, error_statuses},
 };
 
@@ -16,7 +16,7 @@ pub(crate) struct ConfirmPasswordResetRoute;
 error_statuses!(ConfirmPasswordResetErrors: 400, 410, 413, 415, 422, 429, 500, 503;
     400 => "The request could not be parsed, or the token is not valid (`/problems/invalid-reset-token`).",
     410 => "The token was already used, or the password changed since it was sent (`/problems/reset-token-used`), or it has expired (`/problems/reset-token-expired`).",
-    422 => "A field is missing or invalid, or the new password breaks the sign-up rules; `errors` lists each. The token is not spent.",
+    422 => "A field is missing or invalid, or the new password breaks the sign-up rules (length, strength, breach check); `errors` lists each. The token is not spent.",
 );
 
 #[derive(ApiResponse)]
@@ -49,8 +49,15 @@ impl ConfirmPasswordResetRoute {
         let command = ConfirmPasswordReset::parse(body.0)
             .map_err(ApiError::validation)?
             .ok_or_else(|| ApiError::from(Refusal::Unknown))?;
-        confirm_password_reset(&state.db, &state.clock, &state.hasher, &provenance, command)
-            .await?;
+        confirm_password_reset(
+            &state.db,
+            &state.clock,
+            &state.hasher,
+            &PasswordPolicy::of(&state),
+            &provenance,
+            command,
+        )
+        .await?;
         Ok(ConfirmPasswordResetResponse::Reset)
     }
 }

@@ -12,7 +12,10 @@ pub(super) struct CreateUserRequest {
     pub username: JsonString<UsernameRules>,
     /// A valid address of at most 254 characters; stored trimmed and lower-cased.
     pub email: JsonString<EmailRules>,
-    /// 8 to 72 bytes (UTF-8), no NUL characters.
+    /// 8 to 72 bytes (UTF-8), no NUL characters, and hard to guess: zxcvbn must score it
+    /// at least 3 of 4 (the default; the operator may choose another minimum), with the
+    /// username and e-mail address counted as known words. When the service is configured
+    /// with a breach lookup, a password found in a known data breach is refused too.
     #[oai(write_only)]
     pub password: JsonString<PasswordRules>,
 }

@@ -3,10 +3,11 @@ use uuid::Uuid;
 
 use super::command::CreateUser;
 use crate::{
-    domain::{AuditAction, EventType},
+    domain::{AuditAction, EventType, PasswordContext},
     features::{
         audit::AuditEntry,
         email_confirmation,
+        password_policy::PasswordPolicy,
         users::{check_reputation, taken_or},
     },
     http::{ApiError, Provenance},
@@ -16,7 +17,8 @@ use crate::{
     },
 };
 
-/// Checks the address's reputation while hashing the password, then inserts the account
+/// Checks the password against the policy (the username and address as context), then the
+/// address's reputation while hashing the password, then inserts the account
 /// with its `user.created` event and its confirmation request; the unique indexes decide
 /// duplicates, so concurrent registrations of one name get one winner.
 pub(super) async fn create_user(
@@ -24,9 +26,12 @@ pub(super) async fn create_user(
     clock: &Clock,
     hasher: &PasswordHasher,
     verifier: &EmailVerifier,
+    policy: &PasswordPolicy,
     provenance: &Provenance,
     command: CreateUser,
 ) -> Result<user::Model, ApiError> {
+    let context = PasswordContext::of(command.username.as_str(), command.email.as_str());
+    policy.check("password", &command.password, context).await?;
     let (reputation, password_hash) = tokio::join!(
         check_reputation(verifier, &command.email),
         hasher.hash(&command.password)

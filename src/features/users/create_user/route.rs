@@ -3,7 +3,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::CreateUser, dto::CreateUserRequest, handler::create_user};
 use crate::{
-    features::{ApiTags, users::User},
+    features::{ApiTags, password_policy::PasswordPolicy, users::User},
     http::{ApiError, AppState, PerIp, Problem, Provenance, error_statuses},
 };
 
@@ -11,7 +11,7 @@ use crate::{
 pub(crate) struct CreateUserRoute;
 
 error_statuses!(CreateUserErrors: 400, 409, 413, 415, 422, 429, 500, 503;
-    422 => "One or more fields are invalid, or the address failed the e-mail reputation check; `errors` lists each.",
+    422 => "One or more fields are invalid, the password is too easy to guess or appears in a known data breach, or the address failed the e-mail reputation check; `errors` lists each.",
 );
 
 #[derive(ApiResponse)]
@@ -42,6 +42,7 @@ impl CreateUserRoute {
             &state.clock,
             &state.hasher,
             &state.verifier,
+            &PasswordPolicy::of(&state),
             &provenance,
             command,
         )

@@ -50,6 +50,10 @@ pub(super) fn describe() {
         "accounts_email_checks_total",
         "E-mail reputation checks at sign-up, by outcome."
     );
+    describe_counter!(
+        "accounts_pwned_password_checks_total",
+        "Breached-password lookups of new passwords, by outcome (breached, clean, unknown)."
+    );
     describe_gauge!(
         "accounts_outbox_backlog_events",
         "Outbox events not yet published."

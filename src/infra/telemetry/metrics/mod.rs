@@ -59,9 +59,11 @@ pub(crate) fn recorder() -> PrometheusHandle {
 /// dashboards and alerts then find every series before its first event.
 #[derive(Clone, Copy)]
 pub(crate) enum Role {
-    /// The API; with in-process delivery it also sends the e-mails.
+    /// The API; with in-process delivery it also sends the e-mails; with
+    /// `PWNED_PASSWORDS_URL` it looks new passwords up.
     Api {
         delivers_email: bool,
+        checks_breaches: bool,
     },
     Worker,
 }
@@ -73,7 +75,10 @@ pub(crate) fn register(role: Role) {
         counter!("accounts_security_refusals_total", "reason" => reason).increment(0);
     }
     let delivers_email = match role {
-        Role::Api { delivers_email } => {
+        Role::Api {
+            delivers_email,
+            checks_breaches,
+        } => {
             for name in [
                 "accounts_rate_limit_store_errors_total",
                 "accounts_signups_total",
@@ -92,6 +97,12 @@ pub(crate) fn register(role: Role) {
             for scope in RATE_LIMIT_SCOPES {
                 for outcome in ["allowed", "refused"] {
                     counter!("accounts_rate_limit_decisions_total", "scope" => scope, "outcome" => outcome)
+                        .increment(0);
+                }
+            }
+            if checks_breaches {
+                for outcome in ["breached", "clean", "unknown"] {
+                    counter!("accounts_pwned_password_checks_total", "outcome" => outcome)
                         .increment(0);
                 }
             }

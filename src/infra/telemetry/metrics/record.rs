@@ -79,6 +79,11 @@ pub(crate) fn email_check(outcome: &'static str) {
     counter!("accounts_email_checks_total", "outcome" => outcome).increment(1);
 }
 
+/// One breached-password lookup: `breached`, `clean` or `unknown` (no usable answer).
+pub(crate) fn pwned_password_check(outcome: &'static str) {
+    counter!("accounts_pwned_password_checks_total", "outcome" => outcome).increment(1);
+}
+
 /// The outbox as last read: unpublished events and the oldest one's age.
 pub(crate) fn outbox_backlog(events: u64, oldest_age: Duration) {
     gauge!("accounts_outbox_backlog_events").set(events as f64);
