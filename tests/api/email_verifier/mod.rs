@@ -12,15 +12,14 @@ use std::{
 
 use accounts_api::config::{EmailVerifierSettings, Settings};
 use poem::{
-    EndpointExt, Response, Route, Server, get, handler,
+    EndpointExt, Response, Route, get, handler,
     http::StatusCode,
-    listener::{Acceptor, Listener, TcpListener},
     web::{Data, Query},
 };
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, expect_json, spawn_app_with};
+use crate::helpers::{Backend, TestApp, expect_json, serve_on_free_port, spawn_app_with};
 
 const API_KEY: &str = "test-key-0123456789";
 const REDIS: &str = "redis://127.0.0.1:6379";
@@ -97,14 +96,9 @@ async fn reputation(
 
 impl Provider {
     async fn start() -> Self {
-        let acceptor = TcpListener::bind("127.0.0.1:0")
-            .into_acceptor()
-            .await
-            .unwrap();
-        let port = acceptor.local_addr()[0].as_socket_addr().unwrap().port();
         let state = Arc::new(ProviderState::default());
-        let routes = Route::new().at("/v1/", get(reputation).data(state.clone()));
-        tokio::spawn(Server::new_with_acceptor(acceptor).run(routes));
+        let port =
+            serve_on_free_port(Route::new().at("/v1/", get(reputation).data(state.clone()))).await;
         Self {
             url: format!("http://127.0.0.1:{port}/v1/"),
             state,

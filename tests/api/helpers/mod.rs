@@ -177,6 +177,22 @@ async fn start(settings: Settings, clock: ManualClock, db: TestDb) -> TestApp {
     }
 }
 
+/// Serves `routes` on a free port of 127.0.0.1 in the background (a fake outside service);
+/// the port.
+pub async fn serve_on_free_port(routes: impl poem::Endpoint + 'static) -> u16 {
+    use poem::listener::{Acceptor, Listener, TcpListener};
+    let acceptor = TcpListener::bind("127.0.0.1:0")
+        .into_acceptor()
+        .await
+        .expect("bind a free port");
+    let port = acceptor.local_addr()[0]
+        .as_socket_addr()
+        .expect("a TCP address")
+        .port();
+    tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(routes));
+    port
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()

@@ -16,19 +16,14 @@ use accounts_api::{
     infra::{db::entities::password_reset, security::sha256_hex},
 };
 use chrono::Utc;
-use poem::{
-    EndpointExt, Request, Response, Route, Server, get, handler,
-    http::StatusCode,
-    listener::{Acceptor, Listener, TcpListener},
-    web::Data,
-};
+use poem::{EndpointExt, Request, Response, Route, get, handler, http::StatusCode, web::Data};
 use reqwest::Response as ClientResponse;
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 use sha1::{Digest, Sha1};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, assert_problem, error_fields};
+use crate::helpers::{TestApp, assert_problem, error_fields, serve_on_free_port};
 
 /// A password zxcvbn rates 4 that the tests put in or keep out of the fake corpus.
 const STRONG: &str = "violet-anchor-drizzle-42";
@@ -108,14 +103,10 @@ async fn range(req: &Request, state: Data<&Arc<FakeState>>) -> Response {
 
 impl RangeApi {
     async fn start() -> Self {
-        let acceptor = TcpListener::bind("127.0.0.1:0")
-            .into_acceptor()
-            .await
-            .unwrap();
-        let port = acceptor.local_addr()[0].as_socket_addr().unwrap().port();
         let state = Arc::new(FakeState::default());
-        let routes = Route::new().at("/range/:prefix", get(range).data(state.clone()));
-        tokio::spawn(Server::new_with_acceptor(acceptor).run(routes));
+        let port =
+            serve_on_free_port(Route::new().at("/range/:prefix", get(range).data(state.clone())))
+                .await;
         Self {
             url: format!("http://127.0.0.1:{port}"),
             state,
