@@ -13,9 +13,12 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{
-    Backend, PASSWORD, TestApp, assert_problem, error_fields, expect_json, spawn_app,
-    spawn_app_with,
+use crate::{
+    helpers::{
+        Backend, PASSWORD, TestApp, assert_problem, error_fields, expect_json, spawn_app,
+        spawn_app_with,
+    },
+    maildev::{SMTP_PORT, smtp, subjects, unique_domain, wait_for_mails},
 };
 
 both_backends!(
@@ -24,6 +27,7 @@ both_backends!(
     a_move_spends_reset_tokens_and_tells_the_old_address,
     a_reset_token_is_bound_to_the_address_it_was_mailed_to,
     moves_spend_the_confirmation_e_mail_quota,
+    the_old_address_is_mailed_the_new_one_masked,
 );
 
 const NEW: &str = "alice@elsewhere.example";
@@ -216,4 +220,30 @@ async fn moves_spend_the_confirmation_e_mail_quota(backend: Backend) {
     let me = expect_json(app.get_me(&token).await, 200).await;
     assert_eq!(me["email"], "a2@elsewhere.example", "nothing changed");
     assert_eq!(outbox_events(&app, "user.email_changed").await.len(), 2);
+}
+
+/// Through MailDev: the notice reaches the old mailbox, naming the new one only in part.
+async fn the_old_address_is_mailed_the_new_one_masked(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.smtp = Some(smtp(SMTP_PORT));
+        s.outbox.poll_interval = Duration::from_millis(50);
+    })
+    .await;
+    let domain = unique_domain();
+    let (old, new) = (format!("alice@{domain}"), format!("alice.moved@{domain}"));
+    let (_, token) = app.register_and_login("alice", &old).await;
+    let body = json!({ "email": new, "current_password": PASSWORD });
+    expect_json(app.patch_me(&token, &body).await, 200).await;
+
+    let mails = wait_for_mails(&old, 3, Duration::from_secs(20)).await;
+    let notice = mails
+        .iter()
+        .find(|m| m["subject"] == "Your e-mail address has been changed")
+        .unwrap_or_else(|| panic!("no notice among {:?}", subjects(&mails)));
+    let text = notice["text"].as_str().unwrap();
+    assert!(text.contains("al***@"), "{text}");
+    assert!(
+        !text.contains("alice.moved"),
+        "the new address is masked: {text}"
+    );
 }

@@ -164,15 +164,8 @@ async fn a_token_for_an_address_changed_since_is_refused(backend: Backend) {
     let (_, access) = app.register_and_login("alice", &old).await;
     let old_token = tokens_mailed_to(&old, 1).await.remove(0);
 
-    let changed = expect_json(
-        app.patch_me(
-            &access,
-            &json!({ "email": new, "current_password": PASSWORD }),
-        )
-        .await,
-        200,
-    )
-    .await;
+    let moving = json!({ "email": new, "current_password": PASSWORD });
+    let changed = expect_json(app.patch_me(&access, &moving).await, 200).await;
     assert_eq!(changed["email_verified"], false);
     let new_token = tokens_mailed_to(&new, 1).await.remove(0);
 

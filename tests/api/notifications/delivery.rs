@@ -32,12 +32,8 @@ async fn register_update_and_delete_each_send_their_emails() {
     let created = wait_for_mails(&alice, 2, within).await;
     assert_eq!(subjects(&created), [CREATED, CONFIRM]);
     let token = app.token_for("alice", PASSWORD).await;
-    let patched = app
-        .patch_me(
-            &token,
-            &serde_json::json!({ "email": renamed, "current_password": PASSWORD }),
-        )
-        .await;
+    let moving = serde_json::json!({ "email": renamed, "current_password": PASSWORD });
+    let patched = app.patch_me(&token, &moving).await;
     expect_json(patched, 200).await;
     assert_eq!(
         subjects(&wait_for_mails(&renamed, 2, within).await),
