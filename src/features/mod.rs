@@ -14,25 +14,7 @@ pub(crate) mod password_reset;
 pub(crate) mod sessions;
 mod users;
 
-use poem_openapi::Tags;
-
 use crate::http::MergedApi;
-
-#[derive(Tags)]
-enum ApiTags {
-    /// Registration and the caller's own account.
-    Users,
-    /// Access and refresh tokens (OAuth2), their revocation, and the keys and metadata
-    /// that describe them.
-    Auth,
-    /// The caller's sessions (one per login and device).
-    Sessions,
-    /// Administration of every account, its permissions and sessions, and the audit trail;
-    /// each operation needs the permission its security requirement names.
-    Admin,
-    /// Service health.
-    Health,
-}
 
 /// All slices as one API, in document order.
 pub(crate) type Api = MergedApi<(
@@ -61,5 +43,44 @@ mod tests {
             .collect();
         methods.sort();
         assert_eq!(methods, ["DELETE", "GET", "PATCH", "POST"]);
+    }
+
+    /// Each operation's folder is `features/<area>/<operationId in snake_case>/`, and every
+    /// folder with a `route.rs` serves an operation: a reader finds a slice by its id.
+    #[test]
+    fn each_operation_lives_in_the_folder_named_after_its_id() {
+        let mut served: Vec<String> = Api::meta()
+            .remove(0)
+            .paths
+            .iter()
+            .flat_map(|path| &path.operations)
+            .filter_map(|operation| operation.operation_id)
+            .map(snake_case)
+            .collect();
+        let features = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/features");
+        let mut folders: Vec<String> = std::fs::read_dir(&features)
+            .unwrap()
+            .flatten()
+            .flat_map(|area| {
+                std::fs::read_dir(area.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+            })
+            .filter(|slice| slice.path().join("route.rs").is_file())
+            .map(|slice| slice.file_name().to_string_lossy().into_owned())
+            .collect();
+        served.sort();
+        folders.sort();
+        assert_eq!(folders, served);
+    }
+
+    fn snake_case(id: &str) -> String {
+        id.chars()
+            .flat_map(|c| match c.is_ascii_uppercase() {
+                true => vec!['_', c.to_ascii_lowercase()],
+                false => vec![c],
+            })
+            .collect()
     }
 }

@@ -21,6 +21,7 @@ mod problem;
 mod provenance;
 mod request_log;
 mod state;
+mod tags;
 
 pub(crate) use at_least_one::AtLeastOne;
 pub(crate) use auth::Authenticated;
@@ -43,3 +44,4 @@ pub(crate) use problem::{ProblemKind, problem_kinds};
 pub(crate) use provenance::Provenance;
 pub(crate) use request_log::{REQUEST_ID, TRACEPARENT, log_request};
 pub use state::AppState;
+pub(crate) use tags::ApiTags;

@@ -1,15 +1,15 @@
 //! Registration and the caller's own account.
 
 mod change_password;
-mod confirm_email;
+mod confirm_email_verification;
 mod confirm_password_reset;
 mod create_user;
-mod delete_user;
+mod delete_current_user;
 mod dto;
 mod get_current_user;
 mod request_email_verification;
 mod request_password_reset;
-mod update_user;
+mod update_current_user;
 
 use sea_orm::DbErr;
 
@@ -19,10 +19,10 @@ use self::dto::User;
 pub(super) type Slices = (
     create_user::CreateUserRoute,
     get_current_user::GetCurrentUserRoute,
-    update_user::UpdateUserRoute,
-    delete_user::DeleteUserRoute,
+    update_current_user::UpdateCurrentUserRoute,
+    delete_current_user::DeleteCurrentUserRoute,
     request_email_verification::RequestEmailVerificationRoute,
-    confirm_email::ConfirmEmailRoute,
+    confirm_email_verification::ConfirmEmailVerificationRoute,
     change_password::ChangePasswordRoute,
     request_password_reset::RequestPasswordResetRoute,
     confirm_password_reset::ConfirmPasswordResetRoute,

@@ -3,8 +3,8 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
 use super::{command::DeleteUser, handler::delete_user};
 use crate::{
-    features::{ApiTags, admin::no_such_account},
-    http::{AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
+    features::admin::no_such_account,
+    http::{ApiTags, AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
 };
 
 #[derive(Default)]

@@ -2,9 +2,8 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
 use super::{command::DeleteUserSessions, handler::delete_user_sessions};
-use crate::{
-    features::ApiTags,
-    http::{AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
+use crate::http::{
+    ApiTags, AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses,
 };
 
 #[derive(Default)]

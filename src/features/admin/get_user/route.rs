@@ -3,8 +3,8 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
 
 use super::{handler::get_user, query::GetUser};
 use crate::{
-    features::{ApiTags, admin::dto::AdminUserDetail},
-    http::{AppState, Permitted, Problem, ResourceId, can, error_statuses},
+    features::admin::dto::AdminUserDetail,
+    http::{ApiTags, AppState, Permitted, Problem, ResourceId, can, error_statuses},
 };
 
 #[derive(Default)]

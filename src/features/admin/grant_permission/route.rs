@@ -3,11 +3,8 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
 use super::{command::GrantPermission, handler::grant_permission};
 use crate::{
-    features::{
-        ApiTags,
-        admin::{PermissionParam, permission_of},
-    },
-    http::{AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
+    features::admin::{PermissionParam, permission_of},
+    http::{ApiTags, AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
 };
 
 #[derive(Default)]

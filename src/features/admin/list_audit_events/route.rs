@@ -7,10 +7,7 @@ use super::{
     handler::list_audit_events,
     query::ListAuditEvents,
 };
-use crate::{
-    features::ApiTags,
-    http::{ApiError, AppState, Cursor, Permitted, Problem, can, error_statuses},
-};
+use crate::http::{ApiError, ApiTags, AppState, Cursor, Permitted, Problem, can, error_statuses};
 
 #[derive(Default)]
 pub(crate) struct ListAuditEventsRoute;

@@ -2,10 +2,7 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
 
 use super::{dto::UserSession, handler::list_user_sessions, query::ListUserSessions};
-use crate::{
-    features::ApiTags,
-    http::{AppState, Permitted, Problem, ResourceId, can, error_statuses},
-};
+use crate::http::{ApiTags, AppState, Permitted, Problem, ResourceId, can, error_statuses};
 
 #[derive(Default)]
 pub(crate) struct ListUserSessionsRoute;

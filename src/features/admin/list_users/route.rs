@@ -3,10 +3,7 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Query, payload::Json};
 
 use super::{dto::AdminUserPage, handler::list_users, query::ListUsers};
-use crate::{
-    features::ApiTags,
-    http::{ApiError, AppState, Cursor, Permitted, Problem, can, error_statuses},
-};
+use crate::http::{ApiError, ApiTags, AppState, Cursor, Permitted, Problem, can, error_statuses};
 
 #[derive(Default)]
 pub(crate) struct ListUsersRoute;

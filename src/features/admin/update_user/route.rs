@@ -3,12 +3,9 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
 
 use super::{command::UpdateUser, dto::UpdateAdminUserRequest, handler::update_user};
 use crate::{
-    features::{
-        ApiTags,
-        admin::{dto::AdminUserDetail, no_such_account},
-    },
+    features::admin::{dto::AdminUserDetail, no_such_account},
     http::{
-        ApiError, AppState, AtLeastOne, Permitted, Problem, Provenance, ResourceId, can,
+        ApiError, ApiTags, AppState, AtLeastOne, Permitted, Problem, Provenance, ResourceId, can,
         error_statuses,
     },
 };

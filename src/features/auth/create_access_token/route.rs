@@ -6,9 +6,8 @@ use super::{
     dto::{AccessTokenResponse, TokenRequest, TokenType},
     handler::{password_grant, refresh_grant},
 };
-use crate::{
-    features::ApiTags,
-    http::{ApiError, AppState, Device, PerIp, Problem, Provenance, error_statuses},
+use crate::http::{
+    ApiError, ApiTags, AppState, Device, PerIp, Problem, Provenance, error_statuses,
 };
 
 #[derive(Default)]

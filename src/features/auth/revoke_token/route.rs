@@ -2,10 +2,7 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi};
 
 use super::{command::RevokeToken, dto::RevokeTokenRequest, handler::revoke_token};
-use crate::{
-    features::ApiTags,
-    http::{ApiError, AppState, PerIp, Problem, Provenance, error_statuses},
-};
+use crate::http::{ApiError, ApiTags, AppState, PerIp, Problem, Provenance, error_statuses};
 
 #[derive(Default)]
 pub(crate) struct RevokeTokenRoute;

@@ -2,7 +2,7 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{dto::Health, handler::check_health};
-use crate::{features::ApiTags, http::AppState};
+use crate::http::{ApiTags, AppState};
 
 #[derive(Default)]
 pub(crate) struct CheckHealthRoute;

@@ -2,10 +2,7 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi};
 
 use super::{command::DeleteOtherSessions, handler::delete_other_sessions};
-use crate::{
-    features::ApiTags,
-    http::{AppState, Authenticated, Problem, Provenance, error_statuses},
-};
+use crate::http::{ApiTags, AppState, Authenticated, Problem, Provenance, error_statuses};
 
 #[derive(Default)]
 pub(crate) struct DeleteOtherSessionsRoute;

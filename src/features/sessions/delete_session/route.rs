@@ -2,9 +2,8 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
 use super::{command::DeleteSession, error::no_such_session, handler::delete_session};
-use crate::{
-    features::ApiTags,
-    http::{AppState, Authenticated, Problem, Provenance, ResourceId, error_statuses},
+use crate::http::{
+    ApiTags, AppState, Authenticated, Problem, Provenance, ResourceId, error_statuses,
 };
 
 #[derive(Default)]

@@ -2,10 +2,7 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{dto::Session, handler::list_sessions, query::ListSessions};
-use crate::{
-    features::ApiTags,
-    http::{AppState, Authenticated, Problem, error_statuses},
-};
+use crate::http::{ApiTags, AppState, Authenticated, Problem, error_statuses};
 
 #[derive(Default)]
 pub(crate) struct ListSessionsRoute;

@@ -3,8 +3,8 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::ChangePassword, dto::ChangePasswordRequest, handler::change_password};
 use crate::{
-    features::{ApiTags, password_policy::PasswordPolicy},
-    http::{ApiError, AppState, Authenticated, Problem, Provenance, error_statuses},
+    features::password_policy::PasswordPolicy,
+    http::{ApiError, ApiTags, AppState, Authenticated, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]

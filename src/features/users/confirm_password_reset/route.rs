@@ -6,8 +6,8 @@ use super::{
     handler::confirm_password_reset,
 };
 use crate::{
-    features::{ApiTags, password_policy::PasswordPolicy, password_reset::Refusal},
-    http::{ApiError, AppState, PerIp, Problem, Provenance, error_statuses},
+    features::{password_policy::PasswordPolicy, password_reset::Refusal},
+    http::{ApiError, ApiTags, AppState, PerIp, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]

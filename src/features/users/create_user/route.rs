@@ -3,8 +3,8 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::CreateUser, dto::CreateUserRequest, handler::create_user};
 use crate::{
-    features::{ApiTags, password_policy::PasswordPolicy, users::User},
-    http::{ApiError, AppState, PerIp, Problem, Provenance, error_statuses},
+    features::{password_policy::PasswordPolicy, users::User},
+    http::{ApiError, ApiTags, AppState, PerIp, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]

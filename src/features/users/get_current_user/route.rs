@@ -1,8 +1,8 @@
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use crate::{
-    features::{ApiTags, users::User},
-    http::{Authenticated, Problem, error_statuses},
+    features::users::User,
+    http::{ApiTags, Authenticated, Problem, error_statuses},
 };
 
 #[derive(Default)]

@@ -2,10 +2,7 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi};
 
 use super::{command::RequestEmailVerification, handler::request_email_verification};
-use crate::{
-    features::ApiTags,
-    http::{AppState, Authenticated, Problem, error_statuses},
-};
+use crate::http::{ApiTags, AppState, Authenticated, Problem, error_statuses};
 
 #[derive(Default)]
 pub(crate) struct RequestEmailVerificationRoute;

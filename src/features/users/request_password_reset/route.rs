@@ -4,10 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{
     command::RequestPasswordReset, dto::PasswordResetRequest, handler::request_password_reset,
 };
-use crate::{
-    features::ApiTags,
-    http::{ApiError, AppState, IpBucket, PerIp, Problem, error_statuses},
-};
+use crate::http::{ApiError, ApiTags, AppState, IpBucket, PerIp, Problem, error_statuses};
 
 #[derive(Default)]
 pub(crate) struct RequestPasswordResetRoute;

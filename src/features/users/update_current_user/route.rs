@@ -3,12 +3,14 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::UpdateUser, dto::UpdateUserRequest, handler::update_user};
 use crate::{
-    features::{ApiTags, users::User},
-    http::{ApiError, AppState, AtLeastOne, Authenticated, Problem, Provenance, error_statuses},
+    features::users::User,
+    http::{
+        ApiError, ApiTags, AppState, AtLeastOne, Authenticated, Problem, Provenance, error_statuses,
+    },
 };
 
 #[derive(Default)]
-pub(crate) struct UpdateUserRoute;
+pub(crate) struct UpdateCurrentUserRoute;
 
 error_statuses!(UpdateUserErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503;
     403 => "`current_password` is wrong (`/problems/wrong-password`); it counts as a failed login of the account and is audited.",
@@ -24,7 +26,7 @@ enum UpdateUserResponse {
 }
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Users")]
-impl UpdateUserRoute {
+impl UpdateCurrentUserRoute {
     /// Update my account
     ///
     /// Changes the username and/or the e-mail address. A new address needs the current

@@ -3,12 +3,12 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::ConfirmEmail, dto::ConfirmEmailRequest, handler::confirm_email};
 use crate::{
-    features::{ApiTags, email_confirmation::TokenRefusal, users::User},
-    http::{ApiError, AppState, PerIp, Problem, Provenance, error_statuses},
+    features::{email_confirmation::TokenRefusal, users::User},
+    http::{ApiError, ApiTags, AppState, PerIp, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
-pub(crate) struct ConfirmEmailRoute;
+pub(crate) struct ConfirmEmailVerificationRoute;
 
 error_statuses!(ConfirmEmailErrors: 400, 410, 413, 415, 422, 429, 500, 503;
     400 => "The request could not be parsed, or the token is not valid (`/problems/verification-token-invalid`).",
@@ -23,7 +23,7 @@ enum ConfirmEmailResponse {
 }
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Users")]
-impl ConfirmEmailRoute {
+impl ConfirmEmailVerificationRoute {
     /// Confirm my e-mail address
     ///
     /// Takes the single-use token from the confirmation e-mail (no bearer token needed, so the

@@ -5,4 +5,4 @@
 mod dto;
 mod route;
 
-pub(crate) use route::AuthorizationServerMetadataRoute;
+pub(crate) use route::GetAuthorizationServerMetadataRoute;

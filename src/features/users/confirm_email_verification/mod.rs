@@ -7,4 +7,4 @@ mod error;
 mod handler;
 mod route;
 
-pub(crate) use route::ConfirmEmailRoute;
+pub(crate) use route::ConfirmEmailVerificationRoute;

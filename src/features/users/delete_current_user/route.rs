@@ -3,12 +3,12 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::DeleteUser, dto::DeleteUserRequest, handler::delete_user};
 use crate::{
-    features::{ApiTags, users::User},
-    http::{ApiError, AppState, Authenticated, Problem, Provenance, error_statuses},
+    features::users::User,
+    http::{ApiError, ApiTags, AppState, Authenticated, Problem, Provenance, error_statuses},
 };
 
 #[derive(Default)]
-pub(crate) struct DeleteUserRoute;
+pub(crate) struct DeleteCurrentUserRoute;
 
 error_statuses!(DeleteUserErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503;
     403 => "The password is wrong (`/problems/wrong-password`); it counts as a failed login of the account and is audited.",
@@ -24,7 +24,7 @@ enum DeleteUserResponse {
 }
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Users")]
-impl DeleteUserRoute {
+impl DeleteCurrentUserRoute {
     /// Delete my account
     ///
     /// Deletes the caller's account after checking its password, and returns it. A wrong

@@ -5,4 +5,4 @@ mod dto;
 mod handler;
 mod route;
 
-pub(crate) use route::DeleteUserRoute;
+pub(crate) use route::DeleteCurrentUserRoute;

@@ -5,4 +5,4 @@
 mod dto;
 mod route;
 
-pub(crate) use route::JwksRoute;
+pub(crate) use route::GetJwksRoute;

@@ -72,7 +72,7 @@ mod tests {
 
     use super::UpdateUser;
     use crate::{
-        features::users::update_user::dto::UpdateUserRequest, http::OptionalString,
+        features::users::update_current_user::dto::UpdateUserRequest, http::OptionalString,
         infra::db::entities::user,
     };
 

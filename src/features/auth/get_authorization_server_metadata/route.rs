@@ -2,16 +2,13 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::dto::AuthorizationServerMetadata;
-use crate::{
-    features::ApiTags,
-    http::{AppState, Origin},
-};
+use crate::http::{ApiTags, AppState, Origin};
 
 /// The metadata changes only with a deployment; caches may keep it this long.
 const CACHE_CONTROL: &str = "public, max-age=300";
 
 #[derive(Default)]
-pub(crate) struct AuthorizationServerMetadataRoute;
+pub(crate) struct GetAuthorizationServerMetadataRoute;
 
 #[derive(ApiResponse)]
 enum AuthorizationServerMetadataResponse {
@@ -26,7 +23,7 @@ enum AuthorizationServerMetadataResponse {
 }
 
 #[OpenApi(tag = "ApiTags::Auth")]
-impl AuthorizationServerMetadataRoute {
+impl GetAuthorizationServerMetadataRoute {
     /// The authorization server metadata
     ///
     /// OAuth 2.0 authorization server metadata (RFC 8414): the issuer, the token,

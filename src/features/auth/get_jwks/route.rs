@@ -2,13 +2,13 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::dto::KeySet;
-use crate::{features::ApiTags, http::AppState};
+use crate::http::{ApiTags, AppState};
 
 /// Keys change only with a deployment; caches may keep them this long.
 const CACHE_CONTROL: &str = "public, max-age=300";
 
 #[derive(Default)]
-pub(crate) struct JwksRoute;
+pub(crate) struct GetJwksRoute;
 
 #[derive(ApiResponse)]
 enum JwksResponse {
@@ -23,7 +23,7 @@ enum JwksResponse {
 }
 
 #[OpenApi(tag = "ApiTags::Auth")]
-impl JwksRoute {
+impl GetJwksRoute {
     /// The keys that verify access tokens
     ///
     /// The RSA public keys (JWK set, RFC 7517) that verify this service's RS256 access

@@ -1,0 +1,20 @@
+//! The document's tags: the groups Swagger UI and Redoc show the operations in. Each slice's
+//! route names its area's tag; the slice list decides the order within a tag.
+
+use poem_openapi::Tags;
+
+#[derive(Tags)]
+pub(crate) enum ApiTags {
+    /// Registration and the caller's own account.
+    Users,
+    /// Access and refresh tokens (OAuth2), their revocation, and the keys and metadata
+    /// that describe them.
+    Auth,
+    /// The caller's sessions (one per login and device).
+    Sessions,
+    /// Administration of every account, its permissions and sessions, and the audit trail;
+    /// each operation needs the permission its security requirement names.
+    Admin,
+    /// Service health.
+    Health,
+}
