@@ -1,13 +1,20 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait, sea_query::Expr,
 };
+use serde_json::Value;
 use uuid::Uuid;
 
-use crate::infra::{
-    db::entities::{refresh_token, session},
-    security::OneTimeToken,
-    telemetry::metrics,
+use crate::{
+    domain::AuditAction,
+    features::audit::AuditEntry,
+    http::Provenance,
+    infra::{
+        db::entities::{refresh_token, session},
+        security::OneTimeToken,
+        telemetry::metrics,
+    },
 };
 
 /// Ends the account's session `session_id`; false when it has no such session still open.
@@ -71,4 +78,44 @@ fn revoke(now: DateTime<Utc>) -> sea_orm::UpdateMany<session::Entity> {
     session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(now))
         .filter(session::Column::RevokedAt.is_null())
+}
+
+/// Which of its sessions an account's owner ends.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Ending {
+    One(Uuid),
+    /// Every open one but this (the caller's).
+    AllBut(Uuid),
+}
+
+/// The owner ends `ending` in one transaction, with one audit row (`action`, naming the
+/// session, or how many ended) when any ended; how many ended.
+pub(crate) async fn end_by_owner(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+    ending: Ending,
+    action: AuditAction,
+    provenance: &Provenance,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let txn = db.begin().await?;
+    let (ended, detail) = match ending {
+        Ending::One(session_id) => {
+            let ended = u64::from(end(&txn, user_id, session_id, now).await?);
+            (ended, ("session_id", Value::from(session_id.to_string())))
+        }
+        Ending::AllBut(keep) => {
+            let ended = end_all(&txn, user_id, Some(keep), now).await?;
+            (ended, ("sessions", Value::from(ended)))
+        }
+    };
+    if ended > 0 {
+        AuditEntry::new(action)
+            .by_self(user_id)
+            .with(detail.0, detail.1)
+            .record(&txn, provenance, now)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(ended)
 }

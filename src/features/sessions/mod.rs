@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
 
-pub(crate) use end::{end, end_all, end_by_refresh_token};
+pub(crate) use end::{Ending, end, end_all, end_by_owner, end_by_refresh_token};
 pub(crate) use live::{count_live_sessions, live_sessions};
 pub(crate) use open::open;
 pub(crate) use prune::run_pruner;

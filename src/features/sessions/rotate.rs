@@ -4,7 +4,7 @@ use sea_orm::{
     sea_query::{Expr, LockType, Query},
 };
 
-use super::{SessionTokens, store_refresh_token};
+use super::{SessionTokens, end, store_refresh_token};
 use crate::{
     domain::AuditAction,
     features::audit::AuditEntry,
@@ -96,11 +96,7 @@ pub(crate) async fn rotate(
             .flatten()
             .ok_or(RotateError::Refused)?;
         if used_at < earlier(now, settings.reuse_grace) {
-            session::Entity::update_many()
-                .col_expr(session::Column::RevokedAt, Expr::value(now))
-                .filter(session::Column::Id.eq(session.id))
-                .exec(&txn)
-                .await?;
+            end(&txn, session.user_id, session.id, now).await?;
             AuditEntry::new(AuditAction::RefreshReuseDetected)
                 .on(session.user_id)
                 .with("session_id", session.id.to_string())
@@ -108,7 +104,6 @@ pub(crate) async fn rotate(
                 .await?;
             txn.commit().await?;
             metrics::session_reuse_detected();
-            metrics::sessions_revoked(1);
             tracing::warn!(session_id = %session.id, user_id = %session.user_id,
                 "a used refresh token was replayed: session revoked");
             return Err(RotateError::Refused);

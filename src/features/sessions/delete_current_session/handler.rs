@@ -1,9 +1,9 @@
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::command::DeleteCurrentSession;
 use crate::{
     domain::AuditAction,
-    features::{audit::AuditEntry, sessions},
+    features::sessions::{self, Ending},
     http::{ApiError, Provenance},
     infra::clock::Clock,
 };
@@ -16,15 +16,8 @@ pub(super) async fn delete_current_session(
     provenance: &Provenance,
     command: DeleteCurrentSession,
 ) -> Result<(), ApiError> {
-    let now = clock.now();
-    let txn = db.begin().await?;
-    if sessions::end(&txn, command.user_id, command.session_id, now).await? {
-        AuditEntry::new(AuditAction::LoggedOut)
-            .by_self(command.user_id)
-            .with("session_id", command.session_id.to_string())
-            .record(&txn, provenance, now)
-            .await?;
-    }
-    txn.commit().await?;
+    let ending = Ending::One(command.session_id);
+    let action = AuditAction::LoggedOut;
+    sessions::end_by_owner(db, command.user_id, ending, action, provenance, clock.now()).await?;
     Ok(())
 }

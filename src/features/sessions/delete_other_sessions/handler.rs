@@ -1,9 +1,9 @@
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::command::DeleteOtherSessions;
 use crate::{
     domain::AuditAction,
-    features::{audit::AuditEntry, sessions},
+    features::sessions::{self, Ending},
     http::{ApiError, Provenance},
     infra::clock::Clock,
 };
@@ -16,16 +16,8 @@ pub(super) async fn delete_other_sessions(
     provenance: &Provenance,
     command: DeleteOtherSessions,
 ) -> Result<(), ApiError> {
-    let now = clock.now();
-    let txn = db.begin().await?;
-    let ended = sessions::end_all(&txn, command.user_id, Some(command.keep), now).await?;
-    if ended > 0 {
-        AuditEntry::new(AuditAction::SessionRevoked)
-            .by_self(command.user_id)
-            .with("sessions", ended)
-            .record(&txn, provenance, now)
-            .await?;
-    }
-    txn.commit().await?;
+    let ending = Ending::AllBut(command.keep);
+    let action = AuditAction::SessionRevoked;
+    sessions::end_by_owner(db, command.user_id, ending, action, provenance, clock.now()).await?;
     Ok(())
 }

@@ -1,9 +1,9 @@
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::{command::DeleteSession, error::no_such_session};
 use crate::{
     domain::AuditAction,
-    features::{audit::AuditEntry, sessions},
+    features::sessions::{self, Ending},
     http::{ApiError, Provenance},
     infra::clock::Clock,
 };
@@ -15,16 +15,11 @@ pub(super) async fn delete_session(
     provenance: &Provenance,
     command: DeleteSession,
 ) -> Result<(), ApiError> {
+    let ending = Ending::One(command.session_id);
+    let action = AuditAction::SessionRevoked;
     let now = clock.now();
-    let txn = db.begin().await?;
-    if !sessions::end(&txn, command.user_id, command.session_id, now).await? {
-        return Err(no_such_session());
+    match sessions::end_by_owner(db, command.user_id, ending, action, provenance, now).await? {
+        0 => Err(no_such_session()),
+        _ => Ok(()),
     }
-    AuditEntry::new(AuditAction::SessionRevoked)
-        .by_self(command.user_id)
-        .with("session_id", command.session_id.to_string())
-        .record(&txn, provenance, now)
-        .await?;
-    txn.commit().await?;
-    Ok(())
 }
