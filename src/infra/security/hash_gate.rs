@@ -18,7 +18,7 @@ use std::{
 use parking_lot::Mutex;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
-use super::password::HashError;
+use super::hash_error::HashError;
 
 /// A hash to run; it returns what finishes it.
 type Job = Box<dyn FnOnce() -> Finish + Send>;

@@ -1,5 +1,6 @@
 //! Password hashing, access-token signing, session lifetimes and single-use tokens.
 
+mod hash_error;
 mod hash_gate;
 mod key_set;
 mod keys;
@@ -10,10 +11,11 @@ mod session_settings;
 mod settings;
 mod tokens;
 
+pub use hash_error::HashError;
 pub(crate) use hash_gate::HashGate;
 pub use keys::{KeyError, RsaKeyPair};
 pub use one_time_token::{OneTimeToken, sha256_hex};
-pub use password::{HashError, HasherKind, PasswordHasher};
+pub use password::{HasherKind, PasswordHasher};
 pub use session_settings::SessionSettings;
 pub use settings::JwtSettings;
 pub(crate) use tokens::{AccessToken, TokenError, TokenService};

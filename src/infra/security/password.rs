@@ -2,22 +2,11 @@ use pwhash::bcrypt::{self, BcryptSetup, BcryptVariant};
 use rand::{RngCore, rngs::OsRng};
 
 use super::{
+    hash_error::HashError,
     hash_gate::{HashGate, HashSlot},
     one_time_token::sha256_hex,
 };
 use crate::{domain::Password, infra::db::entities::user::PasswordHash};
-
-#[derive(Debug, thiserror::Error)]
-pub enum HashError {
-    #[error("password hashing failed: {0}")]
-    Hash(#[from] pwhash::error::Error),
-    /// The hashing thread dropped the work (it panicked).
-    #[error("password hashing stopped before it answered")]
-    Lost,
-    /// Every hashing slot is busy and the queue is full (see `HashGate`).
-    #[error("too many passwords are being checked at once")]
-    Busy,
-}
 
 /// Which hasher to build. Only bcrypt is ever used outside tests: start-up refuses `Fast`
 /// in production.

@@ -19,7 +19,8 @@ use tracing::{Span, Subscriber};
 use tracing_opentelemetry::{OpenTelemetryLayer, OpenTelemetrySpanExt};
 use tracing_subscriber::registry::LookupSpan;
 
-use super::trace_context::TraceParent;
+/// A span's W3C ids: trace id, span id and flags.
+pub(super) type Ids = ([u8; 16], [u8; 8], u8);
 
 static PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
 
@@ -53,15 +54,16 @@ pub fn shutdown() {
     }
 }
 
-/// Makes `span` a child of `parent` in the exported trace (nothing when not exporting).
-pub(super) fn continue_trace(span: &Span, parent: &TraceParent) {
+/// Makes `span` a child of the span with these ids in the exported trace (nothing when not
+/// exporting).
+pub(super) fn continue_trace(span: &Span, (trace_id, span_id, flags): Ids) {
     if PROVIDER.get().is_none() {
         return;
     }
     let remote = SpanContext::new(
-        TraceId::from_bytes(parent.trace_id),
-        SpanId::from_bytes(parent.span_id),
-        TraceFlags::new(parent.flags),
+        TraceId::from_bytes(trace_id),
+        SpanId::from_bytes(span_id),
+        TraceFlags::new(flags),
         true,
         TraceState::default(),
     );
@@ -70,13 +72,15 @@ pub(super) fn continue_trace(span: &Span, parent: &TraceParent) {
 }
 
 /// `span`'s own ids as exported, when exporting.
-pub(super) fn exported_ids(span: &Span) -> Option<TraceParent> {
+pub(super) fn exported_ids(span: &Span) -> Option<Ids> {
     PROVIDER.get()?;
     let context = span.context();
     let ids = context.span().span_context().clone();
-    ids.is_valid().then(|| TraceParent {
-        trace_id: ids.trace_id().to_bytes(),
-        span_id: ids.span_id().to_bytes(),
-        flags: ids.trace_flags().to_u8(),
+    ids.is_valid().then(|| {
+        (
+            ids.trace_id().to_bytes(),
+            ids.span_id().to_bytes(),
+            ids.trace_flags().to_u8(),
+        )
     })
 }

@@ -36,9 +36,9 @@ impl RequestContext {
 /// A W3C Trace Context `traceparent`: version 00, trace id, this hop's span id, flags.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceParent {
-    pub(super) trace_id: [u8; 16],
-    pub(super) span_id: [u8; 8],
-    pub(super) flags: u8,
+    trace_id: [u8; 16],
+    span_id: [u8; 8],
+    flags: u8,
 }
 
 impl TraceParent {
@@ -48,17 +48,28 @@ impl TraceParent {
     pub(crate) fn of_span(span: &Span, header: Option<&str>) -> Self {
         let caller = header.and_then(Self::parse);
         if let Some(caller) = &caller {
-            otel::continue_trace(span, caller);
+            otel::continue_trace(span, caller.ids());
         }
-        otel::exported_ids(span).unwrap_or_else(|| Self::child_of(caller))
+        otel::exported_ids(span)
+            .map(|(trace_id, span_id, flags)| Self {
+                trace_id,
+                span_id,
+                flags,
+            })
+            .unwrap_or_else(|| Self::child_of(caller))
     }
 
     /// Makes `span` a child of the `traceparent` in `header`, when it is valid (and spans
     /// are exported).
     pub(crate) fn continue_in(span: &Span, header: &str) {
         if let Some(parent) = Self::parse(header) {
-            otel::continue_trace(span, &parent);
+            otel::continue_trace(span, parent.ids());
         }
+    }
+
+    /// The ids as the exporter takes them.
+    fn ids(&self) -> otel::Ids {
+        (self.trace_id, self.span_id, self.flags)
     }
 
     /// A new span in `caller`'s trace, or in a new trace (sampled).
