@@ -7,12 +7,7 @@ both_backends!(health_is_ok_with_a_working_database);
 async fn health_is_ok_with_a_working_database(backend: Backend) {
     let app = spawn_app(backend).await;
 
-    let resp = app
-        .client
-        .get(app.url("/api/v1/health"))
-        .send()
-        .await
-        .unwrap();
+    let resp = app.health().await;
 
     assert!(header(resp.headers(), "content-type").starts_with("application/json"));
     let body = expect_json(resp, 200).await;
@@ -23,23 +18,10 @@ async fn health_is_ok_with_a_working_database(backend: Backend) {
 #[tokio::test]
 async fn health_is_unavailable_once_the_database_is_dropped() {
     let app = spawn_app(Backend::Postgres).await;
-    expect_json(
-        app.client
-            .get(app.url("/api/v1/health"))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    expect_json(app.health().await, 200).await;
 
     app.drop_database().await;
-    let resp = app
-        .client
-        .get(app.url("/api/v1/health"))
-        .send()
-        .await
-        .unwrap();
+    let resp = app.health().await;
 
     let body = expect_json(resp, 503).await;
     assert_eq!(body["status"], "unavailable", "body: {body}");

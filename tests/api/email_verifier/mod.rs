@@ -147,6 +147,5 @@ async fn outbox_rows(app: &TestApp) -> u64 {
 }
 
 async fn health(app: &TestApp) -> serde_json::Value {
-    let resp = app.client.get(app.url("/api/v1/health")).send().await;
-    expect_json(resp.unwrap(), 200).await
+    expect_json(app.health().await, 200).await
 }

@@ -98,6 +98,15 @@ impl TestApp {
         self.register_and_login("alice", "alice@example.com").await
     }
 
+    /// `GET /api/v1/health`.
+    pub async fn health(&self) -> Response {
+        self.client
+            .get(self.url("/api/v1/health"))
+            .send()
+            .await
+            .expect("GET /api/v1/health")
+    }
+
     pub async fn get_me(&self, token: &str) -> Response {
         self.client
             .get(self.url("/api/v1/users"))

@@ -37,12 +37,7 @@ async fn redis_down_fails_open_and_health_says_degraded() {
         "no limit was applied, so none is claimed"
     );
 
-    let health = app
-        .client
-        .get(app.url("/api/v1/health"))
-        .send()
-        .await
-        .unwrap();
+    let health = app.health().await;
     let body: Value = expect_json(health, 200).await;
     assert_eq!(body["status"], "degraded");
     assert_eq!(body["checks"]["rate_limiter"], "degraded");
@@ -61,12 +56,7 @@ async fn redis_down_with_fail_closed_refuses_with_503() {
     assert_problem(resp, 503, "unavailable").await;
     assert_eq!(app.count_users().await, 0, "nothing was written");
 
-    let health = app
-        .client
-        .get(app.url("/api/v1/health"))
-        .send()
-        .await
-        .unwrap();
+    let health = app.health().await;
     let body: Value = expect_json(health, 503).await;
     assert_eq!(body["checks"]["rate_limiter"], "unavailable");
 }

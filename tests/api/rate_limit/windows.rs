@@ -73,8 +73,7 @@ async fn an_authenticated_operation_is_limited_per_ip_even_without_a_token(store
 
 async fn concurrent_requests_against_a_limit_of_50_let_exactly_50_through(store: Store) {
     let app = spawn_limited(&store, |s| s.rate_limit.per_ip = quota(50, 60)).await;
-    let health = app.client.get(app.url("/api/v1/health")).send().await;
-    let health: Value = expect_json(health.expect("GET /api/v1/health"), 200).await;
+    let health: Value = expect_json(app.health().await, 200).await;
     assert_eq!(
         health["checks"]["rate_limiter"], "ok",
         "the store answers before the burst"
