@@ -96,21 +96,22 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
         200,
     )
     .await;
-    let mut limited = Vec::new();
+    // Health, the published keys and the metadata are cheap, public and meant to be polled;
+    // every other operation of the document is limited, whatever slices it grows.
+    let unlimited = [
+        "/api/v1/health",
+        "/api/v1/health/live",
+        "/api/v1/health/ready",
+        "/.well-known/jwks.json",
+        "/.well-known/oauth-authorization-server",
+    ];
+    let (mut limited, mut polled) = (0, Vec::new());
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
             let responses = operation["responses"].as_object().unwrap();
-            // Health, the published keys and the metadata are cheap, public and meant to be
-            // polled.
-            let unlimited = [
-                "/api/v1/health",
-                "/api/v1/health/live",
-                "/api/v1/health/ready",
-                "/.well-known/jwks.json",
-                "/.well-known/oauth-authorization-server",
-            ];
             if unlimited.contains(&path.as_str()) {
                 assert!(!responses.contains_key("429"), "{path} is not limited");
+                polled.push(path.as_str());
                 continue;
             }
             let refused = &responses["429"];
@@ -126,37 +127,15 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
                     );
                 }
             }
-            limited.push(operation["operationId"].as_str().unwrap().to_owned());
+            limited += 1;
         }
     }
-    limited.sort();
+    polled.sort_unstable();
+    let mut expected = unlimited.to_vec();
+    expected.sort_unstable();
     assert_eq!(
-        limited,
-        [
-            "changePassword",
-            "confirmEmailVerification",
-            "confirmPasswordReset",
-            "createAccessToken",
-            "createUser",
-            "deleteCurrentSession",
-            "deleteCurrentUser",
-            "deleteOtherSessions",
-            "deleteSession",
-            "deleteUser",
-            "deleteUserSessions",
-            "getCurrentUser",
-            "getUser",
-            "grantPermission",
-            "listAuditEvents",
-            "listSessions",
-            "listUserSessions",
-            "listUsers",
-            "requestEmailVerification",
-            "requestPasswordReset",
-            "revokePermission",
-            "revokeToken",
-            "updateCurrentUser",
-            "updateUser",
-        ]
+        polled, expected,
+        "each unlimited path is in the document, once"
     );
+    assert!(limited > 0, "the walk saw the limited operations");
 }
