@@ -7,7 +7,7 @@ use tokio::sync::watch;
 use crate::{
     features::audit::{self, AuditSettings},
     infra::{
-        clock::{Clock, earlier},
+        clock::Clock,
         db::entities::{password_reset, session},
         security::SessionSettings,
     },
@@ -34,12 +34,10 @@ pub(crate) async fn prune(
     audit_settings: &AuditSettings,
     now: DateTime<Utc>,
 ) -> Result<Pruned, DbErr> {
-    let ended = Condition::any()
-        .add(session::Column::RevokedAt.is_not_null())
-        .add(session::Column::ExpiresAt.lte(now))
-        .add(session::Column::LastUsedAt.lte(earlier(now, settings.idle_timeout)));
+    // Ended is not live: one predicate decides both (its columns are never NULL but
+    // `revoked_at`, which it tests with IS NULL, so the negation is exact).
     let sessions = session::Entity::delete_many()
-        .filter(ended)
+        .filter(session::live(now, settings.idle_timeout).not())
         .exec(db)
         .await?;
     let stale = now - RESET_RETENTION;
