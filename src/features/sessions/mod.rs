@@ -8,6 +8,7 @@
 mod delete_current_session;
 mod delete_other_sessions;
 mod delete_session;
+mod dto;
 mod end;
 mod list_sessions;
 mod live;
@@ -19,6 +20,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
 
+pub(crate) use dto::UserSession;
 pub(crate) use end::{Ending, end, end_all, end_by_owner, end_by_refresh_token};
 pub(crate) use live::{count_live_sessions, live_sessions};
 pub(crate) use open::open;

@@ -1,6 +1,5 @@
 //! `GET /api/v1/admin/users/{id}/sessions`: any account's live sessions, newest first.
 
-mod dto;
 mod handler;
 mod query;
 mod route;

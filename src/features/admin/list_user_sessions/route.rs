@@ -1,8 +1,11 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
 
-use super::{dto::UserSession, handler::list_user_sessions, query::ListUserSessions};
-use crate::http::{ApiTags, AppState, Permitted, Problem, ResourceId, can, error_statuses};
+use super::{handler::list_user_sessions, query::ListUserSessions};
+use crate::{
+    features::sessions::UserSession,
+    http::{ApiTags, AppState, Permitted, Problem, ResourceId, can, error_statuses},
+};
 
 #[derive(Default)]
 pub(crate) struct ListUserSessionsRoute;

@@ -1,42 +1,13 @@
-use chrono::{DateTime, Utc};
 use poem_openapi::Object;
-use uuid::Uuid;
 
-use super::query::SessionView;
+use crate::features::sessions::UserSession;
 
 /// A live session: one login on one device. It ends at `expires_at`, or earlier when it goes
 /// `SESSION_IDLE_TIMEOUT` without a refresh, or when it is ended (logout, revocation).
 #[derive(Object)]
 pub(super) struct Session {
-    /// The session id (UUID v7), the `sid` claim of its access tokens.
-    pub id: Uuid,
-    /// The login.
-    pub created_at: DateTime<Utc>,
-    /// The login or the last refresh.
-    pub last_used_at: DateTime<Utc>,
-    /// The absolute end (`SESSION_TTL` after the login).
-    pub expires_at: DateTime<Utc>,
-    /// The `User-Agent` of the login; `null` when it sent none.
-    #[oai(nullable)]
-    pub user_agent: Option<String>,
-    /// The client IP of the login (behind trusted proxies, the forwarded one); `null` when
-    /// unknown.
-    #[oai(nullable)]
-    pub ip: Option<String>,
+    #[oai(flatten)]
+    pub session: UserSession,
     /// Whether this is the session of the token making the request.
     pub current: bool,
-}
-
-impl From<SessionView> for Session {
-    fn from(view: SessionView) -> Self {
-        Self {
-            id: view.id,
-            created_at: view.created_at,
-            last_used_at: view.last_used_at,
-            expires_at: view.expires_at,
-            user_agent: view.user_agent,
-            ip: view.ip,
-            current: view.current,
-        }
-    }
 }

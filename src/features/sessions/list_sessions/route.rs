@@ -30,11 +30,12 @@ impl ListSessionsRoute {
     ) -> Result<ListSessionsResponse, Problem<ListSessionsErrors>> {
         let query = ListSessions {
             user_id: caller.user_id(),
-            current: caller.session_id,
         };
         let sessions = list_sessions(&state.db, &state.clock, &state.sessions, query).await?;
-        Ok(ListSessionsResponse::Ok(Json(
-            sessions.into_iter().map(Session::from).collect(),
-        )))
+        let listed = sessions.into_iter().map(|session| Session {
+            current: session.id == caller.session_id,
+            session: session.into(),
+        });
+        Ok(ListSessionsResponse::Ok(Json(listed.collect())))
     }
 }

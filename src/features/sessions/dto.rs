@@ -2,12 +2,12 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use uuid::Uuid;
 
-use super::query::UserSessionView;
+use crate::infra::db::entities::session;
 
 /// A live session of an account: one login on one device. It ends at `expires_at`, or
 /// earlier when it goes `SESSION_IDLE_TIMEOUT` without a refresh, or when it is ended.
 #[derive(Object)]
-pub(super) struct UserSession {
+pub(crate) struct UserSession {
     /// The session id (UUID v7), the `sid` claim of its access tokens.
     pub id: Uuid,
     /// The login.
@@ -25,15 +25,15 @@ pub(super) struct UserSession {
     pub ip: Option<String>,
 }
 
-impl From<UserSessionView> for UserSession {
-    fn from(view: UserSessionView) -> Self {
+impl From<session::Model> for UserSession {
+    fn from(session: session::Model) -> Self {
         Self {
-            id: view.id,
-            created_at: view.created_at,
-            last_used_at: view.last_used_at,
-            expires_at: view.expires_at,
-            user_agent: view.user_agent,
-            ip: view.ip,
+            id: session.id,
+            created_at: session.created_at,
+            last_used_at: session.last_used_at,
+            expires_at: session.expires_at,
+            user_agent: session.user_agent,
+            ip: session.ip,
         }
     }
 }
