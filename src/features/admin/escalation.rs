@@ -5,11 +5,13 @@
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
+use chrono::{DateTime, Utc};
+
 use super::Change;
 use crate::{
     domain::{AuditAction, Permission},
     features::audit::AuditEntry,
-    http::ApiError,
+    http::{ApiError, Provenance},
     infra::telemetry::metrics::{self, SecurityRefusal},
 };
 
@@ -21,29 +23,46 @@ pub(super) enum PermissionChange {
     Revoke,
 }
 
-/// Refuses `change` of `permission` on `target` when the administrator does not hold it
-/// (`held`): 403 `missing-permission` naming it, audited as `permission.change_refused`
-/// (outside the refused change's transaction) and counted.
-pub(super) async fn refuse_unless_held(
-    db: &impl ConnectionTrait,
-    held: bool,
-    permission: Permission,
-    what: PermissionChange,
-    target: Option<Uuid>,
-    by: Change<'_>,
-) -> Result<(), ApiError> {
-    if held {
-        return Ok(());
+/// An administrator (`actor`) grants or revokes `permission` of the account `target`
+/// (`None`: the path held no UUID): the command of both slices.
+#[derive(Debug)]
+pub(super) struct PermissionCommand {
+    pub actor: Uuid,
+    /// Whether the actor holds `permission` itself (it may change only those).
+    pub actor_holds: bool,
+    pub target: Option<Uuid>,
+    pub permission: Permission,
+}
+
+impl PermissionCommand {
+    /// The change as the administrator makes it, once the rule allows it; otherwise 403
+    /// `missing-permission` naming the permission, audited as `permission.change_refused`
+    /// (before any transaction of the refused change) and counted.
+    pub(super) async fn authorize<'a>(
+        &self,
+        db: &impl ConnectionTrait,
+        what: PermissionChange,
+        provenance: &'a Provenance,
+        now: DateTime<Utc>,
+    ) -> Result<Change<'a>, ApiError> {
+        let change = Change {
+            actor: Some(self.actor),
+            provenance,
+            now,
+        };
+        if self.actor_holds {
+            return Ok(change);
+        }
+        metrics::security_refusal(SecurityRefusal::PermissionNotHeld);
+        let what: &'static str = what.into();
+        AuditEntry::new(AuditAction::PermissionChangeRefused)
+            .by(self.actor)
+            .on(self.target)
+            .with("permission", self.permission.as_str())
+            .with("change", what)
+            .with("reason", "not_held")
+            .record(db, provenance, now)
+            .await?;
+        Err(ApiError::missing_permission(self.permission))
     }
-    metrics::security_refusal(SecurityRefusal::PermissionNotHeld);
-    let what: &'static str = what.into();
-    AuditEntry::new(AuditAction::PermissionChangeRefused)
-        .by(by.actor)
-        .on(target)
-        .with("permission", permission.as_str())
-        .with("change", what)
-        .with("reason", "not_held")
-        .record(db, by.provenance, by.now)
-        .await?;
-    Err(ApiError::missing_permission(permission))
 }

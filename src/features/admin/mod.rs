@@ -22,7 +22,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 pub(crate) use changes::{Change, grant, revoke, set_disabled};
-use escalation::{PermissionChange, refuse_unless_held};
+use escalation::{PermissionChange, PermissionCommand};
 use lockout::lockout;
 pub(crate) use lockout::{is_last_writer, last_writer};
 use permission_name::{PermissionParam, permission_of};

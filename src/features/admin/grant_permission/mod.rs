@@ -1,6 +1,5 @@
 //! `PUT /api/v1/admin/users/{id}/permissions/{permission}`: grant an account a permission.
 
-mod command;
 mod handler;
 mod route;
 

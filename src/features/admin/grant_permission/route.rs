@@ -1,9 +1,9 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
-use super::{command::GrantPermission, handler::grant_permission};
+use super::handler::grant_permission;
 use crate::{
-    features::admin::{PermissionParam, permission_of},
+    features::admin::{PermissionCommand, PermissionParam, permission_of},
     http::{ApiTags, AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
 };
 
@@ -47,7 +47,7 @@ impl GrantPermissionRoute {
         permission: Path<PermissionParam>,
     ) -> Result<GrantPermissionResponse, Problem<GrantPermissionErrors>> {
         let permission = permission_of(&permission)?;
-        let command = GrantPermission {
+        let command = PermissionCommand {
             actor: caller.caller.user_id(),
             actor_holds: caller.caller.may(permission),
             target: id.get(),

@@ -1,9 +1,9 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
-use super::{command::RevokePermission, handler::revoke_permission};
+use super::handler::revoke_permission;
 use crate::{
-    features::admin::{PermissionParam, permission_of},
+    features::admin::{PermissionCommand, PermissionParam, permission_of},
     http::{ApiTags, AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
 };
 
@@ -51,7 +51,7 @@ impl RevokePermissionRoute {
         permission: Path<PermissionParam>,
     ) -> Result<RevokePermissionResponse, Problem<RevokePermissionErrors>> {
         let permission = permission_of(&permission)?;
-        let command = RevokePermission {
+        let command = PermissionCommand {
             actor: caller.caller.user_id(),
             actor_holds: caller.caller.may(permission),
             target: id.get(),
