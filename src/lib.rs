@@ -1,5 +1,6 @@
 //! accounts-api: user accounts and authentication, as vertical slices on one OpenAPI service.
-//! Layers point down only: `app` (with `config`) -> `features` -> `http` -> `infra` -> `domain`.
+//! Layers point down only: `app` (with `config`) -> `features` -> `http` -> `services` ->
+//! `infra` -> `domain`.
 
 pub mod app;
 pub mod config;
@@ -7,3 +8,4 @@ pub mod domain;
 mod features;
 mod http;
 pub mod infra;
+mod services;

@@ -31,7 +31,6 @@ pub use self::{
 };
 use crate::{
     config::Settings,
-    features::sessions,
     http::{AppState, Proxies},
     infra::{
         db,
@@ -39,6 +38,7 @@ use crate::{
         security::{HashError, HashGate, KeyError, PasswordHasher, TokenService},
         telemetry::{self, MetricsListener, ScrapeSources, metrics},
     },
+    services::sessions,
 };
 
 #[derive(Debug, thiserror::Error)]

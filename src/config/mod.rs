@@ -15,10 +15,6 @@ use std::env;
 
 pub use self::sections::{AppEnv, AppSettings, ServerSettings};
 pub use crate::{
-    features::{
-        audit::AuditSettings, email_confirmation::EmailVerificationSettings,
-        password_reset::PasswordResetSettings,
-    },
     http::ClientIpHeader,
     infra::{
         clock::Clock,
@@ -31,6 +27,10 @@ pub use crate::{
         redis::RedisSettings,
         security::{HasherKind, JwtSettings, SessionSettings},
         telemetry::LogFormat,
+    },
+    services::{
+        audit::AuditSettings, email_confirmation::EmailVerificationSettings,
+        password_reset::PasswordResetSettings,
     },
 };
 

@@ -2,16 +2,11 @@
 //! route and DTOs. Each area (`users`, `auth`, `sessions`, `admin`, `health`) lists its
 //! slices once, beside their `mod` lines; `Api` mounts the areas on the OpenAPI service.
 
-pub(crate) mod admin;
-pub(crate) mod audit;
+mod admin;
 mod auth;
-mod credentials;
-pub(crate) mod email_confirmation;
 mod health;
 pub(crate) mod notifications;
-pub(crate) mod password_policy;
-pub(crate) mod password_reset;
-pub(crate) mod sessions;
+mod sessions;
 mod users;
 
 use crate::http::MergedApi;

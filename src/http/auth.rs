@@ -7,17 +7,10 @@ use poem_openapi::{
     ApiExtractor, ApiExtractorType, ExtractParamOptions, SecurityScheme, auth::Bearer,
     registry::Registry,
 };
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
-    QueryTrait, RelationTrait,
-};
 use uuid::Uuid;
 
 use super::{AppState, error::ApiError, limits::charge};
-use crate::{
-    domain::Permission,
-    infra::db::entities::{session, user, user_permission},
-};
+use crate::{domain::Permission, infra::db::entities::user, services::sessions};
 
 #[derive(SecurityScheme)]
 #[oai(rename = "bearerAuth", ty = "bearer", bearer_format = "JWT")]
@@ -100,40 +93,19 @@ impl<'a> ApiExtractor<'a> for Authenticated {
 }
 
 /// Verifies the JWT, then reads its live session's account and the account's permissions
-/// in one round trip (one row per permission, at least one): a logout, a revocation, a
-/// disabled or deleted account (its sessions go with it) or a revoked permission counts at
-/// once, on every instance. The permissions signed into the token are for other services;
-/// this one trusts the database.
+/// (`sessions::caller`). The permissions signed into the token are for other services; this
+/// one trusts the database.
 async fn authenticate(req: &Request, token: &str) -> Result<Authenticated, ApiError> {
     let state = AppState::of(req)?;
     let now = state.clock.now();
     let claims = state.tokens.verify(token, now)?;
-    let query = user::Entity::find()
-        .join_rev(JoinType::InnerJoin, session::Relation::User.def())
-        .join(JoinType::LeftJoin, user::Relation::Permissions.def())
-        .column_as(user_permission::Column::Permission, PERMISSION)
-        .filter(session::Column::Id.eq(claims.sid))
-        .filter(session::Column::UserId.eq(claims.sub))
-        .filter(session::live(now, state.sessions.idle_timeout))
-        .filter(user::Column::DisabledAt.is_null())
-        .build(state.db.get_database_backend());
-    let rows = state.db.query_all_raw(query).await?;
-    let Some(first) = rows.first() else {
-        return Err(ApiError::unauthorized("the session has ended"));
-    };
-    let account = user::Model::from_query_result(first, "")?;
-    let mut permissions = Vec::new();
-    for row in &rows {
-        let name: Option<String> = row.try_get("", PERMISSION)?;
-        // A name this build does not know (written by a newer one) grants nothing.
-        permissions.extend(name.and_then(|n| n.parse::<Permission>().ok()));
-    }
+    let idle_timeout = state.sessions.idle_timeout;
+    let caller = sessions::caller(&state.db, claims.sub, claims.sid, now, idle_timeout)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the session has ended"))?;
     Ok(Authenticated {
-        account,
+        account: caller.account,
         session_id: claims.sid,
-        permissions,
+        permissions: caller.permissions,
     })
 }
-
-/// The alias of the joined permission column.
-const PERMISSION: &str = "granted_permission";

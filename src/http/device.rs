@@ -1,17 +1,12 @@
-//! `Device`: who is logging in from where, recorded on the session a login opens.
+//! A login request's `Device`, recorded on the session it opens.
 
 use poem::{FromRequest, Request, RequestBody, http::header::USER_AGENT};
 
 use super::AppState;
+use crate::services::sessions::Device;
 
 /// Longest `User-Agent` kept; longer ones are cut (on a character boundary).
 const MAX_USER_AGENT_CHARS: usize = 512;
-
-/// The client's IP (behind trusted proxies, the forwarded one) and its `User-Agent`.
-pub(crate) struct Device {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
 
 impl<'a> FromRequest<'a> for Device {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {

@@ -15,7 +15,7 @@ use crate::{
     infra::{
         db,
         email_verifier::VerifierError,
-        rate_limit::{Decision, LimiterError},
+        rate_limit::{ChargeError, Decision, LimiterError},
         security::{HashError, TokenError},
     },
 };
@@ -210,6 +210,15 @@ impl From<TokenError> for ApiError {
 impl From<LimiterError> for ApiError {
     fn from(_: LimiterError) -> Self {
         Self::unavailable("the rate limiter is unavailable", RETRY_DEPENDENCY)
+    }
+}
+
+impl From<ChargeError> for ApiError {
+    fn from(err: ChargeError) -> Self {
+        match err {
+            ChargeError::OverQuota(decision) => Self::too_many_requests(&decision),
+            ChargeError::Store(err) => err.into(),
+        }
     }
 }
 

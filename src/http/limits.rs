@@ -21,7 +21,7 @@ use super::{
     AppState,
     error::{ApiError, into_problem_response},
 };
-use crate::infra::rate_limit::{Decision, RateLimits, Reservation, Scope};
+use crate::infra::rate_limit::{Decision, Scope};
 
 pub(crate) const LIMIT_HEADERS: [&str; 3] =
     ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"];
@@ -34,40 +34,6 @@ impl<'a> FromRequest<'a> for PerIp {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         charge(req, None).await?;
         Ok(Self)
-    }
-}
-
-/// A failure counted before the attempt it is for (`LoginFailures`), so that concurrent
-/// attempts cannot all pass a check made before any of them failed: the quota can never be
-/// exceeded. `forgive` it when the attempt succeeds: a success never counts as a failure.
-#[must_use = "forgive the charge when the attempt succeeds"]
-pub(crate) struct FailureCharge<'a> {
-    limits: &'a RateLimits,
-    reservation: Option<Reservation>,
-}
-
-/// Counts a failure of `key` in `scope` ahead of the attempt; 429 when its quota is spent.
-pub(crate) async fn charge_failure<'a>(
-    limits: &'a RateLimits,
-    scope: Scope,
-    key: &str,
-) -> Result<FailureCharge<'a>, ApiError> {
-    let reservation = limits.reserve(scope, key).await?;
-    if let Some(refused) = reservation.as_ref().filter(|r| !r.decision.allowed) {
-        return Err(ApiError::too_many_requests(&refused.decision));
-    }
-    Ok(FailureCharge {
-        limits,
-        reservation,
-    })
-}
-
-impl FailureCharge<'_> {
-    /// The attempt succeeded (or never ran): it does not count.
-    pub(crate) async fn forgive(self) {
-        if let Some(reservation) = self.reservation {
-            self.limits.release(reservation).await;
-        }
     }
 }
 

@@ -1,23 +1,9 @@
-//! `Provenance`: where a request came from, as the audit trail records it.
+//! A request's `Provenance`, for the audit trail.
 
 use poem::{FromRequest, Request, RequestBody};
 
 use super::{AppState, request_log::RequestId};
-
-/// The client's IP (behind trusted proxies, the forwarded one) and the request id
-/// (`X-Request-Id`); both absent for work no request caused (the CLI, background tasks).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Provenance {
-    pub ip: Option<String>,
-    pub request_id: Option<String>,
-}
-
-impl Provenance {
-    /// Work started by no request.
-    pub(crate) fn none() -> Self {
-        Self::default()
-    }
-}
+use crate::services::audit::Provenance;
 
 impl<'a> FromRequest<'a> for Provenance {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {

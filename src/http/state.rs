@@ -15,6 +15,7 @@ use crate::{
         redis::SharedRedis,
         security::{PasswordHasher, SessionSettings, TokenService},
     },
+    services::password_policy::PasswordPolicy,
 };
 
 /// Everything a request handler may need, built once at start-up.
@@ -44,6 +45,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The policy new passwords meet (`PASSWORD_MIN_SCORE`, `PWNED_PASSWORDS_*`).
+    pub(crate) fn password_policy(&self) -> PasswordPolicy {
+        PasswordPolicy::new(self.min_password_score, self.breaches.clone())
+    }
+
     /// The state the application attached to every request.
     pub(crate) fn of(req: &Request) -> Result<&Self, ApiError> {
         req.data::<Self>()

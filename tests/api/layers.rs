@@ -1,14 +1,18 @@
-//! The layers point down only: `domain` <- `infra` <- `http` <- `features` <- `app`/`config`
-//! <- `main`/`bin`. A module never names a layer above its own (`crate::x` paths, `use
+//! The layers point down only: `domain` <- `infra` <- `services` <- `http` <- `features` <-
+//! `app`/`config` <- `main`/`bin`. A module never names a layer above its own (`crate::x` paths, `use
 //! crate::{x, ...}` groups included), and `domain` uses no framework. See
 //! docs/architecture.md.
 
 use std::{fs, path::Path};
 
 /// Each layer and the top-level modules it must not name.
-const FORBIDDEN: [(&str, &[&str]); 4] = [
-    ("domain", &["infra", "http", "features", "app", "config"]),
-    ("infra", &["http", "features", "app", "config"]),
+const FORBIDDEN: [(&str, &[&str]); 5] = [
+    (
+        "domain",
+        &["infra", "services", "http", "features", "app", "config"],
+    ),
+    ("infra", &["services", "http", "features", "app", "config"]),
+    ("services", &["http", "features", "app", "config"]),
     ("http", &["features", "app", "config"]),
     ("features", &["app", "config"]),
 ];

@@ -13,9 +13,11 @@ use uuid::Uuid;
 
 use crate::{
     domain::{Permission, is_bare_addr_spec},
-    features::admin::{self, Change},
-    http::Provenance,
     infra::db::entities::{user, user_permission},
+    services::{
+        administration::{self as admin, Change},
+        audit::Provenance,
+    },
 };
 
 /// What `manage users` changes on an account.

@@ -10,9 +10,9 @@ use uuid::Uuid;
 use super::find_account;
 use crate::{
     domain::Permission,
-    features::sessions::count_live_sessions,
     http::ApiError,
     infra::db::entities::{user, user_permission},
+    services::sessions::count_live_sessions,
 };
 
 /// One account with its permissions and its live sessions.

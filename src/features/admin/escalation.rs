@@ -7,12 +7,12 @@ use uuid::Uuid;
 
 use chrono::{DateTime, Utc};
 
-use super::Change;
 use crate::{
     domain::{AuditAction, Permission},
-    features::audit::AuditEntry,
-    http::{ApiError, Provenance},
+    http::ApiError,
     infra::telemetry::metrics::{self, SecurityRefusal},
+    services::administration::Change,
+    services::audit::{AuditEntry, Provenance},
 };
 
 /// What an administrator does with a permission.

@@ -3,7 +3,6 @@
 //! Every change is audited with the administrator as actor, in its own transaction.
 
 mod account;
-mod changes;
 mod delete_user;
 mod delete_user_sessions;
 mod dto;
@@ -13,7 +12,6 @@ mod grant_permission;
 mod list_audit_events;
 mod list_user_sessions;
 mod list_users;
-mod lockout;
 mod permission_name;
 mod revoke_permission;
 mod update_user;
@@ -21,10 +19,7 @@ mod update_user;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
-pub(crate) use changes::{Change, grant, revoke, set_disabled};
 use escalation::{PermissionChange, PermissionCommand};
-use lockout::lockout;
-pub(crate) use lockout::{is_last_writer, last_writer};
 use permission_name::{PermissionParam, permission_of};
 
 use crate::{http::ApiError, infra::db::entities::user};

@@ -4,6 +4,7 @@
 //! by `limit` entries and it expires on its own after `window` of silence.
 //! Redis (shared by every instance, one atomic script call per check) or in-process.
 
+mod failure_charge;
 mod memory;
 mod policy;
 mod redis;
@@ -14,6 +15,7 @@ use std::{fmt, str::FromStr, time::Duration};
 use humantime::format_duration;
 use uuid::Uuid;
 
+pub(crate) use failure_charge::ChargeError;
 pub(crate) use memory::MemoryLimiter;
 pub(crate) use policy::{LimiterStatus, RateLimits, Reservation, Scope};
 pub(crate) use redis::RedisLimiter;

@@ -3,15 +3,16 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use super::command::DeleteUser;
 use crate::{
     domain::{AuditAction, EventType},
-    features::{
-        admin::{is_last_writer, last_writer, lockout, no_such_account},
-        audit::AuditEntry,
-    },
-    http::{ApiError, Provenance},
+    features::admin::no_such_account,
+    http::{ApiError, last_writer, lockout},
     infra::{
         clock::Clock,
         db::{self, entities::user},
         events::outbox,
+    },
+    services::{
+        administration::is_last_writer,
+        audit::{AuditEntry, Provenance},
     },
 };
 

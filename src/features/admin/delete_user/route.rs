@@ -4,7 +4,8 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path};
 use super::{command::DeleteUser, handler::delete_user};
 use crate::{
     features::admin::no_such_account,
-    http::{ApiTags, AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
+    http::{ApiTags, AppState, Permitted, Problem, ResourceId, can, error_statuses},
+    services::audit::Provenance,
 };
 
 #[derive(Default)]

@@ -3,9 +3,13 @@ use sea_orm::DatabaseConnection;
 use super::command::DeleteUserSessions;
 use crate::{
     domain::AuditAction,
-    features::{admin::find_account, audit::AuditEntry, sessions},
-    http::{ApiError, Provenance},
+    features::admin::find_account,
+    http::ApiError,
     infra::{clock::Clock, db},
+    services::{
+        audit::{AuditEntry, Provenance},
+        sessions,
+    },
 };
 
 /// Ends every open session of the account, audited as one revocation (with how many ended)

@@ -2,8 +2,9 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
 use super::{command::DeleteUserSessions, handler::delete_user_sessions};
-use crate::http::{
-    ApiTags, AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses,
+use crate::{
+    http::{ApiTags, AppState, Permitted, Problem, ResourceId, can, error_statuses},
+    services::audit::Provenance,
 };
 
 #[derive(Default)]

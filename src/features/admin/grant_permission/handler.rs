@@ -1,12 +1,14 @@
 use sea_orm::{DatabaseConnection, EntityTrait, QuerySelect, sea_query::LockType};
 
 use crate::{
-    features::admin::{self, PermissionChange, PermissionCommand, no_such_account},
-    http::{ApiError, Provenance},
+    features::admin::{PermissionChange, PermissionCommand, no_such_account},
+    http::ApiError,
     infra::{
         clock::Clock,
         db::{self, entities::user},
     },
+    services::administration,
+    services::audit::Provenance,
 };
 
 /// Refuses a permission the administrator does not hold (`PermissionCommand::authorize`),
@@ -31,7 +33,7 @@ pub(super) async fn grant_permission(
         .one(&txn)
         .await?
         .ok_or_else(no_such_account)?;
-    admin::grant(&txn, account.id, command.permission, change).await?;
+    administration::grant(&txn, account.id, command.permission, change).await?;
     txn.commit().await?;
     Ok(())
 }

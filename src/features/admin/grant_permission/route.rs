@@ -4,7 +4,8 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path};
 use super::handler::grant_permission;
 use crate::{
     features::admin::{PermissionCommand, PermissionParam, permission_of},
-    http::{ApiTags, AppState, Permitted, Problem, Provenance, ResourceId, can, error_statuses},
+    http::{ApiTags, AppState, Permitted, Problem, ResourceId, can, error_statuses},
+    services::audit::Provenance,
 };
 
 #[derive(Default)]

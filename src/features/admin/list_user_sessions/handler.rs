@@ -2,9 +2,10 @@ use sea_orm::DatabaseConnection;
 
 use super::query::ListUserSessions;
 use crate::{
-    features::{admin::find_account, sessions::live_sessions},
+    features::admin::find_account,
     http::ApiError,
     infra::{clock::Clock, db::entities::session, security::SessionSettings},
+    services::sessions::live_sessions,
 };
 
 /// Reads the account's live sessions (not revoked, not expired, not idle), newest first;

@@ -1,4 +1,4 @@
-use crate::{features::admin::lockout, http::ApiError};
+use crate::http::{ApiError, lockout};
 
 /// The caller tried to revoke its own `users:write`.
 pub(super) fn own_write_permission() -> ApiError {

@@ -3,11 +3,11 @@ use sea_orm::DatabaseConnection;
 use super::error::own_write_permission;
 use crate::{
     domain::Permission,
-    features::admin::{
-        self, PermissionChange, PermissionCommand, find_account, is_last_writer, last_writer,
-    },
-    http::{ApiError, Provenance},
+    features::admin::{PermissionChange, PermissionCommand, find_account},
+    http::{ApiError, last_writer},
     infra::{clock::Clock, db},
+    services::administration,
+    services::{administration::is_last_writer, audit::Provenance},
 };
 
 /// Refuses a permission the administrator does not hold (`PermissionCommand::authorize`),
@@ -35,7 +35,7 @@ pub(super) async fn revoke_permission(
             return Err(last_writer());
         }
     }
-    admin::revoke(&txn, account.id, command.permission, change).await?;
+    administration::revoke(&txn, account.id, command.permission, change).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -6,19 +6,16 @@ use sea_orm::{
 use super::command::UpdateUser;
 use crate::{
     domain::AuditAction,
-    features::{
-        admin::{
-            Change,
-            account::{AccountView, account_view},
-            is_last_writer, last_writer, lockout, set_disabled,
-        },
-        audit::AuditEntry,
-    },
-    http::{ApiError, Provenance},
+    features::admin::account::{AccountView, account_view},
+    http::{ApiError, last_writer, lockout},
     infra::{
         clock::Clock,
         db::{self, entities::user},
         security::SessionSettings,
+    },
+    services::{
+        administration::{Change, is_last_writer, set_disabled},
+        audit::{AuditEntry, Provenance},
     },
 };
 

@@ -5,9 +5,10 @@ use super::{command::UpdateUser, dto::UpdateAdminUserRequest, handler::update_us
 use crate::{
     features::admin::{dto::AdminUserDetail, no_such_account},
     http::{
-        ApiError, ApiTags, AppState, AtLeastOne, Permitted, Problem, Provenance, ResourceId, can,
+        ApiError, ApiTags, AppState, AtLeastOne, Permitted, Problem, ResourceId, can,
         error_statuses,
     },
+    services::audit::Provenance,
 };
 
 #[derive(Default)]

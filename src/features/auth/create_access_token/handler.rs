@@ -1,21 +1,33 @@
-use poem::{error::ResponseError, http::StatusCode};
-use sea_orm::TransactionTrait;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::error::Refusal;
 use crate::{
     domain::{AuditAction, Password},
-    features::{
-        audit::AuditEntry,
-        email_confirmation,
-        sessions::{self, RotateError, SessionTokens},
-    },
-    http::{ApiError, AppState, Device, Provenance, charge_failure},
+    http::ApiError,
     infra::{
+        clock::Clock,
         db::entities::user,
-        rate_limit::Scope,
-        telemetry::metrics::{self, LoginOutcome},
+        rate_limit::{RateLimits, Scope},
+        security::{PasswordHasher, SessionSettings, TokenService},
+    },
+    services::{
+        audit::{AuditEntry, Provenance},
+        email_confirmation,
+        sessions::{self, Device, RotateError, SessionTokens},
     },
 };
+
+/// What the token endpoint's grants need.
+pub(super) struct Grants<'a> {
+    pub db: &'a DatabaseConnection,
+    pub clock: &'a Clock,
+    pub hasher: &'a PasswordHasher,
+    pub limits: &'a RateLimits,
+    pub tokens: &'a TokenService,
+    pub sessions: &'a SessionSettings,
+    /// `REQUIRE_VERIFIED_EMAIL`.
+    pub require_verified_email: bool,
+}
 
 /// Unknown account and wrong password fail alike and take as long (a dummy hash is checked),
 /// so the endpoint does not reveal which accounts exist. Failed attempts are counted per
@@ -25,44 +37,22 @@ use crate::{
 /// The right password opens a session on `device`, unless an administrator disabled the
 /// account (403, told only to whoever knows the password). Every outcome is audited; a
 /// failure names the account when there is one, never the login typed (it may be a
-/// password typed into the wrong field). Each outcome is counted (`accounts_logins_total`).
+/// password typed into the wrong field). The route counts each outcome
+/// (`accounts_logins_total`).
 pub(super) async fn password_grant(
-    state: &AppState,
+    grants: &Grants<'_>,
     login: String,
     password: Password,
     device: Device,
     provenance: &Provenance,
 ) -> Result<SessionTokens, ApiError> {
-    let granted = check_password(state, login, password, device, provenance).await;
-    metrics::login(match &granted {
-        Ok(_) => LoginOutcome::Succeeded,
-        Err(err)
-            if matches!(
-                err.status(),
-                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-            ) =>
-        {
-            LoginOutcome::Refused
-        }
-        Err(_) => LoginOutcome::Failed,
-    });
-    granted
-}
-
-async fn check_password(
-    state: &AppState,
-    login: String,
-    password: Password,
-    device: Device,
-    provenance: &Provenance,
-) -> Result<SessionTokens, ApiError> {
-    let AppState {
+    let Grants {
         db,
         clock,
         hasher,
         limits,
         ..
-    } = state;
+    } = *grants;
     // The hashing slot first: when the hasher is saturated, a refusal costs no query.
     let slot = hasher.slot().await?;
     let login = user::normalize_login(&login);
@@ -70,7 +60,9 @@ async fn check_password(
     let attempts_key = account.as_ref().map_or(login, |a| a.id.to_string());
     // Charged before the hash, taken back for the right password: concurrent wrong guesses
     // cannot pass a quota that none of them has been counted against yet.
-    let charge = charge_failure(limits, Scope::LoginFailures, &attempts_key).await?;
+    let charge = limits
+        .charge_failure(Scope::LoginFailures, &attempts_key)
+        .await?;
     let hash = account.as_ref().map(|a| &a.password_hash);
     let verified = hasher.verify_in(slot, &password, hash).await;
     let now = clock.now();
@@ -101,17 +93,17 @@ async fn check_password(
             .await?;
         return Err(Refusal::AccountDisabled.into());
     }
-    if state.require_verified_email && !account.email_verified {
+    if grants.require_verified_email && !account.email_verified {
         failed(Some(&account), "email_not_verified")
             .record(db, provenance, now)
             .await?;
-        return not_verified(state, &account).await;
+        return not_verified(grants, &account).await;
     }
     let txn = db.begin().await?;
     let opened = sessions::open(
         &txn,
-        &state.tokens,
-        &state.sessions,
+        grants.tokens,
+        grants.sessions,
         account.id,
         device,
         now,
@@ -127,24 +119,24 @@ async fn check_password(
 
 /// Rotates a refresh token within its session (see `sessions::rotate`).
 pub(super) async fn refresh_grant(
-    state: &AppState,
+    grants: &Grants<'_>,
     refresh_token: &str,
     provenance: &Provenance,
 ) -> Result<SessionTokens, ApiError> {
     let rotated = sessions::rotate(
-        &state.db,
-        &state.tokens,
-        &state.sessions,
-        state.require_verified_email,
+        grants.db,
+        grants.tokens,
+        grants.sessions,
+        grants.require_verified_email,
         refresh_token,
         provenance,
-        state.clock.now(),
+        grants.clock.now(),
     )
     .await;
     match rotated {
         Ok(tokens) => Ok(tokens),
         Err(RotateError::Refused) => Err(Refusal::InvalidRefreshToken.into()),
-        Err(RotateError::EmailNotVerified(account)) => not_verified(state, &account).await,
+        Err(RotateError::EmailNotVerified(account)) => not_verified(grants, &account).await,
         Err(RotateError::Database(err)) => Err(err.into()),
         Err(RotateError::Token(err)) => Err(err.into()),
     }
@@ -152,7 +144,11 @@ pub(super) async fn refresh_grant(
 
 /// `REQUIRE_VERIFIED_EMAIL` refuses the account; it gets a new confirmation e-mail within its
 /// quota (over it, the account still learns why; it just gets no new e-mail).
-async fn not_verified(state: &AppState, account: &user::Model) -> Result<SessionTokens, ApiError> {
-    email_confirmation::resend(&state.db, &state.limits, account, state.clock.now()).await?;
+async fn not_verified(
+    grants: &Grants<'_>,
+    account: &user::Model,
+) -> Result<SessionTokens, ApiError> {
+    let now = grants.clock.now();
+    email_confirmation::resend(grants.db, grants.limits, account, now).await?;
     Err(Refusal::EmailNotVerified.into())
 }

@@ -1,13 +1,18 @@
-use poem::web::Data;
+use poem::{error::ResponseError, http::StatusCode, web::Data};
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{
     command::CreateAccessToken,
     dto::{AccessTokenResponse, TokenRequest, TokenType},
-    handler::{password_grant, refresh_grant},
+    handler::{Grants, password_grant, refresh_grant},
 };
-use crate::http::{
-    ApiError, ApiTags, AppState, Device, PerIp, Problem, Provenance, error_statuses,
+use crate::{
+    http::{ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
+    infra::telemetry::metrics::{self, LoginOutcome},
+    services::{
+        audit::Provenance,
+        sessions::{Device, SessionTokens},
+    },
 };
 
 #[derive(Default)]
@@ -53,12 +58,23 @@ impl CreateAccessTokenRoute {
     ) -> Result<CreateAccessTokenResponse, Problem<CreateAccessTokenErrors>> {
         let command =
             CreateAccessToken::try_from(body.into_body()).map_err(ApiError::validation)?;
+        let grants = Grants {
+            db: &state.db,
+            clock: &state.clock,
+            hasher: &state.hasher,
+            limits: &state.limits,
+            tokens: &state.tokens,
+            sessions: &state.sessions,
+            require_verified_email: state.require_verified_email,
+        };
         let issued = match command {
             CreateAccessToken::Password { login, password } => {
-                password_grant(&state, login, password, device, &provenance).await?
+                let granted = password_grant(&grants, login, password, device, &provenance).await;
+                metrics::login(login_outcome(&granted));
+                granted?
             }
             CreateAccessToken::RefreshToken { refresh_token } => {
-                refresh_grant(&state, &refresh_token, &provenance).await?
+                refresh_grant(&grants, &refresh_token, &provenance).await?
             }
         };
         let body = AccessTokenResponse {
@@ -68,5 +84,22 @@ impl CreateAccessTokenRoute {
             refresh_token: issued.refresh_token,
         };
         Ok(CreateAccessTokenResponse::Ok(Json(body), "no-store".into()))
+    }
+}
+
+/// How a password grant counts in `accounts_logins_total`: refused when the service turned it
+/// away before judging it (rate limit, saturated hasher, an outage), failed when it judged it.
+fn login_outcome(granted: &Result<SessionTokens, ApiError>) -> LoginOutcome {
+    match granted {
+        Ok(_) => LoginOutcome::Succeeded,
+        Err(err)
+            if matches!(
+                err.status(),
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+            ) =>
+        {
+            LoginOutcome::Refused
+        }
+        Err(_) => LoginOutcome::Failed,
     }
 }

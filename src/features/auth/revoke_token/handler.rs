@@ -3,9 +3,12 @@ use sea_orm::DatabaseConnection;
 use super::command::{RevokeToken, TokenKind};
 use crate::{
     domain::AuditAction,
-    features::{audit::AuditEntry, sessions},
-    http::{ApiError, Provenance},
+    http::ApiError,
     infra::{clock::Clock, db, security::TokenService},
+    services::{
+        audit::{AuditEntry, Provenance},
+        sessions,
+    },
 };
 
 /// Ends the session `command.token` belongs to: a refresh token's (used or not), or a valid

@@ -2,7 +2,10 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi};
 
 use super::{command::RevokeToken, dto::RevokeTokenRequest, handler::revoke_token};
-use crate::http::{ApiError, ApiTags, AppState, PerIp, Problem, Provenance, error_statuses};
+use crate::{
+    http::{ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
+    services::audit::Provenance,
+};
 
 #[derive(Default)]
 pub(crate) struct RevokeTokenRoute;

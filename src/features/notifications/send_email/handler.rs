@@ -7,16 +7,16 @@ use uuid::Uuid;
 use super::command::SendEmail;
 use crate::{
     domain::{EventEnvelope, EventType},
-    features::{
-        email_confirmation::{self, EmailVerificationSettings},
-        password_reset::{self, PasswordResetSettings},
-    },
     infra::{
         backoff::Backoff,
         clock::Clock,
         db::entities::delivered_event,
         mail::{MailError, Mailer, SingleUseLink, render},
         telemetry::metrics,
+    },
+    services::{
+        email_confirmation::{self, EmailVerificationSettings},
+        password_reset::{self, PasswordResetSettings},
     },
 };
 

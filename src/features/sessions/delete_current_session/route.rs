@@ -1,8 +1,11 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use super::{command::DeleteCurrentSession, handler::delete_current_session};
-use crate::http::{ApiTags, AppState, Authenticated, Problem, Provenance, error_statuses};
+use super::command::log_out;
+use crate::{
+    http::{ApiError, ApiTags, AppState, Authenticated, Problem, error_statuses},
+    services::{audit::Provenance, sessions},
+};
 
 #[derive(Default)]
 pub(crate) struct DeleteCurrentSessionRoute;
@@ -33,11 +36,10 @@ impl DeleteCurrentSessionRoute {
         state: Data<&AppState>,
         provenance: Provenance,
     ) -> Result<DeleteCurrentSessionResponse, Problem<DeleteCurrentSessionErrors>> {
-        let command = DeleteCurrentSession {
-            user_id: caller.user_id(),
-            session_id: caller.session_id,
-        };
-        delete_current_session(&state.db, &state.clock, &provenance, command).await?;
+        let now = state.clock.now();
+        sessions::end_by_owner(&state.db, log_out(&caller), &provenance, now)
+            .await
+            .map_err(ApiError::from)?;
         Ok(DeleteCurrentSessionResponse::NoContent)
     }
 }

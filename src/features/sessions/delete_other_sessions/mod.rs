@@ -1,7 +1,6 @@
 //! `DELETE /api/v1/sessions`: end every session of the caller's but the current one.
 
 mod command;
-mod handler;
 mod route;
 
 pub(crate) use route::DeleteOtherSessionsRoute;

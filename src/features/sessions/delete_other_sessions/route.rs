@@ -1,8 +1,11 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use super::{command::DeleteOtherSessions, handler::delete_other_sessions};
-use crate::http::{ApiTags, AppState, Authenticated, Problem, Provenance, error_statuses};
+use super::command::end_the_others;
+use crate::{
+    http::{ApiError, ApiTags, AppState, Authenticated, Problem, error_statuses},
+    services::{audit::Provenance, sessions},
+};
 
 #[derive(Default)]
 pub(crate) struct DeleteOtherSessionsRoute;
@@ -33,11 +36,10 @@ impl DeleteOtherSessionsRoute {
         state: Data<&AppState>,
         provenance: Provenance,
     ) -> Result<DeleteOtherSessionsResponse, Problem<DeleteOtherSessionsErrors>> {
-        let command = DeleteOtherSessions {
-            user_id: caller.user_id(),
-            keep: caller.session_id,
-        };
-        delete_other_sessions(&state.db, &state.clock, &provenance, command).await?;
+        let now = state.clock.now();
+        sessions::end_by_owner(&state.db, end_the_others(&caller), &provenance, now)
+            .await
+            .map_err(ApiError::from)?;
         Ok(DeleteOtherSessionsResponse::NoContent)
     }
 }

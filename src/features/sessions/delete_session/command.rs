@@ -1,8 +1,12 @@
 use uuid::Uuid;
 
-/// End the session `session_id` of `user_id`.
-#[derive(Debug)]
-pub(super) struct DeleteSession {
-    pub user_id: Uuid,
-    pub session_id: Uuid,
+use crate::{
+    domain::AuditAction,
+    http::Authenticated,
+    services::sessions::{Ending, OwnerEnding},
+};
+
+/// The caller ends its session `session_id` if it is still open, audited as a revocation.
+pub(super) fn end_one(caller: &Authenticated, session_id: Uuid) -> OwnerEnding {
+    Ending::One(session_id).by(caller.user_id(), AuditAction::SessionRevoked)
 }

@@ -2,7 +2,6 @@
 
 mod command;
 mod error;
-mod handler;
 mod route;
 
 pub(crate) use route::DeleteSessionRoute;

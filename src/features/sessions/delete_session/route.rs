@@ -1,9 +1,10 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
-use super::{command::DeleteSession, error::no_such_session, handler::delete_session};
-use crate::http::{
-    ApiTags, AppState, Authenticated, Problem, Provenance, ResourceId, error_statuses,
+use super::{command::end_one, error::no_such_session};
+use crate::{
+    http::{ApiError, ApiTags, AppState, Authenticated, Problem, ResourceId, error_statuses},
+    services::{audit::Provenance, sessions},
 };
 
 #[derive(Default)]
@@ -39,11 +40,14 @@ impl DeleteSessionRoute {
         /// The session id.
         id: Path<ResourceId>,
     ) -> Result<DeleteSessionResponse, Problem<DeleteSessionErrors>> {
-        let command = DeleteSession {
-            user_id: caller.user_id(),
-            session_id: id.get().ok_or_else(no_such_session)?,
-        };
-        delete_session(&state.db, &state.clock, &provenance, command).await?;
-        Ok(DeleteSessionResponse::NoContent)
+        let ending = end_one(&caller, id.get().ok_or_else(no_such_session)?);
+        let now = state.clock.now();
+        match sessions::end_by_owner(&state.db, ending, &provenance, now)
+            .await
+            .map_err(ApiError::from)?
+        {
+            0 => Err(no_such_session().into()),
+            _ => Ok(DeleteSessionResponse::NoContent),
+        }
     }
 }

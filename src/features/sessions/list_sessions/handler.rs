@@ -2,9 +2,9 @@ use sea_orm::DatabaseConnection;
 
 use super::query::ListSessions;
 use crate::{
-    features::sessions::live_sessions,
     http::ApiError,
     infra::{clock::Clock, db::entities::session, security::SessionSettings},
+    services::sessions::live_sessions,
 };
 
 /// Reads the account's live sessions (not revoked, not expired, not idle), newest first.

@@ -5,12 +5,13 @@ use sea_orm::{
 use super::command::ChangePassword;
 use crate::{
     domain::{AuditAction, PasswordContext},
-    features::{
-        credentials::{self, Confirming, wrong_password},
+    http::{ApiError, Authenticated},
+    infra::{clock::Clock, db::entities::user, rate_limit::RateLimits, security::PasswordHasher},
+    services::{
+        audit::Provenance,
+        credentials::{self, ConfirmError, Confirming},
         password_policy::PasswordPolicy,
     },
-    http::{ApiError, Authenticated, Provenance},
-    infra::{clock::Clock, db::entities::user, rate_limit::RateLimits, security::PasswordHasher},
 };
 
 /// Checks the new password against the policy (the account's username and address as
@@ -54,7 +55,10 @@ pub(super) async fn change_password(
         .exec_with_returning(&txn)
         .await?;
     // Dropping the transaction changes nothing: the password changed since it was checked.
-    let user = updated.into_iter().next().ok_or_else(wrong_password)?;
+    let user = updated
+        .into_iter()
+        .next()
+        .ok_or(ConfirmError::WrongPassword)?;
     let keep = Some(caller.session_id);
     credentials::password_changed(
         &txn,

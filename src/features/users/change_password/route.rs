@@ -3,8 +3,8 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::ChangePassword, dto::ChangePasswordRequest, handler::change_password};
 use crate::{
-    features::password_policy::PasswordPolicy,
-    http::{ApiError, ApiTags, AppState, Authenticated, Problem, Provenance, error_statuses},
+    http::{ApiError, ApiTags, AppState, Authenticated, Problem, error_statuses},
+    services::audit::Provenance,
 };
 
 #[derive(Default)]
@@ -49,7 +49,7 @@ impl ChangePasswordRoute {
             &state.clock,
             &state.hasher,
             &state.limits,
-            &PasswordPolicy::of(&state),
+            &state.password_policy(),
             &caller,
             &provenance,
             command,

@@ -1,7 +1,4 @@
-use crate::{
-    features::email_confirmation::{ClaimError, TokenRefusal},
-    http::{ApiError, problem_kinds},
-};
+use crate::http::{TokenProblems, problem_kinds};
 
 problem_kinds! {
     const INVALID = 400, "verification-token-invalid", "Invalid confirmation token",
@@ -16,22 +13,10 @@ problem_kinds! {
          use the token sent to the new address";
 }
 
-impl From<TokenRefusal> for ApiError {
-    fn from(refusal: TokenRefusal) -> Self {
-        ApiError::new(match refusal {
-            TokenRefusal::Unknown => &INVALID,
-            TokenRefusal::Used => &USED,
-            TokenRefusal::Expired => &EXPIRED,
-            TokenRefusal::AddressChanged => &ADDRESS_CHANGED,
-        })
-    }
-}
-
-impl From<ClaimError> for ApiError {
-    fn from(err: ClaimError) -> Self {
-        match err {
-            ClaimError::Refused(refusal) => refusal.into(),
-            ClaimError::Database(err) => err.into(),
-        }
-    }
-}
+/// How a refused confirmation token reads.
+pub(super) const REFUSED: TokenProblems = TokenProblems {
+    unknown: &INVALID,
+    used: &USED,
+    expired: &EXPIRED,
+    address_changed: &ADDRESS_CHANGED,
+};

@@ -1,13 +1,16 @@
 use sea_orm::DatabaseConnection;
 
-use super::command::ConfirmEmail;
+use super::{command::ConfirmEmail, error::REFUSED};
 use crate::{
     domain::AuditAction,
-    features::{audit::AuditEntry, email_confirmation},
-    http::{ApiError, Provenance},
+    http::ApiError,
     infra::{
         clock::Clock,
         db::{self, entities::user},
+    },
+    services::{
+        audit::{AuditEntry, Provenance},
+        email_confirmation,
     },
 };
 
@@ -21,7 +24,8 @@ pub(super) async fn confirm_email(
 ) -> Result<user::Model, ApiError> {
     let now = clock.now();
     let txn = db::begin_write(db).await?;
-    let user = email_confirmation::claim(&txn, &command.token, now).await?;
+    let claimed = email_confirmation::claim(&txn, &command.token, now).await;
+    let user = claimed.map_err(|err| REFUSED.of(err))?;
     AuditEntry::new(AuditAction::EmailConfirmed)
         .by_self(user.id)
         .with("email", user.email.clone())

@@ -1,10 +1,13 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
-use super::{command::ConfirmEmail, dto::ConfirmEmailRequest, handler::confirm_email};
+use super::{
+    command::ConfirmEmail, dto::ConfirmEmailRequest, error::REFUSED, handler::confirm_email,
+};
 use crate::{
-    features::{email_confirmation::TokenRefusal, users::User},
-    http::{ApiError, ApiTags, AppState, PerIp, Problem, Provenance, error_statuses},
+    features::users::User,
+    http::{ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
+    services::{audit::Provenance, single_use_token::Refusal},
 };
 
 #[derive(Default)]
@@ -42,7 +45,7 @@ impl ConfirmEmailVerificationRoute {
     ) -> Result<ConfirmEmailResponse, Problem<ConfirmEmailErrors>> {
         let command = ConfirmEmail::parse(body.0)
             .map_err(ApiError::validation)?
-            .ok_or_else(|| ApiError::from(TokenRefusal::Unknown))?;
+            .ok_or_else(|| REFUSED.refused(Refusal::Unknown))?;
         let user = confirm_email(&state.db, &state.clock, &provenance, command).await?;
         Ok(ConfirmEmailResponse::Ok(Json(user.into())))
     }

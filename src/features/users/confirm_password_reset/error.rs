@@ -1,7 +1,4 @@
-use crate::{
-    features::password_reset::{ClaimError, Refusal},
-    http::{ApiError, problem_kinds},
-};
+use crate::http::{TokenProblems, problem_kinds};
 
 problem_kinds! {
     const INVALID = 400, "invalid-reset-token", "Invalid reset token",
@@ -13,21 +10,11 @@ problem_kinds! {
         "this password-reset token has expired; request a new one";
 }
 
-impl From<Refusal> for ApiError {
-    fn from(refusal: Refusal) -> Self {
-        ApiError::new(match refusal {
-            Refusal::Unknown => &INVALID,
-            Refusal::Used => &USED,
-            Refusal::Expired => &EXPIRED,
-        })
-    }
-}
-
-impl From<ClaimError> for ApiError {
-    fn from(err: ClaimError) -> Self {
-        match err {
-            ClaimError::Refused(refusal) => refusal.into(),
-            ClaimError::Database(err) => err.into(),
-        }
-    }
-}
+/// How a refused reset token reads: one mailed to an address the account no longer has is
+/// as invalid as an unknown one.
+pub(super) const REFUSED: TokenProblems = TokenProblems {
+    unknown: &INVALID,
+    used: &USED,
+    expired: &EXPIRED,
+    address_changed: &INVALID,
+};

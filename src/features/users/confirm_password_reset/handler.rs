@@ -2,16 +2,15 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
 
-use super::command::ConfirmPasswordReset;
+use super::{command::ConfirmPasswordReset, error::REFUSED};
 use crate::{
     domain::{AuditAction, PasswordContext},
-    features::{
-        credentials,
-        password_policy::PasswordPolicy,
-        password_reset::{self, Refusal},
-    },
-    http::{ApiError, Provenance},
+    http::ApiError,
     infra::{clock::Clock, db::entities::user, security::PasswordHasher},
+    services::{
+        audit::Provenance, credentials, password_policy::PasswordPolicy, password_reset,
+        single_use_token::Refusal,
+    },
 };
 
 /// Finds the token's account without spending the token and checks the new password against
@@ -30,7 +29,8 @@ pub(super) async fn confirm_password_reset(
     provenance: &Provenance,
     command: ConfirmPasswordReset,
 ) -> Result<(), ApiError> {
-    let account = password_reset::holder(db, &command.token, clock.now()).await?;
+    let holder = password_reset::holder(db, &command.token, clock.now()).await;
+    let account = holder.map_err(|err| REFUSED.of(err))?;
     let context = PasswordContext::of(&account.username, &account.email);
     policy
         .check("new_password", &command.new_password, context)
@@ -38,7 +38,8 @@ pub(super) async fn confirm_password_reset(
     let new_hash = hasher.hash(&command.new_password).await?;
     let now = clock.now();
     let txn = db.begin().await?;
-    let reset = password_reset::claim(&txn, &command.token, now).await?;
+    let claimed = password_reset::claim(&txn, &command.token, now).await;
+    let reset = claimed.map_err(|err| REFUSED.of(err))?;
     let updated = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(new_hash))
         .col_expr(user::Column::EmailVerified, Expr::value(true))
@@ -49,7 +50,8 @@ pub(super) async fn confirm_password_reset(
         .await?;
     // The token's row goes with its account (FK cascade), and `claim` checked the address:
     // this is a deletion or an address change racing us.
-    let user = updated.into_iter().next().ok_or(Refusal::Unknown)?;
+    let user = updated.into_iter().next();
+    let user = user.ok_or_else(|| REFUSED.refused(Refusal::Unknown))?;
     // The token holder acts as the account: reading its e-mail proved it.
     credentials::password_changed(
         &txn,

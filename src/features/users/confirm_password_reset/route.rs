@@ -2,12 +2,12 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{
-    command::ConfirmPasswordReset, dto::ConfirmPasswordResetRequest,
+    command::ConfirmPasswordReset, dto::ConfirmPasswordResetRequest, error::REFUSED,
     handler::confirm_password_reset,
 };
 use crate::{
-    features::{password_policy::PasswordPolicy, password_reset::Refusal},
-    http::{ApiError, ApiTags, AppState, PerIp, Problem, Provenance, error_statuses},
+    http::{ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
+    services::{audit::Provenance, single_use_token::Refusal},
 };
 
 #[derive(Default)]
@@ -48,12 +48,12 @@ impl ConfirmPasswordResetRoute {
     ) -> Result<ConfirmPasswordResetResponse, Problem<ConfirmPasswordResetErrors>> {
         let command = ConfirmPasswordReset::parse(body.0)
             .map_err(ApiError::validation)?
-            .ok_or_else(|| ApiError::from(Refusal::Unknown))?;
+            .ok_or_else(|| REFUSED.refused(Refusal::Unknown))?;
         confirm_password_reset(
             &state.db,
             &state.clock,
             &state.hasher,
-            &PasswordPolicy::of(&state),
+            &state.password_policy(),
             &provenance,
             command,
         )

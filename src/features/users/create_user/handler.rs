@@ -4,16 +4,16 @@ use uuid::Uuid;
 use super::command::CreateUser;
 use crate::{
     domain::{AuditAction, EventType, PasswordContext},
-    features::{
-        audit::AuditEntry,
-        email_confirmation,
-        password_policy::PasswordPolicy,
-        users::{check_reputation, taken_or},
-    },
-    http::{ApiError, Provenance},
+    features::users::{check_reputation, taken_or},
+    http::ApiError,
     infra::{
         clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox,
         security::PasswordHasher, telemetry::metrics,
+    },
+    services::{
+        audit::{AuditEntry, Provenance},
+        email_confirmation,
+        password_policy::PasswordPolicy,
     },
 };
 

@@ -3,8 +3,9 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::CreateUser, dto::CreateUserRequest, handler::create_user};
 use crate::{
-    features::{password_policy::PasswordPolicy, users::User},
-    http::{ApiError, ApiTags, AppState, PerIp, Problem, Provenance, error_statuses},
+    features::users::User,
+    http::{ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
+    services::audit::Provenance,
 };
 
 #[derive(Default)]
@@ -42,7 +43,7 @@ impl CreateUserRoute {
             &state.clock,
             &state.hasher,
             &state.verifier,
-            &PasswordPolicy::of(&state),
+            &state.password_policy(),
             &provenance,
             command,
         )

@@ -3,13 +3,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use super::command::DeleteUser;
 use crate::{
     domain::{AuditAction, EventType},
-    features::{
-        admin::{is_last_writer, last_writer},
-        audit::AuditEntry,
-        credentials::{self, Confirming},
-        users::account_gone,
-    },
-    http::{ApiError, Provenance},
+    features::users::account_gone,
+    http::{ApiError, last_writer},
     infra::{
         clock::Clock,
         db::{self, entities::user},
@@ -17,6 +12,11 @@ use crate::{
         rate_limit::RateLimits,
         security::PasswordHasher,
         telemetry::metrics::{self, SecurityRefusal},
+    },
+    services::{
+        administration::is_last_writer,
+        audit::{AuditEntry, Provenance},
+        credentials::{self, Confirming},
     },
 };
 

@@ -4,7 +4,8 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{command::DeleteUser, dto::DeleteUserRequest, handler::delete_user};
 use crate::{
     features::users::User,
-    http::{ApiError, ApiTags, AppState, Authenticated, Problem, Provenance, error_statuses},
+    http::{ApiError, ApiTags, AppState, Authenticated, Problem, error_statuses},
+    services::audit::Provenance,
 };
 
 #[derive(Default)]

@@ -2,9 +2,9 @@ use sea_orm::DatabaseConnection;
 
 use super::{command::RequestEmailVerification, error::already_verified};
 use crate::{
-    features::email_confirmation::{self, Queued},
     http::ApiError,
     infra::{clock::Clock, rate_limit::RateLimits},
+    services::email_confirmation::{self, Queued},
 };
 
 /// Queues another confirmation e-mail (the mailer mints the token), within the per-account

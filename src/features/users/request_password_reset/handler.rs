@@ -2,7 +2,6 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::command::RequestPasswordReset;
 use crate::{
-    features::password_reset,
     http::ApiError,
     infra::{
         clock::Clock,
@@ -10,6 +9,7 @@ use crate::{
         rate_limit::{RateLimits, Scope},
         security::sha256_hex,
     },
+    services::password_reset,
 };
 
 /// Does the same work whether or not an account has the address, so neither the answer nor

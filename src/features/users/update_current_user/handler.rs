@@ -6,16 +6,16 @@ use sea_orm::{
 use super::command::{UpdateUser, password_required};
 use crate::{
     domain::{AuditAction, EventEnvelope, EventType, UserEventData},
-    features::{
-        audit::AuditEntry,
-        credentials::{self, Confirming},
-        email_confirmation, password_reset,
-        users::{account_gone, check_reputation, taken_or},
-    },
-    http::{ApiError, Provenance},
+    features::users::{account_gone, check_reputation, taken_or},
+    http::ApiError,
     infra::{
         clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox,
         rate_limit::RateLimits, security::PasswordHasher,
+    },
+    services::{
+        audit::{AuditEntry, Provenance},
+        credentials::{self, Confirming},
+        email_confirmation, password_reset,
     },
 };
 

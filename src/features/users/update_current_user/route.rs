@@ -4,9 +4,8 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{command::UpdateUser, dto::UpdateUserRequest, handler::update_user};
 use crate::{
     features::users::User,
-    http::{
-        ApiError, ApiTags, AppState, AtLeastOne, Authenticated, Problem, Provenance, error_statuses,
-    },
+    http::{ApiError, ApiTags, AppState, AtLeastOne, Authenticated, Problem, error_statuses},
+    services::audit::Provenance,
 };
 
 #[derive(Default)]

@@ -1,10 +1,10 @@
 //! The account's password as a credential, in one place: `confirm_password` before a
 //! sensitive change (password, e-mail address, deletion), charged and audited like a login,
-//! with one refusal (`wrong_password`) everywhere; and `password_changed`, everything that
-//! follows a new password (change, reset, and whatever sets one later).
+//! with one refusal (`ConfirmError::WrongPassword`) everywhere; and `password_changed`,
+//! everything that follows a new password (change, reset, and whatever sets one later).
 
 mod changed;
 mod confirm;
 
 pub(crate) use changed::password_changed;
-pub(crate) use confirm::{Confirming, confirm_password, wrong_password};
+pub(crate) use confirm::{ConfirmError, Confirming, confirm_password};

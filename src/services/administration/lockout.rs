@@ -10,26 +10,8 @@ use uuid::Uuid;
 
 use crate::{
     domain::Permission,
-    http::{ApiError, problem_kinds},
     infra::db::entities::{user, user_permission},
 };
-
-problem_kinds! {
-    const LOCKOUT = 409, "lockout", "Would lock administrators out",
-        "an administrator cannot lock themselves or everyone out";
-}
-
-/// 409 `lockout`; `detail` names the refused change.
-pub(super) fn lockout(detail: &str) -> ApiError {
-    ApiError::new(&LOCKOUT).with_detail(detail)
-}
-
-/// 409 `lockout`: the account is the last enabled one holding `users:write`.
-pub(crate) fn last_writer() -> ApiError {
-    lockout(
-        "this is the last enabled account holding users:write; grant it to another account first",
-    )
-}
 
 /// Whether no enabled account but `account` holds `users:write`: taking it from `account`
 /// would leave nobody able to grant it. Call it in the change's transaction

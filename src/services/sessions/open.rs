@@ -1,17 +1,31 @@
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 use uuid::Uuid;
 
 use super::{SessionTokens, issue_refresh_token};
-use crate::{
-    http::{ApiError, Device},
-    infra::{
-        clock::later,
-        db::entities::{session, user_permission},
-        security::{SessionSettings, TokenService},
-        telemetry::metrics,
-    },
+use crate::infra::{
+    clock::later,
+    db::entities::{session, user_permission},
+    security::{SessionSettings, TokenError, TokenService},
+    telemetry::metrics,
 };
+
+/// Who is logging in from where, recorded on the session a login opens: the client's IP
+/// (behind trusted proxies, the forwarded one) and its `User-Agent` (read from a request by
+/// `http::device`).
+pub(crate) struct Device {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Why a session could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SessionError {
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Token(#[from] TokenError),
+}
 
 /// Opens a session for a login on `device`: the row, its first refresh token and an access
 /// token naming it and carrying the account's permissions. Call it in the login's
@@ -23,7 +37,7 @@ pub(crate) async fn open(
     user_id: Uuid,
     device: Device,
     now: DateTime<Utc>,
-) -> Result<SessionTokens, ApiError> {
+) -> Result<SessionTokens, SessionError> {
     let session = session::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),

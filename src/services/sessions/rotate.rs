@@ -7,8 +7,6 @@ use sea_orm::{
 use super::{SessionTokens, end, store_refresh_token};
 use crate::{
     domain::AuditAction,
-    features::audit::AuditEntry,
-    http::Provenance,
     infra::{
         clock::earlier,
         db::{
@@ -18,6 +16,7 @@ use crate::{
         security::{OneTimeToken, SessionSettings, TokenError, TokenService},
         telemetry::metrics,
     },
+    services::audit::{AuditEntry, Provenance},
 };
 
 #[derive(Debug, thiserror::Error)]

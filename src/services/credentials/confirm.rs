@@ -1,27 +1,29 @@
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::{
     domain::{AuditAction, Password},
-    features::audit::AuditEntry,
-    http::{ApiError, Provenance, charge_failure, problem_kinds},
     infra::{
         db::entities::user,
-        rate_limit::{RateLimits, Scope},
-        security::PasswordHasher,
+        rate_limit::{ChargeError, RateLimits, Scope},
+        security::{HashError, PasswordHasher},
         telemetry::metrics::{self, SecurityRefusal},
     },
+    services::audit::{AuditEntry, Provenance},
 };
 
-problem_kinds! {
-    const WRONG_PASSWORD = 403, "wrong-password", "Wrong password",
-        "the current password is incorrect";
-}
-
-/// 403 `wrong-password`: the current password did not match (or no longer matches: it
-/// changed meanwhile).
-pub(crate) fn wrong_password() -> ApiError {
-    ApiError::new(&WRONG_PASSWORD)
+/// Why a password confirmation failed.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ConfirmError {
+    /// The current password did not match (or no longer matches: it changed meanwhile).
+    #[error("the current password is incorrect")]
+    WrongPassword,
+    #[error(transparent)]
+    Charge(#[from] ChargeError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Database(#[from] DbErr),
 }
 
 /// What a password confirmation is for: the operation's id (`operation` in the audit row).
@@ -35,7 +37,7 @@ pub(crate) struct Confirming<'a> {
 /// transaction (bcrypt is slow). The attempt is charged to the account's failed logins
 /// (`RATE_LIMIT_LOGIN_FAILURES`, shared with the token endpoint) before the hash runs, so
 /// concurrent guesses cannot pass the quota; a right password takes the charge back. A wrong
-/// one is audited (`password.check_failed`), counted, and refused with `wrong-password`.
+/// one is audited (`password.check_failed`), counted, and refused (`WrongPassword`).
 pub(crate) async fn confirm_password(
     db: &DatabaseConnection,
     hasher: &PasswordHasher,
@@ -43,12 +45,14 @@ pub(crate) async fn confirm_password(
     account: &user::Model,
     password: &Password,
     confirming: Confirming<'_>,
-) -> Result<(), ApiError> {
-    let charge = charge_failure(limits, Scope::LoginFailures, &account.id.to_string()).await?;
+) -> Result<(), ConfirmError> {
+    let charge = limits
+        .charge_failure(Scope::LoginFailures, &account.id.to_string())
+        .await?;
     let verified = hasher.verify(password, Some(&account.password_hash)).await;
     if !matches!(verified, Ok(false)) {
         charge.forgive().await;
-        return verified.map(drop).map_err(ApiError::from);
+        return verified.map(drop).map_err(ConfirmError::from);
     }
     metrics::security_refusal(SecurityRefusal::WrongPassword);
     AuditEntry::new(AuditAction::PasswordCheckFailed)
@@ -56,5 +60,5 @@ pub(crate) async fn confirm_password(
         .with("operation", confirming.operation)
         .record(db, confirming.provenance, confirming.now)
         .await?;
-    Err(wrong_password())
+    Err(ConfirmError::WrongPassword)
 }

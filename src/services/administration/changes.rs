@@ -11,9 +11,11 @@ use uuid::Uuid;
 
 use crate::{
     domain::{AuditAction, Permission},
-    features::{audit::AuditEntry, sessions},
-    http::Provenance,
     infra::db::entities::{user, user_permission},
+    services::{
+        audit::{AuditEntry, Provenance},
+        sessions,
+    },
 };
 
 /// Who makes a change, from where, when: an administrator's account, or the system

@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
+use tokio::task::JoinError;
+
 use crate::{
     domain::{FieldError, MinScore, Password, PasswordContext, assess},
-    http::{ApiError, AppState},
     infra::pwned_passwords::BreachCheck,
 };
 
@@ -20,15 +21,27 @@ pub(crate) struct PasswordPolicy {
     breaches: Arc<BreachCheck>,
 }
 
+/// Why a new password was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PolicyError {
+    /// Too easy to guess, or breached: the field and the rule that failed.
+    #[error("the new password was refused: {}", .0.message)]
+    Refused(FieldError),
+    /// The strength check did not finish (its blocking task panicked or was cancelled).
+    #[error("the password strength check did not finish: {0}")]
+    Unfinished(#[from] JoinError),
+}
+
 impl PasswordPolicy {
-    pub(crate) fn of(state: &AppState) -> Self {
+    /// `PASSWORD_MIN_SCORE` and the breach lookup (`PWNED_PASSWORDS_*`).
+    pub(crate) fn new(min_score: MinScore, breaches: Arc<BreachCheck>) -> Self {
         Self {
-            min_score: state.min_password_score,
-            breaches: state.breaches.clone(),
+            min_score,
+            breaches,
         }
     }
 
-    /// `Err` (422 naming `field` and the rule that failed) when `password` is too easy to
+    /// `Refused` (naming `field` and the rule that failed) when `password` is too easy to
     /// guess for the account `context` describes, or known to be breached. zxcvbn runs on
     /// the blocking pool: its worst case (72 bytes) costs milliseconds of CPU.
     pub(crate) async fn check(
@@ -36,21 +49,19 @@ impl PasswordPolicy {
         field: &str,
         password: &Password,
         context: PasswordContext,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), PolicyError> {
         let (candidate, min_score) = (password.clone(), self.min_score);
-        let strength = tokio::task::spawn_blocking(move || assess(&candidate, &context, min_score))
-            .await
-            .map_err(|err| ApiError::internal(&err))?;
+        let strength =
+            tokio::task::spawn_blocking(move || assess(&candidate, &context, min_score)).await?;
         if let Err(weak) = strength {
-            return Err(refused(field, weak.to_string()));
+            return Err(PolicyError::Refused(FieldError::new(
+                field,
+                weak.to_string(),
+            )));
         }
         if self.breaches.is_breached(password).await {
-            return Err(refused(field, BREACHED.into()));
+            return Err(PolicyError::Refused(FieldError::new(field, BREACHED)));
         }
         Ok(())
     }
-}
-
-fn refused(field: &str, message: String) -> ApiError {
-    ApiError::validation(vec![FieldError::new(field, message)])
 }

@@ -4,9 +4,11 @@ use uuid::Uuid;
 
 use crate::{
     domain::{AuditAction, EventType},
-    features::{audit::AuditEntry, password_reset, sessions},
-    http::Provenance,
     infra::{db::entities::user, events::outbox},
+    services::{
+        audit::{AuditEntry, Provenance},
+        password_reset, sessions,
+    },
 };
 
 /// Everything that follows a new password, in the transaction that set it: every session

@@ -1,15 +1,14 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use tokio::sync::watch;
 
 use crate::{
-    features::audit::{self, AuditSettings},
-    infra::{
-        clock::Clock,
-        db::entities::{password_reset, session},
-        security::SessionSettings,
+    infra::{clock::Clock, db::entities::session, security::SessionSettings},
+    services::{
+        audit::{self, AuditSettings},
+        single_use_token::{self, Purpose},
     },
 };
 
@@ -41,17 +40,10 @@ pub(crate) async fn prune(
         .exec(db)
         .await?;
     let stale = now - RESET_RETENTION;
-    let resets = password_reset::Entity::delete_many()
-        .filter(
-            Condition::any()
-                .add(password_reset::Column::UsedAt.lte(stale))
-                .add(password_reset::Column::ExpiresAt.lte(stale)),
-        )
-        .exec(db)
-        .await?;
+    let resets = single_use_token::forget(db, Purpose::PasswordReset, None, stale).await?;
     Ok(Pruned {
         sessions: sessions.rows_affected,
-        password_resets: resets.rows_affected,
+        password_resets: resets,
         audit_events: audit::prune(db, audit_settings, now).await?,
     })
 }
@@ -91,8 +83,8 @@ mod tests {
 
     use super::run_pruner;
     use crate::{
-        features::audit::AuditSettings,
         infra::{clock::Clock, security::SessionSettings},
+        services::audit::AuditSettings,
     };
 
     /// A pruner on an empty in-memory database, and the sender that stops it.

@@ -4,13 +4,21 @@ use uuid::Uuid;
 
 use crate::{
     domain::EventType,
-    http::ApiError,
     infra::{
         db::entities::user,
         events::outbox,
-        rate_limit::{Decision, RateLimits, Scope},
+        rate_limit::{Decision, LimiterError, RateLimits, Scope},
     },
 };
+
+/// Why a resend could not be decided: the quota's store or the database failed.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ResendError {
+    #[error(transparent)]
+    Limits(#[from] LimiterError),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
 
 /// Queues the confirmation e-mail for the account's current address (the mailer mints the
 /// token); call it in the transaction that set the address.
@@ -36,7 +44,7 @@ pub(crate) async fn resend(
     limits: &RateLimits,
     account: &user::Model,
     now: DateTime<Utc>,
-) -> Result<Queued, ApiError> {
+) -> Result<Queued, ResendError> {
     if let Some(refused) = charge_quota(limits, account.id).await? {
         return Ok(Queued::OverQuota(refused));
     }
@@ -50,7 +58,7 @@ pub(crate) async fn resend(
 pub(crate) async fn charge_quota(
     limits: &RateLimits,
     account: Uuid,
-) -> Result<Option<Decision>, ApiError> {
+) -> Result<Option<Decision>, LimiterError> {
     let quota = limits
         .acquire(&[(Scope::VerificationEmails, &account.to_string())])
         .await?;

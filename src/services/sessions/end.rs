@@ -8,13 +8,12 @@ use uuid::Uuid;
 
 use crate::{
     domain::AuditAction,
-    features::audit::AuditEntry,
-    http::Provenance,
     infra::{
         db::entities::{refresh_token, session},
         security::OneTimeToken,
         telemetry::metrics,
     },
+    services::audit::{AuditEntry, Provenance},
 };
 
 /// Ends the account's session `session_id`; false when it has no such session still open.
@@ -88,16 +87,38 @@ pub(crate) enum Ending {
     AllBut(Uuid),
 }
 
-/// The owner ends `ending` in one transaction, with one audit row (`action`, naming the
+impl Ending {
+    /// The owner `user_id` ends these, audited as `action`.
+    pub(crate) fn by(self, user_id: Uuid, action: AuditAction) -> OwnerEnding {
+        OwnerEnding {
+            user_id,
+            ending: self,
+            action,
+        }
+    }
+}
+
+/// An account's owner ending some of its sessions, and how the audit trail names it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OwnerEnding {
+    pub user_id: Uuid,
+    pub ending: Ending,
+    pub action: AuditAction,
+}
+
+/// The owner ends `ending` in one transaction, with one audit row (its action, naming the
 /// session, or how many ended) when any ended; how many ended.
 pub(crate) async fn end_by_owner(
     db: &DatabaseConnection,
-    user_id: Uuid,
-    ending: Ending,
-    action: AuditAction,
+    owner: OwnerEnding,
     provenance: &Provenance,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
+    let OwnerEnding {
+        user_id,
+        ending,
+        action,
+    } = owner;
     let txn = db.begin().await?;
     let (ended, detail) = match ending {
         Ending::One(session_id) => {

@@ -3,6 +3,7 @@
 //! when its change does; `prune` drops rows past `AUDIT_RETENTION`. The `audit_events`
 //! table is written only here, and read by `admin::list_audit_events`.
 
+mod provenance;
 mod settings;
 
 use chrono::{DateTime, Utc};
@@ -12,11 +13,11 @@ use sea_orm::{
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+pub(crate) use provenance::Provenance;
 pub use settings::AuditSettings;
 
 use crate::{
     domain::AuditAction,
-    http::Provenance,
     infra::{clock::earlier, db::entities::audit_event},
 };
 

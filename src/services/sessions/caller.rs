@@ -1,0 +1,60 @@
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QuerySelect, QueryTrait, RelationTrait,
+};
+use uuid::Uuid;
+
+use crate::{
+    domain::Permission,
+    infra::db::entities::{session, user, user_permission},
+};
+
+/// The account behind a live session, with the permissions it holds now.
+#[derive(Debug)]
+pub(crate) struct Caller {
+    pub account: user::Model,
+    pub permissions: Vec<Permission>,
+}
+
+/// The account of `user_id`'s session `session_id` while the session is live and the account
+/// enabled, and the account's permissions, in one round trip (one row per permission, at
+/// least one): a logout, a revocation, a disabled or deleted account (its sessions go with
+/// it) or a revoked permission counts at once, on every instance. `None`: the session ended.
+pub(crate) async fn caller(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+    idle_timeout: Duration,
+) -> Result<Option<Caller>, DbErr> {
+    let query = user::Entity::find()
+        .join_rev(JoinType::InnerJoin, session::Relation::User.def())
+        .join(JoinType::LeftJoin, user::Relation::Permissions.def())
+        .column_as(user_permission::Column::Permission, PERMISSION)
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::live(now, idle_timeout))
+        .filter(user::Column::DisabledAt.is_null())
+        .build(db.get_database_backend());
+    let rows = db.query_all_raw(query).await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let account = user::Model::from_query_result(first, "")?;
+    let mut permissions = Vec::new();
+    for row in &rows {
+        let name: Option<String> = row.try_get("", PERMISSION)?;
+        // A name this build does not know (written by a newer one) grants nothing.
+        permissions.extend(name.and_then(|n| n.parse::<Permission>().ok()));
+    }
+    Ok(Some(Caller {
+        account,
+        permissions,
+    }))
+}
+
+/// The alias of the joined permission column.
+const PERMISSION: &str = "granted_permission";
