@@ -1,8 +1,8 @@
 //! Keyset pagination: a page ends at a row, and the next page starts after it. The position
 //! travels as an opaque cursor (base64url of the row's timestamp and id), so the query is
-//! `WHERE (at, id) > (cursor.at, cursor.id)` on an index, however deep the page. The
-//! timestamp keeps nanoseconds: SQLite stores them, and a cursor rounded to microseconds
-//! would repeat a row.
+//! `WHERE (at, id) > (cursor.at, cursor.id)` on an index, however deep the page (`paging`
+//! writes it). The timestamp keeps nanoseconds: SQLite stores them, and a cursor rounded to
+//! microseconds would repeat a row.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
@@ -13,17 +13,14 @@ use crate::domain::FieldError;
 /// The position of the last row of a page: its sort timestamp and id (the tie-break).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Cursor {
+    /// The row's sort timestamp.
     pub at: DateTime<Utc>,
+    /// The row's id.
     pub id: Uuid,
 }
 
 impl Cursor {
-    /// The page size of a keyset list when its `limit` is left out (the operation's
-    /// `default`).
-    pub(crate) fn default_limit() -> u32 {
-        20
-    }
-
+    /// The position of a row with this timestamp and id.
     pub(crate) fn new(at: DateTime<Utc>, id: Uuid) -> Self {
         Self { at, id }
     }
@@ -36,7 +33,7 @@ impl Cursor {
 
     /// The `cursor` query parameter: absent or empty (`?cursor=`, as a form sends it) is the
     /// first page; anything but a cursor this service handed out is a 422 naming it.
-    pub(crate) fn from_param(param: Option<&str>) -> Result<Option<Self>, FieldError> {
+    pub(super) fn from_param(param: Option<&str>) -> Result<Option<Self>, FieldError> {
         param
             .filter(|text| !text.is_empty())
             .map(Self::decode)

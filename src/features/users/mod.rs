@@ -48,15 +48,15 @@ async fn check_reputation(verifier: &EmailVerifier, email: &Email) -> Result<(),
     }
 }
 
-/// Maps a unique violation on `users` to a 409 naming the field; other errors pass through.
+/// Maps a violation of a unique index of `users` to a 409 naming its field; other errors pass
+/// through.
 fn taken_or(err: DbErr) -> ApiError {
-    match db::unique_violation(&err) {
-        Some(constraint) if constraint.contains("email") => {
-            ApiError::conflict(FieldError::new("email", "is already taken"))
-        }
-        Some(_) => ApiError::conflict(FieldError::new("username", "is already taken")),
-        None => err.into(),
-    }
+    let field = match db::violated_constraint(&err) {
+        Some("ux_users_email") => "email",
+        Some("ux_users_username_lower") => "username",
+        _ => return err.into(),
+    };
+    ApiError::conflict(FieldError::new(field, "is already taken"))
 }
 
 /// The account no longer exists (deleted while its token was still in flight).

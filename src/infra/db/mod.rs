@@ -4,6 +4,7 @@ mod admin;
 pub mod entities;
 mod migration_lock;
 mod settings;
+mod unique;
 
 use std::{path::Path, time::Duration};
 
@@ -11,13 +12,14 @@ pub use admin::{AdminError, Outcome, create_database, drop_database};
 pub use migration_lock::{MigrationLock, lock_migrations};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseConnectionType, DatabaseTransaction,
-    DbErr, RuntimeErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DbErr, RuntimeErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
     sqlx::{
         self,
         sqlite::{SqliteJournalMode, SqliteSynchronous},
     },
 };
 pub use settings::{DEFAULT_DATABASE_URL, DatabaseSettings};
+pub(crate) use unique::violated_constraint;
 
 /// Opens a pool for `url`; for SQLite, creates the file's folder and turns on WAL and a
 /// busy timeout so concurrent writers wait for each other instead of failing.
@@ -96,14 +98,6 @@ pub fn redact_url(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
-    }
-}
-
-/// The violated unique constraint's message, when `err` is a unique violation.
-pub(crate) fn unique_violation(err: &DbErr) -> Option<String> {
-    match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(message)) => Some(message),
-        _ => None,
     }
 }
 

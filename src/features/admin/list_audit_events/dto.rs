@@ -5,7 +5,8 @@ use poem_openapi::{Enum, Object};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::query::{Actor, AuditEventView, AuditPage};
+use super::query::{Actor, AuditEventView};
+use crate::http::Page;
 
 /// What happened, named `<subject>.<event>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
@@ -120,11 +121,11 @@ impl From<AuditEventView> for AuditEvent {
     }
 }
 
-impl From<AuditPage> for AuditEventPage {
-    fn from(page: AuditPage) -> Self {
+impl From<Page<AuditEventView>> for AuditEventPage {
+    fn from(page: Page<AuditEventView>) -> Self {
         Self {
-            items: page.events.into_iter().map(AuditEvent::from).collect(),
-            next_cursor: page.next.map(|cursor| cursor.encode()),
+            items: page.items.into_iter().map(AuditEvent::from).collect(),
+            next_cursor: page.next_cursor.map(|cursor| cursor.encode()),
         }
     }
 }

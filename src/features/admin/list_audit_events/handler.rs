@@ -1,22 +1,18 @@
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait},
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::{Map, Value};
 
-use super::query::{Actor, AuditEventView, AuditPage, ListAuditEvents};
+use super::query::{Actor, AuditEventView, ListAuditEvents};
 use crate::{
-    http::{ApiError, Cursor},
+    http::{ApiError, Cursor, Direction, Keyset, Page},
     infra::db::entities::audit_event::{self, Column},
 };
 
-/// Reads one page, newest first by `(occurred_at, id)`: the rows before the cursor (a
-/// row-value comparison, so each filter's `(…, occurred_at, id)` index serves it however
-/// deep the page), one more than the limit to learn whether another page follows.
+/// Reads one page, newest first by `(occurred_at, id)` (`KeysetPage`): the rows before the
+/// cursor, which each filter's `(…, occurred_at, id)` index serves however deep the page.
 pub(super) async fn list_audit_events(
     db: &DatabaseConnection,
     query: ListAuditEvents,
-) -> Result<AuditPage, ApiError> {
+) -> Result<Page<AuditEventView>, ApiError> {
     let mut select = audit_event::Entity::find();
     select = match query.actor {
         Some(Actor::Account(id)) => select.filter(Column::ActorId.eq(id)),
@@ -29,25 +25,16 @@ pub(super) async fn list_audit_events(
     if let Some(action) = query.action {
         select = select.filter(Column::Action.eq(action.as_str()));
     }
-    if let Some(after) = query.after {
-        let row = Expr::tuple([Expr::col(Column::OccurredAt), Expr::col(Column::Id)]);
-        select = select.filter(row.lt(Expr::tuple([Expr::value(after.at), Expr::value(after.id)])));
-    }
-    let mut rows = select
-        .order_by_desc(Column::OccurredAt)
-        .order_by_desc(Column::Id)
-        .limit(query.limit + 1)
-        .all(db)
-        .await?;
-    let next = if rows.len() as u64 > query.limit {
-        rows.truncate(rows.len() - 1);
-        rows.last().map(|row| Cursor::new(row.occurred_at, row.id))
-    } else {
-        None
+    let keyset = Keyset {
+        at: Column::OccurredAt,
+        id: Column::Id,
+        direction: Direction::Descending,
     };
-    Ok(AuditPage {
-        events: rows.into_iter().filter_map(view).collect(),
-        next,
+    let position = |row: &audit_event::Model| Cursor::new(row.occurred_at, row.id);
+    let page = query.page.fetch(db, select, keyset, position).await?;
+    Ok(Page {
+        items: page.items.into_iter().filter_map(view).collect(),
+        next_cursor: page.next_cursor,
     })
 }
 

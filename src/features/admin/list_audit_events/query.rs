@@ -4,15 +4,14 @@ use uuid::Uuid;
 
 use crate::{
     domain::{AuditAction, FieldError, Validator},
-    http::Cursor,
+    http::KeysetPage,
 };
 
-/// One page of the audit trail, newest first: at most `limit` events older than `after`
-/// (the last event of the previous page), of the given actor, target and action.
+/// One page of the audit trail, newest first: at most `limit` events older than the last
+/// event of the previous page, of the given actor, target and action.
 #[derive(Debug)]
 pub(super) struct ListAuditEvents {
-    pub limit: u64,
-    pub after: Option<Cursor>,
+    pub page: KeysetPage,
     pub actor: Option<Actor>,
     pub target: Option<Uuid>,
     pub action: Option<AuditAction>,
@@ -29,15 +28,16 @@ impl ListAuditEvents {
         action: Option<AuditAction>,
     ) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::default();
-        let after = v.check("cursor", Cursor::from_param(cursor).map_err(|e| e.message));
+        let page = KeysetPage::parse(limit, cursor)
+            .map_err(|err| v.reject(&err.field, err.message))
+            .ok();
         // Empty, as a form sends an unset field, is no filter.
         let actor = actor
             .filter(|a| !a.is_empty())
             .map(|a| v.check("actor", Actor::parse(a)));
         v.finish(|| {
             Some(Self {
-                limit: limit.into(),
-                after: after.flatten(),
+                page: page?,
                 actor: actor.flatten(),
                 target,
                 action,
@@ -83,19 +83,12 @@ pub(super) struct AuditEventView {
     pub detail: Map<String, Value>,
 }
 
-/// A page of events, newest first, and where the next (older) one starts: `None` on the
-/// last page.
-#[derive(Debug)]
-pub(super) struct AuditPage {
-    pub events: Vec<AuditEventView>,
-    pub next: Option<Cursor>,
-}
-
 #[cfg(test)]
 mod tests {
     use uuid::Uuid;
 
     use super::{Actor, ListAuditEvents};
+    use crate::http::KeysetPage;
 
     #[test]
     fn actor_is_an_account_id_or_system() {
@@ -115,8 +108,8 @@ mod tests {
         assert_eq!(fields, ["cursor", "actor"]);
         let query = ListAuditEvents::parse(20, None, Some("system"), None, None).unwrap();
         assert_eq!(
-            (query.limit, query.after, query.actor),
-            (20, None, Some(Actor::System))
+            (query.page, query.actor),
+            (KeysetPage::parse(20, None).unwrap(), Some(Actor::System))
         );
     }
 }

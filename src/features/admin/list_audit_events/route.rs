@@ -7,7 +7,9 @@ use super::{
     handler::list_audit_events,
     query::ListAuditEvents,
 };
-use crate::http::{ApiError, ApiTags, AppState, Cursor, Permitted, Problem, can, error_statuses};
+use crate::http::{
+    ApiError, ApiTags, AppState, KeysetPage, Permitted, Problem, can, error_statuses,
+};
 
 #[derive(Default)]
 pub(crate) struct ListAuditEventsRoute;
@@ -48,7 +50,7 @@ impl ListAuditEventsRoute {
         state: Data<&AppState>,
         /// Events per page.
         #[oai(
-            default = "Cursor::default_limit",
+            default = "KeysetPage::default_limit",
             validator(minimum(value = "1"), maximum(value = "100"))
         )]
         limit: Query<u32>,

@@ -1,7 +1,6 @@
 use poem_openapi::Object;
 
-use super::query::UserPage;
-use crate::features::admin::dto::AdminUser;
+use crate::{features::admin::dto::AdminUser, http::Page, infra::db::entities::user};
 
 /// One page of accounts, oldest first.
 #[derive(Debug, Object)]
@@ -13,11 +12,11 @@ pub(super) struct AdminUserPage {
     pub next_cursor: Option<String>,
 }
 
-impl From<UserPage> for AdminUserPage {
-    fn from(page: UserPage) -> Self {
+impl From<Page<user::Model>> for AdminUserPage {
+    fn from(page: Page<user::Model>) -> Self {
         Self {
             items: page.items.into_iter().map(AdminUser::from).collect(),
-            next_cursor: page.next.map(|cursor| cursor.encode()),
+            next_cursor: page.next_cursor.map(|cursor| cursor.encode()),
         }
     }
 }

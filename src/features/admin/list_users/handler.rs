@@ -1,29 +1,22 @@
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait},
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::query::{ListUsers, UserPage};
+use super::query::ListUsers;
 use crate::{
-    http::{ApiError, Cursor},
+    http::{ApiError, Cursor, Direction, Keyset, Page},
     infra::db::entities::user,
 };
 
-/// Reads one page in `(created_at, id)` order with one query, fetching one row past the
-/// page to learn whether another follows. The position is a row-value comparison, so
-/// PostgreSQL walks `ix_users_created_at_id` from the cursor however deep the page, and
-/// accounts created meanwhile neither repeat nor hide the ones that were there.
+/// Reads one page in `(created_at, id)` order with one query (`KeysetPage`): PostgreSQL walks
+/// `ix_users_created_at_id` from the cursor however deep the page, and accounts created
+/// meanwhile neither repeat nor hide the ones that were there.
 pub(super) async fn list_users(
     db: &DatabaseConnection,
     query: ListUsers,
-) -> Result<UserPage, ApiError> {
+) -> Result<Page<user::Model>, ApiError> {
     let mut select = user::Entity::find();
     if let Some(prefix) = &query.login_prefix {
         let Some(matches) = user::login_starts_with(prefix) else {
-            return Ok(UserPage {
-                items: Vec::new(),
-                next: None,
-            });
+            return Ok(Page::default());
         };
         select = select.filter(matches);
     }
@@ -43,28 +36,11 @@ pub(super) async fn list_users(
     if let Some(before) = query.created_before {
         select = select.filter(user::Column::CreatedAt.lt(before));
     }
-    if let Some(cursor) = query.after {
-        let position = Expr::tuple([
-            Expr::col(user::Column::CreatedAt),
-            Expr::col(user::Column::Id),
-        ]);
-        let cursor = Expr::tuple([Expr::value(cursor.at), Expr::value(cursor.id)]);
-        select = select.filter(position.gt(cursor));
-    }
-    let mut items = select
-        .order_by_asc(user::Column::CreatedAt)
-        .order_by_asc(user::Column::Id)
-        .limit(query.limit + 1)
-        .all(db)
-        .await?;
-    let more = items.len() as u64 > query.limit;
-    items.truncate(usize::try_from(query.limit).unwrap_or(usize::MAX));
-    let next = more
-        .then(|| {
-            items
-                .last()
-                .map(|last| Cursor::new(last.created_at, last.id))
-        })
-        .flatten();
-    Ok(UserPage { items, next })
+    let keyset = Keyset {
+        at: user::Column::CreatedAt,
+        id: user::Column::Id,
+        direction: Direction::Ascending,
+    };
+    let position = |user: &user::Model| Cursor::new(user.created_at, user.id);
+    Ok(query.page.fetch(db, select, keyset, position).await?)
 }

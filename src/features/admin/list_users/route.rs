@@ -3,7 +3,9 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Query, payload::Json};
 
 use super::{dto::AdminUserPage, handler::list_users, query::ListUsers};
-use crate::http::{ApiError, ApiTags, AppState, Cursor, Permitted, Problem, can, error_statuses};
+use crate::http::{
+    ApiError, ApiTags, AppState, KeysetPage, Permitted, Problem, can, error_statuses,
+};
 
 #[derive(Default)]
 pub(crate) struct ListUsersRoute;
@@ -35,7 +37,7 @@ impl ListUsersRoute {
         state: Data<&AppState>,
         /// How many accounts per page (1 to 100).
         #[oai(
-            default = "Cursor::default_limit",
+            default = "KeysetPage::default_limit",
             validator(minimum(value = "1"), maximum(value = "100"))
         )]
         limit: Query<u32>,
@@ -55,11 +57,10 @@ impl ListUsersRoute {
         /// Only accounts created strictly before this instant (RFC 3339).
         created_before: Query<Option<DateTime<Utc>>>,
     ) -> Result<ListUsersResponse, Problem<ListUsersErrors>> {
-        let after = Cursor::from_param(cursor.0.as_deref())
+        let page = KeysetPage::parse(limit.0, cursor.0.as_deref())
             .map_err(|err| ApiError::validation(vec![err]))?;
         let query = ListUsers {
-            limit: limit.0.into(),
-            after,
+            page,
             login_prefix: q.0,
             email_verified: email_verified.0,
             disabled: disabled.0,
