@@ -4,10 +4,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
-use super::find_account;
 use crate::{
     domain::Permission,
     http::ApiError,
@@ -42,4 +41,23 @@ pub(super) async fn account_view(
         permissions,
         session_count,
     })
+}
+
+/// No account has this id (or the id is not a UUID): alike to the caller.
+pub(super) fn no_such_account() -> ApiError {
+    ApiError::not_found("no account has this id")
+}
+
+/// The account `id`, or 404.
+pub(super) async fn find_account(
+    db: &impl ConnectionTrait,
+    id: Option<Uuid>,
+) -> Result<user::Model, ApiError> {
+    let Some(id) = id else {
+        return Err(no_such_account());
+    };
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(no_such_account)
 }

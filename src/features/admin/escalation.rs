@@ -11,8 +11,10 @@ use crate::{
     domain::{AuditAction, Permission},
     http::ApiError,
     infra::telemetry::metrics::{self, SecurityRefusal},
-    services::administration::Change,
-    services::audit::{AuditEntry, Provenance},
+    services::{
+        administration::Change,
+        audit::{AuditEntry, Provenance},
+    },
 };
 
 /// What an administrator does with a permission.

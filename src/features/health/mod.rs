@@ -6,8 +6,6 @@ mod check_liveness;
 mod check_readiness;
 mod status;
 
-pub(crate) use status::CheckStatus;
-
 /// This area's slices, in document order.
 pub(super) type Slices = (
     check_health::CheckHealthRoute,

@@ -4,10 +4,8 @@
 mod delete_current_session;
 mod delete_other_sessions;
 mod delete_session;
-mod dto;
+pub(super) mod dto;
 mod list_sessions;
-
-pub(crate) use dto::UserSession;
 
 /// This area's slices, in document order.
 pub(super) type Slices = (

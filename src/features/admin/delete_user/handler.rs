@@ -3,7 +3,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use super::command::DeleteUser;
 use crate::{
     domain::{AuditAction, EventType},
-    features::admin::no_such_account,
+    features::admin::account::no_such_account,
     http::{ApiError, last_writer, lockout},
     infra::{
         clock::Clock,

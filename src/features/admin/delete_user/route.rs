@@ -3,7 +3,7 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
 use super::{command::DeleteUser, handler::delete_user};
 use crate::{
-    features::admin::no_such_account,
+    features::admin::account::no_such_account,
     http::{ApiTags, AppState, Permitted, Problem, ResourceId, can, error_statuses},
     services::audit::Provenance,
 };

@@ -3,7 +3,7 @@ use sea_orm::DatabaseConnection;
 use super::command::DeleteUserSessions;
 use crate::{
     domain::AuditAction,
-    features::admin::find_account,
+    features::admin::account::find_account,
     http::ApiError,
     infra::{clock::Clock, db},
     services::{

@@ -1,14 +1,16 @@
 use sea_orm::{DatabaseConnection, EntityTrait, QuerySelect, sea_query::LockType};
 
 use crate::{
-    features::admin::{PermissionChange, PermissionCommand, no_such_account},
+    features::admin::{
+        account::no_such_account,
+        escalation::{PermissionChange, PermissionCommand},
+    },
     http::ApiError,
     infra::{
         clock::Clock,
         db::{self, entities::user},
     },
-    services::administration,
-    services::audit::Provenance,
+    services::{administration, audit::Provenance},
 };
 
 /// Refuses a permission the administrator does not hold (`PermissionCommand::authorize`),

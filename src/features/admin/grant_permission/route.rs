@@ -3,7 +3,10 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path};
 
 use super::handler::grant_permission;
 use crate::{
-    features::admin::{PermissionCommand, PermissionParam, permission_of},
+    features::admin::{
+        escalation::PermissionCommand,
+        permission_name::{PermissionParam, permission_of},
+    },
     http::{ApiTags, AppState, Permitted, Problem, ResourceId, can, error_statuses},
     services::audit::Provenance,
 };

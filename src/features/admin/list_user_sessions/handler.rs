@@ -2,7 +2,7 @@ use sea_orm::DatabaseConnection;
 
 use super::query::ListUserSessions;
 use crate::{
-    features::admin::find_account,
+    features::admin::account::find_account,
     http::ApiError,
     infra::{clock::Clock, db::entities::session, security::SessionSettings},
     services::sessions::live_sessions,

@@ -3,7 +3,7 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
 
 use super::{handler::list_user_sessions, query::ListUserSessions};
 use crate::{
-    features::sessions::UserSession,
+    features::sessions::dto::UserSession,
     http::{ApiTags, AppState, Permitted, Problem, ResourceId, can, error_statuses},
 };
 

@@ -3,11 +3,16 @@ use sea_orm::DatabaseConnection;
 use super::error::own_write_permission;
 use crate::{
     domain::Permission,
-    features::admin::{PermissionChange, PermissionCommand, find_account},
+    features::admin::{
+        account::find_account,
+        escalation::{PermissionChange, PermissionCommand},
+    },
     http::{ApiError, last_writer},
     infra::{clock::Clock, db},
-    services::administration,
-    services::{administration::is_last_writer, audit::Provenance},
+    services::{
+        administration::{self, is_last_writer},
+        audit::Provenance,
+    },
 };
 
 /// Refuses a permission the administrator does not hold (`PermissionCommand::authorize`),

@@ -3,7 +3,7 @@ use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
 
 use super::{command::UpdateUser, dto::UpdateAdminUserRequest, handler::update_user};
 use crate::{
-    features::admin::{dto::AdminUserDetail, no_such_account},
+    features::admin::{account::no_such_account, dto::AdminUserDetail},
     http::{
         ApiError, ApiTags, AppState, AtLeastOne, Permitted, Problem, ResourceId, can,
         error_statuses,

@@ -2,7 +2,7 @@ use poem_openapi::Object;
 
 use super::query::HealthReport;
 use crate::{
-    features::health::CheckStatus,
+    features::health::status::CheckStatus,
     infra::{email_verifier::VerifierStatus, rate_limit::LimiterStatus},
 };
 

@@ -1,6 +1,6 @@
 use poem_openapi::Object;
 
-use crate::features::health::CheckStatus;
+use crate::features::health::status::CheckStatus;
 
 /// The process is up; `status` is always `ok`.
 #[derive(Object)]

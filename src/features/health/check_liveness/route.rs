@@ -1,7 +1,7 @@
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::dto::Liveness;
-use crate::{features::health::CheckStatus, http::ApiTags};
+use crate::{features::health::status::CheckStatus, http::ApiTags};
 
 #[derive(Default)]
 pub(crate) struct CheckLivenessRoute;

@@ -3,7 +3,7 @@ use std::time::Duration;
 use poem_openapi::Object;
 
 use super::query::{OutboxReport, Probe, ReadinessReport};
-use crate::features::health::CheckStatus;
+use crate::features::health::status::CheckStatus;
 
 /// One dependency: `ok` with its round trip in milliseconds, `unavailable` (no latency), or
 /// `disabled` when not configured.

@@ -5,7 +5,7 @@ use super::{
     command::ConfirmEmail, dto::ConfirmEmailRequest, error::REFUSED, handler::confirm_email,
 };
 use crate::{
-    features::users::User,
+    features::users::dto::User,
     http::{ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
     services::{audit::Provenance, single_use_token::Refusal},
 };

@@ -4,7 +4,7 @@ use uuid::Uuid;
 use super::command::CreateUser;
 use crate::{
     domain::{AuditAction, EventType, PasswordContext},
-    features::users::{check_reputation, taken_or},
+    features::users::account::{check_reputation, taken_or},
     http::ApiError,
     infra::{
         clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox,

@@ -3,7 +3,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::CreateUser, dto::CreateUserRequest, handler::create_user};
 use crate::{
-    features::users::User,
+    features::users::dto::User,
     http::{ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
     services::audit::Provenance,
 };

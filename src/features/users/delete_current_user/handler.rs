@@ -3,7 +3,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use super::command::DeleteUser;
 use crate::{
     domain::{AuditAction, EventType},
-    features::users::account_gone,
+    features::users::account::account_gone,
     http::{ApiError, last_writer},
     infra::{
         clock::Clock,

@@ -1,7 +1,7 @@
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use crate::{
-    features::users::User,
+    features::users::dto::User,
     http::{ApiTags, Authenticated, Problem, error_statuses},
 };
 

@@ -6,7 +6,7 @@ use sea_orm::{
 use super::command::{UpdateUser, password_required};
 use crate::{
     domain::{AuditAction, EventEnvelope, EventType, UserEventData},
-    features::users::{account_gone, check_reputation, taken_or},
+    features::users::account::{account_gone, check_reputation, taken_or},
     http::ApiError,
     infra::{
         clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox,

@@ -3,7 +3,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{command::UpdateUser, dto::UpdateUserRequest, handler::update_user};
 use crate::{
-    features::users::User,
+    features::users::dto::User,
     http::{ApiError, ApiTags, AppState, AtLeastOne, Authenticated, Problem, error_statuses},
     services::audit::Provenance,
 };
