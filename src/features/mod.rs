@@ -7,6 +7,8 @@ mod auth;
 mod health;
 pub(crate) mod notifications;
 mod sessions;
+#[cfg(test)]
+mod test_support;
 mod users;
 
 use crate::http::MergedApi;

@@ -66,4 +66,15 @@ mod tests {
             assert_eq!(errors[0].field, "permission", "{other:?}");
         }
     }
+
+    #[test]
+    fn an_unknown_name_is_a_422_whose_message_lists_every_name() {
+        let parsed = PermissionParam::parse_from_parameter("root").expect("parses");
+        let problem = permission_of(&parsed).expect_err("unknown").problem();
+        assert_eq!(problem.status, 422);
+        let message = &problem.errors.expect("errors")[0].message;
+        for name in Permission::NAMES {
+            assert!(message.contains(name), "{message:?} lacks {name}");
+        }
+    }
 }

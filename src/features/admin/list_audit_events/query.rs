@@ -88,7 +88,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::{Actor, ListAuditEvents};
-    use crate::http::KeysetPage;
+    use crate::{domain::AuditAction, http::KeysetPage};
 
     #[test]
     fn actor_is_an_account_id_or_system() {
@@ -110,6 +110,38 @@ mod tests {
         assert_eq!(
             (query.page, query.actor),
             (KeysetPage::parse(20, None).unwrap(), Some(Actor::System))
+        );
+    }
+
+    #[test]
+    fn empty_parameters_are_no_filter_and_the_others_pass_through() {
+        let target = Uuid::now_v7();
+        let query = ListAuditEvents::parse(
+            5,
+            Some(""),
+            Some(""),
+            Some(target),
+            Some(AuditAction::LoginFailed),
+        )
+        .unwrap();
+        assert_eq!(
+            (query.page, query.actor),
+            (KeysetPage::parse(5, None).unwrap(), None)
+        );
+        assert_eq!(
+            (query.target, query.action),
+            (Some(target), Some(AuditAction::LoginFailed))
+        );
+    }
+
+    #[test]
+    fn an_account_id_is_an_account_actor() {
+        let id = Uuid::now_v7();
+        let query = ListAuditEvents::parse(20, None, Some(&id.to_string()), None, None).unwrap();
+        assert_eq!(query.actor, Some(Actor::Account(id)));
+        assert_eq!(
+            (Actor::of(Some(id)), Actor::of(None)),
+            (Actor::Account(id), Actor::System)
         );
     }
 }

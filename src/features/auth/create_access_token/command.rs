@@ -51,3 +51,102 @@ impl TryFrom<TokenRequestBody> for CreateAccessToken {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::{CreateAccessToken, TokenRequestBody};
+    use crate::{
+        domain::FieldError,
+        features::test_support::{body, described},
+    };
+
+    fn parse(json: Value) -> Result<CreateAccessToken, Vec<FieldError>> {
+        CreateAccessToken::try_from(body::<TokenRequestBody>(json))
+    }
+
+    fn password_grant(json: Value) -> (String, String) {
+        match parse(json) {
+            Ok(CreateAccessToken::Password { login, password }) => {
+                (login, password.expose().to_owned())
+            }
+            other => panic!("not a password grant: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn without_a_grant_type_it_is_the_password_grant() {
+        let grant = password_grant(json!({"username": "alice", "password": "pw"}));
+        assert_eq!(grant, ("alice".into(), "pw".into()));
+    }
+
+    #[test]
+    fn the_password_grant_may_be_named_and_ignores_a_scope() {
+        let json =
+            json!({"grant_type": "password", "username": "a@b.c", "password": "x", "scope": "any"});
+        assert_eq!(password_grant(json), ("a@b.c".into(), "x".into()));
+    }
+
+    #[test]
+    fn the_refresh_token_grant_needs_only_the_refresh_token() {
+        let parsed = parse(json!({"grant_type": "refresh_token", "refresh_token": "r1"}));
+        let Ok(CreateAccessToken::RefreshToken { refresh_token }) = parsed else {
+            panic!("not a refresh-token grant: {parsed:?}");
+        };
+        assert_eq!(refresh_token, "r1");
+    }
+
+    #[test]
+    fn the_password_grant_names_each_missing_field() {
+        assert_eq!(
+            described(parse(json!({})).unwrap_err()),
+            ["username: is required", "password: is required"]
+        );
+    }
+
+    #[test]
+    fn the_refresh_token_grant_names_a_missing_refresh_token_and_nothing_else() {
+        let errors = parse(json!({"grant_type": "refresh_token"})).unwrap_err();
+        assert_eq!(described(errors), ["refresh_token: is required"]);
+    }
+
+    #[test]
+    fn an_unknown_grant_type_is_a_field_error_naming_grant_type() {
+        let errors = parse(json!({"grant_type": "client_credentials"})).unwrap_err();
+        assert_eq!(
+            described(errors),
+            ["grant_type: must be `password` or `refresh_token`"]
+        );
+    }
+
+    #[test]
+    fn a_mistyped_grant_type_is_named_and_no_grant_is_guessed() {
+        let errors = parse(json!({"grant_type": 1, "username": "alice", "password": "pw"}));
+        assert_eq!(
+            described(errors.unwrap_err()),
+            ["grant_type: must be a string"]
+        );
+    }
+
+    #[test]
+    fn every_mistyped_field_is_reported() {
+        let errors = parse(json!({"scope": 1, "username": null, "password": false})).unwrap_err();
+        assert_eq!(
+            described(errors),
+            [
+                "scope: must be a string",
+                "username: must be a string",
+                "password: must be a string"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_form_missing_a_field_reports_it_as_required() {
+        // The form reads through serde, where a missing field is `Default`.
+        let form: TokenRequestBody = serde_json::from_value(json!({"username": "alice"})).unwrap();
+        let errors = CreateAccessToken::try_from(form).unwrap_err();
+        assert_eq!(described(errors), ["password: is required"]);
+    }
+}

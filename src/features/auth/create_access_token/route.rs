@@ -103,3 +103,71 @@ fn login_outcome(granted: &Result<SessionTokens, ApiError>) -> LoginOutcome {
         Err(_) => LoginOutcome::Failed,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::login_outcome;
+    use crate::{
+        domain::Permission,
+        features::auth::create_access_token::error::Refusal,
+        http::ApiError,
+        infra::{
+            rate_limit::Decision,
+            security::{AccessToken, HashError},
+            telemetry::metrics::LoginOutcome,
+        },
+        services::sessions::SessionTokens,
+    };
+
+    fn outcome_of(err: ApiError) -> LoginOutcome {
+        login_outcome(&Err(err))
+    }
+
+    #[test]
+    fn issued_tokens_are_a_successful_login() {
+        let access = AccessToken {
+            token: "jwt".into(),
+            expires_in: 900,
+        };
+        let tokens = SessionTokens {
+            access,
+            refresh_token: "r".into(),
+        };
+        assert!(matches!(
+            login_outcome(&Ok(tokens)),
+            LoginOutcome::Succeeded
+        ));
+    }
+
+    #[test]
+    fn a_rate_limit_or_an_outage_is_a_refused_login() {
+        let decision = Decision {
+            allowed: false,
+            limit: 5,
+            remaining: 0,
+            reset: Duration::from_secs(30),
+        };
+        for err in [
+            ApiError::too_many_requests(&decision),
+            ApiError::unavailable("the database is unavailable", Duration::from_secs(5)),
+            ApiError::from(HashError::Busy),
+        ] {
+            assert!(matches!(outcome_of(err), LoginOutcome::Refused));
+        }
+    }
+
+    #[test]
+    fn refused_credentials_or_accounts_are_a_failed_login() {
+        for err in [
+            ApiError::from(Refusal::InvalidCredentials),
+            ApiError::unauthorized("the token has expired"),
+            ApiError::from(Refusal::AccountDisabled),
+            ApiError::from(Refusal::EmailNotVerified),
+            ApiError::missing_permission(Permission::UsersRead),
+        ] {
+            assert!(matches!(outcome_of(err), LoginOutcome::Failed));
+        }
+    }
+}

@@ -91,4 +91,23 @@ mod tests {
             ["token", "token_type_hint"]
         );
     }
+
+    #[test]
+    fn a_null_token_is_required_and_a_null_hint_is_not_a_string() {
+        let body = RevokeTokenRequestBody::parse_from_json(Some(
+            json!({"token": null, "token_type_hint": null}),
+        ))
+        .unwrap_or_else(|_| panic!("parsing never fails"));
+        let errors = RevokeToken::try_from(body).unwrap_err();
+        let messages: Vec<_> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(messages, ["is required", "must be a string"]);
+    }
+
+    #[test]
+    fn a_form_without_a_token_reports_it_as_required() {
+        // The form reads through serde, where a missing field is `Default`.
+        let form: RevokeTokenRequestBody = serde_json::from_value(json!({})).unwrap();
+        let errors = RevokeToken::try_from(form).unwrap_err();
+        assert_eq!((errors[0].field.as_str(), errors.len()), ("token", 1));
+    }
 }

@@ -18,3 +18,47 @@ impl ConfirmEmail {
         Ok(plausible_token(&token).map(|token| Self { token }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::ConfirmEmail;
+    use crate::{
+        domain::FieldError,
+        features::test_support::{body, described},
+    };
+
+    fn parse(json: Value) -> Result<Option<ConfirmEmail>, Vec<FieldError>> {
+        ConfirmEmail::parse(body(json))
+    }
+
+    #[test]
+    fn a_token_is_trimmed_into_the_command() {
+        let command = parse(json!({"token": " abc\n"}))
+            .unwrap()
+            .expect("plausible");
+        assert_eq!(command.token, "abc");
+    }
+
+    #[test]
+    fn a_missing_null_or_mistyped_token_is_a_field_error_naming_it() {
+        for (json, message) in [
+            (json!({}), "token: is required"),
+            (json!({"token": null}), "token: is required"),
+            (json!({"token": 42}), "token: must be a string"),
+        ] {
+            assert_eq!(described(parse(json).unwrap_err()), [message]);
+        }
+    }
+
+    #[test]
+    fn an_empty_or_overlong_token_is_no_command_rather_than_a_field_error() {
+        for token in ["  ".to_owned(), "t".repeat(129)] {
+            assert!(
+                parse(json!({"token": token})).unwrap().is_none(),
+                "{token:?}"
+            );
+        }
+    }
+}

@@ -29,3 +29,49 @@ impl TryFrom<CreateUserRequest> for CreateUser {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::{CreateUser, CreateUserRequest};
+    use crate::{
+        domain::FieldError,
+        features::test_support::{body, described, fields},
+    };
+
+    fn parse(json: Value) -> Result<CreateUser, Vec<FieldError>> {
+        CreateUser::try_from(body::<CreateUserRequest>(json))
+    }
+
+    #[test]
+    fn a_valid_registration_yields_the_command_with_the_address_normalized() {
+        let json = json!({"username": "alice", "email": " Alice@Example.COM ", "password": "correct horse"});
+        let command = parse(json).unwrap();
+        assert_eq!(command.username.as_str(), "alice");
+        assert_eq!(command.email.as_str(), "alice@example.com");
+        assert_eq!(command.password.expose(), "correct horse");
+    }
+
+    #[test]
+    fn every_invalid_field_is_reported_not_just_the_first() {
+        let errors = parse(json!({"username": "a", "email": "nope", "password": "short"}));
+        assert_eq!(
+            fields(&errors.unwrap_err()),
+            ["username", "email", "password"]
+        );
+    }
+
+    #[test]
+    fn missing_null_and_mistyped_fields_are_field_errors_naming_them() {
+        let errors = parse(json!({"username": null, "email": 12345})).unwrap_err();
+        assert_eq!(
+            described(errors),
+            [
+                "username: is required",
+                "email: must be a string",
+                "password: is required"
+            ]
+        );
+    }
+}

@@ -31,3 +31,47 @@ impl DeleteUser {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+    use uuid::Uuid;
+
+    use super::DeleteUser;
+    use crate::{
+        domain::{FieldError, Permission},
+        features::test_support::{account, body, described},
+        http::Authenticated,
+    };
+
+    fn parse(permissions: Vec<Permission>, json: Value) -> Result<DeleteUser, Vec<FieldError>> {
+        let caller = Authenticated {
+            account: account(),
+            session_id: Uuid::now_v7(),
+            permissions,
+        };
+        DeleteUser::parse(caller, body(json))
+    }
+
+    #[test]
+    fn any_string_is_taken_as_the_password_without_the_sign_up_rules() {
+        let command = parse(vec![], json!({"password": "x"})).unwrap();
+        assert_eq!(command.password.expose(), "x");
+        assert_eq!(command.account.username, "alice");
+    }
+
+    #[test]
+    fn the_command_says_whether_the_caller_holds_users_write() {
+        let holds = |permissions| parse(permissions, json!({"password": "pw"})).unwrap();
+        assert!(holds(vec![Permission::UsersRead, Permission::UsersWrite]).holds_users_write);
+        assert!(!holds(vec![Permission::UsersRead]).holds_users_write);
+    }
+
+    #[test]
+    fn a_missing_or_mistyped_password_is_a_field_error_naming_it() {
+        let missing = parse(vec![], json!({"password": null})).unwrap_err();
+        assert_eq!(described(missing), ["password: is required"]);
+        let mistyped = parse(vec![], json!({"password": 1234})).unwrap_err();
+        assert_eq!(described(mistyped), ["password: must be a string"]);
+    }
+}

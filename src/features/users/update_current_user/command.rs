@@ -67,56 +67,71 @@ pub(super) fn password_required() -> FieldError {
 
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
-    use uuid::Uuid;
+    use serde_json::{Value, json};
 
     use super::UpdateUser;
     use crate::{
-        features::users::update_current_user::dto::UpdateUserRequest, http::OptionalString,
-        infra::db::entities::user,
+        domain::FieldError,
+        features::test_support::{account, body, described, fields},
     };
 
-    fn account() -> user::Model {
-        let now = Utc::now();
-        user::Model {
-            id: Uuid::now_v7(),
-            username: "alice".into(),
-            email: "alice@example.com".into(),
-            password_hash: user::PasswordHash("x".into()),
-            email_verified: true,
-            disabled_at: None,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    /// A field as JSON would give it: left out, or a string.
-    fn field<R>(value: Option<&str>) -> OptionalString<R> {
-        value.map_or_else(OptionalString::default, |v| {
-            serde_json::from_value(serde_json::json!(v)).unwrap()
-        })
-    }
-
-    fn request(email: Option<&str>, current_password: Option<&str>) -> UpdateUserRequest {
-        UpdateUserRequest {
-            username: field(None),
-            email: field(email),
-            current_password: field(current_password),
-        }
+    /// `body` as the account `alice` (`alice@example.com`) sends it.
+    fn parse(json: Value) -> Result<UpdateUser, Vec<FieldError>> {
+        UpdateUser::parse(account(), body(json))
     }
 
     #[test]
     fn a_new_address_needs_the_current_password() {
-        let err = UpdateUser::parse(account(), request(Some("eve@example.com"), None)).unwrap_err();
-        assert_eq!(err.len(), 1);
-        assert_eq!(err[0].field, "current_password");
-        let ok = UpdateUser::parse(account(), request(Some("eve@example.com"), Some("pw")));
+        let err = parse(json!({"email": "eve@example.com"})).unwrap_err();
+        assert_eq!(fields(&err), ["current_password"]);
+        let ok = parse(json!({"email": "eve@example.com", "current_password": "pw"}));
         assert_eq!(ok.unwrap().new_email().unwrap().as_str(), "eve@example.com");
     }
 
     #[test]
     fn the_same_address_in_another_case_moves_nothing_and_needs_no_password() {
-        let same = UpdateUser::parse(account(), request(Some(" Alice@Example.COM"), None));
+        let same = parse(json!({"email": " Alice@Example.COM"}));
         assert!(same.unwrap().new_email().is_none());
+    }
+
+    #[test]
+    fn an_empty_body_is_an_error_on_both_fields() {
+        assert_eq!(
+            fields(&parse(json!({})).unwrap_err()),
+            ["username", "email"]
+        );
+    }
+
+    #[test]
+    fn a_username_alone_is_a_change_that_needs_no_password() {
+        let command = parse(json!({"username": "bob"})).unwrap();
+        assert_eq!(command.username.unwrap().as_str(), "bob");
+        assert!(command.email.is_none() && command.current_password.is_none());
+    }
+
+    #[test]
+    fn an_invalid_username_and_an_invalid_address_are_both_reported() {
+        let errors = parse(json!({"username": "x", "email": "nope"})).unwrap_err();
+        assert_eq!(fields(&errors), ["username", "email"]);
+    }
+
+    #[test]
+    fn null_and_mistyped_values_are_field_errors_naming_them() {
+        let errors = parse(json!({"username": null, "email": 1, "current_password": false}));
+        assert_eq!(
+            described(errors.unwrap_err()),
+            [
+                "username: must be a string",
+                "email: must be a string",
+                "current_password: must be a string"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_password_given_with_a_new_address_is_kept_as_sent() {
+        let json = json!({"email": "eve@example.com", "current_password": "old"});
+        let command = parse(json).unwrap();
+        assert_eq!(command.current_password.unwrap().expose(), "old");
     }
 }
