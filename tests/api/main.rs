@@ -52,6 +52,7 @@ mod refresh;
 mod refresh_grace;
 mod refresh_refusals;
 mod round_trips;
+mod session_claims;
 mod session_consistency;
 mod session_lifetime;
 mod sessions;

@@ -18,4 +18,4 @@ pub use one_time_token::{OneTimeToken, sha256_hex};
 pub use password::{HasherKind, PasswordHasher};
 pub use session_settings::SessionSettings;
 pub use settings::JwtSettings;
-pub(crate) use tokens::{AccessToken, TokenError, TokenService};
+pub(crate) use tokens::{AccessToken, SessionClaims, TokenError, TokenService};

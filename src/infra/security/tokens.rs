@@ -33,6 +33,23 @@ pub(crate) struct Claims {
     /// absent when there are none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scope: String,
+    /// How the session's login proved itself (RFC 8176: `pwd`, ...); kept by every refresh.
+    #[serde(default)]
+    pub amr: Vec<String>,
+    /// When the session's login happened (seconds since the epoch, OpenID Connect's
+    /// `auth_time`); kept by every refresh.
+    #[serde(default)]
+    pub auth_time: u64,
+}
+
+/// What an access token says of its session: its id, and how and when its login proved
+/// itself.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SessionClaims<'a> {
+    pub id: Uuid,
+    /// RFC 8176 method values, space-separated.
+    pub amr: &'a str,
+    pub auth_time: DateTime<Utc>,
 }
 
 /// A signed access token and its lifetime in seconds.
@@ -130,11 +147,11 @@ impl TokenService {
         OneTimeToken::derive(&self.successors, spent)
     }
 
-    /// A token for `user_id` in session `session_id`, carrying `permissions`, issued at `now`.
+    /// A token for `user_id` in `session`, carrying `permissions`, issued at `now`.
     pub(crate) fn issue(
         &self,
         user_id: Uuid,
-        session_id: Uuid,
+        session: SessionClaims<'_>,
         permissions: &[Permission],
         now: DateTime<Utc>,
     ) -> Result<AccessToken, TokenError> {
@@ -143,7 +160,7 @@ impl TokenService {
         let ttl = self.settings.access_token_ttl.as_secs();
         let claims = Claims {
             sub: user_id,
-            sid: session_id,
+            sid: session.id,
             iat: now,
             exp: now + ttl,
             jti: Uuid::now_v7(),
@@ -151,6 +168,8 @@ impl TokenService {
             aud: self.settings.audience.clone(),
             scope: permissions.join(" "),
             permissions,
+            amr: session.amr.split_whitespace().map(str::to_owned).collect(),
+            auth_time: session.auth_time.timestamp().max(0) as u64,
         };
         let header = Header {
             kid: Some(self.keys.current_kid().to_owned()),
@@ -216,7 +235,7 @@ mod tests {
     use chrono::{TimeDelta, Utc};
     use uuid::Uuid;
 
-    use super::{TokenError, TokenService};
+    use super::{SessionClaims, TokenError, TokenService};
     use crate::infra::security::JwtSettings;
 
     /// A service with a throw-away key pair (no key files at these paths).
@@ -233,10 +252,18 @@ mod tests {
     fn a_remembered_token_still_expires_and_an_altered_one_is_still_checked() {
         let tokens = service();
         let now = Utc::now();
-        let issued = tokens
-            .issue(Uuid::now_v7(), Uuid::now_v7(), &[], now)
-            .unwrap();
+        let session = SessionClaims {
+            id: Uuid::now_v7(),
+            amr: "pwd",
+            auth_time: now - TimeDelta::hours(1),
+        };
+        let issued = tokens.issue(Uuid::now_v7(), session, &[], now).unwrap();
         let claims = tokens.verify(&issued.token, now).unwrap();
+        assert_eq!(claims.amr, ["pwd"]);
+        assert_eq!(
+            claims.auth_time,
+            (now - TimeDelta::hours(1)).timestamp() as u64
+        );
         // Found in the cache the second time: the same claims.
         assert_eq!(tokens.verify(&issued.token, now).unwrap().jti, claims.jti);
         let later = now + TimeDelta::seconds(issued.expires_in as i64 + 60);

@@ -18,6 +18,9 @@ pub(crate) struct Device {
     pub user_agent: Option<String>,
 }
 
+/// The `amr` of a login by password alone (RFC 8176).
+const PASSWORD_LOGIN: &str = "pwd";
+
 /// Why a session could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SessionError {
@@ -47,12 +50,13 @@ pub(crate) async fn open(
         revoked_at: Set(None),
         user_agent: Set(device.user_agent),
         ip: Set(device.ip),
+        amr: Set(PASSWORD_LOGIN.to_owned()),
     }
     .insert(txn)
     .await?;
     let refresh_token = issue_refresh_token(txn, session.id, now).await?;
     let permissions = user_permission::of(txn, user_id).await?;
-    let access = tokens.issue(user_id, session.id, &permissions, now)?;
+    let access = tokens.issue(user_id, session.claims(), &permissions, now)?;
     metrics::session_opened();
     Ok(SessionTokens {
         access,

@@ -132,7 +132,7 @@ pub(crate) async fn rotate(
         store_refresh_token(&txn, session.id, &successor.hash, now).await?;
     }
     let permissions = user_permission::of(&txn, session.user_id).await?;
-    let access = tokens.issue(session.user_id, session.id, &permissions, now)?;
+    let access = tokens.issue(session.user_id, session.claims(), &permissions, now)?;
     txn.commit().await?;
     metrics::session_refreshed();
     Ok(SessionTokens {

@@ -40,7 +40,9 @@ export const sessionSteps: Step[] = [
       const user = need(state.user, "the registered user");
       expect(payload.sub === user.id, `sub: ${show(payload.sub)}`);
       expect(typeof payload.sid === "string", `sid: ${show(payload.sid)}`);
-      return `RS256, kid ${protectedHeader.kid}, sub and sid as expected`;
+      expect(show(payload.amr) === show(["pwd"]), `amr: ${show(payload.amr)}`);
+      expect(typeof payload.auth_time === "number", `auth_time: ${show(payload.auth_time)}`);
+      return `RS256, kid ${protectedHeader.kid}, sub, sid, amr and auth_time as expected`;
     },
   ],
   [

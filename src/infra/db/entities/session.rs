@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::{Condition, entity::prelude::*};
 
-use crate::infra::clock::earlier;
+use crate::infra::{clock::earlier, security::SessionClaims};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]
@@ -22,6 +22,8 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
+    /// How the login proved itself: RFC 8176 values, space-separated (`pwd`).
+    pub amr: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -42,6 +44,18 @@ impl Related<super::user::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// What its access tokens say of the session: the login's methods and time, which every
+    /// refresh keeps.
+    pub(crate) fn claims(&self) -> SessionClaims<'_> {
+        SessionClaims {
+            id: self.id,
+            amr: &self.amr,
+            auth_time: self.created_at,
+        }
+    }
+}
 
 /// Sessions that are live at `now`: not revoked, not past their absolute end, and used
 /// within the last `idle_timeout`.
