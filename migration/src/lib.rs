@@ -11,6 +11,7 @@ mod m20261202_000006_add_account_administration;
 mod m20261202_000007_create_audit_events;
 mod m20261203_000008_add_outbox_trace_context;
 mod m20261206_000009_add_session_amr;
+mod m20261206_000010_create_known_devices;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_create_audit_events::Migration),
             Box::new(m20261203_000008_add_outbox_trace_context::Migration),
             Box::new(m20261206_000009_add_session_amr::Migration),
+            Box::new(m20261206_000010_create_known_devices::Migration),
         ]
     }
 }

@@ -156,6 +156,7 @@ impl Application {
             verifier: Arc::new(email_verifier(&settings, redis.clone())?),
             min_password_score: settings.server.password_min_score,
             breaches: Arc::new(breach_check(&settings)?),
+            new_sign_in: settings.new_sign_in.clone(),
             require_verified_email: settings.email_verification.required,
             proxies: Proxies::new(
                 &settings.server.trusted_proxies,

@@ -67,6 +67,7 @@ pub(super) fn load(src: &mut impl Source) -> Result<Settings, ConfigError> {
         email_verification: src.section("")?,
         password_reset: src.section("PASSWORD_RESET_")?,
         audit: src.section("AUDIT_")?,
+        new_sign_in: src.section("NEW_SIGNIN_")?,
         ..Settings::default()
     })
 }

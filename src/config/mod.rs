@@ -30,7 +30,7 @@ pub use crate::{
     },
     services::{
         audit::AuditSettings, email_confirmation::EmailVerificationSettings,
-        password_reset::PasswordResetSettings,
+        password_reset::PasswordResetSettings, sessions::NewSignInSettings,
     },
 };
 
@@ -69,6 +69,8 @@ pub struct Settings {
     pub password_reset: PasswordResetSettings,
     /// `AUDIT_RETENTION`.
     pub audit: AuditSettings,
+    /// `NEW_SIGNIN_*`.
+    pub new_sign_in: NewSignInSettings,
     /// Not from the environment: tests set a manual clock; production refuses one.
     pub clock: Clock,
     /// Not from the environment: tests pick the fast hasher; production refuses it.

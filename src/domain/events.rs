@@ -52,6 +52,10 @@ pub enum EventType {
     /// token and sends it to the address in the event.
     #[strum(serialize = "user.password_reset_requested")]
     PasswordResetRequested,
+    /// The account signed in from a device not seen within `NEW_SIGNIN_LOOKBACK`: the owner
+    /// is told when, from what and where (`sign_in`).
+    #[strum(serialize = "user.new_sign_in")]
+    NewSignIn,
 }
 
 /// What the e-mail needs to know about the account.
@@ -63,6 +67,20 @@ pub struct UserEventData {
     /// `user.email_changed` only: the address that replaced `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_email: Option<String>,
+    /// `user.new_sign_in` only: the sign-in the owner is told of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in: Option<SignInNotice>,
+}
+
+/// A sign-in as its notice tells it (the time is the event's).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SignInNotice {
+    /// In words: `Firefox on Linux`.
+    pub device: String,
+    /// The client IP, when known.
+    pub ip: Option<String>,
+    /// The page listing the account's sessions (`NEW_SIGNIN_SESSIONS_URL`), when configured.
+    pub sessions_url: Option<String>,
 }
 
 impl EventEnvelope {

@@ -8,14 +8,16 @@ mod field_error;
 mod password;
 mod password_strength;
 mod permission;
+mod sign_in_device;
 mod username;
 
 pub use audit::AuditAction;
 pub(crate) use email::{Email, is_bare_addr_spec, mask_address};
-pub use events::{EventEnvelope, EventType, UserEventData};
+pub use events::{EventEnvelope, EventType, SignInNotice, UserEventData};
 pub(crate) use field_error::{FieldError, Validator};
 pub(crate) use password::Password;
 pub(crate) use password_strength::assess;
 pub use password_strength::{MinScore, PasswordContext};
 pub use permission::Permission;
+pub use sign_in_device::SignInDevice;
 pub(crate) use username::Username;

@@ -15,7 +15,7 @@ use crate::{
         redis::SharedRedis,
         security::{PasswordHasher, SessionSettings, TokenService},
     },
-    services::password_policy::PasswordPolicy,
+    services::{password_policy::PasswordPolicy, sessions::NewSignInSettings},
 };
 
 /// Everything a request handler may need, built once at start-up.
@@ -32,6 +32,8 @@ pub struct AppState {
     pub min_password_score: MinScore,
     /// `PWNED_PASSWORDS_*`: the breach lookup of new passwords, or none.
     pub breaches: Arc<BreachCheck>,
+    /// `NEW_SIGNIN_*`: mail the owner of a login from a new device.
+    pub new_sign_in: NewSignInSettings,
     /// `REQUIRE_VERIFIED_EMAIL`: no access token for an unconfirmed address.
     pub require_verified_email: bool,
     /// `TRUSTED_PROXIES` and `CLIENT_IP_HEADER`: where a request came from.

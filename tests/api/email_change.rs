@@ -3,11 +3,7 @@
 
 use std::time::Duration;
 
-use accounts_api::infra::{
-    db::entities::{outbox, password_reset},
-    rate_limit::Quota,
-    security::sha256_hex,
-};
+use accounts_api::infra::{db::entities::password_reset, rate_limit::Quota, security::sha256_hex};
 use chrono::{TimeDelta, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
@@ -64,17 +60,6 @@ async fn reset_token_for(app: &TestApp, user_id: &str, address: &str) -> String 
     .await
     .expect("store a reset token");
     token
-}
-
-async fn outbox_events(app: &TestApp, event_type: &str) -> Vec<Value> {
-    outbox::Entity::find()
-        .filter(outbox::Column::EventType.eq(event_type))
-        .all(&app.db().await)
-        .await
-        .expect("read the outbox")
-        .into_iter()
-        .map(|row| serde_json::from_str(&row.payload).expect("a JSON payload"))
-        .collect()
 }
 
 async fn a_new_address_needs_the_current_password(backend: Backend) {
@@ -151,7 +136,7 @@ async fn a_move_spends_reset_tokens_and_tells_the_old_address(backend: Backend) 
         resets[0].used_at.is_some(),
         "a pending reset token is spent"
     );
-    let notices = outbox_events(&app, "user.email_changed").await;
+    let notices = app.outbox_events("user.email_changed").await;
     assert_eq!(notices.len(), 1, "{notices:?}");
     let data = &notices[0]["data"];
     assert_eq!(
@@ -161,7 +146,7 @@ async fn a_move_spends_reset_tokens_and_tells_the_old_address(backend: Backend) 
     assert_eq!(data["new_email"], NEW);
     assert_eq!(data["user_id"], alice["id"]);
     // The confirmation goes to the new address.
-    let requested = outbox_events(&app, "user.email_verification_requested").await;
+    let requested = app.outbox_events("user.email_verification_requested").await;
     assert_eq!(requested.last().unwrap()["data"]["email"], NEW);
     let changed = app.audit_rows_of("email.changed").await;
     assert_eq!(
@@ -219,7 +204,7 @@ async fn moves_spend_the_confirmation_e_mail_quota(backend: Backend) {
     assert_problem(refused, 429, "too-many-requests").await;
     let me = expect_json(app.get_me(&token).await, 200).await;
     assert_eq!(me["email"], "a2@elsewhere.example", "nothing changed");
-    assert_eq!(outbox_events(&app, "user.email_changed").await.len(), 2);
+    assert_eq!(app.outbox_events("user.email_changed").await.len(), 2);
 }
 
 /// Through MailDev: the notice reaches the old mailbox, naming the new one only in part.

@@ -34,6 +34,7 @@ mod manage_cli_accounts;
 mod metrics_counts;
 mod migrate_cli;
 mod monitoring;
+mod new_sign_in;
 mod notifications;
 mod openapi;
 mod otel;

@@ -43,10 +43,17 @@ pub(crate) fn render(
         EventType::EmailChanged => ("Your e-mail address has been changed", "email_changed"),
         EventType::PasswordChanged => ("Your password has been changed", "password_changed"),
         EventType::PasswordResetRequested => ("Reset your password", "password_reset_requested"),
+        EventType::NewSignIn => ("New sign-in to your account", "new_sign_in"),
     };
     let context = context! {
         username => event.data.username.as_str(),
         new_email => event.data.new_email.as_deref().map(mask_address),
+        sign_in => event.data.sign_in.as_ref().map(|s| context! {
+            at => event.occurred_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            device => s.device.as_str(),
+            ip => s.ip.as_deref(),
+            sessions_url => s.sessions_url.as_deref(),
+        }),
         link => link.map(|l| context! {
             token => l.token.as_str(),
             url => l.url(),
@@ -129,6 +136,8 @@ fn source(name: &str) -> Option<&'static str> {
         "password_changed.html",
         "password_reset_requested.txt",
         "password_reset_requested.html",
+        "new_sign_in.txt",
+        "new_sign_in.html",
     )
 }
 

@@ -11,6 +11,7 @@ mod live;
 mod open;
 mod prune;
 mod rotate;
+mod sign_in_notice;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
@@ -22,6 +23,7 @@ pub(crate) use live::{count_live_sessions, live_sessions};
 pub(crate) use open::{Device, SessionError, open};
 pub(crate) use prune::run_pruner;
 pub(crate) use rotate::{RotateError, rotate};
+pub use sign_in_notice::NewSignInSettings;
 
 use crate::infra::{
     db::entities::refresh_token,

@@ -2,10 +2,13 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 use uuid::Uuid;
 
-use super::{SessionTokens, issue_refresh_token};
+use super::{
+    SessionTokens, issue_refresh_token,
+    sign_in_notice::{NewSignInSettings, note_sign_in},
+};
 use crate::infra::{
     clock::later,
-    db::entities::{session, user_permission},
+    db::entities::{session, user, user_permission},
     security::{SessionSettings, TokenError, TokenService},
     telemetry::metrics,
 };
@@ -30,17 +33,21 @@ pub(crate) enum SessionError {
     Token(#[from] TokenError),
 }
 
-/// Opens a session for a login on `device`: the row, its first refresh token and an access
-/// token naming it and carrying the account's permissions. Call it in the login's
-/// transaction: all or nothing (a session without its token could never be used).
+/// Opens a session for `account`'s login on `device`: the row, its first refresh token and an
+/// access token naming it and carrying the account's permissions; a device new to the
+/// account mails its owner (`sign_in_notice`). Call it in the login's transaction: all or
+/// nothing (a session without its token could never be used).
 pub(crate) async fn open(
     txn: &DatabaseTransaction,
     tokens: &TokenService,
     settings: &SessionSettings,
-    user_id: Uuid,
+    notice: &NewSignInSettings,
+    account: &user::Model,
     device: Device,
     now: DateTime<Utc>,
 ) -> Result<SessionTokens, SessionError> {
+    let user_id = account.id;
+    note_sign_in(txn, notice, account, &device, now).await?;
     let session = session::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),

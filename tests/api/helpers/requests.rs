@@ -2,10 +2,13 @@
 
 use accounts_api::infra::{
     clock::Clock,
-    db::entities::{refresh_token, session},
+    db::entities::{outbox, refresh_token, session},
 };
 use reqwest::Response;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Statement,
+};
 use serde_json::{Value, json};
 
 use super::*;
@@ -161,6 +164,22 @@ impl TestApp {
             .expect("read the sessions");
         db.close().await.ok();
         rows
+    }
+
+    /// The payloads of the outbox's events of `event_type` (`user.email_changed`), in the
+    /// order they were recorded.
+    pub async fn outbox_events(&self, event_type: &str) -> Vec<Value> {
+        let db = self.db().await;
+        let rows = outbox::Entity::find()
+            .filter(outbox::Column::EventType.eq(event_type))
+            .order_by_asc(outbox::Column::Id)
+            .all(&db)
+            .await
+            .expect("read the outbox");
+        db.close().await.ok();
+        rows.into_iter()
+            .map(|row| serde_json::from_str(&row.payload).expect("a JSON payload"))
+            .collect()
     }
 
     /// Every `refresh_tokens` row, oldest first.

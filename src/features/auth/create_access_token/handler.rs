@@ -13,7 +13,7 @@ use crate::{
     services::{
         audit::{AuditEntry, Provenance},
         email_confirmation,
-        sessions::{self, Device, RotateError, SessionTokens},
+        sessions::{self, Device, NewSignInSettings, RotateError, SessionTokens},
     },
 };
 
@@ -25,6 +25,7 @@ pub(super) struct Grants<'a> {
     pub limits: &'a RateLimits,
     pub tokens: &'a TokenService,
     pub sessions: &'a SessionSettings,
+    pub new_sign_in: &'a NewSignInSettings,
     /// `REQUIRE_VERIFIED_EMAIL`.
     pub require_verified_email: bool,
 }
@@ -100,15 +101,8 @@ pub(super) async fn password_grant(
         return not_verified(grants, &account).await;
     }
     let txn = db.begin().await?;
-    let opened = sessions::open(
-        &txn,
-        grants.tokens,
-        grants.sessions,
-        account.id,
-        device,
-        now,
-    )
-    .await?;
+    let (tokens, settings, notice) = (grants.tokens, grants.sessions, grants.new_sign_in);
+    let opened = sessions::open(&txn, tokens, settings, notice, &account, device, now).await?;
     AuditEntry::new(AuditAction::LoginSucceeded)
         .by_self(account.id)
         .record(&txn, provenance, now)

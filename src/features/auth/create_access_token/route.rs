@@ -65,6 +65,7 @@ impl CreateAccessTokenRoute {
             limits: &state.limits,
             tokens: &state.tokens,
             sessions: &state.sessions,
+            new_sign_in: &state.new_sign_in,
             require_verified_email: state.require_verified_email,
         };
         let issued = match command {

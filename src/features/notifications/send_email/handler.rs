@@ -140,7 +140,8 @@ async fn mint_link(
         | EventType::UserUpdated
         | EventType::UserDeleted
         | EventType::EmailChanged
-        | EventType::PasswordChanged => return Minted::NotNeeded,
+        | EventType::PasswordChanged
+        | EventType::NewSignIn => return Minted::NotNeeded,
     };
     issued.map_or(Minted::Moot, Minted::Link)
 }

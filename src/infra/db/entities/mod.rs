@@ -1,6 +1,7 @@
 pub mod audit_event;
 pub mod delivered_event;
 pub mod email_verification;
+pub mod known_device;
 pub mod outbox;
 pub mod password_reset;
 pub mod refresh_token;

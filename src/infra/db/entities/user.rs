@@ -104,6 +104,7 @@ impl From<&Model> for crate::domain::UserEventData {
             username: user.username.clone(),
             email: user.email.clone(),
             new_email: None,
+            sign_in: None,
         }
     }
 }

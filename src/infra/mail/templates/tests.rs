@@ -4,7 +4,7 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::{SingleUseLink, lifetime, render};
-use crate::domain::{EventEnvelope, EventType, UserEventData};
+use crate::domain::{EventEnvelope, EventType, SignInNotice, UserEventData};
 
 fn event(kind: EventType, username: &str) -> EventEnvelope {
     EventEnvelope {
@@ -17,6 +17,11 @@ fn event(kind: EventType, username: &str) -> EventEnvelope {
             username: username.into(),
             email: "a@example.com".into(),
             new_email: (kind == EventType::EmailChanged).then(|| "new.name@example.org".into()),
+            sign_in: (kind == EventType::NewSignIn).then(|| SignInNotice {
+                device: "Firefox on Linux".into(),
+                ip: Some("203.0.113.7".into()),
+                sessions_url: None,
+            }),
         },
     }
 }
@@ -151,6 +156,7 @@ fn every_event_type_renders() {
         EmailChanged,
         PasswordChanged,
         PasswordResetRequested,
+        NewSignIn,
     ] {
         for page_url in [None, Some("https://app.test/confirm")] {
             let email = render(&event(kind, "ann"), Some(&link(page_url, 24)));
@@ -163,4 +169,31 @@ fn every_event_type_renders() {
         let missing = render(&event(kind, "ann"), None);
         assert!(missing.is_err(), "{kind:?}: the e-mail needs its token");
     }
+}
+
+#[test]
+fn a_new_sign_in_says_when_from_what_and_where_and_links_the_sessions_when_configured() {
+    let mut event = event(EventType::NewSignIn, "ann");
+    let email = render(&event, None).unwrap();
+    assert_eq!(email.subject, "New sign-in to your account");
+    let at = event.occurred_at.format("%Y-%m-%d %H:%M UTC").to_string();
+    for body in [&email.text, &email.html] {
+        for fact in [
+            at.as_str(),
+            "Firefox on Linux",
+            "203.0.113.7",
+            "session list",
+        ] {
+            assert!(body.contains(fact), "{fact}: {body}");
+        }
+    }
+    let sessions = "https://app.test/account/sessions";
+    event.data.sign_in.as_mut().unwrap().sessions_url = Some(sessions.into());
+    let email = render(&event, None).unwrap();
+    assert!(email.text.contains(sessions), "{}", email.text);
+    assert!(
+        email.html.contains(&format!("<a href=\"{sessions}\">")),
+        "{}",
+        email.html
+    );
 }

@@ -1,11 +1,6 @@
-use std::collections::BTreeSet;
+mod documentation;
 
-use serde::de::DeserializeOwned;
-
-use super::{
-    AppEnv, ClientIpHeader, ConfigError, LogFormat, Settings,
-    load::{Source, load, variables},
-};
+use super::{AppEnv, ClientIpHeader, LogFormat, Settings};
 
 fn settings(vars: &[(&str, &str)]) -> Result<Settings, String> {
     let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string()));
@@ -213,77 +208,20 @@ fn production_requires_an_explicit_database() {
 }
 
 #[test]
-fn the_example_env_file_loads() {
-    let vars = include_str!("../../.env.example")
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| line.split_once('='))
-        .map(|(var, value)| (var.to_owned(), value.to_owned()));
-    let s = Settings::from_vars(vars).unwrap();
-    assert_eq!(s.rate_limit.login_failures.to_string(), "10/15m");
-    assert!(s.kafka.is_none() && s.smtp.is_none() && s.email_verifier.is_none());
-}
-
-/// Records the variables each section reads instead of reading any.
-#[derive(Default)]
-struct Recorder(Vec<String>);
-
-impl Source for Recorder {
-    fn section<T: DeserializeOwned + Default>(
-        &mut self,
-        prefix: &'static str,
-    ) -> Result<T, ConfigError> {
-        self.0.extend(variables::<T>(prefix));
-        Ok(T::default())
-    }
-}
-
-/// Read by tracing's filter, not by `Settings`, yet documented with them.
-const NOT_IN_SETTINGS: [&str; 1] = ["RUST_LOG"];
-
-#[test]
-fn the_readme_and_env_example_list_exactly_the_variables_the_settings_read() {
-    let mut recorder = Recorder::default();
-    load(&mut recorder).expect("the defaults load");
-    let mut read: BTreeSet<String> = recorder.0.iter().cloned().collect();
-    assert_eq!(read.len(), recorder.0.len(), "a variable is read twice");
-    read.extend(NOT_IN_SETTINGS.map(String::from));
-
-    let readme = include_str!("../../README.md");
-    let table = readme
-        .split("\n## Configuration\n")
-        .nth(1)
-        .and_then(|rest| rest.split("\n## ").next())
-        .expect("README.md has a Configuration section");
-    let documented: BTreeSet<String> = table
-        .lines()
-        .filter_map(|row| row.strip_prefix('|')?.split('|').next())
-        .flat_map(|cell| cell.split('`').skip(1).step_by(2))
-        .filter(|name| !name.is_empty() && name.chars().all(is_name_char))
-        .map(String::from)
-        .collect();
-    assert_same(&documented, &read, "README.md's configuration table");
-
-    let example: BTreeSet<String> = include_str!("../../.env.example")
-        .lines()
-        .filter_map(|line| {
-            let line = line.trim_start_matches('#').trim_start();
-            let (name, _) = line.split_once('=')?;
-            (!name.is_empty() && name.chars().all(is_name_char)).then(|| name.to_owned())
-        })
-        .collect();
-    assert_same(&example, &read, ".env.example");
-}
-
-fn assert_same(listed: &BTreeSet<String>, read: &BTreeSet<String>, what: &str) {
-    let missing: Vec<_> = read.difference(listed).collect();
-    let unknown: Vec<_> = listed.difference(read).collect();
-    assert!(
-        missing.is_empty() && unknown.is_empty(),
-        "{what}: missing {missing:?}; not read by the settings {unknown:?}"
-    );
-}
-
-fn is_name_char(c: char) -> bool {
-    c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'
+fn reads_the_new_sign_in_notice() {
+    let url = "https://app.example/sessions";
+    let s = settings(&[
+        ("NEW_SIGNIN_NOTICE", "false"),
+        ("NEW_SIGNIN_LOOKBACK", "30d"),
+        ("NEW_SIGNIN_SESSIONS_URL", url),
+    ])
+    .unwrap();
+    assert!(!s.new_sign_in.notice);
+    assert_eq!(s.new_sign_in.lookback.as_secs(), 30 * 86_400);
+    assert_eq!(s.new_sign_in.sessions_url.as_deref(), Some(url));
+    let defaults = settings(&[]).unwrap().new_sign_in;
+    assert!(defaults.notice && defaults.sessions_url.is_none());
+    assert_eq!(defaults.lookback.as_secs(), 90 * 86_400);
+    let bad = settings(&[("NEW_SIGNIN_SESSIONS_URL", "javascript:alert(1)")]).unwrap_err();
+    assert!(bad.contains("NEW_SIGNIN_SESSIONS_URL"), "{bad}");
 }
