@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use accounts_api::infra::{db::entities::password_reset, rate_limit::Quota, security::sha256_hex};
 use chrono::{TimeDelta, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
