@@ -35,8 +35,9 @@ pub(crate) enum SessionError {
 
 /// Opens a session for `account`'s login on `device`: the row, its first refresh token and an
 /// access token naming it and carrying the account's permissions; a device new to the
-/// account mails its owner (`sign_in_notice`). Call it in the login's transaction: all or
-/// nothing (a session without its token could never be used).
+/// account mails its owner (`sign_in_notice`). Call it in the login's transaction, begun with
+/// `db::begin_write` (it reads before it writes): all or nothing (a session without its token
+/// could never be used).
 pub(crate) async fn open(
     txn: &DatabaseTransaction,
     tokens: &TokenService,

@@ -1,4 +1,4 @@
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::error::Refusal;
 use crate::{
@@ -6,7 +6,7 @@ use crate::{
     http::ApiError,
     infra::{
         clock::Clock,
-        db::entities::user,
+        db::{self, entities::user},
         rate_limit::{RateLimits, Scope},
         security::{PasswordHasher, SessionSettings, TokenService},
     },
@@ -100,7 +100,8 @@ pub(super) async fn password_grant(
             .await?;
         return not_verified(grants, &account).await;
     }
-    let txn = db.begin().await?;
+    // It reads the account's known devices before it writes (`sessions::open`).
+    let txn = db::begin_write(db).await?;
     let (tokens, settings, notice) = (grants.tokens, grants.sessions, grants.new_sign_in);
     let opened = sessions::open(&txn, tokens, settings, notice, &account, device, now).await?;
     AuditEntry::new(AuditAction::LoginSucceeded)
