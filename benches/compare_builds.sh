@@ -5,7 +5,8 @@
 # and the ratio new/old. For refactors that must not cost anything.
 # Usage: benches/compare_builds.sh OLD_BINARY NEW_BINARY   (release builds of accounts-api)
 # Needs: wrk, PostgreSQL :5432 (scripts/services-up.sh). Knobs: ROUNDS (7), DURATION,
-# CONNECTIONS (benches/common.sh).
+# CONNECTIONS (benches/common.sh); REQUEST=login compares the password grant instead (bcrypt
+# at cost 4, so the login's database work shows; every login opens a session).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OLD=${1:?old binary}; NEW=${2:?new binary}; ROUNDS=${ROUNDS:-7}
@@ -18,6 +19,12 @@ serve 18191 "$OLD" "${HIGH[@]}"
 serve 18192 "$NEW" "${HIGH[@]}"
 OLD_TOKEN=$(bench_login 18191); NEW_TOKEN=$(bench_login 18192)
 
+if [ "${REQUEST:-read}" = login ]; then
+  rps() { # port: password grants/s for one round
+    wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -s benches/login.lua "http://127.0.0.1:$1/api/v1/token/access" \
+      | awk '/Requests\/sec/ {print $2} /Non-2xx/ {print "non-2xx: " $0 > "/dev/stderr"}'
+  }
+fi
 rps 18191 "$OLD_TOKEN" >/dev/null; rps 18192 "$NEW_TOKEN" >/dev/null # warm-up
 OLD_RPS=(); NEW_RPS=()
 for round in $(seq 1 "$ROUNDS"); do
