@@ -127,7 +127,10 @@ impl Application {
             db.clone(),
             settings.clock.clone(),
             settings.sessions.clone(),
-            settings.audit.clone(),
+            sessions::Retention {
+                audit: settings.audit.clone(),
+                new_sign_in: settings.new_sign_in.clone(),
+            },
             stopped,
         ));
         let redis = match &settings.redis.url {

@@ -24,6 +24,7 @@ const NOTICE: &str = "user.new_sign_in";
 both_backends!(
     only_a_device_new_to_the_account_mails_its_owner,
     a_device_unused_for_the_lookback_counts_as_new_again,
+    the_pruner_forgets_unused_devices_but_each_accounts_latest,
 );
 
 /// Registers `alice` at a fresh domain, mailing through MailDev; her address.
@@ -116,6 +117,39 @@ async fn a_device_unused_for_the_lookback_counts_as_new_again(backend: Backend) 
         1,
         "unused for 91 days"
     );
+}
+
+async fn the_pruner_forgets_unused_devices_but_each_accounts_latest(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.sessions.prune_interval = Duration::from_millis(50);
+    })
+    .await;
+    alice(&app).await;
+    app.login_on("alice", FIREFOX_LINUX).await;
+    app.clock.advance(Duration::from_secs(60));
+    app.login_on("alice", CHROME_ANDROID).await;
+    app.clock.advance(Duration::from_secs(91 * 24 * 3600));
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let kept = loop {
+        let kept = known_device::Entity::find()
+            .all(&app.db().await)
+            .await
+            .unwrap();
+        if kept.len() == 1 || std::time::Instant::now() > deadline {
+            break kept;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        kept.len(),
+        1,
+        "the older device is forgotten, the latest kept"
+    );
+    // The latest stays the anchor: a forgotten device is news again.
+    let before = app.outbox_events(NOTICE).await.len();
+    app.login_on("alice", FIREFOX_LINUX).await;
+    assert_eq!(app.outbox_events(NOTICE).await.len(), before + 1);
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use tokio::sync::watch;
 
+use super::sign_in_notice::{self, NewSignInSettings};
 use crate::{
     infra::{clock::Clock, db::entities::session, security::SessionSettings},
     services::{
@@ -16,21 +17,29 @@ use crate::{
 /// "expired" rather than "unknown".
 const RESET_RETENTION: TimeDelta = TimeDelta::days(7);
 
+/// How long the pruner keeps what is not a session.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Retention {
+    pub audit: AuditSettings,
+    pub new_sign_in: NewSignInSettings,
+}
+
 /// What one pass removed.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Pruned {
     pub sessions: u64,
     pub password_resets: u64,
     pub audit_events: u64,
+    pub known_devices: u64,
 }
 
 /// Deletes the sessions that have ended (revoked, expired or idle; their refresh tokens go
-/// with them), the reset tokens spent or expired over a week ago, and the audit rows past
-/// `AUDIT_RETENTION`.
+/// with them), the reset tokens spent or expired over a week ago, the audit rows past
+/// `AUDIT_RETENTION`, and the sign-in devices unused past `NEW_SIGNIN_LOOKBACK`.
 pub(crate) async fn prune(
     db: &DatabaseConnection,
     settings: &SessionSettings,
-    audit_settings: &AuditSettings,
+    retention: &Retention,
     now: DateTime<Utc>,
 ) -> Result<Pruned, DbErr> {
     // Ended is not live: one predicate decides both (its columns are never NULL but
@@ -44,7 +53,8 @@ pub(crate) async fn prune(
     Ok(Pruned {
         sessions: sessions.rows_affected,
         password_resets: resets,
-        audit_events: audit::prune(db, audit_settings, now).await?,
+        audit_events: audit::prune(db, &retention.audit, now).await?,
+        known_devices: sign_in_notice::forget_unused(db, &retention.new_sign_in, now).await?,
     })
 }
 
@@ -55,14 +65,14 @@ pub(crate) async fn run_pruner(
     db: DatabaseConnection,
     clock: Clock,
     settings: SessionSettings,
-    audit_settings: AuditSettings,
+    retention: Retention,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut ticks = tokio::time::interval(settings.prune_interval.max(Duration::from_millis(10)));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !*stop.borrow_and_update() {
         tokio::select! {
-            _ = ticks.tick() => match prune(&db, &settings, &audit_settings, clock.now()).await {
+            _ = ticks.tick() => match prune(&db, &settings, &retention, clock.now()).await {
                 Ok(pruned) if pruned != Pruned::default() => tracing::info!(?pruned, "pruned"),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "cannot prune"),
@@ -81,11 +91,8 @@ mod tests {
 
     use tokio::{sync::watch, task::JoinHandle};
 
-    use super::run_pruner;
-    use crate::{
-        infra::{clock::Clock, security::SessionSettings},
-        services::audit::AuditSettings,
-    };
+    use super::{Retention, run_pruner};
+    use crate::infra::{clock::Clock, security::SessionSettings};
 
     /// A pruner on an empty in-memory database, and the sender that stops it.
     async fn spawn_pruner() -> (watch::Sender<bool>, JoinHandle<()>) {
@@ -98,7 +105,7 @@ mod tests {
                 db,
                 Clock::default(),
                 settings,
-                AuditSettings::default(),
+                Retention::default(),
                 stopped,
             )),
         )

@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    sea_query::OnConflict,
+    sea_query::{Alias, Expr, ExprTrait, OnConflict, Query},
 };
 use serde::Deserialize;
 use smart_default::SmartDefault;
@@ -87,6 +87,37 @@ pub(crate) async fn note_sign_in(
         outbox::append(txn, &event).await?;
     }
     Ok(new)
+}
+
+/// Forgets the devices unused for longer than the lookback (they would count as new anyway),
+/// except each account's most recent one, which stays its anchor: a later login from a
+/// forgotten device is still news. How many went.
+pub(crate) async fn forget_unused(
+    db: &impl ConnectionTrait,
+    settings: &NewSignInSettings,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let newer = Alias::new("newer");
+    let seen_since = Query::select()
+        .expr(Expr::val(1))
+        .from_as(known_device::Entity, newer.clone())
+        .and_where(
+            Expr::col((newer.clone(), known_device::Column::UserId))
+                .equals((known_device::Entity, known_device::Column::UserId)),
+        )
+        .and_where(
+            Expr::col((newer, known_device::Column::LastSeenAt)).gt(Expr::col((
+                known_device::Entity,
+                known_device::Column::LastSeenAt,
+            ))),
+        )
+        .to_owned();
+    let deleted = known_device::Entity::delete_many()
+        .filter(known_device::Column::LastSeenAt.lt(earlier(now, settings.lookback)))
+        .filter(Expr::exists(seen_since))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }
 
 /// Stores (or refreshes) the device's latest login.
