@@ -12,6 +12,7 @@ mod m20261202_000007_create_audit_events;
 mod m20261203_000008_add_outbox_trace_context;
 mod m20261206_000009_add_session_amr;
 mod m20261206_000010_create_known_devices;
+mod m20261206_000011_create_second_factors;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_add_outbox_trace_context::Migration),
             Box::new(m20261206_000009_add_session_amr::Migration),
             Box::new(m20261206_000010_create_known_devices::Migration),
+            Box::new(m20261206_000011_create_second_factors::Migration),
         ]
     }
 }

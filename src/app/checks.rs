@@ -1,9 +1,13 @@
-//! What `APP_ENV=production` refuses, or warns about, at start; nothing applies elsewhere.
+//! What `APP_ENV=production` refuses, or warns about, at start; elsewhere only the throw-away
+//! key that seals TOTP secrets when none is set.
 
 use super::StartupError;
 use crate::{
     config::{Settings, SmtpSettings},
-    infra::{clock::Clock, security::HasherKind},
+    infra::{
+        clock::Clock,
+        security::{HasherKind, SealingKeys},
+    },
 };
 
 /// SMTP AUTH set to go out unencrypted in production.
@@ -43,6 +47,22 @@ pub(super) fn server(settings: &Settings) -> Result<(), StartupError> {
         );
     }
     Ok(())
+}
+
+/// `MFA_ENCRYPTION_KEY`; production refuses to start without it, development seals with a
+/// throw-away key and says so.
+pub(super) fn mfa_keys(settings: &Settings) -> Result<SealingKeys, StartupError> {
+    match &settings.mfa.encryption_key {
+        Some(keys) => Ok(keys.clone()),
+        None if settings.is_production() => Err(StartupError::MissingMfaKey),
+        None => {
+            tracing::warn!(
+                "MFA_ENCRYPTION_KEY is unset: TOTP secrets are sealed with a throw-away key; \
+                 enrolments die with this process"
+            );
+            Ok(SealingKeys::throwaway())
+        }
+    }
 }
 
 #[cfg(test)]

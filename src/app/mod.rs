@@ -38,7 +38,7 @@ use crate::{
         security::{HashError, HashGate, KeyError, PasswordHasher, TokenService},
         telemetry::{self, MetricsListener, ScrapeSources, metrics},
     },
-    services::sessions,
+    services::{mfa::Totp, sessions},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +67,11 @@ pub enum StartupError {
     TestSeam(&'static str),
     #[error(transparent)]
     PlaintextSmtpAuth(#[from] PlaintextSmtpAuth),
+    #[error(
+        "MFA_ENCRYPTION_KEY must be set when APP_ENV=production (`id:` and 32 random bytes in \
+         base64, e.g. `k1:$(openssl rand -base64 32)`): TOTP secrets are sealed with it"
+    )]
+    MissingMfaKey,
 }
 
 /// A bound, ready-to-serve application, its outbox relay already running.
@@ -83,6 +88,10 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         checks::server(&settings)?;
+        let totp = Totp {
+            keys: checks::mfa_keys(&settings)?,
+            issuer: settings.mfa.issuer.clone(),
+        };
         let db = db::connect(settings.database.url(), settings.database.max_connections)
             .await
             .map_err(|source| StartupError::Database {
@@ -159,6 +168,7 @@ impl Application {
             verifier: Arc::new(email_verifier(&settings, redis.clone())?),
             min_password_score: settings.server.password_min_score,
             breaches: Arc::new(breach_check(&settings)?),
+            totp,
             new_sign_in: settings.new_sign_in.clone(),
             require_verified_email: settings.email_verification.required,
             proxies: Proxies::new(

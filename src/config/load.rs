@@ -68,6 +68,7 @@ pub(super) fn load(src: &mut impl Source) -> Result<Settings, ConfigError> {
         password_reset: src.section("PASSWORD_RESET_")?,
         audit: src.section("AUDIT_")?,
         new_sign_in: src.section("NEW_SIGNIN_")?,
+        mfa: src.section("MFA_")?,
         ..Settings::default()
     })
 }

@@ -29,7 +29,7 @@ pub use crate::{
         telemetry::LogFormat,
     },
     services::{
-        audit::AuditSettings, email_confirmation::EmailVerificationSettings,
+        audit::AuditSettings, email_confirmation::EmailVerificationSettings, mfa::MfaSettings,
         password_reset::PasswordResetSettings, sessions::NewSignInSettings,
     },
 };
@@ -71,6 +71,8 @@ pub struct Settings {
     pub audit: AuditSettings,
     /// `NEW_SIGNIN_*`.
     pub new_sign_in: NewSignInSettings,
+    /// `MFA_*`.
+    pub mfa: MfaSettings,
     /// Not from the environment: tests set a manual clock; production refuses one.
     pub clock: Clock,
     /// Not from the environment: tests pick the fast hasher; production refuses it.

@@ -62,6 +62,23 @@ pub enum AuditAction {
     /// The owner tried to delete the last enabled account holding `users:write`.
     #[strum(serialize = "account.deletion_refused")]
     AccountDeletionRefused,
+    /// A right password for an account with a second factor: the second step was asked for.
+    #[strum(serialize = "login.mfa_required")]
+    LoginMfaRequired,
+    #[strum(serialize = "mfa.totp_enabled")]
+    TotpEnabled,
+    #[strum(serialize = "mfa.totp_disabled")]
+    TotpDisabled,
+    #[strum(serialize = "mfa.recovery_codes_regenerated")]
+    RecoveryCodesRegenerated,
+    #[strum(serialize = "mfa.recovery_code_used")]
+    RecoveryCodeUsed,
+    /// A wrong second-factor code (at login, or confirming a change); `operation` names where.
+    #[strum(serialize = "mfa.code_failed")]
+    MfaCodeFailed,
+    /// An administrator removed every second factor of the account.
+    #[strum(serialize = "mfa.reset")]
+    MfaReset,
 }
 
 impl AuditAction {

@@ -56,6 +56,18 @@ pub enum EventType {
     /// is told when, from what and where (`sign_in`).
     #[strum(serialize = "user.new_sign_in")]
     NewSignIn,
+    /// The owner turned on a second factor (TOTP).
+    #[strum(serialize = "user.mfa_enabled")]
+    MfaEnabled,
+    /// The owner turned off their second factor.
+    #[strum(serialize = "user.mfa_disabled")]
+    MfaDisabled,
+    /// An administrator removed every second factor of the account.
+    #[strum(serialize = "user.mfa_reset")]
+    MfaReset,
+    /// A recovery code was spent; `recovery_codes_left` says how many remain.
+    #[strum(serialize = "user.recovery_code_used")]
+    RecoveryCodeUsed,
 }
 
 /// What the e-mail needs to know about the account.
@@ -70,6 +82,9 @@ pub struct UserEventData {
     /// `user.new_sign_in` only: the sign-in the owner is told of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign_in: Option<SignInNotice>,
+    /// `user.recovery_code_used` only: the unused recovery codes left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_codes_left: Option<u32>,
 }
 
 /// A sign-in as its notice tells it (the time is the event's).

@@ -1,10 +1,11 @@
 //! The vertical slices. Each folder holds one operation: its command or query, handler,
-//! route and DTOs. Each area (`users`, `auth`, `sessions`, `admin`, `health`) lists its
+//! route and DTOs. Each area (`users`, `auth`, `sessions`, `mfa`, `admin`, `health`) lists its
 //! slices once, beside their `mod` lines; `Api` mounts the areas on the OpenAPI service.
 
 mod admin;
 mod auth;
 mod health;
+mod mfa;
 pub(crate) mod notifications;
 mod sessions;
 #[cfg(test)]
@@ -18,6 +19,7 @@ pub(crate) type Api = MergedApi<(
     users::Slices,
     auth::Slices,
     sessions::Slices,
+    mfa::Slices,
     admin::Slices,
     health::Slices,
 )>;

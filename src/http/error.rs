@@ -8,6 +8,7 @@ use std::{fmt, time::Duration};
 use poem::{Response, error::ResponseError, http::StatusCode};
 use poem_openapi::{error::ParseParamError, types::ToJSON};
 use sea_orm::DbErr;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::problem::{self, FieldProblem, PROBLEM_JSON, ProblemDetails, ProblemKind};
 use crate::{
@@ -35,6 +36,24 @@ pub(crate) struct ApiError {
     challenge: Option<String>,
     /// The permission a `missing-permission` problem names.
     permission: Option<Permission>,
+    /// The second step an `mfa-required` problem opens (boxed: rare, and it would double the
+    /// size of every `Result` carrying an `ApiError`).
+    mfa: Option<Box<MfaChallenge>>,
+}
+
+/// What an `mfa-required` problem hands the client for the second step.
+pub(crate) struct MfaChallenge {
+    pub mfa_token: SecretString,
+    pub methods: Vec<&'static str>,
+}
+
+impl fmt::Debug for MfaChallenge {
+    /// Without the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MfaChallenge")
+            .field("methods", &self.methods)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiError {
@@ -46,6 +65,15 @@ impl ApiError {
             retry_after: None,
             challenge: None,
             permission: None,
+            mfa: None,
+        }
+    }
+
+    /// `kind` (an `mfa-required` problem) carrying the second step's token and methods.
+    pub(crate) fn mfa_required(kind: &'static ProblemKind, challenge: MfaChallenge) -> Self {
+        Self {
+            mfa: Some(Box::new(challenge)),
+            ..Self::new(kind)
         }
     }
 
@@ -125,6 +153,11 @@ impl ApiError {
         Self::new(&problem::INTERNAL)
     }
 
+    /// Whether this is a problem of `kind`.
+    pub(crate) fn is(&self, kind: &ProblemKind) -> bool {
+        self.kind == kind
+    }
+
     pub(crate) fn problem(&self) -> ProblemDetails {
         ProblemDetails {
             kind: format!("/problems/{}", self.kind.slug),
@@ -136,6 +169,14 @@ impl ApiError {
                 .clone()
                 .map(|errors| errors.into_iter().map(FieldProblem::from).collect()),
             permission: self.permission.map(|p| p.as_str().to_owned()),
+            mfa_token: self
+                .mfa
+                .as_ref()
+                .map(|m| m.mfa_token.expose_secret().to_owned()),
+            methods: self
+                .mfa
+                .as_ref()
+                .map(|m| m.methods.iter().map(|&m| m.to_owned()).collect()),
         }
     }
 }

@@ -32,7 +32,7 @@ pub(crate) use client_ip::IpBucket;
 pub use client_ip::{ClientIpHeader, Proxies};
 pub(crate) use cursor::Cursor;
 pub(crate) use document::with_documents;
-pub(crate) use error::ApiError;
+pub(crate) use error::{ApiError, MfaChallenge};
 pub(crate) use json_bool::OptionalBool;
 pub(crate) use json_string::{JsonString, OptionalString, StringRules};
 pub(crate) use limits::{LIMIT_HEADERS, PerIp, report_limits};

@@ -89,6 +89,15 @@ pub(crate) struct ProblemDetails {
     /// `users:read`.
     #[oai(skip_serializing_if_is_none)]
     pub permission: Option<String>,
+    /// `mfa-required` problems only: the opaque, single-use token of the second step (5
+    /// minutes), sent back with a code as `grant_type`
+    /// `urn:accounts-api:params:oauth:grant-type:mfa`.
+    #[oai(skip_serializing_if_is_none)]
+    pub mfa_token: Option<String>,
+    /// `mfa-required` problems only: the methods the second step accepts (`totp`,
+    /// `recovery_code`).
+    #[oai(skip_serializing_if_is_none)]
+    pub methods: Option<Vec<String>>,
 }
 
 /// One invalid field of a request, named as in the request body.

@@ -6,6 +6,7 @@ use super::{ApiError, ProblemKind, problem_kinds};
 use crate::services::{
     credentials::ConfirmError,
     email_confirmation::ResendError,
+    mfa::MfaError,
     password_policy::PolicyError,
     sessions::SessionError,
     single_use_token::{ClaimError, Refusal},
@@ -16,6 +17,18 @@ problem_kinds! {
         "the current password is incorrect";
     const LOCKOUT = 409, "lockout", "Would lock administrators out",
         "an administrator cannot lock themselves or everyone out";
+    const MFA_CODE_REQUIRED = 403, "mfa-code-required", "Second-factor code required",
+        "this account has two-step sign-in: send `code`, from the authenticator app or a \
+         recovery code, with the password";
+    const WRONG_MFA_CODE = 403, "wrong-mfa-code", "Wrong second-factor code",
+        "the code is wrong, outside its 30-second window, already used, or not one of the \
+         account's unused recovery codes";
+    const TOTP_ALREADY_ENABLED = 409, "totp-already-enabled", "TOTP already enabled",
+        "this account already has TOTP: remove it first to enrol another authenticator";
+    const TOTP_NOT_ENABLED = 409, "totp-not-enabled", "TOTP not enabled",
+        "this account has no TOTP: enrol one first (POST /api/v1/mfa/totp)";
+    const NO_TOTP_ENROLMENT = 409, "no-totp-enrolment", "No TOTP enrolment pending",
+        "start an enrolment first (POST /api/v1/mfa/totp); it lasts 15 minutes";
 }
 
 /// 409 `lockout`; `detail` names the refused change.
@@ -61,6 +74,9 @@ impl From<ConfirmError> for ApiError {
     fn from(err: ConfirmError) -> Self {
         match err {
             ConfirmError::WrongPassword => Self::new(&WRONG_PASSWORD),
+            ConfirmError::CodeRequired => Self::new(&MFA_CODE_REQUIRED),
+            ConfirmError::WrongCode => Self::new(&WRONG_MFA_CODE),
+            ConfirmError::Seal(err) => Self::internal(&err),
             ConfirmError::Charge(err) => err.into(),
             ConfirmError::Hash(err) => err.into(),
             ConfirmError::Database(err) => err.into(),
@@ -91,6 +107,19 @@ impl From<SessionError> for ApiError {
         match err {
             SessionError::Database(err) => err.into(),
             SessionError::Token(err) => err.into(),
+        }
+    }
+}
+
+impl From<MfaError> for ApiError {
+    fn from(err: MfaError) -> Self {
+        match err {
+            MfaError::WrongCode => Self::new(&WRONG_MFA_CODE),
+            MfaError::AlreadyEnabled => Self::new(&TOTP_ALREADY_ENABLED),
+            MfaError::NotEnabled => Self::new(&TOTP_NOT_ENABLED),
+            MfaError::NoPendingEnrolment => Self::new(&NO_TOTP_ENROLMENT),
+            MfaError::Seal(err) => Self::internal(&err),
+            MfaError::Database(err) => err.into(),
         }
     }
 }

@@ -15,7 +15,10 @@ use crate::{
         redis::SharedRedis,
         security::{PasswordHasher, SessionSettings, TokenService},
     },
-    services::{password_policy::PasswordPolicy, sessions::NewSignInSettings},
+    services::{
+        credentials::CredentialCheck, mfa::Totp, password_policy::PasswordPolicy,
+        sessions::NewSignInSettings,
+    },
 };
 
 /// Everything a request handler may need, built once at start-up.
@@ -32,6 +35,8 @@ pub struct AppState {
     pub min_password_score: MinScore,
     /// `PWNED_PASSWORDS_*`: the breach lookup of new passwords, or none.
     pub breaches: Arc<BreachCheck>,
+    /// `MFA_*`: the keys that seal TOTP secrets, and the issuer apps show.
+    pub totp: Totp,
     /// `NEW_SIGNIN_*`: mail the owner of a login from a new device.
     pub new_sign_in: NewSignInSettings,
     /// `REQUIRE_VERIFIED_EMAIL`: no access token for an unconfirmed address.
@@ -50,6 +55,16 @@ impl AppState {
     /// The policy new passwords meet (`PASSWORD_MIN_SCORE`, `PWNED_PASSWORDS_*`).
     pub(crate) fn password_policy(&self) -> PasswordPolicy {
         PasswordPolicy::new(self.min_password_score, self.breaches.clone())
+    }
+
+    /// What checking a caller's password and second-factor code needs.
+    pub(crate) fn credential_check(&self) -> CredentialCheck<'_> {
+        CredentialCheck {
+            db: &self.db,
+            hasher: &self.hasher,
+            limits: &self.limits,
+            totp: &self.totp,
+        }
     }
 
     /// The state the application attached to every request.

@@ -12,6 +12,8 @@ pub(crate) enum ApiTags {
     Auth,
     /// The caller's sessions (one per login and device).
     Sessions,
+    /// The caller's second factors: TOTP (an authenticator app) and recovery codes.
+    Mfa,
     /// Administration of every account, its permissions and sessions, and the audit trail;
     /// each operation needs the permission its security requirement names.
     Admin,

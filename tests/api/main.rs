@@ -32,6 +32,7 @@ mod maildev;
 mod manage_cli;
 mod manage_cli_accounts;
 mod metrics_counts;
+mod mfa;
 mod migrate_cli;
 mod monitoring;
 mod new_sign_in;

@@ -15,6 +15,7 @@ use crate::{
 };
 
 const REDIS_WARNING: &str = "REDIS_URL is unset";
+const MFA_KEY: &str = "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 #[test]
 fn production_refuses_smtp_credentials_in_clear_text_in_the_server_and_the_worker() {
@@ -72,6 +73,7 @@ async fn production_without_redis_warns_once_that_limits_are_per_instance() {
                 KEYS.public_key_path.display().to_string(),
             ),
             ("METRICS_ADDR", "off".to_owned()),
+            ("MFA_ENCRYPTION_KEY", MFA_KEY.to_owned()),
         ];
         env.extend(redis.map(|url| ("REDIS_URL", url.to_owned())));
         env
@@ -98,4 +100,47 @@ async fn warnings(api: &Api) -> usize {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+#[tokio::test]
+async fn production_refuses_to_start_without_the_key_that_seals_totp_secrets() {
+    let migrated = spawn_app(Backend::Sqlite).await;
+    let output = Command::new(env!("CARGO_BIN_EXE_accounts-api"))
+        .env_clear()
+        .envs([
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", migrated.database_url.as_str()),
+            ("METRICS_ADDR", "off"),
+            (
+                "JWT_PRIVATE_KEY_PATH",
+                &KEYS.private_key_path.display().to_string(),
+            ),
+            (
+                "JWT_PUBLIC_KEY_PATH",
+                &KEYS.public_key_path.display().to_string(),
+            ),
+        ])
+        .output()
+        .expect("run the server");
+    let text = String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "it started:\n{text}");
+    assert!(text.contains("MFA_ENCRYPTION_KEY must be set"), "{text}");
+    let malformed = Command::new(env!("CARGO_BIN_EXE_accounts-api"))
+        .env_clear()
+        .envs([
+            ("MFA_ENCRYPTION_KEY", "k1:c2VjcmV0LXRvby1zaG9ydA=="),
+            ("METRICS_ADDR", "off"),
+        ])
+        .output()
+        .expect("run the server");
+    let text = String::from_utf8_lossy(&malformed.stderr);
+    assert!(!malformed.status.success());
+    assert!(
+        text.contains("MFA_ENCRYPTION_KEY") && text.contains("32 bytes"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("c2VjcmV0"),
+        "the key is never echoed: {text}"
+    );
 }

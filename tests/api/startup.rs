@@ -32,6 +32,7 @@ async fn production_refuses_to_start_without_key_files() {
         settings.password_hasher = HasherKind::Bcrypt;
         settings.jwt.private_key_path = private_key_path;
         settings.jwt.public_key_path = public_key_path;
+        settings.mfa.encryption_key = Some(accounts_api::infra::security::SealingKeys::throwaway());
 
         let Err(err) = Application::build(settings).await else {
             panic!("production started without {}", missing.display());

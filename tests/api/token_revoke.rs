@@ -203,7 +203,11 @@ async fn the_metadata_names_endpoints_that_work(backend: Backend) {
             "token_endpoint": app.url("/api/v1/token/access"),
             "revocation_endpoint": app.url("/api/v1/token/revoke"),
             "jwks_uri": app.url("/.well-known/jwks.json"),
-            "grant_types_supported": ["password", "refresh_token"],
+            "grant_types_supported": [
+                "password",
+                "refresh_token",
+                "urn:accounts-api:params:oauth:grant-type:mfa"
+            ],
             "token_endpoint_auth_methods_supported": ["none"],
             "revocation_endpoint_auth_methods_supported": ["none"],
             "response_types_supported": [],

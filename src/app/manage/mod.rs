@@ -1,6 +1,7 @@
 //! `cargo run --bin manage -- ...`: the operators' management commands, run against the
 //! same settings and `.env` as the server.
 
+mod mfa;
 mod users;
 
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 
-use self::users::AccountChange;
+use self::{mfa::MfaCommand, users::AccountChange};
 use crate::{
     config::Settings,
     domain::Permission,
@@ -35,12 +36,16 @@ enum Command {
     /// Create or drop the database named in DATABASE_URL.
     #[command(subcommand)]
     Db(DbCommand),
-    /// Grant and revoke permissions, disable and enable accounts, list them.
+    /// Grant and revoke permissions, disable and enable accounts, remove their second
+    /// factors, list them.
     ///
     /// An account is named by its username or e-mail, case-insensitively. The permissions:
     /// users:read, users:write, sessions:revoke, audit:read.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Second factors.
+    #[command(subcommand)]
+    Mfa(MfaCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +83,15 @@ enum UsersCommand {
     /// An account not disabled is left as it is: a note, exit status 0. An unknown account:
     /// exit status 1.
     Enable {
+        /// The account's username or e-mail (case-insensitive).
+        login: String,
+    },
+    /// Remove every second factor of an account (TOTP and recovery codes).
+    ///
+    /// For an owner who lost both their authenticator and their recovery codes; they are
+    /// mailed, and the change is audited. An account without one is left as it is: a note,
+    /// exit status 0. An unknown account: exit status 1.
+    ResetMfa {
         /// The account's username or e-mail (case-insensitive).
         login: String,
     },
@@ -124,6 +138,7 @@ impl Cli {
         let db_command = match self.command {
             Command::Db(command) => command,
             Command::Users(command) => return run_users(command, url, &target).await,
+            Command::Mfa(MfaCommand::Reseal) => return mfa::reseal(settings, url, &target).await,
         };
         match db_command {
             DbCommand::Create => db::create_database(url)
@@ -153,6 +168,7 @@ async fn run_users(command: UsersCommand, url: &str, target: &str) -> Result<Str
         }
         UsersCommand::Disable { login } => Some((login, AccountChange::Disable)),
         UsersCommand::Enable { login } => Some((login, AccountChange::Enable)),
+        UsersCommand::ResetMfa { login } => Some((login, AccountChange::ResetMfa)),
         UsersCommand::List { .. } | UsersCommand::CheckEmails => None,
     };
     let conn = db::connect(url, 1)

@@ -1,5 +1,5 @@
 //! The database work behind `manage users ...`: finding an account by its login, changing
-//! it (permissions, disabled) as the system, audited like an administrator's change, and
+//! it (permissions, disabled, second factors) as the system, audited like an administrator's change, and
 //! listing accounts with their permissions.
 
 use std::collections::HashMap;
@@ -27,6 +27,8 @@ pub enum AccountChange {
     Revoke(Permission),
     Disable,
     Enable,
+    /// Remove every second factor (TOTP and recovery codes).
+    ResetMfa,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +96,10 @@ pub async fn apply(
                 false => format!("{name} is not disabled; nothing to do"),
             }
         }
+        AccountChange::ResetMfa => match admin::reset_mfa(&txn, &account, by_system).await? {
+            true => format!("removed every second factor of {name}; the owner is mailed"),
+            false => format!("{name} has no second factor; nothing to do"),
+        },
     };
     txn.commit().await?;
     Ok(message)

@@ -4,6 +4,7 @@
 
 mod account;
 mod delete_user;
+mod delete_user_mfa;
 mod delete_user_sessions;
 mod dto;
 mod escalation;
@@ -26,5 +27,6 @@ pub(super) type Slices = (
     revoke_permission::RevokePermissionRoute,
     list_user_sessions::ListUserSessionsRoute,
     delete_user_sessions::DeleteUserSessionsRoute,
+    delete_user_mfa::DeleteUserMfaRoute,
     list_audit_events::ListAuditEventsRoute,
 );

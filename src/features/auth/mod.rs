@@ -4,6 +4,7 @@
 mod create_access_token;
 mod get_authorization_server_metadata;
 mod get_jwks;
+mod grant_types;
 mod revoke_token;
 
 /// This area's slices, in document order.

@@ -44,6 +44,16 @@ pub(crate) fn render(
         EventType::PasswordChanged => ("Your password has been changed", "password_changed"),
         EventType::PasswordResetRequested => ("Reset your password", "password_reset_requested"),
         EventType::NewSignIn => ("New sign-in to your account", "new_sign_in"),
+        EventType::MfaEnabled => ("Two-step sign-in is on", "mfa_enabled"),
+        EventType::MfaDisabled => ("Two-step sign-in is off", "mfa_disabled"),
+        EventType::MfaReset => (
+            "An administrator turned off your two-step sign-in",
+            "mfa_reset",
+        ),
+        EventType::RecoveryCodeUsed => (
+            "A recovery code was used on your account",
+            "recovery_code_used",
+        ),
     };
     let context = context! {
         username => event.data.username.as_str(),
@@ -54,6 +64,7 @@ pub(crate) fn render(
             ip => s.ip.as_deref(),
             sessions_url => s.sessions_url.as_deref(),
         }),
+        recovery_codes_left => event.data.recovery_codes_left,
         link => link.map(|l| context! {
             token => l.token.as_str(),
             url => l.url(),
@@ -138,6 +149,14 @@ fn source(name: &str) -> Option<&'static str> {
         "password_reset_requested.html",
         "new_sign_in.txt",
         "new_sign_in.html",
+        "mfa_enabled.txt",
+        "mfa_enabled.html",
+        "mfa_disabled.txt",
+        "mfa_disabled.html",
+        "mfa_reset.txt",
+        "mfa_reset.html",
+        "recovery_code_used.txt",
+        "recovery_code_used.html",
     )
 }
 

@@ -1,6 +1,6 @@
 //! The changes an administrator (admin API) or an operator (`manage users`) makes to an
-//! account: granting and revoking permissions, disabling and enabling; each audited in the
-//! caller's transaction, and only when it changed something.
+//! account: granting and revoking permissions, disabling and enabling, removing its second
+//! factors; each audited in the caller's transaction, and only when it changed something.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -10,11 +10,15 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    domain::{AuditAction, Permission},
-    infra::db::entities::{user, user_permission},
+    domain::{AuditAction, EventType, Permission},
+    infra::{
+        db::entities::{user, user_permission},
+        events::outbox,
+        telemetry::metrics::{self, MfaEvent},
+    },
     services::{
         audit::{AuditEntry, Provenance},
-        sessions,
+        mfa, sessions,
     },
 };
 
@@ -115,5 +119,24 @@ pub(crate) async fn set_disabled(
         change.entry(AuditAction::AccountEnabled, target)
     };
     action.record(db, change.provenance, change.now).await?;
+    Ok(true)
+}
+
+/// Removes every second factor of `target` (someone who lost their phone and their recovery
+/// codes): the owner is mailed. `false` (no audit row, no e-mail) when it had none.
+pub(crate) async fn reset_mfa(
+    db: &impl ConnectionTrait,
+    target: &user::Model,
+    change: Change<'_>,
+) -> Result<bool, DbErr> {
+    if !mfa::remove_all(db, target.id).await? {
+        return Ok(false);
+    }
+    outbox::record(db, EventType::MfaReset, target, change.now).await?;
+    change
+        .entry(AuditAction::MfaReset, target.id)
+        .record(db, change.provenance, change.now)
+        .await?;
+    metrics::mfa(MfaEvent::Reset);
     Ok(true)
 }

@@ -20,7 +20,7 @@ use uuid::Uuid;
 pub(crate) use caller::caller;
 pub(crate) use end::{Ending, OwnerEnding, end, end_all, end_by_owner, end_by_refresh_token};
 pub(crate) use live::{count_live_sessions, live_sessions};
-pub(crate) use open::{Device, SessionError, open};
+pub(crate) use open::{Amr, Device, Login, SessionError, open};
 pub(crate) use prune::{Retention, run_pruner};
 pub(crate) use rotate::{RotateError, rotate};
 pub use sign_in_notice::NewSignInSettings;

@@ -21,8 +21,31 @@ pub(crate) struct Device {
     pub user_agent: Option<String>,
 }
 
-/// The `amr` of a login by password alone (RFC 8176).
-const PASSWORD_LOGIN: &str = "pwd";
+/// How a login proved itself, as its `amr` says (RFC 8176), kept by every refresh.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Amr {
+    /// The password alone.
+    Password,
+    /// The password, then a one-time code (TOTP or a recovery code).
+    PasswordAndOtp,
+}
+
+impl Amr {
+    /// The values, space-separated as the `sessions.amr` column keeps them.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "pwd",
+            Self::PasswordAndOtp => "pwd otp mfa",
+        }
+    }
+}
+
+/// A proven login: whose, from where, and how.
+pub(crate) struct Login<'a> {
+    pub account: &'a user::Model,
+    pub device: Device,
+    pub amr: Amr,
+}
 
 /// Why a session could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +56,7 @@ pub(crate) enum SessionError {
     Token(#[from] TokenError),
 }
 
-/// Opens a session for `account`'s login on `device`: the row, its first refresh token and an
+/// Opens a session for a proven `login`: the row, its first refresh token and an
 /// access token naming it and carrying the account's permissions; a device new to the
 /// account mails its owner (`sign_in_notice`). Call it in the login's transaction, begun with
 /// `db::begin_write` (it reads before it writes): all or nothing (a session without its token
@@ -43,10 +66,14 @@ pub(crate) async fn open(
     tokens: &TokenService,
     settings: &SessionSettings,
     notice: &NewSignInSettings,
-    account: &user::Model,
-    device: Device,
+    login: Login<'_>,
     now: DateTime<Utc>,
 ) -> Result<SessionTokens, SessionError> {
+    let Login {
+        account,
+        device,
+        amr,
+    } = login;
     let user_id = account.id;
     note_sign_in(txn, notice, account, &device, now).await?;
     let session = session::ActiveModel {
@@ -58,7 +85,7 @@ pub(crate) async fn open(
         revoked_at: Set(None),
         user_agent: Set(device.user_agent),
         ip: Set(device.ip),
-        amr: Set(PASSWORD_LOGIN.to_owned()),
+        amr: Set(amr.as_str().to_owned()),
     }
     .insert(txn)
     .await?;

@@ -17,8 +17,14 @@ impl TestApp {
     /// Another instance of the app on this one's database and clock, as a second replica
     /// behind a load balancer would be (its own limiter and caches). Drop it first.
     pub async fn second_instance(&self) -> TestApp {
+        self.second_instance_with(|_| {}).await
+    }
+
+    /// `second_instance`, with `configure` applied to its settings.
+    pub async fn second_instance_with(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let mut settings = test_settings(&self.database_url);
         settings.clock = Clock::Manual(self.clock.clone());
+        configure(&mut settings);
         start(settings, self.clock.clone(), TestDb::Shared).await
     }
 

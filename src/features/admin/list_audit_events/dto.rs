@@ -50,6 +50,20 @@ pub(super) enum AuditActionName {
     AccountDeleted,
     #[oai(rename = "account.deletion_refused")]
     AccountDeletionRefused,
+    #[oai(rename = "login.mfa_required")]
+    LoginMfaRequired,
+    #[oai(rename = "mfa.totp_enabled")]
+    TotpEnabled,
+    #[oai(rename = "mfa.totp_disabled")]
+    TotpDisabled,
+    #[oai(rename = "mfa.recovery_codes_regenerated")]
+    RecoveryCodesRegenerated,
+    #[oai(rename = "mfa.recovery_code_used")]
+    RecoveryCodeUsed,
+    #[oai(rename = "mfa.code_failed")]
+    MfaCodeFailed,
+    #[oai(rename = "mfa.reset")]
+    MfaReset,
 }
 
 /// Who acted: an `account` (`actor_id`), or the `system` (no account: the CLI, background

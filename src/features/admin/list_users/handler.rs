@@ -4,6 +4,7 @@ use super::query::ListUsers;
 use crate::{
     http::{ApiError, Cursor, Direction, Keyset, Page},
     infra::db::entities::user,
+    services::mfa,
 };
 
 /// Reads one page in `(created_at, id)` order with one query (`KeysetPage`): PostgreSQL walks
@@ -29,6 +30,9 @@ pub(super) async fn list_users(
         } else {
             user::Column::DisabledAt.is_null()
         });
+    }
+    if let Some(with) = query.mfa {
+        select = select.filter(mfa::accounts_with_second_factor(with));
     }
     if let Some(after) = query.created_after {
         select = select.filter(user::Column::CreatedAt.gt(after));

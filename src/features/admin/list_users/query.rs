@@ -11,6 +11,8 @@ pub(super) struct ListUsers {
     pub login_prefix: Option<String>,
     pub email_verified: Option<bool>,
     pub disabled: Option<bool>,
+    /// With (`true`) or without (`false`) a second factor.
+    pub mfa: Option<bool>,
     /// Exclusive bounds on `created_at`.
     pub created_after: Option<DateTime<Utc>>,
     pub created_before: Option<DateTime<Utc>>,

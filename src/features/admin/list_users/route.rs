@@ -51,6 +51,9 @@ impl ListUsersRoute {
         email_verified: Query<Option<bool>>,
         /// Only disabled (`true`) or enabled (`false`) accounts.
         disabled: Query<Option<bool>>,
+        /// Only accounts with (`true`) or without (`false`) a second factor (a confirmed
+        /// TOTP).
+        mfa: Query<Option<bool>>,
         /// Only accounts created strictly after this instant (RFC 3339, e.g.
         /// `2026-12-01T00:00:00Z`; a `+` offset must be sent as `%2B`).
         created_after: Query<Option<DateTime<Utc>>>,
@@ -64,6 +67,7 @@ impl ListUsersRoute {
             login_prefix: q.0,
             email_verified: email_verified.0,
             disabled: disabled.0,
+            mfa: mfa.0,
             created_after: created_after.0,
             created_before: created_before.0,
         };

@@ -1,12 +1,18 @@
 use super::dto::TokenRequestBody;
-use crate::domain::{FieldError, Password, Validator};
+use crate::{
+    domain::{FieldError, Password, Validator},
+    features::auth::grant_types::MFA as MFA_GRANT,
+    services::mfa::Code,
+};
 
-/// Exchange a login and password (opening a session) or a refresh token (rotating it) for
-/// an access token and a refresh token.
+/// Exchange a login and password (opening a session, or the second step), a refresh token
+/// (rotating it), or the second step's token and a code (opening a session) for an access
+/// token and a refresh token.
 #[derive(Debug)]
 pub(super) enum CreateAccessToken {
     Password { login: String, password: Password },
     RefreshToken { refresh_token: String },
+    SecondFactor { mfa_token: String, code: Code },
 }
 
 impl TryFrom<TokenRequestBody> for CreateAccessToken {
@@ -43,8 +49,30 @@ impl TryFrom<TokenRequestBody> for CreateAccessToken {
                     })
                 })
             }
+            Some(MFA_GRANT) => {
+                let mfa_token = v.check("mfa_token", required(body.mfa_token.value()));
+                let code = match (body.otp.value(), body.recovery_code.value()) {
+                    (Some(otp), None) => v
+                        .check("otp", otp)
+                        .map(|otp| Code::Totp(otp.replace(' ', ""))),
+                    (None, Some(code)) => v.check("recovery_code", code).map(Code::Recovery),
+                    (None, None) | (Some(_), Some(_)) => {
+                        v.reject("otp", "give exactly one of `otp` and `recovery_code`");
+                        None
+                    }
+                };
+                v.finish(|| {
+                    Some(Self::SecondFactor {
+                        mfa_token: mfa_token?,
+                        code: code?,
+                    })
+                })
+            }
             Some(_) => {
-                v.reject("grant_type", "must be `password` or `refresh_token`");
+                v.reject(
+                    "grant_type",
+                    format!("must be `password`, `refresh_token` or `{MFA_GRANT}`"),
+                );
                 v.finish(|| None)
             }
             None => v.finish(|| None),
@@ -60,6 +88,7 @@ mod tests {
     use crate::{
         domain::FieldError,
         features::test_support::{body, described},
+        services::mfa::Code,
     };
 
     fn parse(json: Value) -> Result<CreateAccessToken, Vec<FieldError>> {
@@ -116,7 +145,45 @@ mod tests {
         let errors = parse(json!({"grant_type": "client_credentials"})).unwrap_err();
         assert_eq!(
             described(errors),
-            ["grant_type: must be `password` or `refresh_token`"]
+            [
+                "grant_type: must be `password`, `refresh_token` or `urn:accounts-api:params:oauth:grant-type:mfa`"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_second_step_takes_its_token_and_an_otp_or_a_recovery_code() {
+        let grant = "urn:accounts-api:params:oauth:grant-type:mfa";
+        let otp = parse(json!({"grant_type": grant, "mfa_token": "t", "otp": "123456"}));
+        assert!(matches!(
+            otp,
+            Ok(CreateAccessToken::SecondFactor { mfa_token, code: Code::Totp(otp) })
+                if mfa_token == "t" && otp == "123456"
+        ));
+        let recovery =
+            parse(json!({"grant_type": grant, "mfa_token": "t", "recovery_code": "abcde-fghjk"}));
+        assert!(matches!(
+            recovery,
+            Ok(CreateAccessToken::SecondFactor { code: Code::Recovery(code), .. }) if code == "abcde-fghjk"
+        ));
+    }
+
+    #[test]
+    fn the_second_step_needs_its_token_and_exactly_one_code() {
+        let grant = "urn:accounts-api:params:oauth:grant-type:mfa";
+        let neither = parse(json!({"grant_type": grant})).unwrap_err();
+        assert_eq!(
+            described(neither),
+            [
+                "mfa_token: is required",
+                "otp: give exactly one of `otp` and `recovery_code`"
+            ]
+        );
+        let both =
+            parse(json!({"grant_type": grant, "mfa_token": "t", "otp": "1", "recovery_code": "2"}));
+        assert_eq!(
+            described(both.unwrap_err()),
+            ["otp: give exactly one of `otp` and `recovery_code`"]
         );
     }
 

@@ -4,22 +4,29 @@ use poem_openapi::{
 };
 use serde::Deserialize;
 
-use crate::http::{OptionalString, StringRules};
+use crate::{
+    features::auth::grant_types,
+    http::{OptionalString, StringRules},
+};
 
-/// `grant_type`: the password grant (the default) or the refresh-token grant.
+/// `grant_type`: the password grant (the default), the refresh-token grant, or the second
+/// step of a login.
 pub(super) struct GrantTypeRules;
 
 impl StringRules for GrantTypeRules {
-    const ONE_OF: &'static [&'static str] = &["password", "refresh_token"];
+    const ONE_OF: &'static [&'static str] = grant_types::SUPPORTED;
 }
 
 /// OAuth2 token request. The password grant (`grant_type` `password` or left out) needs
-/// `username` and `password`; the refresh-token grant needs `refresh_token`.
+/// `username` and `password`; the refresh-token grant needs `refresh_token`; the second step
+/// (`urn:accounts-api:params:oauth:grant-type:mfa`) needs `mfa_token` and one of `otp` and
+/// `recovery_code`.
 #[derive(Default, Object, Deserialize)]
 // A missing form field is `Default`: the command reports it as 422.
 #[serde(default)]
 pub(super) struct TokenRequestBody {
-    /// `password` (the default) or `refresh_token`.
+    /// `password` (the default), `refresh_token`, or
+    /// `urn:accounts-api:params:oauth:grant-type:mfa` (the second step of a login).
     pub grant_type: OptionalString<GrantTypeRules>,
     /// Password grant: the username or the e-mail address (either is case-insensitive).
     pub username: OptionalString,
@@ -29,6 +36,16 @@ pub(super) struct TokenRequestBody {
     /// Refresh-token grant: the refresh token from the previous answer; it is spent.
     #[oai(write_only)]
     pub refresh_token: OptionalString,
+    /// Second step: the `mfa_token` of the `mfa-required` problem the password grant
+    /// answered; single use, 5 minutes.
+    #[oai(write_only)]
+    pub mfa_token: OptionalString,
+    /// Second step: the 6-digit code the authenticator app shows.
+    #[oai(write_only)]
+    pub otp: OptionalString,
+    /// Second step, instead of `otp`: an unused recovery code (spent; the owner is mailed).
+    #[oai(write_only)]
+    pub recovery_code: OptionalString,
     /// Accepted for OAuth2 compatibility and ignored: a token always carries all of the
     /// account's own permissions (its `scope` claim).
     pub scope: OptionalString,

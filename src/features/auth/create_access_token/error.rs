@@ -1,4 +1,4 @@
-use crate::http::{ApiError, problem_kinds};
+use crate::http::{ApiError, MfaChallenge, problem_kinds};
 
 problem_kinds! {
     const INVALID_CREDENTIALS = 401, "invalid-credentials", "Invalid credentials",
@@ -7,6 +7,15 @@ problem_kinds! {
         "the refresh token is unknown, already used, or its session has ended; log in again";
     const ACCOUNT_DISABLED = 403, "account-disabled", "Account disabled",
         "an administrator has disabled this account";
+    pub(super) const MFA_REQUIRED = 401, "mfa-required", "Second step required",
+        "the password is right and the account has two-step sign-in: send `mfa_token` with \
+         a code (grant_type urn:accounts-api:params:oauth:grant-type:mfa)";
+    const INVALID_MFA_TOKEN = 401, "invalid-mfa-token", "Invalid second-step token",
+        "the mfa_token is unknown, already used, expired (5 minutes) or spent by 5 wrong \
+         codes; log in again";
+    const INVALID_MFA_CODE = 401, "invalid-mfa-code", "Invalid second-factor code",
+        "the code is wrong, outside its 30-second window, already used, or not one of the \
+         account's unused recovery codes";
     const EMAIL_NOT_VERIFIED = 403, "email-not-verified", "E-mail address not confirmed",
         "confirm your e-mail address first; a new confirmation e-mail is on its way \
          unless one was requested too often";
@@ -22,6 +31,12 @@ pub(super) enum Refusal {
     EmailNotVerified,
     /// The right password, but an administrator disabled the account.
     AccountDisabled,
+    /// The right password for an account with a second factor: the second step's token.
+    MfaRequired(MfaChallenge),
+    /// The second step's token is unknown, used, expired or spent by wrong codes.
+    InvalidMfaToken,
+    /// A wrong code at the second step.
+    InvalidMfaCode,
 }
 
 impl From<Refusal> for ApiError {
@@ -35,6 +50,11 @@ impl From<Refusal> for ApiError {
             }
             Refusal::EmailNotVerified => ApiError::new(&EMAIL_NOT_VERIFIED),
             Refusal::AccountDisabled => ApiError::new(&ACCOUNT_DISABLED),
+            Refusal::MfaRequired(challenge) => {
+                ApiError::mfa_required(&MFA_REQUIRED, challenge).with_challenge("Bearer")
+            }
+            Refusal::InvalidMfaToken => ApiError::new(&INVALID_MFA_TOKEN).with_challenge("Bearer"),
+            Refusal::InvalidMfaCode => ApiError::new(&INVALID_MFA_CODE).with_challenge("Bearer"),
         }
     }
 }

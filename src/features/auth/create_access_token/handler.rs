@@ -1,9 +1,10 @@
-use sea_orm::DatabaseConnection;
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 use super::error::Refusal;
 use crate::{
     domain::{AuditAction, Password},
-    http::ApiError,
+    http::{ApiError, MfaChallenge},
     infra::{
         clock::Clock,
         db::{self, entities::user},
@@ -13,7 +14,8 @@ use crate::{
     services::{
         audit::{AuditEntry, Provenance},
         email_confirmation,
-        sessions::{self, Device, NewSignInSettings, RotateError, SessionTokens},
+        mfa::{self, Totp},
+        sessions::{self, Amr, Device, Login, NewSignInSettings, RotateError, SessionTokens},
     },
 };
 
@@ -26,6 +28,7 @@ pub(super) struct Grants<'a> {
     pub tokens: &'a TokenService,
     pub sessions: &'a SessionSettings,
     pub new_sign_in: &'a NewSignInSettings,
+    pub totp: &'a Totp,
     /// `REQUIRE_VERIFIED_EMAIL`.
     pub require_verified_email: bool,
 }
@@ -38,8 +41,9 @@ pub(super) struct Grants<'a> {
 /// The right password opens a session on `device`, unless an administrator disabled the
 /// account (403, told only to whoever knows the password). Every outcome is audited; a
 /// failure names the account when there is one, never the login typed (it may be a
-/// password typed into the wrong field). The route counts each outcome
-/// (`accounts_logins_total`).
+/// password typed into the wrong field). An account with a second factor gets no session
+/// yet but a second step (`mfa-required`, `second_step::mfa_grant`). The route counts each
+/// outcome (`accounts_logins_total`).
 pub(super) async fn password_grant(
     grants: &Grants<'_>,
     login: String,
@@ -100,15 +104,47 @@ pub(super) async fn password_grant(
             .await?;
         return not_verified(grants, &account).await;
     }
+    let factors = mfa::status(db, account.id).await?;
+    if factors.enabled() {
+        let mfa_token = mfa::open_challenge(db, account.id, now).await?;
+        AuditEntry::new(AuditAction::LoginMfaRequired)
+            .by_self(account.id)
+            .record(db, provenance, now)
+            .await?;
+        let challenge = MfaChallenge {
+            mfa_token: mfa_token.into(),
+            methods: factors.methods(),
+        };
+        return Err(Refusal::MfaRequired(challenge).into());
+    }
     // It reads the account's known devices before it writes (`sessions::open`).
     let txn = db::begin_write(db).await?;
-    let (tokens, settings, notice) = (grants.tokens, grants.sessions, grants.new_sign_in);
-    let opened = sessions::open(&txn, tokens, settings, notice, &account, device, now).await?;
-    AuditEntry::new(AuditAction::LoginSucceeded)
-        .by_self(account.id)
-        .record(&txn, provenance, now)
-        .await?;
+    let login = Login {
+        account: &account,
+        device,
+        amr: Amr::Password,
+    };
+    let opened = open_session(grants, &txn, login, provenance, now).await?;
     txn.commit().await?;
+    Ok(opened)
+}
+
+/// Opens the session of a proven login in `txn` and audits it, naming how it was proven.
+pub(super) async fn open_session(
+    grants: &Grants<'_>,
+    txn: &DatabaseTransaction,
+    login: Login<'_>,
+    provenance: &Provenance,
+    now: DateTime<Utc>,
+) -> Result<SessionTokens, ApiError> {
+    let (tokens, settings, notice) = (grants.tokens, grants.sessions, grants.new_sign_in);
+    let (user_id, amr) = (login.account.id, login.amr);
+    let opened = sessions::open(txn, tokens, settings, notice, login, now).await?;
+    AuditEntry::new(AuditAction::LoginSucceeded)
+        .by_self(user_id)
+        .with("amr", amr.as_str())
+        .record(txn, provenance, now)
+        .await?;
     Ok(opened)
 }
 

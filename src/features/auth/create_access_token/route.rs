@@ -4,7 +4,9 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{
     command::CreateAccessToken,
     dto::{AccessTokenResponse, TokenRequest, TokenType},
+    error::MFA_REQUIRED,
     handler::{Grants, password_grant, refresh_grant},
+    second_step::mfa_grant,
 };
 use crate::{
     http::{ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
@@ -19,7 +21,7 @@ use crate::{
 pub(crate) struct CreateAccessTokenRoute;
 
 error_statuses!(CreateAccessTokenErrors: 400, 401, 403, 413, 415, 422, 429, 500, 503;
-    401 => "Password grant: wrong login or password (`/problems/invalid-credentials`). Refresh-token grant: the token is unknown, already used, or its session has ended (`/problems/invalid-refresh-token`); a used token replayed after `REFRESH_TOKEN_REUSE_GRACE` also ends its session.",
+    401 => "Password grant: wrong login or password (`/problems/invalid-credentials`), or the right ones for an account with two-step sign-in (`/problems/mfa-required`, with `mfa_token` and `methods`: send them back with a code as `grant_type` `urn:accounts-api:params:oauth:grant-type:mfa`). Second step: the `mfa_token` is unknown, used, expired or spent by 5 wrong codes (`/problems/invalid-mfa-token`), or the code is wrong (`/problems/invalid-mfa-code`). Refresh-token grant: the token is unknown, already used, or its session has ended (`/problems/invalid-refresh-token`); a used token replayed after `REFRESH_TOKEN_REUSE_GRACE` also ends its session.",
     403 => "The credentials are right but an administrator disabled the account (`/problems/account-disabled`; a wrong password is still 401), or its e-mail address is not confirmed and `REQUIRE_VERIFIED_EMAIL` is on (`/problems/email-not-verified`; a new confirmation e-mail is sent).",
 );
 
@@ -42,7 +44,12 @@ impl CreateAccessTokenRoute {
     /// As `application/x-www-form-urlencoded` or JSON. The OAuth2 password grant
     /// (`username` or e-mail, and `password`) opens a session; the refresh-token grant
     /// (`refresh_token`) continues one. Either answers an access token and a new
-    /// single-use refresh token.
+    /// single-use refresh token. For an account with two-step sign-in, the password grant
+    /// answers 401 `/problems/mfa-required` with an `mfa_token`; the second step
+    /// (`grant_type` `urn:accounts-api:params:oauth:grant-type:mfa`, `mfa_token`, and `otp`
+    /// or `recovery_code`) then answers what the password grant answers. Swagger UI's
+    /// Authorize button cannot take that second step: authorize there with an account
+    /// without a second factor, or paste a token obtained in two steps.
     #[oai(
         path = "/token/access",
         method = "post",
@@ -66,6 +73,7 @@ impl CreateAccessTokenRoute {
             tokens: &state.tokens,
             sessions: &state.sessions,
             new_sign_in: &state.new_sign_in,
+            totp: &state.totp,
             require_verified_email: state.require_verified_email,
         };
         let issued = match command {
@@ -76,6 +84,11 @@ impl CreateAccessTokenRoute {
             }
             CreateAccessToken::RefreshToken { refresh_token } => {
                 refresh_grant(&grants, &refresh_token, &provenance).await?
+            }
+            CreateAccessToken::SecondFactor { mfa_token, code } => {
+                let granted = mfa_grant(&grants, &mfa_token, code, device, &provenance).await;
+                metrics::login(login_outcome(&granted));
+                granted?
             }
         };
         let body = AccessTokenResponse {
@@ -88,11 +101,13 @@ impl CreateAccessTokenRoute {
     }
 }
 
-/// How a password grant counts in `accounts_logins_total`: refused when the service turned it
-/// away before judging it (rate limit, saturated hasher, an outage), failed when it judged it.
+/// How a password grant or a second step counts in `accounts_logins_total`: refused when the
+/// service turned it away before judging it (rate limit, saturated hasher, an outage),
+/// `mfa_required` when a right password awaits its second step, failed when it judged it.
 fn login_outcome(granted: &Result<SessionTokens, ApiError>) -> LoginOutcome {
     match granted {
         Ok(_) => LoginOutcome::Succeeded,
+        Err(err) if err.is(&MFA_REQUIRED) => LoginOutcome::MfaRequired,
         Err(err)
             if matches!(
                 err.status(),

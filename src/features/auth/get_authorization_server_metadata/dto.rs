@@ -1,6 +1,6 @@
 use poem_openapi::Object;
 
-use crate::{domain::Permission, http::Origin};
+use crate::{domain::Permission, features::auth::grant_types, http::Origin};
 
 /// Where this service's endpoints are (on the origin the request was made to).
 const TOKEN_PATH: &str = "/api/v1/token/access";
@@ -8,7 +8,8 @@ const REVOCATION_PATH: &str = "/api/v1/token/revoke";
 const JWKS_PATH: &str = "/.well-known/jwks.json";
 
 /// OAuth 2.0 authorization server metadata (RFC 8414). Public clients only (no client
-/// authentication); the password and refresh-token grants; no authorization endpoint; the
+/// authentication); the password and refresh-token grants and the second step; no
+/// authorization endpoint; the
 /// permissions as scopes.
 #[derive(Object)]
 pub(super) struct AuthorizationServerMetadata {
@@ -20,7 +21,8 @@ pub(super) struct AuthorizationServerMetadata {
     pub revocation_endpoint: String,
     /// The keys that verify access tokens (`getJwks`).
     pub jwks_uri: String,
-    /// `password` and `refresh_token`.
+    /// `password`, `refresh_token`, and the second step of a login,
+    /// `urn:accounts-api:params:oauth:grant-type:mfa`.
     pub grant_types_supported: Vec<String>,
     /// `none`: clients do not authenticate.
     pub token_endpoint_auth_methods_supported: Vec<String>,
@@ -42,7 +44,7 @@ impl AuthorizationServerMetadata {
             token_endpoint: origin.url(TOKEN_PATH),
             revocation_endpoint: origin.url(REVOCATION_PATH),
             jwks_uri: origin.url(JWKS_PATH),
-            grant_types_supported: strings(&["password", "refresh_token"]),
+            grant_types_supported: strings(grant_types::SUPPORTED),
             token_endpoint_auth_methods_supported: strings(&["none"]),
             revocation_endpoint_auth_methods_supported: strings(&["none"]),
             // RFC 8414 makes this REQUIRED even without an authorization endpoint: so empty.

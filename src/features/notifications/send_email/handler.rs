@@ -141,7 +141,11 @@ async fn mint_link(
         | EventType::UserDeleted
         | EventType::EmailChanged
         | EventType::PasswordChanged
-        | EventType::NewSignIn => return Minted::NotNeeded,
+        | EventType::NewSignIn
+        | EventType::MfaEnabled
+        | EventType::MfaDisabled
+        | EventType::MfaReset
+        | EventType::RecoveryCodeUsed => return Minted::NotNeeded,
     };
     issued.map_or(Minted::Moot, Minted::Link)
 }

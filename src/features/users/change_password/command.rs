@@ -8,6 +8,8 @@ pub(super) struct ChangePassword {
     pub current: Password,
     /// Follows the sign-up rules, and differs from `current`.
     pub new: Password,
+    /// The second-factor code, needed when the account has one.
+    pub code: Option<String>,
 }
 
 impl TryFrom<ChangePasswordRequest> for ChangePassword {
@@ -28,10 +30,12 @@ impl TryFrom<ChangePasswordRequest> for ChangePassword {
         {
             v.reject("new_password", "must differ from the current password");
         }
+        let code = request.code.value().and_then(|code| v.check("code", code));
         v.finish(|| {
             Some(Self {
                 current: Password::unchecked(current?),
                 new: new?,
+                code,
             })
         })
     }

@@ -1,6 +1,9 @@
 use poem_openapi::Object;
 
-use crate::{features::users::dto::PasswordRules, http::JsonString};
+use crate::{
+    features::users::dto::PasswordRules,
+    http::{JsonString, OptionalString},
+};
 
 /// A password change, confirmed by the current password.
 #[derive(Object)]
@@ -15,4 +18,8 @@ pub(super) struct ChangePasswordRequest {
     /// Not the current password.
     #[oai(write_only)]
     pub new_password: JsonString<PasswordRules>,
+    /// Required when the account has a second factor: a code from the authenticator app
+    /// (6 digits) or an unused recovery code (spent).
+    #[oai(write_only)]
+    pub code: OptionalString,
 }

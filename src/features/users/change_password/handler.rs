@@ -1,34 +1,26 @@
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
 
 use super::command::ChangePassword;
 use crate::{
     domain::{AuditAction, PasswordContext},
     http::{ApiError, Authenticated},
-    infra::{clock::Clock, db::entities::user, rate_limit::RateLimits, security::PasswordHasher},
+    infra::{clock::Clock, db::entities::user},
     services::{
         audit::Provenance,
-        credentials::{self, ConfirmError, Confirming},
+        credentials::{self, ConfirmError, Confirming, CredentialCheck},
         password_policy::PasswordPolicy,
     },
 };
 
 /// Checks the new password against the policy (the account's username and address as
 /// context) before anything costs a hash, then confirms the current password
-/// (`credentials::confirm_password`: charged to the account's failed logins, audited when
-/// wrong). The new password is hashed, then one transaction sets it only if the hash is
+/// and, when the account has a second factor, `code` (`credentials::confirm_password`:
+/// charged to the account's failed logins, audited when wrong). The new password is hashed, then one transaction sets it only if the hash is
 /// still the one checked and does what follows a password change
 /// (`credentials::password_changed`), keeping the caller's session.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a handler's signature is the whole list of what it needs"
-)]
 pub(super) async fn change_password(
-    db: &DatabaseConnection,
+    check: CredentialCheck<'_>,
     clock: &Clock,
-    hasher: &PasswordHasher,
-    limits: &RateLimits,
     policy: &PasswordPolicy,
     caller: &Authenticated,
     provenance: &Provenance,
@@ -39,12 +31,12 @@ pub(super) async fn change_password(
     policy.check("new_password", &command.new, context).await?;
     let confirming = Confirming {
         operation: "changePassword",
+        code: command.code.as_deref(),
         provenance,
         now: clock.now(),
     };
-    credentials::confirm_password(db, hasher, limits, account, &command.current, confirming)
-        .await?;
-    let new_hash = hasher.hash(&command.new).await?;
+    credentials::confirm_password(check, account, &command.current, confirming).await?;
+    let (db, new_hash) = (check.db, check.hasher.hash(&command.new).await?);
     let now = clock.now();
     let txn = db.begin().await?;
     let updated = user::Entity::update_many()

@@ -11,7 +11,7 @@ use crate::{
 pub(crate) struct ChangePasswordRoute;
 
 error_statuses!(ChangePasswordErrors: 400, 401, 403, 413, 415, 422, 429, 500, 503;
-    403 => "The current password is wrong (`/problems/wrong-password`); it counts as a failed login of the account.",
+    403 => "The current password is wrong (`/problems/wrong-password`), or the account has a second factor and `code` is missing (`/problems/mfa-code-required`) or wrong (`/problems/wrong-mfa-code`); a wrong password or code counts as a failed login of the account.",
     422 => "A field is missing or invalid, or the new password breaks the sign-up rules (length, strength, breach check) or equals the current one; `errors` lists each.",
     429 => "A rate limit was exceeded, including the account's failed logins (`RATE_LIMIT_LOGIN_FAILURES`, wrong current passwords included); retry after `Retry-After` seconds.",
 );
@@ -45,10 +45,8 @@ impl ChangePasswordRoute {
     ) -> Result<ChangePasswordResponse, Problem<ChangePasswordErrors>> {
         let command = ChangePassword::try_from(body.0).map_err(ApiError::validation)?;
         change_password(
-            &state.db,
+            state.credential_check(),
             &state.clock,
-            &state.hasher,
-            &state.limits,
             &state.password_policy(),
             &caller,
             &provenance,

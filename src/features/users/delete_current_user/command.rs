@@ -1,6 +1,6 @@
 use super::dto::DeleteUserRequest;
 use crate::{
-    domain::{FieldError, Password, Permission},
+    domain::{FieldError, Password, Permission, Validator},
     http::Authenticated,
     infra::db::entities::user,
 };
@@ -13,6 +13,8 @@ pub(super) struct DeleteUser {
     /// Whether the account holds `users:write` (the last such account is not deleted).
     pub holds_users_write: bool,
     pub password: Password,
+    /// The second-factor code, needed when the account has one.
+    pub code: Option<String>,
 }
 
 impl DeleteUser {
@@ -21,14 +23,17 @@ impl DeleteUser {
         caller: Authenticated,
         request: DeleteUserRequest,
     ) -> Result<Self, Vec<FieldError>> {
-        match request.password.value() {
-            Ok(password) => Ok(Self {
+        let mut v = Validator::default();
+        let password = v.check("password", request.password.value());
+        let code = request.code.value().and_then(|code| v.check("code", code));
+        v.finish(|| {
+            Some(Self {
                 holds_users_write: caller.may(Permission::UsersWrite),
                 account: caller.account,
-                password: Password::unchecked(password),
-            }),
-            Err(message) => Err(vec![FieldError::new("password", message)]),
-        }
+                password: Password::unchecked(password?),
+                code,
+            })
+        })
     }
 }
 
@@ -73,5 +78,13 @@ mod tests {
         assert_eq!(described(missing), ["password: is required"]);
         let mistyped = parse(vec![], json!({"password": 1234})).unwrap_err();
         assert_eq!(described(mistyped), ["password: must be a string"]);
+    }
+
+    #[test]
+    fn a_second_factor_code_is_taken_when_given() {
+        let command = parse(vec![], json!({"password": "pw", "code": "123456"})).unwrap();
+        assert_eq!(command.code.as_deref(), Some("123456"));
+        let mistyped = parse(vec![], json!({"password": "pw", "code": 123456})).unwrap_err();
+        assert_eq!(described(mistyped), ["code: must be a string"]);
     }
 }

@@ -1,4 +1,4 @@
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::command::DeleteUser;
 use crate::{
@@ -9,38 +9,36 @@ use crate::{
         clock::Clock,
         db::{self, entities::user},
         events::outbox,
-        rate_limit::RateLimits,
-        security::PasswordHasher,
         telemetry::metrics::{self, SecurityRefusal},
     },
     services::{
         administration::is_last_writer,
         audit::{AuditEntry, Provenance},
-        credentials::{self, Confirming},
+        credentials::{self, Confirming, CredentialCheck},
     },
 };
 
-/// Confirms the password (`credentials::confirm_password`: charged to the account's failed
-/// logins and audited when wrong, like a login), then deletes the row only if its hash is
+/// Confirms the password and, for an account with a second factor, `code`
+/// (`credentials::confirm_password`: charged to the account's failed logins and audited when
+/// wrong, like a login), then deletes the row only if its hash is
 /// still the one that was checked. The last enabled account holding `users:write` is not
 /// deleted (409 `lockout`, audited): nobody could administer accounts any more, and the
 /// admin API refuses the same.
 pub(super) async fn delete_user(
-    db: &DatabaseConnection,
+    check: CredentialCheck<'_>,
     clock: &Clock,
-    hasher: &PasswordHasher,
-    limits: &RateLimits,
     provenance: &Provenance,
     command: DeleteUser,
 ) -> Result<user::Model, ApiError> {
     let account = command.account;
     let confirming = Confirming {
         operation: "deleteCurrentUser",
+        code: command.code.as_deref(),
         provenance,
         now: clock.now(),
     };
-    credentials::confirm_password(db, hasher, limits, &account, &command.password, confirming)
-        .await?;
+    credentials::confirm_password(check, &account, &command.password, confirming).await?;
+    let db = check.db;
     let now = clock.now();
     let txn = db::begin_write(db).await?;
     if command.holds_users_write && is_last_writer(&txn, account.id).await? {

@@ -12,7 +12,7 @@ use crate::{
 pub(crate) struct DeleteCurrentUserRoute;
 
 error_statuses!(DeleteUserErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503;
-    403 => "The password is wrong (`/problems/wrong-password`); it counts as a failed login of the account and is audited.",
+    403 => "The password is wrong (`/problems/wrong-password`), or the account has a second factor and `code` is missing (`/problems/mfa-code-required`) or wrong (`/problems/wrong-mfa-code`); a wrong password or code counts as a failed login of the account and is audited.",
     409 => "The account is the last enabled one holding `users:write` (`/problems/lockout`): grant it to another account first.",
     429 => "A rate limit was exceeded, including the account's failed logins (`RATE_LIMIT_LOGIN_FAILURES`, wrong passwords here included); retry after `Retry-After` seconds.",
 );
@@ -41,15 +41,8 @@ impl DeleteCurrentUserRoute {
     ) -> Result<DeleteUserResponse, Problem<DeleteUserErrors>> {
         let command = DeleteUser::parse(caller, body.0).map_err(ApiError::validation)?;
         let state = &*state;
-        let user = delete_user(
-            &state.db,
-            &state.clock,
-            &state.hasher,
-            &state.limits,
-            &provenance,
-            command,
-        )
-        .await?;
+        let user =
+            delete_user(state.credential_check(), &state.clock, &provenance, command).await?;
         Ok(DeleteUserResponse::Ok(Json(user.into())))
     }
 }

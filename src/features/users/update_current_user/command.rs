@@ -14,6 +14,8 @@ pub(super) struct UpdateUser {
     /// The current password, required when the e-mail address changes: a stolen access
     /// token alone must not move the account to another mailbox.
     pub current_password: Option<Password>,
+    /// The second-factor code confirming a new address, needed when the account has one.
+    pub code: Option<String>,
 }
 
 impl UpdateUser {
@@ -39,12 +41,14 @@ impl UpdateUser {
             }
             None => None,
         };
+        let code = request.code.value().and_then(|code| v.check("code", code));
         v.finish(|| {
             Some(Self {
                 account,
                 username: username.flatten(),
                 email,
                 current_password,
+                code,
             })
         })
     }

@@ -18,4 +18,8 @@ pub(super) struct UpdateUserRequest {
     /// one counts as a failed login); ignored otherwise.
     #[oai(write_only)]
     pub current_password: OptionalString,
+    /// With `current_password`, when the account has a second factor: a code from the
+    /// authenticator app (6 digits) or an unused recovery code (spent).
+    #[oai(write_only)]
+    pub code: OptionalString,
 }

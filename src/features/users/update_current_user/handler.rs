@@ -1,5 +1,5 @@
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -8,20 +8,18 @@ use crate::{
     domain::{AuditAction, EventEnvelope, EventType, UserEventData},
     features::users::account::{account_gone, check_reputation, taken_or},
     http::ApiError,
-    infra::{
-        clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox,
-        rate_limit::RateLimits, security::PasswordHasher,
-    },
+    infra::{clock::Clock, db::entities::user, email_verifier::EmailVerifier, events::outbox},
     services::{
         audit::{AuditEntry, Provenance},
-        credentials::{self, Confirming},
+        credentials::{self, Confirming, CredentialCheck},
         email_confirmation, password_reset,
     },
 };
 
 /// A change of address (one that differs from the caller's, as the bearer check read it)
 /// is the way a stolen access token would take the account over, so it first needs the
-/// current password (`credentials::confirm_password`: charged and audited like a login),
+/// current password and, for an account with a second factor, `code`
+/// (`credentials::confirm_password`: charged and audited like a login),
 /// then the reputation check, then room in the account's quota of confirmation e-mails
 /// (`RATE_LIMIT_VERIFICATION_EMAILS`: one account cannot mail any number of addresses).
 /// Then one `UPDATE ... RETURNING`: a new e-mail resets `email_verified` in the same
@@ -29,10 +27,8 @@ use crate::{
 /// commits with it, and with a new address: the confirmation request, the account's
 /// pending reset tokens spent, and `user.email_changed` to the old address.
 pub(super) async fn update_user(
-    db: &DatabaseConnection,
+    check: CredentialCheck<'_>,
     clock: &Clock,
-    hasher: &PasswordHasher,
-    limits: &RateLimits,
     verifier: &EmailVerifier,
     provenance: &Provenance,
     command: UpdateUser,
@@ -41,21 +37,14 @@ pub(super) async fn update_user(
         (Some(email), Some(password)) => {
             let confirming = Confirming {
                 operation: "updateCurrentUser",
+                code: command.code.as_deref(),
                 provenance,
                 now: clock.now(),
             };
-            credentials::confirm_password(
-                db,
-                hasher,
-                limits,
-                &command.account,
-                password,
-                confirming,
-            )
-            .await?;
+            credentials::confirm_password(check, &command.account, password, confirming).await?;
             check_reputation(verifier, email).await?;
             if let Some(refused) =
-                email_confirmation::charge_quota(limits, command.account.id).await?
+                email_confirmation::charge_quota(check.limits, command.account.id).await?
             {
                 return Err(ApiError::too_many_requests(&refused));
             }
@@ -63,7 +52,7 @@ pub(super) async fn update_user(
         (Some(_), None) => return Err(ApiError::validation(vec![password_required()])),
         (None, _) => {}
     }
-    let txn = db.begin().await?;
+    let txn = check.db.begin().await?;
     let (now, previous) = (clock.now(), command.account);
     let mut update = user::Entity::update_many()
         .col_expr(user::Column::UpdatedAt, Expr::value(now))

@@ -12,7 +12,7 @@ use crate::{
 pub(crate) struct UpdateCurrentUserRoute;
 
 error_statuses!(UpdateUserErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503;
-    403 => "`current_password` is wrong (`/problems/wrong-password`); it counts as a failed login of the account and is audited.",
+    403 => "`current_password` is wrong (`/problems/wrong-password`), or the account has a second factor and `code` is missing (`/problems/mfa-code-required`) or wrong (`/problems/wrong-mfa-code`); a wrong password or code counts as a failed login of the account and is audited.",
     422 => "One or more fields are invalid, `current_password` is missing for a new address, or the address failed the e-mail reputation check; `errors` lists each.",
     429 => "A rate limit was exceeded: the caller's, the account's failed logins (`RATE_LIMIT_LOGIN_FAILURES`), or its confirmation e-mails (`RATE_LIMIT_VERIFICATION_EMAILS`, which a new address spends); retry after `Retry-After` seconds.",
 );
@@ -42,10 +42,8 @@ impl UpdateCurrentUserRoute {
     ) -> Result<UpdateUserResponse, Problem<UpdateUserErrors>> {
         let command = UpdateUser::parse(caller.account, body.0.0).map_err(ApiError::validation)?;
         let user = update_user(
-            &state.db,
+            state.credential_check(),
             &state.clock,
-            &state.hasher,
-            &state.limits,
             &state.verifier,
             &provenance,
             command,

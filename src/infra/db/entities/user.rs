@@ -105,6 +105,7 @@ impl From<&Model> for crate::domain::UserEventData {
             email: user.email.clone(),
             new_email: None,
             sign_in: None,
+            recovery_codes_left: None,
         }
     }
 }

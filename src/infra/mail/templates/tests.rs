@@ -22,6 +22,7 @@ fn event(kind: EventType, username: &str) -> EventEnvelope {
                 ip: Some("203.0.113.7".into()),
                 sessions_url: None,
             }),
+            recovery_codes_left: (kind == EventType::RecoveryCodeUsed).then_some(7),
         },
     }
 }
@@ -193,6 +194,24 @@ fn a_new_sign_in_says_when_from_what_and_where_and_links_the_sessions_when_confi
     assert!(email.text.contains(sessions), "{}", email.text);
     assert!(
         email.html.contains(&format!("<a href=\"{sessions}\">")),
+        "{}",
+        email.html
+    );
+}
+
+#[test]
+fn a_used_recovery_code_says_how_many_are_left() {
+    let email = render(&event(EventType::RecoveryCodeUsed, "ann"), None).unwrap();
+    assert_eq!(email.subject, "A recovery code was used on your account");
+    assert!(
+        email.text.contains("You have 7 recovery codes left"),
+        "{}",
+        email.text
+    );
+    assert!(
+        email
+            .html
+            .contains("<strong>7</strong> recovery codes left"),
         "{}",
         email.html
     );

@@ -22,13 +22,18 @@ pub(super) fn describe() {
     );
     describe_counter!(
         "accounts_logins_total",
-        "Password logins, by outcome (succeeded, failed, refused)."
+        "Password logins, by outcome (succeeded, failed, refused, mfa_required)."
+    );
+    describe_counter!(
+        "accounts_mfa_events_total",
+        "Second-factor events, by event (enabled, disabled, reset, totp_accepted, \
+         recovery_code_used, code_refused)."
     );
     describe_counter!("accounts_signups_total", "Accounts created.");
     describe_counter!(
         "accounts_security_refusals_total",
         "Refusals that protect an account or the service, by reason (wrong_password, \
-         lockout, permission_not_held, unsafe_recipient)."
+         lockout, permission_not_held, unsafe_recipient, wrong_mfa_code)."
     );
     describe_counter!(
         "accounts_sessions_opened_total",

@@ -91,7 +91,11 @@ pub(crate) fn register(role: Role) {
             ] {
                 counter!(name).increment(0);
             }
-            for outcome in ["succeeded", "failed", "refused"] {
+            for event in MfaEvent::iter() {
+                let event: &'static str = event.into();
+                counter!("accounts_mfa_events_total", "event" => event).increment(0);
+            }
+            for outcome in ["succeeded", "failed", "refused", "mfa_required"] {
                 counter!("accounts_logins_total", "outcome" => outcome).increment(0);
             }
             for scope in RATE_LIMIT_SCOPES {

@@ -43,6 +43,8 @@ pub(crate) enum LoginOutcome {
     Failed,
     /// Not tried: rate-limited, or the hashing queue is full.
     Refused,
+    /// The right password for an account with a second factor: the second step was asked for.
+    MfaRequired,
 }
 
 pub(crate) fn login(outcome: LoginOutcome) {
@@ -50,6 +52,7 @@ pub(crate) fn login(outcome: LoginOutcome) {
         LoginOutcome::Succeeded => "succeeded",
         LoginOutcome::Failed => "failed",
         LoginOutcome::Refused => "refused",
+        LoginOutcome::MfaRequired => "mfa_required",
     };
     counter!("accounts_logins_total", "outcome" => outcome).increment(1);
 }
@@ -130,9 +133,34 @@ pub(crate) enum SecurityRefusal {
     PermissionNotHeld,
     /// A recipient that is not a bare address, stopped before the SMTP session.
     UnsafeRecipient,
+    /// A wrong second-factor code (at login's second step, or confirming a change).
+    WrongMfaCode,
 }
 
 pub(crate) fn security_refusal(reason: SecurityRefusal) {
     let reason: &'static str = reason.into();
     counter!("accounts_security_refusals_total", "reason" => reason).increment(1);
+}
+
+/// Something that happened to a second factor.
+#[derive(Clone, Copy, Debug, strum::IntoStaticStr, strum::EnumIter)]
+#[strum(serialize_all = "snake_case")]
+pub(crate) enum MfaEvent {
+    /// TOTP confirmed: the account has a second factor.
+    Enabled,
+    /// The owner removed it.
+    Disabled,
+    /// An administrator removed every second factor.
+    Reset,
+    /// A right TOTP code.
+    TotpAccepted,
+    /// A recovery code spent.
+    RecoveryCodeUsed,
+    /// A wrong code (TOTP or recovery).
+    CodeRefused,
+}
+
+pub(crate) fn mfa(event: MfaEvent) {
+    let event: &'static str = event.into();
+    counter!("accounts_mfa_events_total", "event" => event).increment(1);
 }
