@@ -68,6 +68,19 @@ pub(crate) async fn forget_challenges(
         .map(drop)
 }
 
+/// Forgets the challenges that can no longer be answered (expired, spent, or dead of wrong
+/// codes); how many.
+pub(super) async fn forget_dead_challenges(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let dead = mfa_challenge::Entity::delete_many()
+        .filter(live(now).not())
+        .exec(db)
+        .await?;
+    Ok(dead.rows_affected)
+}
+
 impl Challenge {
     /// The live challenge `token` names: unused, unexpired, under the failure limit.
     pub(crate) async fn find(

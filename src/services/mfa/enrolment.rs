@@ -2,15 +2,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, Set,
-    sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    ModelTrait, QueryFilter, Set, sea_query::Expr,
 };
 
 use super::{MfaError, Totp, recovery_codes::replace_recovery_codes};
 use crate::{
     domain::{AuditAction, EventType},
     infra::{
-        clock::later,
+        clock::{earlier, later},
         db::{
             self,
             entities::{totp_credential, user},
@@ -58,6 +58,19 @@ pub(crate) async fn start_totp(
     .await?;
     txn.commit().await?;
     Ok(totp::enrolment(&secret, &totp.issuer, &account.username))
+}
+
+/// Forgets the pending enrolments past their 15 minutes; how many.
+pub(super) async fn forget_expired_enrolments(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let expired = totp_credential::Entity::delete_many()
+        .filter(totp_credential::Column::ConfirmedAt.is_null())
+        .filter(totp_credential::Column::CreatedAt.lte(earlier(now, PENDING_FOR)))
+        .exec(db)
+        .await?;
+    Ok(expired.rows_affected)
 }
 
 /// Confirms `account`'s pending enrolment with a code from the app: TOTP is on (the code's

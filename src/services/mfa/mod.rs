@@ -12,7 +12,8 @@ mod reseal;
 mod settings;
 mod status;
 
-use sea_orm::DbErr;
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbErr};
 
 pub(crate) use challenge::{Challenge, forget_challenges, open_challenge};
 pub(crate) use code::{Code, verify};
@@ -45,4 +46,14 @@ pub(crate) enum MfaError {
     Seal(#[from] SealError),
     #[error(transparent)]
     Database(#[from] DbErr),
+}
+
+/// Forgets what can no longer be finished: dead second steps and expired enrolments (the
+/// pruner's pass); how many rows went.
+pub(crate) async fn forget_leftovers(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let challenges = challenge::forget_dead_challenges(db, now).await?;
+    Ok(challenges + enrolment::forget_expired_enrolments(db, now).await?)
 }

@@ -9,6 +9,7 @@ use crate::{
     infra::{clock::Clock, db::entities::session, security::SessionSettings},
     services::{
         audit::{self, AuditSettings},
+        mfa,
         single_use_token::{self, Purpose},
     },
 };
@@ -31,11 +32,14 @@ pub(crate) struct Pruned {
     pub password_resets: u64,
     pub audit_events: u64,
     pub known_devices: u64,
+    /// Second steps and TOTP enrolments that can no longer be finished.
+    pub mfa_leftovers: u64,
 }
 
 /// Deletes the sessions that have ended (revoked, expired or idle; their refresh tokens go
 /// with them), the reset tokens spent or expired over a week ago, the audit rows past
-/// `AUDIT_RETENTION`, and the sign-in devices unused past `NEW_SIGNIN_LOOKBACK`.
+/// `AUDIT_RETENTION`, the sign-in devices unused past `NEW_SIGNIN_LOOKBACK`, and the second
+/// steps and TOTP enrolments that can no longer be finished.
 pub(crate) async fn prune(
     db: &DatabaseConnection,
     settings: &SessionSettings,
@@ -55,6 +59,7 @@ pub(crate) async fn prune(
         password_resets: resets,
         audit_events: audit::prune(db, &retention.audit, now).await?,
         known_devices: sign_in_notice::forget_unused(db, &retention.new_sign_in, now).await?,
+        mfa_leftovers: mfa::forget_leftovers(db, now).await?,
     })
 }
 

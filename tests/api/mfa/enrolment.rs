@@ -3,17 +3,20 @@
 
 use std::time::Duration;
 
-use accounts_api::infra::db::entities::totp_credential;
-use sea_orm::EntityTrait;
+use accounts_api::infra::db::entities::{mfa_challenge, totp_credential};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 
 use super::{code_at, secret_of};
-use crate::helpers::{Backend, PASSWORD, assert_problem, expect_json, header, spawn_app};
+use crate::helpers::{
+    Backend, PASSWORD, assert_problem, expect_json, header, spawn_app, spawn_app_with,
+};
 
 both_backends!(
     an_enrolment_is_confirmed_by_its_first_code_and_reported,
     a_pending_enrolment_expires_and_a_new_one_replaces_it,
     enrolment_needs_the_password_and_no_second_totp,
+    the_pruner_forgets_dead_second_steps_and_expired_enrolments,
 );
 
 async fn an_enrolment_is_confirmed_by_its_first_code_and_reported(backend: Backend) {
@@ -167,4 +170,45 @@ async fn enrolment_needs_the_password_and_no_second_totp(backend: Backend) {
         .await
         .unwrap();
     assert_problem(anonymous, 401, "unauthorized").await;
+}
+
+async fn the_pruner_forgets_dead_second_steps_and_expired_enrolments(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.sessions.prune_interval = Duration::from_millis(50);
+    })
+    .await;
+    let (_, alice) = app.alice().await;
+    app.enrol(&alice).await;
+    app.first_step("alice").await;
+    let (_, bob) = app.register_and_login("bob", "bob@example.com").await;
+    let pending = app
+        .post_as(
+            &bob,
+            "/api/v1/mfa/totp",
+            &json!({"current_password": PASSWORD}),
+        )
+        .await;
+    expect_json(pending, 201).await;
+    app.clock.advance(Duration::from_secs(16 * 60));
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let db = app.db().await;
+        let challenges = mfa_challenge::Entity::find().count(&db).await.unwrap();
+        let totps = totp_credential::Entity::find().all(&db).await.unwrap();
+        db.close().await.ok();
+        if challenges == 0 && totps.len() == 1 {
+            assert!(
+                totps[0].confirmed_at.is_some(),
+                "alice's confirmed TOTP stays"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not pruned: {challenges} challenges, {} TOTP rows",
+            totps.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

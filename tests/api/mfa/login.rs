@@ -44,6 +44,10 @@ async fn a_login_takes_two_steps_and_its_tokens_say_so(backend: Backend) {
     assert_eq!(claims["amr"], json!(["pwd", "otp", "mfa"]));
     let session = app.sessions().await.pop().unwrap();
     assert_eq!(session.amr, "pwd otp mfa");
+    assert_eq!(app.audit_rows_of("login.mfa_required").await.len(), 1);
+    assert_eq!(app.audit_rows_of("mfa.totp_enabled").await.len(), 1);
+    let succeeded = app.audit_rows_of("login.succeeded").await;
+    assert_eq!(succeeded.last().unwrap().detail["amr"], "pwd otp mfa");
     assert_eq!(claims["auth_time"], session.created_at.timestamp());
 
     app.clock.advance(Duration::from_secs(600));
@@ -136,6 +140,11 @@ async fn the_mfa_token_is_single_use_expires_and_dies_after_five_wrong_codes(bac
     }
     let dead = app.second_step(&guessed, "otp", &right).await;
     assert_problem(dead, 401, "invalid-mfa-token").await;
+    let failed = app.audit_rows_of("login.failed").await;
+    let wrong_codes = failed
+        .iter()
+        .filter(|row| row.detail["reason"] == "wrong_mfa_code");
+    assert_eq!(wrong_codes.count(), 5, "each wrong code is a failed login");
     let unknown = app.second_step("no-such-token", "otp", &right).await;
     assert_problem(unknown, 401, "invalid-mfa-token").await;
 }

@@ -6,6 +6,7 @@ mod admin;
 mod enrolment;
 mod keys;
 mod login;
+mod metrics;
 mod sensitive;
 
 use chrono::{DateTime, Utc};
