@@ -19,6 +19,10 @@ struct BearerScheme(Bearer);
 /// The name of the OAuth2 scheme, whose requirements carry an operation's permissions.
 pub(super) const OAUTH2_SCHEME: &str = "oauth2";
 
+/// The OAuth2 password flow, as Swagger UI's Authorize button uses it. It cannot take the
+/// second step of an account with two-step sign-in (the flow knows only the password
+/// grant): authorize with an account without one, or obtain a token in two steps through
+/// `createAccessToken` and paste it into `bearerAuth`.
 #[derive(SecurityScheme)]
 #[oai(
     rename = "oauth2",
