@@ -1,7 +1,8 @@
 // Drives the served API documents in headless Chromium (Debian's package, through
 // playwright-core): in Swagger UI (/docs) registers an account with "Try it out", logs in
 // through Authorize (the `oauth2` scheme's password flow), reads the account back with
-// GET /api/v1/users; then checks that Redoc (/redoc) renders. A screenshot per step in OUT.
+// GET /api/v1/users and its second factors with GET /api/v1/mfa (the Mfa tag); then checks
+// that Redoc (/redoc) renders. A screenshot per step in OUT.
 //
 // Environment: BASE_URL (default http://127.0.0.1:18331), OUT (required: the screenshot
 // folder), CHROMIUM (default: `chromium` on PATH).
@@ -236,9 +237,42 @@ try {
   expect(text.includes(account.email), 'the response body in the page shows the e-mail');
   await shootRange(page, me.locator('.opblock-summary'), shownBody, 'me-200');
 
-  // 5. Redoc renders the same document: every operation's heading, and the side menu leads
+  // 5. The Mfa tag (two-step sign-in): its section lists the operations, and "Try it out" on
+  // GET /api/v1/mfa with the same token shows the new account without a second factor.
+  phase = '5. read the second factors with Try it out on GET /api/v1/mfa';
+  const mfaTag = page.locator('h3.opblock-tag[data-tag="Mfa"]');
+  await mfaTag.waitFor({ state: 'visible' });
+  for (const [method, path] of [
+    ['get', '/api/v1/mfa'],
+    ['post', '/api/v1/mfa/totp'],
+    ['post', '/api/v1/mfa/totp/confirm'],
+    ['delete', '/api/v1/mfa/totp'],
+    ['post', '/api/v1/mfa/recovery-codes'],
+  ]) {
+    await operation(page, method, path).waitFor({ state: 'visible' });
+  }
+  ok('Swagger UI shows the Mfa tag with its five operations');
+  const mfa = await tryItOut(page, 'get', '/api/v1/mfa');
+  const factors = await execute(page, mfa, 'get', '/api/v1/mfa');
+  const factorsStatus = factors.response.status();
+  expect(factorsStatus === 200, `GET /api/v1/mfa answered 200 (got ${factorsStatus})`);
+  expect(factors.shown === '200', `Swagger UI shows 200 (shows ${factors.shown})`);
+  await factors.body.waitFor({ state: 'visible' });
+  const answered = await factors.response.json();
+  expect(
+    answered.totp?.enabled === false && answered.recovery_codes_left === 0,
+    `GET /api/v1/mfa answered TOTP off and no recovery codes (${JSON.stringify(answered)})`,
+  );
+  const shownFactors = await factors.body.innerText();
+  expect(
+    /"enabled":\s*false/.test(shownFactors) && /"recovery_codes_left":\s*0\b/.test(shownFactors),
+    'the response body in the page shows it',
+  );
+  await shootRange(page, mfaTag, factors.body, 'mfa-200');
+
+  // 6. Redoc renders the same document: every operation's heading, and the side menu leads
   // to one (its headings also hold a share link named by the operationId, so match by text).
-  phase = '5. open /redoc';
+  phase = '6. open /redoc';
   await page.goto(`${BASE}/redoc`, { waitUntil: 'load' });
   const names = [
     'Issue an access token',
@@ -246,6 +280,8 @@ try {
     'Get my account',
     'Update my account',
     'Delete my account',
+    'Get my second factors',
+    'Start a TOTP enrolment',
   ];
   for (const name of names) {
     await page.locator('h2', { hasText: name }).first().waitFor({ state: 'visible' });

@@ -1,22 +1,34 @@
 """Smoke flow through the client that openapi-python-client generated from /openapi.json.
 
 register -> log in (OAuth2 password grant) -> read -> a wrong password refuses an e-mail change
--> delete -> the token is refused.
-Every step checks the status and the parsed body, typed by the generated models.
+-> second factors: none -> enrol TOTP (otpauth URI) -> confirm with the app's code (ten recovery
+codes) -> the password grant asks for a second step, a recovery code takes it -> deleting without
+a code is refused -> delete with a recovery code -> the token is refused.
+Every step checks the status and the parsed body, typed by the generated models. The TOTP codes
+(RFC 6238: HMAC-SHA-1, 6 digits, 30 s) are computed here with the standard library.
 
 Usage: python smoke.py BASE_URL   (the generated package `accounts_api_client` importable)
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import re
 import secrets
+import struct
 import sys
-from typing import Any
+import time
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from accounts_api_client import AuthenticatedClient, Client
 from accounts_api_client.api.auth import create_access_token
+from accounts_api_client.api.mfa import confirm_totp, enroll_totp, get_mfa
 from accounts_api_client.api.users import (
     create_user,
     delete_current_user,
@@ -25,12 +37,17 @@ from accounts_api_client.api.users import (
 )
 from accounts_api_client.models import (
     AccessTokenResponse,
+    ConfirmTotpRequest,
     CreateUserRequest,
     DeleteUserRequest,
+    EnrollTotpRequest,
+    Mfa,
     ProblemDetails,
+    RecoveryCodes,
     TokenRequestBody,
     TokenRequestBodyGrantType,
     TokenType,
+    TotpEnrolment,
     UpdateUserRequestType1,
     User,
 )
@@ -50,6 +67,35 @@ def expect_status(resp: Any, status: int) -> None:
         resp.status_code == status,
         f"status {int(resp.status_code)}, wanted {status}; body: {resp.content[:300]!r}",
     )
+
+
+T = TypeVar("T")
+
+
+def expect_body(resp: Any, status: int, kind: type[T]) -> T:
+    """The response has `status` and a body the client parsed as `kind`."""
+    expect_status(resp, status)
+    body = resp.parsed
+    expect(isinstance(body, kind), f"body parsed as {type(body).__name__}, wanted {kind.__name__}")
+    assert isinstance(body, kind)
+    return body
+
+
+def expect_problem(resp: Any, status: int, slug: str) -> ProblemDetails:
+    """The response is a `status` problem document of type /problems/<slug>."""
+    problem = expect_body(resp, status, ProblemDetails)
+    expect(problem.type_ == f"/problems/{slug}", f"type {problem.type_}")
+    return problem
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """The authenticator app's code (RFC 6238) for a base32 secret, now or at `at`."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // 30)
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    value = int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
 
 
 def main(base_url: str) -> int:
@@ -74,10 +120,7 @@ def main(base_url: str) -> int:
         resp = create_user.sync_detailed(
             client=client, body=CreateUserRequest(username=username, email=email, password=password)
         )
-        expect_status(resp, 201)
-        created = resp.parsed
-        expect(isinstance(created, User), f"body parsed as {type(created).__name__}, wanted User")
-        assert isinstance(created, User)
+        created = expect_body(resp, 201, User)
         expect(created.username == username, f"username {created.username!r}")
         expect(created.email == email, f"email {created.email!r}")
         expect(created.email_verified is False, "a new account's e-mail is not verified")
@@ -117,10 +160,7 @@ def main(base_url: str) -> int:
 
         current = "read"
         resp = get_current_user.sync_detailed(client=authed)
-        expect_status(resp, 200)
-        me = resp.parsed
-        expect(isinstance(me, User), f"body parsed as {type(me).__name__}, wanted User")
-        assert isinstance(me, User)
+        me = expect_body(resp, 200, User)
         expect((me.id, me.username, me.email) == (created.id, username, email),
                f"another account: {me.to_dict()}")
         step(current, f"200 User(id={me.id})")
@@ -130,19 +170,91 @@ def main(base_url: str) -> int:
             client=authed,
             body=UpdateUserRequestType1(email=f"moved.{email}", current_password=password + "-wrong"),
         )
-        expect_status(resp, 403)
-        problem = resp.parsed
-        expect(isinstance(problem, ProblemDetails), f"body parsed as {type(problem).__name__}")
-        assert isinstance(problem, ProblemDetails)
-        expect(problem.type_ == "/problems/wrong-password", f"type {problem.type_}")
+        problem = expect_problem(resp, 403, "wrong-password")
+        step(current, f"403 ProblemDetails(type={problem.type_})")
+
+        current = "second factors: none yet"
+        resp = get_mfa.sync_detailed(client=authed)
+        mfa = expect_body(resp, 200, Mfa)
+        expect(mfa.totp.enabled is False, f"totp {mfa.totp.to_dict()}")
+        expect((mfa.recovery_codes_left, mfa.methods) == (0, []), f"{mfa.to_dict()}")
+        step(current, "200 Mfa(totp.enabled=False, recovery_codes_left=0, methods=[])")
+
+        current = "enrol TOTP"
+        resp = enroll_totp.sync_detailed(client=authed, body=EnrollTotpRequest(current_password=password))
+        expect_status(resp, 201)
+        enrolment = resp.parsed
+        expect(isinstance(enrolment, TotpEnrolment), f"body parsed as {type(enrolment).__name__}")
+        assert isinstance(enrolment, TotpEnrolment)
+        uri = urlsplit(enrolment.otpauth_uri)
+        query = {k: v[0] for k, v in parse_qs(uri.query).items()}
+        expect((uri.scheme, uri.netloc) == ("otpauth", "totp"), f"uri {enrolment.otpauth_uri}")
+        expect(query.get("secret") == enrolment.secret, f"the URI's secret: {enrolment.otpauth_uri}")
+        expect(query.get("digits", "6") == "6" and query.get("period", "30") == "30",
+               f"6 digits, 30 s: {enrolment.otpauth_uri}")
+        expect(query.get("algorithm", "SHA1").upper() == "SHA1", f"SHA-1: {enrolment.otpauth_uri}")
+        expect(username in uri.path, f"the label names the account: {enrolment.otpauth_uri}")
+        expect("<svg" in enrolment.qr_svg, "qr_svg is an SVG image")
+        step(current, f"201 TotpEnrolment(otpauth_uri=otpauth://totp{uri.path}?...)")
+
+        current = "confirm TOTP"
+        resp = confirm_totp.sync_detailed(client=authed, body=ConfirmTotpRequest(code=totp(enrolment.secret)))
+        expect_status(resp, 200)
+        recovery = resp.parsed
+        expect(isinstance(recovery, RecoveryCodes), f"body parsed as {type(recovery).__name__}")
+        assert isinstance(recovery, RecoveryCodes)
+        codes = recovery.recovery_codes
+        expect(len(set(codes)) == 10, f"ten distinct recovery codes: {codes}")
+        expect(all(re.fullmatch(r"[0-9A-Za-z]{5}-[0-9A-Za-z]{5}", c) for c in codes), f"codes {codes}")
+        resp = get_mfa.sync_detailed(client=authed)
+        expect_status(resp, 200)
+        mfa = resp.parsed
+        assert isinstance(mfa, Mfa)
+        expect(mfa.totp.enabled is True and isinstance(mfa.totp.confirmed_at, datetime),
+               f"totp {mfa.totp.to_dict()}")
+        expect((mfa.recovery_codes_left, mfa.methods) == (10, ["totp", "recovery_code"]),
+               f"{mfa.to_dict()}")
+        step(current, "200 RecoveryCodes(10 codes); Mfa(totp.enabled=True, recovery_codes_left=10)")
+
+        current = "log in, two steps"
+        resp = create_access_token.sync_detailed(
+            client=client, body=TokenRequestBody(username=username, password=password)
+        )
+        problem = expect_problem(resp, 401, "mfa-required")
+        expect(problem.methods == ["totp", "recovery_code"], f"methods {problem.methods}")
+        expect(isinstance(problem.mfa_token, str) and len(problem.mfa_token) > 0, "an mfa_token")
+        assert isinstance(problem.mfa_token, str)
+        resp = create_access_token.sync_detailed(
+            client=client,
+            body=TokenRequestBody(
+                grant_type=TokenRequestBodyGrantType.URNACCOUNTS_APIPARAMSOAUTHGRANT_TYPEMFA,
+                mfa_token=problem.mfa_token,
+                recovery_code=codes[0],
+            ),
+        )
+        expect_status(resp, 200)
+        second = resp.parsed
+        expect(isinstance(second, AccessTokenResponse), f"body parsed as {type(second).__name__}")
+        assert isinstance(second, AccessTokenResponse)
+        authed = AuthenticatedClient(
+            base_url=base_url, token=second.access_token,
+            raise_on_unexpected_status=True, httpx_args=httpx_args,
+        )
+        resp = get_current_user.sync_detailed(client=authed)
+        expect_status(resp, 200)
+        step(current, "401 ProblemDetails(type=/problems/mfa-required, mfa_token, methods); "
+                      "a recovery code: 200 AccessTokenResponse, which reads the account")
+
+        current = "deleting needs a code"
+        resp = delete_current_user.sync_detailed(client=authed, body=DeleteUserRequest(password=password))
+        problem = expect_problem(resp, 403, "mfa-code-required")
         step(current, f"403 ProblemDetails(type={problem.type_})")
 
         current = "delete"
-        resp = delete_current_user.sync_detailed(client=authed, body=DeleteUserRequest(password=password))
-        expect_status(resp, 200)
-        gone = resp.parsed
-        expect(isinstance(gone, User), f"body parsed as {type(gone).__name__}, wanted User")
-        assert isinstance(gone, User)
+        resp = delete_current_user.sync_detailed(
+            client=authed, body=DeleteUserRequest(password=password, code=codes[1])
+        )
+        gone = expect_body(resp, 200, User)
         expect(gone.id == created.id, f"deleted {gone.id}, wanted {created.id}")
         step(current, f"200 User(id={gone.id})")
 

@@ -28,6 +28,12 @@ export async function refusedAtCompileTime(): Promise<void> {
   await client.PATCH("/api/v1/users", { body: {} });
   // @ts-expect-error deleting needs the password
   await client.DELETE("/api/v1/users", {});
+  // @ts-expect-error confirming a TOTP enrolment needs the app's code
+  await client.POST("/api/v1/mfa/totp/confirm", { body: {} });
+  // @ts-expect-error removing TOTP needs a code as well as the password
+  await client.DELETE("/api/v1/mfa/totp", { body: { current_password: "x" } });
+  // @ts-expect-error a code is a string, not a number
+  await client.POST("/api/v1/mfa/recovery-codes", { body: { current_password: "x", code: 123456 } });
 
   const me = await client.GET("/api/v1/users");
   if (me.data) {

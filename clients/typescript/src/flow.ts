@@ -12,11 +12,21 @@ import { operationsInDocument } from "./document.js";
 import { accountSteps } from "./steps/account.js";
 import { adminSteps } from "./steps/admin.js";
 import { closingSteps } from "./steps/closing.js";
+import { mfaSteps } from "./steps/mfa.js";
 import { passwordSteps } from "./steps/password.js";
 import { sessionSteps } from "./steps/sessions.js";
 import { type Step, account } from "./steps/shared.js";
 
-const steps: Step[] = [...accountSteps, ...sessionSteps, ...passwordSteps, ...adminSteps, ...closingSteps];
+// The two-step sign-in steps need the administrator (for deleteUserMfa) and turn TOTP off
+// again before the closing steps delete the account with its password alone.
+const steps: Step[] = [
+  ...accountSteps,
+  ...sessionSteps,
+  ...passwordSteps,
+  ...adminSteps,
+  ...mfaSteps,
+  ...closingSteps,
+];
 
 async function main(): Promise<number> {
   const started = Date.now();

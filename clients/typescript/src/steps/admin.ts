@@ -18,7 +18,8 @@ function manage(...args: string[]): string {
   return execFileSync(bin, ["users", ...args], { env, encoding: "utf8" }).trim();
 }
 
-async function register(username: string): Promise<string> {
+/** Registers `username` (address `<username>@<run>.test`, the run's password); its id. */
+export async function register(username: string): Promise<string> {
   const result = await client.POST("/api/v1/users", {
     body: { username, email: `${username}@${account.run}.test`, password: state.password },
   });
@@ -26,7 +27,8 @@ async function register(username: string): Promise<string> {
   return need(result.data, "the new user").id;
 }
 
-function adminToken(): { Authorization: string } {
+/** The administrator's (every permission) bearer header. */
+export function adminToken(): { Authorization: string } {
   return bearer(need(admin.token, "the administrator's token"));
 }
 

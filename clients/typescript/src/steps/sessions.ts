@@ -1,7 +1,7 @@
 // Sessions: the server's metadata and keys checked by an independent JWT library (jose), the
 // refresh grant, the session list, ending one, the others, the current one, and revocation.
 
-import { createRemoteJWKSet, jwtVerify } from "jose";
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
 import { expect, expectProblem, expectStatus, need, show } from "../check.js";
 import { bearer, client } from "../client.js";
 import { coveredBy, login, type Step, state, statusWith } from "./shared.js";
@@ -13,6 +13,16 @@ interface Metadata {
   jwksUri?: string;
 }
 const metadata: Metadata = {};
+
+/** An access token's claims, once jose has verified it with the key from `jwks_uri`. */
+export async function verifiedClaims(token: string): Promise<JWTPayload> {
+  const keys = createRemoteJWKSet(new URL(need(metadata.jwksUri, "jwks_uri")));
+  const { payload } = await jwtVerify(token, keys, {
+    algorithms: ["RS256"],
+    issuer: need(metadata.issuer, "the issuer"),
+  });
+  return payload;
+}
 
 export const sessionSteps: Step[] = [
   [

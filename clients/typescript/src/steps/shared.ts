@@ -42,6 +42,12 @@ export const coveredBy = {
   listUserSessions: "an administrator lists an account's sessions",
   deleteUserSessions: "an administrator ends an account's sessions",
   listAuditEvents: "an administrator reads the account's audit trail",
+  getMfa: "read my second factors",
+  enrollTotp: "start a TOTP enrolment (otpauth reads the secret)",
+  confirmTotp: "turn TOTP on with the app's code, getting recovery codes",
+  regenerateRecoveryCodes: "replace my recovery codes",
+  deleteTotp: "turn TOTP off with a recovery code",
+  deleteUserMfa: "an administrator removes another account's second factors",
 } satisfies Record<keyof operations, string>;
 
 const run = randomUUID().replaceAll("-", "").slice(0, 12);
