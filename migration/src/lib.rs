@@ -13,6 +13,7 @@ mod m20261203_000008_add_outbox_trace_context;
 mod m20261206_000009_add_session_amr;
 mod m20261206_000010_create_known_devices;
 mod m20261206_000011_create_second_factors;
+mod m20261206_000012_create_passkeys;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_add_session_amr::Migration),
             Box::new(m20261206_000010_create_known_devices::Migration),
             Box::new(m20261206_000011_create_second_factors::Migration),
+            Box::new(m20261206_000012_create_passkeys::Migration),
         ]
     }
 }

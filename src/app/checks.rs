@@ -1,5 +1,7 @@
 //! What `APP_ENV=production` refuses, or warns about, at start; elsewhere only the throw-away
-//! key that seals TOTP secrets when none is set.
+//! key that seals TOTP secrets when none is set, and the passkeys' default origin.
+
+use webauthn_rs::prelude::Url;
 
 use super::StartupError;
 use crate::{
@@ -8,6 +10,7 @@ use crate::{
         clock::Clock,
         security::{HasherKind, SealingKeys},
     },
+    services::passkeys::Passkeys,
 };
 
 /// SMTP AUTH set to go out unencrypted in production.
@@ -63,6 +66,22 @@ pub(super) fn mfa_keys(settings: &Settings) -> Result<SealingKeys, StartupError>
             Ok(SealingKeys::throwaway())
         }
     }
+}
+
+/// The passkeys' relying party: `WEBAUTHN_ORIGINS`, or `http://localhost:<APP_PORT>` outside
+/// production; production without origins serves no passkeys and says so once.
+pub(super) fn passkeys(settings: &Settings) -> Result<Passkeys, StartupError> {
+    let default_origin = (!settings.is_production())
+        .then(|| Url::parse(&format!("http://localhost:{}", settings.app.port)).ok())
+        .flatten();
+    let passkeys =
+        Passkeys::new(&settings.webauthn, default_origin).map_err(StartupError::Passkeys)?;
+    if !passkeys.configured() {
+        tracing::warn!(
+            "WEBAUTHN_ORIGINS is unset: passkey operations answer 503 passkeys-not-configured"
+        );
+    }
+    Ok(passkeys)
 }
 
 #[cfg(test)]

@@ -72,6 +72,8 @@ pub enum StartupError {
          base64, e.g. `k1:$(openssl rand -base64 32)`): TOTP secrets are sealed with it"
     )]
     MissingMfaKey,
+    #[error("invalid WEBAUTHN_* settings: {0}")]
+    Passkeys(String),
 }
 
 /// A bound, ready-to-serve application, its outbox relay already running.
@@ -169,6 +171,7 @@ impl Application {
             min_password_score: settings.server.password_min_score,
             breaches: Arc::new(breach_check(&settings)?),
             totp,
+            passkeys: checks::passkeys(&settings)?,
             new_sign_in: settings.new_sign_in.clone(),
             require_verified_email: settings.email_verification.required,
             proxies: Proxies::new(

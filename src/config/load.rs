@@ -69,6 +69,7 @@ pub(super) fn load(src: &mut impl Source) -> Result<Settings, ConfigError> {
         audit: src.section("AUDIT_")?,
         new_sign_in: src.section("NEW_SIGNIN_")?,
         mfa: src.section("MFA_")?,
+        webauthn: src.section("WEBAUTHN_")?,
         ..Settings::default()
     })
 }

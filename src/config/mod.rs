@@ -29,8 +29,12 @@ pub use crate::{
         telemetry::LogFormat,
     },
     services::{
-        audit::AuditSettings, email_confirmation::EmailVerificationSettings, mfa::MfaSettings,
-        password_reset::PasswordResetSettings, sessions::NewSignInSettings,
+        audit::AuditSettings,
+        email_confirmation::EmailVerificationSettings,
+        mfa::MfaSettings,
+        passkeys::{AndroidApp, PasskeySettings},
+        password_reset::PasswordResetSettings,
+        sessions::NewSignInSettings,
     },
 };
 
@@ -73,6 +77,8 @@ pub struct Settings {
     pub new_sign_in: NewSignInSettings,
     /// `MFA_*`.
     pub mfa: MfaSettings,
+    /// `WEBAUTHN_*`.
+    pub webauthn: PasskeySettings,
     /// Not from the environment: tests set a manual clock; production refuses one.
     pub clock: Clock,
     /// Not from the environment: tests pick the fast hasher; production refuses it.

@@ -79,6 +79,16 @@ pub enum AuditAction {
     /// An administrator removed every second factor of the account.
     #[strum(serialize = "mfa.reset")]
     MfaReset,
+    #[strum(serialize = "passkey.registered")]
+    PasskeyRegistered,
+    #[strum(serialize = "passkey.renamed")]
+    PasskeyRenamed,
+    #[strum(serialize = "passkey.removed")]
+    PasskeyRemoved,
+    /// A valid passkey signature whose counter did not go up (a cloned authenticator?):
+    /// the sign-in was refused.
+    #[strum(serialize = "passkey.counter_regressed")]
+    PasskeyCounterRegressed,
 }
 
 impl AuditAction {

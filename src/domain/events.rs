@@ -68,6 +68,16 @@ pub enum EventType {
     /// A recovery code was spent; `recovery_codes_left` says how many remain.
     #[strum(serialize = "user.recovery_code_used")]
     RecoveryCodeUsed,
+    /// The owner registered a passkey (`passkey_name`).
+    #[strum(serialize = "user.passkey_added")]
+    PasskeyAdded,
+    /// The owner removed a passkey (`passkey_name`).
+    #[strum(serialize = "user.passkey_removed")]
+    PasskeyRemoved,
+    /// A passkey sign-in was refused because the signature counter went back: the
+    /// authenticator (`passkey_name`) may have been cloned.
+    #[strum(serialize = "user.passkey_sign_in_refused")]
+    PasskeySignInRefused,
 }
 
 /// What the e-mail needs to know about the account.
@@ -85,6 +95,9 @@ pub struct UserEventData {
     /// `user.recovery_code_used` only: the unused recovery codes left.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery_codes_left: Option<u32>,
+    /// `user.passkey_*` only: the passkey's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey_name: Option<String>,
 }
 
 /// A sign-in as its notice tells it (the time is the event's).

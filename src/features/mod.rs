@@ -7,6 +7,7 @@ mod auth;
 mod health;
 mod mfa;
 pub(crate) mod notifications;
+mod passkeys;
 mod sessions;
 #[cfg(test)]
 mod test_support;
@@ -20,6 +21,7 @@ pub(crate) type Api = MergedApi<(
     auth::Slices,
     sessions::Slices,
     mfa::Slices,
+    passkeys::Slices,
     admin::Slices,
     health::Slices,
 )>;

@@ -43,7 +43,7 @@ pub(crate) use paging::{Direction, Keyset, KeysetPage, Page};
 pub(crate) use path_segment::{PathSegment, ResourceId};
 pub(crate) use permitted::{Permitted, can};
 pub(crate) use problem::{ProblemKind, problem_kinds};
-pub(crate) use refusals::{TokenProblems, last_writer, lockout};
+pub(crate) use refusals::{TokenProblems, invalid_mfa_token, last_writer, lockout};
 pub(crate) use request_log::{REQUEST_ID, TRACEPARENT, log_request};
 pub use state::AppState;
 pub(crate) use tags::ApiTags;

@@ -3,10 +3,12 @@
 //! token) and their failures, converted once here; a slice's own refusals stay in its folder.
 
 use super::{ApiError, ProblemKind, problem_kinds};
+use crate::domain::FieldError;
 use crate::services::{
     credentials::ConfirmError,
     email_confirmation::ResendError,
     mfa::MfaError,
+    passkeys::PasskeyError,
     password_policy::PolicyError,
     sessions::SessionError,
     single_use_token::{ClaimError, Refusal},
@@ -29,6 +31,15 @@ problem_kinds! {
         "this account has no TOTP: enrol one first (POST /api/v1/mfa/totp)";
     const NO_TOTP_ENROLMENT = 409, "no-totp-enrolment", "No TOTP enrolment pending",
         "start an enrolment first (POST /api/v1/mfa/totp); it lasts 15 minutes";
+    const INVALID_MFA_TOKEN = 401, "invalid-mfa-token", "Invalid second-step token",
+        "the mfa_token is unknown, already used, expired (5 minutes) or spent by 5 wrong \
+         codes; log in again";
+    const PASSKEYS_NOT_CONFIGURED = 503, "passkeys-not-configured", "Passkeys not configured",
+        "this service has no WEBAUTHN_ORIGINS: passkeys are off";
+    const PASSKEY_ALREADY_REGISTERED = 409, "passkey-already-registered",
+        "Passkey already registered", "this authenticator's passkey is already registered";
+    const NO_PASSKEYS = 409, "no-passkeys", "No passkeys",
+        "the account has no passkey: answer the second step with a code";
 }
 
 /// 409 `lockout`; `detail` names the refused change.
@@ -41,6 +52,11 @@ pub(crate) fn last_writer() -> ApiError {
     lockout(
         "this is the last enabled account holding users:write; grant it to another account first",
     )
+}
+
+/// 401 `invalid-mfa-token`: the second step's token is unknown, used, expired or spent.
+pub(crate) fn invalid_mfa_token() -> ApiError {
+    ApiError::new(&INVALID_MFA_TOKEN).with_challenge("Bearer")
 }
 
 /// The problem each refusal of a single-use token reads as, for one kind of token.
@@ -120,6 +136,32 @@ impl From<MfaError> for ApiError {
             MfaError::NoPendingEnrolment => Self::new(&NO_TOTP_ENROLMENT),
             MfaError::Seal(err) => Self::internal(&err),
             MfaError::Database(err) => err.into(),
+        }
+    }
+}
+
+/// A registration's `credential` that registers nothing reads as a 422 naming the field.
+impl From<PasskeyError> for ApiError {
+    fn from(err: PasskeyError) -> Self {
+        let credential =
+            |message: String| Self::validation(vec![FieldError::new("credential", message)]);
+        match err {
+            PasskeyError::NotConfigured => Self::new(&PASSKEYS_NOT_CONFIGURED),
+            PasskeyError::Malformed(detail) => {
+                credential(format!("is not a WebAuthn registration response: {detail}"))
+            }
+            PasskeyError::NoCeremony
+            | PasskeyError::UnknownPasskey
+            | PasskeyError::CounterRegressed { .. } => credential(
+                "answers no open registration of this account (unknown, used, or older than \
+                 5 minutes)"
+                    .into(),
+            ),
+            PasskeyError::Refused(err) => credential(format!("was refused by WebAuthn: {err}")),
+            PasskeyError::AlreadyRegistered => Self::new(&PASSKEY_ALREADY_REGISTERED),
+            PasskeyError::NoPasskeys => Self::new(&NO_PASSKEYS),
+            PasskeyError::State(detail) => Self::internal(&detail),
+            PasskeyError::Database(err) => err.into(),
         }
     }
 }

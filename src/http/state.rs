@@ -16,8 +16,8 @@ use crate::{
         security::{PasswordHasher, SessionSettings, TokenService},
     },
     services::{
-        credentials::CredentialCheck, mfa::Totp, password_policy::PasswordPolicy,
-        sessions::NewSignInSettings,
+        credentials::CredentialCheck, mfa::Totp, passkeys::Passkeys,
+        password_policy::PasswordPolicy, sessions::NewSignInSettings,
     },
 };
 
@@ -37,6 +37,8 @@ pub struct AppState {
     pub breaches: Arc<BreachCheck>,
     /// `MFA_*`: the keys that seal TOTP secrets, and the issuer apps show.
     pub totp: Totp,
+    /// `WEBAUTHN_*`: the relying party passkeys are bound to, and the mobile apps.
+    pub passkeys: Passkeys,
     /// `NEW_SIGNIN_*`: mail the owner of a login from a new device.
     pub new_sign_in: NewSignInSettings,
     /// `REQUIRE_VERIFIED_EMAIL`: no access token for an unconfirmed address.

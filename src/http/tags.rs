@@ -14,6 +14,9 @@ pub(crate) enum ApiTags {
     Sessions,
     /// The caller's second factors: TOTP (an authenticator app) and recovery codes.
     Mfa,
+    /// The caller's passkeys (WebAuthn), the options of a passkey sign-in, and the documents
+    /// that let the mobile apps use them.
+    Passkeys,
     /// Administration of every account, its permissions and sessions, and the audit trail;
     /// each operation needs the permission its security requirement names.
     Admin,

@@ -134,6 +134,7 @@ async fn an_account_is_read_with_its_permissions_and_live_sessions(backend: Back
         "email",
         "email_verified",
         "id",
+        "passkey_count",
         "permissions",
         "session_count",
         "updated_at",
@@ -155,6 +156,7 @@ async fn an_account_is_read_with_its_permissions_and_live_sessions(backend: Back
     // Permission order (as the API lists them), not name order.
     assert_eq!(detail["permissions"], json!(["users:read", "audit:read"]));
     assert_eq!(detail["session_count"], 2, "the first login and the phone");
+    assert_eq!(detail["passkey_count"], 0);
 
     // Idle sessions are not live: a week later, none is (the administrator logs in anew).
     app.clock.advance(Duration::from_secs(7 * 24 * 3600 + 1));

@@ -39,6 +39,7 @@ mod new_sign_in;
 mod notifications;
 mod openapi;
 mod otel;
+mod passkeys;
 mod password_change;
 mod password_guessing;
 mod password_policy;

@@ -206,7 +206,8 @@ async fn the_metadata_names_endpoints_that_work(backend: Backend) {
             "grant_types_supported": [
                 "password",
                 "refresh_token",
-                "urn:accounts-api:params:oauth:grant-type:mfa"
+                "urn:accounts-api:params:oauth:grant-type:mfa",
+                "urn:accounts-api:params:oauth:grant-type:passkey"
             ],
             "token_endpoint_auth_methods_supported": ["none"],
             "revocation_endpoint_auth_methods_supported": ["none"],

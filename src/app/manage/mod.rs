@@ -86,7 +86,7 @@ enum UsersCommand {
         /// The account's username or e-mail (case-insensitive).
         login: String,
     },
-    /// Remove every second factor of an account (TOTP and recovery codes).
+    /// Remove every second factor of an account (TOTP, recovery codes and passkeys).
     ///
     /// For an owner who lost both their authenticator and their recovery codes; they are
     /// mailed, and the change is audited. An account without one is left as it is: a note,

@@ -27,7 +27,7 @@ pub enum AccountChange {
     Revoke(Permission),
     Disable,
     Enable,
-    /// Remove every second factor (TOTP and recovery codes).
+    /// Remove every second factor (TOTP, recovery codes and passkeys).
     ResetMfa,
 }
 

@@ -1,5 +1,5 @@
 //! An account as an administrator reads it (`getUser`, and `updateUser`'s answer): the row,
-//! the permissions it holds and how many live sessions it has.
+//! the permissions it holds, how many live sessions and passkeys it has.
 
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use crate::{
     domain::Permission,
     http::ApiError,
     infra::db::entities::{user, user_permission},
-    services::sessions::count_live_sessions,
+    services::{passkeys, sessions::count_live_sessions},
 };
 
 /// One account with its permissions and its live sessions.
@@ -22,10 +22,11 @@ pub(super) struct AccountView {
     pub permissions: Vec<Permission>,
     /// Sessions live at the time of reading (not ended, expired or idle).
     pub session_count: u64,
+    pub passkey_count: u64,
 }
 
-/// Reads the account `id` (404 when there is none), its permissions and its sessions live at
-/// `now`: three queries, on `db` (a transaction's, to read back a change).
+/// Reads the account `id` (404 when there is none), its permissions, its sessions live at
+/// `now` and its passkeys: four queries, on `db` (a transaction's, to read back a change).
 pub(super) async fn account_view(
     db: &impl ConnectionTrait,
     id: Option<Uuid>,
@@ -36,10 +37,12 @@ pub(super) async fn account_view(
     let mut permissions = user_permission::of(db, account.id).await?;
     permissions.sort_unstable();
     let session_count = count_live_sessions(db, account.id, now, idle_timeout).await?;
+    let passkey_count = passkeys::count(db, account.id).await?;
     Ok(AccountView {
         account,
         permissions,
         session_count,
+        passkey_count,
     })
 }
 

@@ -53,6 +53,8 @@ pub(super) struct AdminUserDetail {
     pub permissions: Vec<String>,
     /// How many live sessions it has (not ended, expired or idle).
     pub session_count: u64,
+    /// How many passkeys it has registered.
+    pub passkey_count: u64,
 }
 
 impl From<AccountView> for AdminUserDetail {
@@ -65,6 +67,7 @@ impl From<AccountView> for AdminUserDetail {
                 .map(|p| p.as_str().to_owned())
                 .collect(),
             session_count: view.session_count,
+            passkey_count: view.passkey_count,
         }
     }
 }

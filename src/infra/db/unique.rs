@@ -8,7 +8,10 @@ use sea_orm::{DbErr, RuntimeErr, sqlx};
 /// The named unique column indexes the migrations create, by the columns SQLite's message
 /// names.
 // Listed rather than queried from SQLite's schema per violation; a test keeps the list exact.
-const SQLITE_COLUMN_INDEXES: &[(&str, &str)] = &[("users.email", "ux_users_email")];
+const SQLITE_COLUMN_INDEXES: &[(&str, &str)] = &[
+    ("passkeys.credential_id", "ux_passkeys_credential_id"),
+    ("users.email", "ux_users_email"),
+];
 
 /// The name of the unique constraint `err` violates; `None` when it is no unique violation,
 /// or, on SQLite, one without a name common to both databases (a primary key, or a `UNIQUE`

@@ -54,6 +54,12 @@ pub(crate) fn render(
             "A recovery code was used on your account",
             "recovery_code_used",
         ),
+        EventType::PasskeyAdded => ("A passkey was added to your account", "passkey_added"),
+        EventType::PasskeyRemoved => ("A passkey was removed from your account", "passkey_removed"),
+        EventType::PasskeySignInRefused => (
+            "A passkey sign-in to your account was refused",
+            "passkey_sign_in_refused",
+        ),
     };
     let context = context! {
         username => event.data.username.as_str(),
@@ -65,6 +71,7 @@ pub(crate) fn render(
             sessions_url => s.sessions_url.as_deref(),
         }),
         recovery_codes_left => event.data.recovery_codes_left,
+        passkey_name => event.data.passkey_name.as_deref(),
         link => link.map(|l| context! {
             token => l.token.as_str(),
             url => l.url(),
@@ -157,6 +164,12 @@ fn source(name: &str) -> Option<&'static str> {
         "mfa_reset.html",
         "recovery_code_used.txt",
         "recovery_code_used.html",
+        "passkey_added.txt",
+        "passkey_added.html",
+        "passkey_removed.txt",
+        "passkey_removed.html",
+        "passkey_sign_in_refused.txt",
+        "passkey_sign_in_refused.html",
     )
 }
 

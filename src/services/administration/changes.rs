@@ -18,7 +18,7 @@ use crate::{
     },
     services::{
         audit::{AuditEntry, Provenance},
-        mfa, sessions,
+        mfa, passkeys, sessions,
     },
 };
 
@@ -122,19 +122,23 @@ pub(crate) async fn set_disabled(
     Ok(true)
 }
 
-/// Removes every second factor of `target` (someone who lost their phone and their recovery
-/// codes): the owner is mailed. `false` (no audit row, no e-mail) when it had none.
+/// Removes every second factor of `target`, passkeys included (someone who lost their phone
+/// and their recovery codes): the owner is mailed. `false` (no audit row, no e-mail) when it
+/// had none.
 pub(crate) async fn reset_mfa(
     db: &impl ConnectionTrait,
     target: &user::Model,
     change: Change<'_>,
 ) -> Result<bool, DbErr> {
-    if !mfa::remove_all(db, target.id).await? {
+    let factors_removed = mfa::remove_all(db, target.id).await?;
+    let passkeys_removed = passkeys::remove_all_passkeys(db, target.id).await?;
+    if !factors_removed && passkeys_removed == 0 {
         return Ok(false);
     }
     outbox::record(db, EventType::MfaReset, target, change.now).await?;
     change
         .entry(AuditAction::MfaReset, target.id)
+        .with("passkeys_removed", passkeys_removed)
         .record(db, change.provenance, change.now)
         .await?;
     metrics::mfa(MfaEvent::Reset);

@@ -48,12 +48,14 @@ pub(crate) enum MfaError {
     Database(#[from] DbErr),
 }
 
-/// Forgets what can no longer be finished: dead second steps and expired enrolments (the
-/// pruner's pass); how many rows went.
+/// Forgets what can no longer be finished: dead second steps, expired enrolments and
+/// unanswered passkey ceremonies (the pruner's pass); how many rows went.
 pub(crate) async fn forget_leftovers(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     let challenges = challenge::forget_dead_challenges(db, now).await?;
-    Ok(challenges + enrolment::forget_expired_enrolments(db, now).await?)
+    let enrolments = enrolment::forget_expired_enrolments(db, now).await?;
+    let ceremonies = crate::services::passkeys::forget_expired_ceremonies(db, now).await?;
+    Ok(challenges + enrolments + ceremonies)
 }

@@ -5,13 +5,18 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::infra::db::entities::{recovery_code, totp_credential, user};
+use crate::{
+    infra::db::entities::{recovery_code, totp_credential, user},
+    services::passkeys,
+};
 
 /// An account's second factors.
 pub(crate) struct MfaStatus {
     /// When its TOTP was confirmed; `None`: no TOTP (a pending enrolment does not count).
     pub totp_confirmed_at: Option<DateTime<Utc>>,
     pub recovery_codes_left: u64,
+    /// Its passkeys: each signs in alone, and answers the second step of a password login.
+    pub passkeys: u64,
 }
 
 impl MfaStatus {
@@ -27,6 +32,9 @@ impl MfaStatus {
             methods.push("totp");
             if self.recovery_codes_left > 0 {
                 methods.push("recovery_code");
+            }
+            if self.passkeys > 0 {
+                methods.push("webauthn");
             }
         }
         methods
@@ -50,6 +58,7 @@ pub(crate) async fn status(db: &impl ConnectionTrait, user_id: Uuid) -> Result<M
     Ok(MfaStatus {
         totp_confirmed_at,
         recovery_codes_left,
+        passkeys: passkeys::count(db, user_id).await?,
     })
 }
 

@@ -28,6 +28,10 @@ pub(crate) enum Amr {
     Password,
     /// The password, then a one-time code (TOTP or a recovery code).
     PasswordAndOtp,
+    /// A passkey alone, with user verification: `hwk` bound to one device, `swk` synced.
+    Passkey { synced: bool },
+    /// The password, then a passkey.
+    PasswordAndPasskey { synced: bool },
 }
 
 impl Amr {
@@ -36,6 +40,10 @@ impl Amr {
         match self {
             Self::Password => "pwd",
             Self::PasswordAndOtp => "pwd otp mfa",
+            Self::Passkey { synced: false } => "hwk user mfa",
+            Self::Passkey { synced: true } => "swk user mfa",
+            Self::PasswordAndPasskey { synced: false } => "pwd hwk user mfa",
+            Self::PasswordAndPasskey { synced: true } => "pwd swk user mfa",
         }
     }
 }

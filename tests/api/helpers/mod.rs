@@ -13,7 +13,10 @@ use std::{path::PathBuf, sync::LazyLock};
 
 use accounts_api::{
     app::Application,
-    config::{AppEnv, AppSettings, DatabaseSettings, JwtSettings, ServerSettings, Settings},
+    config::{
+        AppEnv, AppSettings, DatabaseSettings, JwtSettings, PasskeySettings, ServerSettings,
+        Settings,
+    },
     infra::{
         clock::{Clock, ManualClock},
         security::{HasherKind, RsaKeyPair},
@@ -49,6 +52,8 @@ pub const PASSWORD: &str = "correct-horse-battery";
 pub const ISSUER: &str = "accounts-api";
 pub const AUDIENCE: &str = "accounts-api";
 pub const PROBLEM_JSON: &str = "application/problem+json";
+/// The web origin passkey ceremonies run on in tests (`WEBAUTHN_ORIGINS`).
+pub const PASSKEY_ORIGIN: &str = "https://accounts.example.com";
 
 const POSTGRES_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
 
@@ -104,6 +109,11 @@ pub fn test_settings(database_url: &str) -> Settings {
             ..defaults.server
         },
         password_hasher: HasherKind::Fast,
+        // The software authenticator of the passkey tests signs for this origin.
+        webauthn: PasskeySettings {
+            origins: vec![webauthn_rs::prelude::Url::parse(PASSKEY_ORIGIN).unwrap()],
+            ..defaults.webauthn
+        },
         jwt: JwtSettings {
             private_key_path: KEYS.private_key_path.clone(),
             public_key_path: KEYS.public_key_path.clone(),

@@ -25,7 +25,7 @@ async fn an_enrolment_is_confirmed_by_its_first_code_and_reported(backend: Backe
     let before = app.mfa_of(&token).await;
     assert_eq!(
         before,
-        json!({"totp": {"enabled": false, "confirmed_at": null}, "recovery_codes_left": 0, "methods": []})
+        json!({"totp": {"enabled": false, "confirmed_at": null}, "recovery_codes_left": 0, "passkeys": 0, "methods": []})
     );
 
     let resp = app

@@ -27,8 +27,8 @@ enum DeleteUserMfaResponse {
 impl DeleteUserMfaRoute {
     /// Remove an account's second factors
     ///
-    /// Removes the TOTP and the recovery codes of the account `id`, for an owner who lost
-    /// both; they are mailed. Audited as `mfa.reset` when there was anything to remove.
+    /// Removes the TOTP, the recovery codes and the passkeys of the account `id`, for an
+    /// owner who lost them; they are mailed. Audited as `mfa.reset` when there was anything to remove.
     /// Check who is asking first: this leaves the password as the only hurdle.
     #[oai(
         path = "/admin/users/:id/mfa",

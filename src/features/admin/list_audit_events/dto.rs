@@ -64,6 +64,14 @@ pub(super) enum AuditActionName {
     MfaCodeFailed,
     #[oai(rename = "mfa.reset")]
     MfaReset,
+    #[oai(rename = "passkey.registered")]
+    PasskeyRegistered,
+    #[oai(rename = "passkey.renamed")]
+    PasskeyRenamed,
+    #[oai(rename = "passkey.removed")]
+    PasskeyRemoved,
+    #[oai(rename = "passkey.counter_regressed")]
+    PasskeyCounterRegressed,
 }
 
 /// Who acted: an `account` (`actor_id`), or the `system` (no account: the CLI, background

@@ -1,18 +1,36 @@
 use super::dto::TokenRequestBody;
 use crate::{
     domain::{FieldError, Password, Validator},
-    features::auth::grant_types::MFA as MFA_GRANT,
+    features::auth::grant_types::{MFA as MFA_GRANT, PASSKEY as PASSKEY_GRANT},
     services::mfa::Code,
 };
 
 /// Exchange a login and password (opening a session, or the second step), a refresh token
-/// (rotating it), or the second step's token and a code (opening a session) for an access
-/// token and a refresh token.
+/// (rotating it), the second step's token and its proof, or a passkey's assertion (opening
+/// a session) for an access token and a refresh token.
 #[derive(Debug)]
 pub(super) enum CreateAccessToken {
     Password { login: String, password: Password },
     RefreshToken { refresh_token: String },
-    SecondFactor { mfa_token: String, code: Code },
+    SecondFactor { mfa_token: String, proof: Proof },
+    Passkey { assertion: serde_json::Value },
+}
+
+/// What answers a second step: a code, or a passkey's assertion.
+#[derive(Debug)]
+pub(super) enum Proof {
+    Code(Code),
+    Passkey(serde_json::Value),
+}
+
+const ONE_PROOF: &str = "give exactly one of `otp`, `recovery_code` and `assertion`";
+
+/// An assertion field: the JSON text of a WebAuthn credential object.
+fn assertion(raw: Result<String, String>) -> Result<serde_json::Value, String> {
+    serde_json::from_str::<serde_json::Value>(&raw?)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .ok_or_else(|| "must be the JSON text of a WebAuthn assertion (an object)".into())
 }
 
 impl TryFrom<TokenRequestBody> for CreateAccessToken {
@@ -51,27 +69,50 @@ impl TryFrom<TokenRequestBody> for CreateAccessToken {
             }
             Some(MFA_GRANT) => {
                 let mfa_token = v.check("mfa_token", required(body.mfa_token.value()));
-                let code = match (body.otp.value(), body.recovery_code.value()) {
-                    (Some(otp), None) => v
+                let proofs = (
+                    body.otp.value(),
+                    body.recovery_code.value(),
+                    body.assertion.value(),
+                );
+                let proof = match proofs {
+                    (Some(otp), None, None) => v
                         .check("otp", otp)
-                        .map(|otp| Code::Totp(otp.replace(' ', ""))),
-                    (None, Some(code)) => v.check("recovery_code", code).map(Code::Recovery),
-                    (None, None) | (Some(_), Some(_)) => {
-                        v.reject("otp", "give exactly one of `otp` and `recovery_code`");
+                        .map(|otp| Proof::Code(Code::Totp(otp.replace(' ', "")))),
+                    (None, Some(code), None) => v
+                        .check("recovery_code", code)
+                        .map(|code| Proof::Code(Code::Recovery(code))),
+                    (None, None, Some(raw)) => {
+                        v.check("assertion", assertion(raw)).map(Proof::Passkey)
+                    }
+                    _ => {
+                        v.reject("otp", ONE_PROOF);
                         None
                     }
                 };
                 v.finish(|| {
                     Some(Self::SecondFactor {
                         mfa_token: mfa_token?,
-                        code: code?,
+                        proof: proof?,
+                    })
+                })
+            }
+            Some(PASSKEY_GRANT) => {
+                let assertion = v.check(
+                    "assertion",
+                    required(body.assertion.value()).and_then(|raw| assertion(Ok(raw))),
+                );
+                v.finish(|| {
+                    Some(Self::Passkey {
+                        assertion: assertion?,
                     })
                 })
             }
             Some(_) => {
                 v.reject(
                     "grant_type",
-                    format!("must be `password`, `refresh_token` or `{MFA_GRANT}`"),
+                    format!(
+                        "must be `password`, `refresh_token`, `{MFA_GRANT}` or `{PASSKEY_GRANT}`"
+                    ),
                 );
                 v.finish(|| None)
             }
@@ -84,7 +125,7 @@ impl TryFrom<TokenRequestBody> for CreateAccessToken {
 mod tests {
     use serde_json::{Value, json};
 
-    use super::{CreateAccessToken, TokenRequestBody};
+    use super::{CreateAccessToken, Proof, TokenRequestBody};
     use crate::{
         domain::FieldError,
         features::test_support::{body, described},
@@ -146,7 +187,7 @@ mod tests {
         assert_eq!(
             described(errors),
             [
-                "grant_type: must be `password`, `refresh_token` or `urn:accounts-api:params:oauth:grant-type:mfa`"
+                "grant_type: must be `password`, `refresh_token`, `urn:accounts-api:params:oauth:grant-type:mfa` or `urn:accounts-api:params:oauth:grant-type:passkey`"
             ]
         );
     }
@@ -157,14 +198,14 @@ mod tests {
         let otp = parse(json!({"grant_type": grant, "mfa_token": "t", "otp": "123456"}));
         assert!(matches!(
             otp,
-            Ok(CreateAccessToken::SecondFactor { mfa_token, code: Code::Totp(otp) })
+            Ok(CreateAccessToken::SecondFactor { mfa_token, proof: Proof::Code(Code::Totp(otp)) })
                 if mfa_token == "t" && otp == "123456"
         ));
         let recovery =
             parse(json!({"grant_type": grant, "mfa_token": "t", "recovery_code": "abcde-fghjk"}));
         assert!(matches!(
             recovery,
-            Ok(CreateAccessToken::SecondFactor { code: Code::Recovery(code), .. }) if code == "abcde-fghjk"
+            Ok(CreateAccessToken::SecondFactor { proof: Proof::Code(Code::Recovery(code)), .. }) if code == "abcde-fghjk"
         ));
     }
 
@@ -176,15 +217,40 @@ mod tests {
             described(neither),
             [
                 "mfa_token: is required",
-                "otp: give exactly one of `otp` and `recovery_code`"
+                "otp: give exactly one of `otp`, `recovery_code` and `assertion`"
             ]
         );
         let both =
             parse(json!({"grant_type": grant, "mfa_token": "t", "otp": "1", "recovery_code": "2"}));
         assert_eq!(
             described(both.unwrap_err()),
-            ["otp: give exactly one of `otp` and `recovery_code`"]
+            ["otp: give exactly one of `otp`, `recovery_code` and `assertion`"]
         );
+    }
+
+    #[test]
+    fn a_passkey_grant_or_second_step_takes_an_assertion_as_json_text() {
+        let passkey = "urn:accounts-api:params:oauth:grant-type:passkey";
+        let parsed = parse(json!({"grant_type": passkey, "assertion": r#"{"id":"x"}"#}));
+        assert!(
+            matches!(parsed, Ok(CreateAccessToken::Passkey { assertion }) if assertion["id"] == "x")
+        );
+        let mfa = "urn:accounts-api:params:oauth:grant-type:mfa";
+        let second = parse(json!({"grant_type": mfa, "mfa_token": "t", "assertion": "{}"}));
+        assert!(matches!(
+            second,
+            Ok(CreateAccessToken::SecondFactor {
+                proof: Proof::Passkey(_),
+                ..
+            })
+        ));
+        for bad in [
+            json!({"grant_type": passkey}),
+            json!({"grant_type": passkey, "assertion": "[1]"}),
+        ] {
+            let errors = described(parse(bad).unwrap_err());
+            assert!(errors[0].starts_with("assertion: "), "{errors:?}");
+        }
     }
 
     #[test]

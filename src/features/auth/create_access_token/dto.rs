@@ -19,14 +19,16 @@ impl StringRules for GrantTypeRules {
 
 /// OAuth2 token request. The password grant (`grant_type` `password` or left out) needs
 /// `username` and `password`; the refresh-token grant needs `refresh_token`; the second step
-/// (`urn:accounts-api:params:oauth:grant-type:mfa`) needs `mfa_token` and one of `otp` and
-/// `recovery_code`.
+/// (`urn:accounts-api:params:oauth:grant-type:mfa`) needs `mfa_token` and one of `otp`,
+/// `recovery_code` and `assertion`; the passkey grant
+/// (`urn:accounts-api:params:oauth:grant-type:passkey`) needs `assertion`.
 #[derive(Default, Object, Deserialize)]
 // A missing form field is `Default`: the command reports it as 422.
 #[serde(default)]
 pub(super) struct TokenRequestBody {
-    /// `password` (the default), `refresh_token`, or
-    /// `urn:accounts-api:params:oauth:grant-type:mfa` (the second step of a login).
+    /// `password` (the default), `refresh_token`,
+    /// `urn:accounts-api:params:oauth:grant-type:mfa` (the second step of a login), or
+    /// `urn:accounts-api:params:oauth:grant-type:passkey` (a passkey sign-in).
     pub grant_type: OptionalString<GrantTypeRules>,
     /// Password grant: the username or the e-mail address (either is case-insensitive).
     pub username: OptionalString,
@@ -46,6 +48,12 @@ pub(super) struct TokenRequestBody {
     /// Second step, instead of `otp`: an unused recovery code (spent; the owner is mailed).
     #[oai(write_only)]
     pub recovery_code: OptionalString,
+    /// Passkey grant, or a second step instead of `otp`: what `navigator.credentials.get`
+    /// resolved to, as the JSON text of WebAuthn Level 3's `AuthenticationResponseJSON`
+    /// (`JSON.stringify(credential)`), answering the options of
+    /// `startPasskeyAuthentication`.
+    #[oai(write_only)]
+    pub assertion: OptionalString,
     /// Accepted for OAuth2 compatibility and ignored: a token always carries all of the
     /// account's own permissions (its `scope` claim).
     pub scope: OptionalString,

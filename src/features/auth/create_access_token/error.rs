@@ -1,4 +1,4 @@
-use crate::http::{ApiError, MfaChallenge, problem_kinds};
+use crate::http::{ApiError, MfaChallenge, invalid_mfa_token, problem_kinds};
 
 problem_kinds! {
     const INVALID_CREDENTIALS = 401, "invalid-credentials", "Invalid credentials",
@@ -10,12 +10,14 @@ problem_kinds! {
     pub(super) const MFA_REQUIRED = 401, "mfa-required", "Second step required",
         "the password is right and the account has two-step sign-in: send `mfa_token` with \
          a code (grant_type urn:accounts-api:params:oauth:grant-type:mfa)";
-    const INVALID_MFA_TOKEN = 401, "invalid-mfa-token", "Invalid second-step token",
-        "the mfa_token is unknown, already used, expired (5 minutes) or spent by 5 wrong \
-         codes; log in again";
     const INVALID_MFA_CODE = 401, "invalid-mfa-code", "Invalid second-factor code",
         "the code is wrong, outside its 30-second window, already used, or not one of the \
          account's unused recovery codes";
+    const INVALID_PASSKEY = 401, "invalid-passkey", "Passkey refused",
+        "the assertion answers no open passkey sign-in (unknown, used, expired after 5 \
+         minutes, or opened for another second step), names no registered passkey, or \
+         WebAuthn refused it (origin, RP ID, signature, user verification, a signature \
+         counter that went back)";
     const EMAIL_NOT_VERIFIED = 403, "email-not-verified", "E-mail address not confirmed",
         "confirm your e-mail address first; a new confirmation e-mail is on its way \
          unless one was requested too often";
@@ -37,6 +39,8 @@ pub(super) enum Refusal {
     InvalidMfaToken,
     /// A wrong code at the second step.
     InvalidMfaCode,
+    /// A passkey assertion that does not sign in.
+    InvalidPasskey,
 }
 
 impl From<Refusal> for ApiError {
@@ -53,8 +57,9 @@ impl From<Refusal> for ApiError {
             Refusal::MfaRequired(challenge) => {
                 ApiError::mfa_required(&MFA_REQUIRED, challenge).with_challenge("Bearer")
             }
-            Refusal::InvalidMfaToken => ApiError::new(&INVALID_MFA_TOKEN).with_challenge("Bearer"),
+            Refusal::InvalidMfaToken => invalid_mfa_token(),
             Refusal::InvalidMfaCode => ApiError::new(&INVALID_MFA_CODE).with_challenge("Bearer"),
+            Refusal::InvalidPasskey => ApiError::new(&INVALID_PASSKEY).with_challenge("Bearer"),
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::{
         audit::{AuditEntry, Provenance},
         email_confirmation,
         mfa::{self, Totp},
+        passkeys::Passkeys,
         sessions::{self, Amr, Device, Login, NewSignInSettings, RotateError, SessionTokens},
     },
 };
@@ -29,6 +30,7 @@ pub(super) struct Grants<'a> {
     pub sessions: &'a SessionSettings,
     pub new_sign_in: &'a NewSignInSettings,
     pub totp: &'a Totp,
+    pub passkeys: &'a Passkeys,
     /// `REQUIRE_VERIFIED_EMAIL`.
     pub require_verified_email: bool,
 }
@@ -175,7 +177,7 @@ pub(super) async fn refresh_grant(
 
 /// `REQUIRE_VERIFIED_EMAIL` refuses the account; it gets a new confirmation e-mail within its
 /// quota (over it, the account still learns why; it just gets no new e-mail).
-async fn not_verified(
+pub(super) async fn not_verified(
     grants: &Grants<'_>,
     account: &user::Model,
 ) -> Result<SessionTokens, ApiError> {

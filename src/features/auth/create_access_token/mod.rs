@@ -5,6 +5,7 @@ mod command;
 mod dto;
 mod error;
 mod handler;
+mod passkey_grant;
 mod route;
 mod second_step;
 

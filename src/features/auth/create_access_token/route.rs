@@ -6,6 +6,7 @@ use super::{
     dto::{AccessTokenResponse, TokenRequest, TokenType},
     error::MFA_REQUIRED,
     handler::{Grants, password_grant, refresh_grant},
+    passkey_grant::passkey_grant,
     second_step::mfa_grant,
 };
 use crate::{
@@ -74,6 +75,7 @@ impl CreateAccessTokenRoute {
             sessions: &state.sessions,
             new_sign_in: &state.new_sign_in,
             totp: &state.totp,
+            passkeys: &state.passkeys,
             require_verified_email: state.require_verified_email,
         };
         let issued = match command {
@@ -85,8 +87,13 @@ impl CreateAccessTokenRoute {
             CreateAccessToken::RefreshToken { refresh_token } => {
                 refresh_grant(&grants, &refresh_token, &provenance).await?
             }
-            CreateAccessToken::SecondFactor { mfa_token, code } => {
-                let granted = mfa_grant(&grants, &mfa_token, code, device, &provenance).await;
+            CreateAccessToken::SecondFactor { mfa_token, proof } => {
+                let granted = mfa_grant(&grants, &mfa_token, proof, device, &provenance).await;
+                metrics::login(login_outcome(&granted));
+                granted?
+            }
+            CreateAccessToken::Passkey { assertion } => {
+                let granted = passkey_grant(&grants, assertion, device, &provenance).await;
                 metrics::login(login_outcome(&granted));
                 granted?
             }

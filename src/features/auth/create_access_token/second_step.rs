@@ -1,8 +1,10 @@
 use sea_orm::EntityTrait;
 
 use super::{
+    command::Proof,
     error::Refusal,
     handler::{Grants, open_session},
+    passkey_grant::refused,
 };
 use crate::{
     domain::AuditAction,
@@ -10,24 +12,28 @@ use crate::{
     infra::{
         db::{self, entities::user},
         rate_limit::Scope,
+        security::OneTimeToken,
     },
     services::{
         audit::{AuditEntry, Provenance},
-        mfa::{self, Challenge, Code, MfaError},
+        mfa::{self, Challenge, MfaError},
+        passkeys,
         sessions::{Amr, Device, Login, SessionTokens},
     },
 };
 
-/// The second step of a login: the `mfa_token` a right password got, and a code. The account
-/// is charged a failed login before the code is judged (forgiven when right), like a
-/// password. In one transaction the token is spent (one success per token, whatever races),
-/// the code checked (a TOTP step is never accepted twice; a recovery code is spent and mails
-/// the owner), and the session opened with `amr` `pwd otp mfa`. A wrong code rolls that back,
-/// counts against the token (dead after 5) and is audited as a failed login.
+/// The second step of a login: the `mfa_token` a right password got, and a code or a
+/// passkey's assertion. The account is charged a failed login before the proof is judged
+/// (forgiven when right), like a password. A passkey is verified first (its ceremony must
+/// have been opened for this `mfa_token`). Then in one transaction the token is spent (one
+/// success per token, whatever races), the code checked (a TOTP step is never accepted
+/// twice; a recovery code is spent and mails the owner), and the session opened with `amr`
+/// `pwd otp mfa` or `pwd hwk|swk user mfa`. A wrong proof rolls that back, counts against
+/// the token (dead after 5) and is audited as a failed login.
 pub(super) async fn mfa_grant(
     grants: &Grants<'_>,
     mfa_token: &str,
-    code: Code,
+    proof: Proof,
     device: Device,
     provenance: &Provenance,
 ) -> Result<SessionTokens, ApiError> {
@@ -54,6 +60,44 @@ pub(super) async fn mfa_grant(
         .limits
         .charge_failure(Scope::LoginFailures, &account.id.to_string())
         .await?;
+    let code = match proof {
+        Proof::Code(code) => code,
+        Proof::Passkey(assertion) => {
+            let token_hash = OneTimeToken::hash(mfa_token);
+            let asserted = passkeys::finish_second_factor(
+                db,
+                grants.passkeys,
+                account.id,
+                &token_hash,
+                assertion,
+                now,
+            )
+            .await;
+            let synced = match asserted {
+                Ok(asserted) => passkeys::synced(&asserted.passkey),
+                Err(err) => {
+                    challenge.fail(db).await?;
+                    failed("wrong_passkey").record(db, provenance, now).await?;
+                    return Err(refused(grants, err, provenance).await);
+                }
+            };
+            let txn = db::begin_write(db).await?;
+            if !challenge.claim(&txn, now).await? {
+                txn.rollback().await?;
+                charge.forgive().await;
+                return Err(Refusal::InvalidMfaToken.into());
+            }
+            charge.forgive().await;
+            let login = Login {
+                account: &account,
+                device,
+                amr: Amr::PasswordAndPasskey { synced },
+            };
+            let opened = open_session(grants, &txn, login, provenance, now).await?;
+            txn.commit().await?;
+            return Ok(opened);
+        }
+    };
     let txn = db::begin_write(db).await?;
     if !challenge.claim(&txn, now).await? {
         txn.rollback().await?;

@@ -19,7 +19,11 @@ pub(super) struct Mfa {
     pub totp: TotpStatus,
     /// Unused recovery codes.
     pub recovery_codes_left: u64,
-    /// What a login's second step accepts (`totp`, `recovery_code`); empty: no second step.
+    /// Passkeys registered (`listPasskeys`): each signs in without a password, and
+    /// answers a login's second step once TOTP is on.
+    pub passkeys: u64,
+    /// What a login's second step accepts (`totp`, `recovery_code`, `webauthn`); empty: no
+    /// second step.
     pub methods: Vec<String>,
 }
 
@@ -32,6 +36,7 @@ impl From<MfaStatus> for Mfa {
                 confirmed_at: status.totp_confirmed_at,
             },
             recovery_codes_left: status.recovery_codes_left,
+            passkeys: status.passkeys,
         }
     }
 }

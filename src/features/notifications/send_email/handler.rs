@@ -145,7 +145,10 @@ async fn mint_link(
         | EventType::MfaEnabled
         | EventType::MfaDisabled
         | EventType::MfaReset
-        | EventType::RecoveryCodeUsed => return Minted::NotNeeded,
+        | EventType::RecoveryCodeUsed
+        | EventType::PasskeyAdded
+        | EventType::PasskeyRemoved
+        | EventType::PasskeySignInRefused => return Minted::NotNeeded,
     };
     issued.map_or(Minted::Moot, Minted::Link)
 }

@@ -106,6 +106,7 @@ impl From<&Model> for crate::domain::UserEventData {
             new_email: None,
             sign_in: None,
             recovery_codes_left: None,
+            passkey_name: None,
         }
     }
 }

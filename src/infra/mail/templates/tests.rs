@@ -23,6 +23,10 @@ fn event(kind: EventType, username: &str) -> EventEnvelope {
                 sessions_url: None,
             }),
             recovery_codes_left: (kind == EventType::RecoveryCodeUsed).then_some(7),
+            passkey_name: kind
+                .as_str()
+                .starts_with("user.passkey_")
+                .then(|| "Laptop".into()),
         },
     }
 }
