@@ -87,6 +87,12 @@ impl ApiError {
         self
     }
 
+    /// A `Retry-After` of `after` (at least a second).
+    pub(crate) fn with_retry_after(mut self, after: Duration) -> Self {
+        self.retry_after = Some(after.as_secs().max(1));
+        self
+    }
+
     pub(crate) fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(&problem::BAD_REQUEST).with_detail(detail)
     }

@@ -2,6 +2,8 @@
 //! (a wrong current password, a change that would lock administrators out, a refused single-use
 //! token) and their failures, converted once here; a slice's own refusals stay in its folder.
 
+use std::time::Duration;
+
 use super::{ApiError, ProblemKind, problem_kinds};
 use crate::domain::FieldError;
 use crate::services::{
@@ -146,7 +148,10 @@ impl From<PasskeyError> for ApiError {
         let credential =
             |message: String| Self::validation(vec![FieldError::new("credential", message)]);
         match err {
-            PasskeyError::NotConfigured => Self::new(&PASSKEYS_NOT_CONFIGURED),
+            // Only a redeployment with WEBAUTHN_ORIGINS changes it.
+            PasskeyError::NotConfigured => {
+                Self::new(&PASSKEYS_NOT_CONFIGURED).with_retry_after(Duration::from_secs(3600))
+            }
             PasskeyError::Malformed(detail) => {
                 credential(format!("is not a WebAuthn registration response: {detail}"))
             }

@@ -1,6 +1,6 @@
 //! The real binaries with `APP_ENV=production`: SMTP credentials that would go out in clear
-//! text stop the server and the worker, and a server without Redis says once that its
-//! limits are per instance.
+//! text stop the server and the worker, a server without Redis says once that its limits
+//! are per instance, and one without `WEBAUTHN_ORIGINS` says once that passkeys are off.
 
 use std::{
     process::Command,
@@ -10,11 +10,12 @@ use std::{
 use tempfile::TempDir;
 
 use crate::{
-    helpers::{Backend, KEYS, spawn_app},
+    helpers::{Backend, KEYS, assert_problem, expect_json, spawn_app},
     processes::Api,
 };
 
 const REDIS_WARNING: &str = "REDIS_URL is unset";
+const PASSKEYS_WARNING: &str = "WEBAUTHN_ORIGINS is unset";
 const MFA_KEY: &str = "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 #[test]
@@ -85,13 +86,60 @@ async fn production_without_redis_warns_once_that_limits_are_per_instance() {
     assert_eq!(warnings(&shared).await, 0);
 }
 
+#[tokio::test]
+async fn production_without_webauthn_origins_turns_passkeys_off_and_says_so_once() {
+    let migrated = spawn_app(Backend::Sqlite).await;
+    let production = |origins: Option<&str>| {
+        let mut env = vec![
+            ("APP_ENV", "production".to_owned()),
+            ("DATABASE_URL", migrated.database_url.clone()),
+            (
+                "JWT_PRIVATE_KEY_PATH",
+                KEYS.private_key_path.display().to_string(),
+            ),
+            (
+                "JWT_PUBLIC_KEY_PATH",
+                KEYS.public_key_path.display().to_string(),
+            ),
+            ("METRICS_ADDR", "off".to_owned()),
+            ("MFA_ENCRYPTION_KEY", MFA_KEY.to_owned()),
+        ];
+        env.extend(origins.map(|origins| ("WEBAUTHN_ORIGINS", origins.to_owned())));
+        env
+    };
+    let options = |api: &Api| {
+        let url = api.url("/api/v1/passkeys/authentication");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    let off = Api::start(&production(None)).await;
+    assert_eq!(lines_before_listening(&off, PASSKEYS_WARNING).await, 1);
+    assert_problem(options(&off).await, 503, "passkeys-not-configured").await;
+    let on = Api::start(&production(Some("https://app.example.com"))).await;
+    assert_eq!(lines_before_listening(&on, PASSKEYS_WARNING).await, 0);
+    let answered = expect_json(options(&on).await, 200).await;
+    assert_eq!(answered["publicKey"]["rpId"], "app.example.com");
+}
+
 /// The Redis warnings `api` wrote before it said it was listening.
 async fn warnings(api: &Api) -> usize {
+    lines_before_listening(api, REDIS_WARNING).await
+}
+
+/// The lines holding `text` that `api` wrote before it said it was listening.
+async fn lines_before_listening(api: &Api, text: &str) -> usize {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let lines = api.lines();
         if lines.iter().any(|line| line.contains("listening on")) {
-            return lines.iter().filter(|l| l.contains(REDIS_WARNING)).count();
+            return lines.iter().filter(|l| l.contains(text)).count();
         }
         assert!(
             Instant::now() < deadline,
