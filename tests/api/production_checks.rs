@@ -61,24 +61,7 @@ fn production_refuses_smtp_credentials_in_clear_text_in_the_server_and_the_worke
 #[tokio::test]
 async fn production_without_redis_warns_once_that_limits_are_per_instance() {
     let migrated = spawn_app(Backend::Sqlite).await;
-    let production = |redis: Option<&str>| {
-        let mut env = vec![
-            ("APP_ENV", "production".to_owned()),
-            ("DATABASE_URL", migrated.database_url.clone()),
-            (
-                "JWT_PRIVATE_KEY_PATH",
-                KEYS.private_key_path.display().to_string(),
-            ),
-            (
-                "JWT_PUBLIC_KEY_PATH",
-                KEYS.public_key_path.display().to_string(),
-            ),
-            ("METRICS_ADDR", "off".to_owned()),
-            ("MFA_ENCRYPTION_KEY", MFA_KEY.to_owned()),
-        ];
-        env.extend(redis.map(|url| ("REDIS_URL", url.to_owned())));
-        env
-    };
+    let production = |redis: Option<&str>| production_env(&migrated, "REDIS_URL", redis);
 
     let alone = Api::start(&production(None)).await;
     assert_eq!(warnings(&alone).await, 1);
@@ -89,24 +72,7 @@ async fn production_without_redis_warns_once_that_limits_are_per_instance() {
 #[tokio::test]
 async fn production_without_webauthn_origins_turns_passkeys_off_and_says_so_once() {
     let migrated = spawn_app(Backend::Sqlite).await;
-    let production = |origins: Option<&str>| {
-        let mut env = vec![
-            ("APP_ENV", "production".to_owned()),
-            ("DATABASE_URL", migrated.database_url.clone()),
-            (
-                "JWT_PRIVATE_KEY_PATH",
-                KEYS.private_key_path.display().to_string(),
-            ),
-            (
-                "JWT_PUBLIC_KEY_PATH",
-                KEYS.public_key_path.display().to_string(),
-            ),
-            ("METRICS_ADDR", "off".to_owned()),
-            ("MFA_ENCRYPTION_KEY", MFA_KEY.to_owned()),
-        ];
-        env.extend(origins.map(|origins| ("WEBAUTHN_ORIGINS", origins.to_owned())));
-        env
-    };
+    let production = |origins: Option<&str>| production_env(&migrated, "WEBAUTHN_ORIGINS", origins);
     let options = |api: &Api| {
         let url = api.url("/api/v1/passkeys/authentication");
         async move {
@@ -126,6 +92,30 @@ async fn production_without_webauthn_origins_turns_passkeys_off_and_says_so_once
     assert_eq!(lines_before_listening(&on, PASSKEYS_WARNING).await, 0);
     let answered = expect_json(options(&on).await, 200).await;
     assert_eq!(answered["publicKey"]["rpId"], "app.example.com");
+}
+
+/// What a production server on `app`'s database needs, and `var` when it has a value.
+fn production_env(
+    app: &crate::helpers::TestApp,
+    var: &'static str,
+    value: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let mut env = vec![
+        ("APP_ENV", "production".to_owned()),
+        ("DATABASE_URL", app.database_url.clone()),
+        (
+            "JWT_PRIVATE_KEY_PATH",
+            KEYS.private_key_path.display().to_string(),
+        ),
+        (
+            "JWT_PUBLIC_KEY_PATH",
+            KEYS.public_key_path.display().to_string(),
+        ),
+        ("METRICS_ADDR", "off".to_owned()),
+        ("MFA_ENCRYPTION_KEY", MFA_KEY.to_owned()),
+    ];
+    env.extend(value.map(|value| (var, value.to_owned())));
+    env
 }
 
 /// The Redis warnings `api` wrote before it said it was listening.

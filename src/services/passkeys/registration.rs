@@ -75,7 +75,10 @@ pub(crate) async fn finish_registration(
     }
     let registered = relying_party.finish_passkey_registration(&credential, &taken.state)?;
     let internals = Credential::from(registered.clone());
-    let transports = internals
+    // What the browser reported: webauthn-rs keeps transports only from an attestation,
+    // and registration asks for none.
+    let transports = credential
+        .response
         .transports
         .iter()
         .flatten()

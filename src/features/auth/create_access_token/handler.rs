@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait};
+use uuid::Uuid;
 
 use super::error::Refusal;
 use crate::{
@@ -73,11 +74,8 @@ pub(super) async fn password_grant(
     let hash = account.as_ref().map(|a| &a.password_hash);
     let verified = hasher.verify_in(slot, &password, hash).await;
     let now = clock.now();
-    let failed = |account: Option<&user::Model>, reason: &str| {
-        AuditEntry::new(AuditAction::LoginFailed)
-            .on(account.map(|a| a.id))
-            .with("reason", reason)
-    };
+    let failed =
+        |account: Option<&user::Model>, reason: &str| login_failed(account.map(|a| a.id), reason);
     let account = match (verified, account) {
         (Ok(true), Some(account)) => {
             charge.forgive().await;
@@ -129,6 +127,34 @@ pub(super) async fn password_grant(
     let opened = open_session(grants, &txn, login, provenance, now).await?;
     txn.commit().await?;
     Ok(opened)
+}
+
+/// The audit row of a failed login, naming the account when there is one and why.
+pub(super) fn login_failed(account: Option<Uuid>, reason: &str) -> AuditEntry {
+    AuditEntry::new(AuditAction::LoginFailed)
+        .on(account)
+        .with("reason", reason)
+}
+
+/// The account a second step or a passkey names (`unknown` when it is gone), refused
+/// (and audited) when an administrator disabled it.
+pub(super) async fn enabled_account(
+    grants: &Grants<'_>,
+    user_id: Uuid,
+    unknown: Refusal,
+    provenance: &Provenance,
+) -> Result<user::Model, ApiError> {
+    let account = user::Entity::find_by_id(user_id)
+        .one(grants.db)
+        .await?
+        .ok_or(unknown)?;
+    if account.disabled_at.is_some() {
+        login_failed(Some(account.id), "account_disabled")
+            .record(grants.db, provenance, grants.clock.now())
+            .await?;
+        return Err(Refusal::AccountDisabled.into());
+    }
+    Ok(account)
 }
 
 /// Opens the session of a proven login in `txn` and audits it, naming how it was proven.

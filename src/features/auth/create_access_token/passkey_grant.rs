@@ -1,15 +1,13 @@
-use sea_orm::EntityTrait;
-
 use super::{
     error::Refusal,
-    handler::{Grants, not_verified, open_session},
+    handler::{Grants, enabled_account, login_failed, not_verified, open_session},
 };
 use crate::{
-    domain::{AuditAction, FieldError},
+    domain::FieldError,
     http::ApiError,
-    infra::db::{self, entities::user},
+    infra::db,
     services::{
-        audit::{AuditEntry, Provenance},
+        audit::Provenance,
         passkeys::{self, PasskeyError},
         sessions::{Amr, Device, Login, SessionTokens},
     },
@@ -31,23 +29,15 @@ pub(super) async fn passkey_grant(
         Ok(asserted) => asserted,
         Err(err) => return Err(refused(grants, err, provenance).await),
     };
-    let account = user::Entity::find_by_id(asserted.user_id)
-        .one(db)
-        .await?
-        .ok_or(Refusal::InvalidPasskey)?;
-    let failed = |reason: &str| {
-        AuditEntry::new(AuditAction::LoginFailed)
-            .on(account.id)
-            .with("reason", reason)
-    };
-    if account.disabled_at.is_some() {
-        failed("account_disabled")
-            .record(db, provenance, now)
-            .await?;
-        return Err(Refusal::AccountDisabled.into());
-    }
+    let account = enabled_account(
+        grants,
+        asserted.user_id,
+        Refusal::InvalidPasskey,
+        provenance,
+    )
+    .await?;
     if grants.require_verified_email && !account.email_verified {
-        failed("email_not_verified")
+        login_failed(Some(account.id), "email_not_verified")
             .record(db, provenance, now)
             .await?;
         return not_verified(grants, &account).await;

@@ -1,21 +1,14 @@
-use sea_orm::EntityTrait;
-
 use super::{
     command::Proof,
     error::Refusal,
-    handler::{Grants, open_session},
+    handler::{Grants, enabled_account, login_failed, open_session},
     passkey_grant::refused,
 };
 use crate::{
-    domain::AuditAction,
     http::ApiError,
-    infra::{
-        db::{self, entities::user},
-        rate_limit::Scope,
-        security::OneTimeToken,
-    },
+    infra::{db, rate_limit::Scope, security::OneTimeToken},
     services::{
-        audit::{AuditEntry, Provenance},
+        audit::Provenance,
         mfa::{self, Challenge, MfaError},
         passkeys,
         sessions::{Amr, Device, Login, SessionTokens},
@@ -41,21 +34,14 @@ pub(super) async fn mfa_grant(
     let challenge = Challenge::find(db, mfa_token, now)
         .await?
         .ok_or(Refusal::InvalidMfaToken)?;
-    let account = user::Entity::find_by_id(challenge.user_id)
-        .one(db)
-        .await?
-        .ok_or(Refusal::InvalidMfaToken)?;
-    let failed = |reason: &str| {
-        AuditEntry::new(AuditAction::LoginFailed)
-            .on(account.id)
-            .with("reason", reason)
-    };
-    if account.disabled_at.is_some() {
-        failed("account_disabled")
-            .record(db, provenance, now)
-            .await?;
-        return Err(Refusal::AccountDisabled.into());
-    }
+    let account = enabled_account(
+        grants,
+        challenge.user_id,
+        Refusal::InvalidMfaToken,
+        provenance,
+    )
+    .await?;
+    let failed = |reason: &str| login_failed(Some(account.id), reason);
     let charge = grants
         .limits
         .charge_failure(Scope::LoginFailures, &account.id.to_string())
