@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Browser test of the served API documents: builds and starts the server on a temporary
-# SQLite database, then drives Swagger UI (/docs) and Redoc (/redoc) in Debian's headless
-# Chromium with playwright-core (test.mjs). Installs what is missing (chromium, npm ci).
+# Browser test of the served API documents and of passkeys: builds and starts the server on
+# a temporary SQLite database, then drives Swagger UI (/docs) and Redoc (/redoc) in Debian's
+# headless Chromium with playwright-core (test.mjs), and registers and signs in with a
+# passkey from the test's own page (passkey.html on http://localhost:$PAGE_PORT, served by
+# test.mjs) with a virtual authenticator. Installs what is missing (chromium, npm ci).
 # Screenshots go to $OUT (default: a fresh temporary folder); prints PASS or FAIL.
 #
-#   bash clients/browser/run.sh            # OUT=/some/dir PORT=18331 to choose
+#   bash clients/browser/run.sh            # OUT=/some/dir PORT=18331 PAGE_PORT=18332 to choose
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 PORT=${PORT:-18331}
 BASE="http://127.0.0.1:$PORT"
+# The passkey test page's origin: a domain (WebAuthn's RP ID is `localhost`), another origin
+# than the API's, so its calls are cross-origin.
+PAGE_PORT=${PAGE_PORT:-18332}
+PAGE_ORIGIN="http://localhost:$PAGE_PORT"
 START=$SECONDS
 
 WORK=$(mktemp -d -t accounts-api-browser.XXXXXX)
@@ -49,6 +55,10 @@ fi
 
 # The server: debug build, throw-away database and JWT keys, no rate limits (one browser,
 # many requests), cheap password hashing. Started from WORK so no .env is picked up.
+# Passkeys: the test page's origin is the one WebAuthn origin (RP ID `localhost`), and CORS
+# allows it; CORS also lists the server's own origin: with CORS_ORIGINS set, a request whose
+# Origin is not listed is refused (400 "request-origin not allowed"), and Chromium sends
+# Origin on Swagger UI's same-origin POSTs.
 echo "== building the server"
 (cd "$ROOT" && cargo build --quiet --bin accounts-api)
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/accounts-api
@@ -56,12 +66,16 @@ case "$BIN" in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 if (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
   fail "port $PORT is already in use (PORT=... to choose another)"
 fi
+if (echo >"/dev/tcp/127.0.0.1/$PAGE_PORT") 2>/dev/null; then
+  fail "port $PAGE_PORT is already in use (PAGE_PORT=... to choose another)"
+fi
 echo "== starting the server on $BASE"
 (
   cd "$WORK"
   exec env APP_ENV=development APP_HOST=127.0.0.1 METRICS_ADDR=off APP_PORT="$PORT" \
     DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" RATE_LIMIT_ENABLED=false RUST_LOG=warn \
     PASSWORD_HASH_COST=4 \
+    WEBAUTHN_ORIGINS="$PAGE_ORIGIN" CORS_ORIGINS="$PAGE_ORIGIN,$BASE" \
     JWT_PRIVATE_KEY_PATH="$WORK/none.pem" JWT_PUBLIC_KEY_PATH="$WORK/none-pub.pem" \
     "$BIN"
 ) >"$WORK/server.log" 2>&1 &
@@ -78,7 +92,8 @@ fi
 
 echo "== browser test (screenshots in $OUT)"
 status=0
-BASE_URL="$BASE" OUT="$OUT" CHROMIUM="$(command -v chromium)" node "$HERE/test.mjs" || status=$?
+BASE_URL="$BASE" OUT="$OUT" PAGE_PORT="$PAGE_PORT" CHROMIUM="$(command -v chromium)" \
+  node "$HERE/test.mjs" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "== server log"
   cat "$WORK/server.log"

@@ -1,15 +1,23 @@
 // Drives the served API documents in headless Chromium (Debian's package, through
 // playwright-core): in Swagger UI (/docs) registers an account with "Try it out", logs in
 // through Authorize (the `oauth2` scheme's password flow), reads the account back with
-// GET /api/v1/users and its second factors with GET /api/v1/mfa (the Mfa tag); then checks
-// that Redoc (/redoc) renders. A screenshot per step in OUT.
+// GET /api/v1/users and its second factors with GET /api/v1/mfa (the Mfa tag), finds the
+// Passkeys tag; then checks that Redoc (/redoc) renders. Last, passkeys in a real browser:
+// on its own page (passkey.html, served here on PAGE_ORIGIN) with a virtual authenticator
+// (DevTools' WebAuthn domain), signs up a second account, registers a passkey
+// (navigator.credentials.create) and signs in with it without a username
+// (navigator.credentials.get, the passkey grant), calling the API cross-origin.
+// A screenshot per step in OUT.
 //
 // Environment: BASE_URL (default http://127.0.0.1:18331), OUT (required: the screenshot
-// folder), CHROMIUM (default: `chromium` on PATH).
+// folder), CHROMIUM (default: `chromium` on PATH), PAGE_PORT (default 18332: the test page's
+// port; its origin http://localhost:PAGE_PORT must be in the server's WEBAUTHN_ORIGINS and
+// CORS_ORIGINS).
 // Exit status 0 when every step passed, 1 otherwise (with a failure screenshot).
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -19,6 +27,11 @@ const OUT = process.env.OUT;
 if (!OUT) throw new Error('OUT (the screenshot folder) is required');
 mkdirSync(OUT, { recursive: true });
 const CHROMIUM = process.env.CHROMIUM || execFileSync('which', ['chromium']).toString().trim();
+// The passkey test page's origin: `localhost` (WebAuthn wants a domain for the RP ID, and
+// http://localhost is a secure context), a port of its own.
+const PAGE_PORT = Number(process.env.PAGE_PORT || 18332);
+const PAGE_ORIGIN = `http://localhost:${PAGE_PORT}`;
+const PAGE_HTML = readFileSync(new URL('./passkey.html', import.meta.url));
 
 // The machine is slow and shared: wait long for elements and responses, never sleep.
 const TIMEOUT = 60_000;
@@ -27,6 +40,12 @@ const account = {
   username: `browser_${suffix}`,
   email: `browser_${suffix}@example.com`,
   password: `browser-pw-${suffix}`,
+};
+// The passkey steps' own account, signed up from the test page.
+const passkeyAccount = {
+  username: `passkey_${suffix}`,
+  email: `passkey_${suffix}@example.com`,
+  password: `passkey-pw-${suffix}`,
 };
 
 const shots = [];
@@ -103,12 +122,84 @@ function ok(message) {
   log(`ok: ${message}`);
 }
 
+/** At most `max` characters of `value` (JSON unless a string), for messages and the page. */
+function brief(value, max = 300) {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text && text.length > max ? `${text.slice(0, max)}…` : String(text);
+}
+
+/**
+ * From the passkey test page: METHOD PATH on the API (cross-origin; `options` as the page's
+ * `api`: json, form, token), written to the page's table; `expected` the status that counts
+ * as good there. Returns { status, contentType, body } and logs the answer.
+ */
+async function call(page, stage, method, path, expected, options = {}) {
+  const answer = await page.evaluate(
+    async ({ stage, method, path, expected, options, max }) => {
+      const answer = await window.api(method, path, options);
+      // Tokens shortened in the page: the screenshots need not carry them.
+      const shown =
+        answer.body && typeof answer.body === 'object'
+          ? Object.fromEntries(
+              Object.entries(answer.body).map(([key, value]) =>
+                key.endsWith('_token') && typeof value === 'string'
+                  ? [key, `${value.slice(0, 12)}…`]
+                  : [key, value],
+              ),
+            )
+          : answer.body;
+      const text = typeof shown === 'string' ? shown : JSON.stringify(shown);
+      const detail = text && text.length > max ? `${text.slice(0, max)}…` : String(text);
+      const good = answer.status === expected;
+      window.record(stage, `${method} ${path}`, String(answer.status), detail, good);
+      return answer;
+    },
+    { stage, method, path, expected, options, max: 300 },
+  );
+  log(`${method} ${path} -> ${answer.status} ${brief(answer.body, 200)}`);
+  return answer;
+}
+
+/** Checks that `answer` (from `call`) has status `expected`; the body in the message if not. */
+function expectStatus(answer, expected, what) {
+  expect(
+    answer.status === expected,
+    `${what} answered ${expected}` +
+      (answer.status === expected ? '' : ` (got ${answer.status}: ${brief(answer.body)})`),
+  );
+}
+
+/** Serves passkey.html on PAGE_PORT (127.0.0.1, which is what Chromium calls `localhost`). */
+async function startPageServer() {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, PAGE_ORIGIN).pathname;
+    if (req.method === 'GET' && (path === '/' || path === '/passkey.html')) {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end(PAGE_HTML);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('not found\n');
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(PAGE_PORT, '127.0.0.1', resolve);
+  });
+  return server;
+}
+
 // A fresh profile each run (launchPersistentContext passes it as --user-data-dir).
 const userDataDir = mkdtempSync(join(tmpdir(), 'accounts-api-chromium-'));
 let context;
 let page;
+let pk; // the passkey test page
+let pageServer;
 let failed = false;
 try {
+  pageServer = await startPageServer();
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -126,11 +217,13 @@ try {
   });
   context.setDefaultTimeout(TIMEOUT);
   context.setDefaultNavigationTimeout(TIMEOUT);
-  // Only the server under test: the docs must load nothing from another host (the server
-  // drops Redoc's web fonts); anything else is refused at once and fails the run.
+  // Only the server under test and the test's own page: the docs must load nothing from
+  // another host (the server drops Redoc's web fonts); anything else is refused at once and
+  // fails the run.
   const base = new URL(BASE);
+  const pageHost = new URL(PAGE_ORIGIN).host;
   await context.route(
-    (url) => url.host !== base.host,
+    (url) => url.host !== base.host && url.host !== pageHost,
     (route) => {
       offsite.add(new URL(route.request().url()).origin);
       return route.abort('blockedbyclient');
@@ -270,6 +363,26 @@ try {
   );
   await shootRange(page, mfaTag, factors.body, 'mfa-200');
 
+  // The Passkeys tag: its section lists the passkey operations.
+  phase = '5. find the Passkeys tag in Swagger UI';
+  const passkeysTag = page.locator('h3.opblock-tag[data-tag="Passkeys"]');
+  await passkeysTag.waitFor({ state: 'visible' });
+  const passkeyOperations = [
+    ['get', '/.well-known/apple-app-site-association'],
+    ['get', '/.well-known/assetlinks.json'],
+    ['post', '/api/v1/passkeys/registration'],
+    ['post', '/api/v1/passkeys'],
+    ['get', '/api/v1/passkeys'],
+    ['patch', '/api/v1/passkeys/{id}'],
+    ['delete', '/api/v1/passkeys/{id}'],
+    ['post', '/api/v1/passkeys/authentication'],
+  ];
+  for (const [method, path] of passkeyOperations) {
+    await operation(page, method, path).waitFor({ state: 'visible' });
+  }
+  ok(`Swagger UI shows the Passkeys tag with its ${passkeyOperations.length} operations`);
+  await shoot(page.locator('.opblock-tag-section').filter({ has: passkeysTag }), 'passkeys-tag');
+
   // 6. Redoc renders the same document: every operation's heading, and the side menu leads
   // to one (its headings also hold a share link named by the operationId, so match by text).
   phase = '6. open /redoc';
@@ -282,6 +395,8 @@ try {
     'Delete my account',
     'Get my second factors',
     'Start a TOTP enrolment',
+    'Register a passkey',
+    'Start a passkey sign-in',
   ];
   for (const name of names) {
     await page.locator('h2', { hasText: name }).first().waitFor({ state: 'visible' });
@@ -300,12 +415,284 @@ try {
   });
   ok('the Redoc menu entry "Register an account" scrolls to its operation');
   await shoot(page, 'redoc');
+
+  // 7. Passkeys in a real browser, on the test's own page (another origin than the API's, so
+  // every call is cross-origin) with a virtual authenticator: a platform authenticator
+  // ("internal") that keeps discoverable credentials, verifies the user and answers by itself.
+  phase = '7. open the passkey test page with a virtual authenticator';
+  pk = await context.newPage();
+  pk.on('pageerror', (error) => pageErrors.push(String(error)));
+  const cdp = await context.newCDPSession(pk);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  log(`virtual authenticator ${authenticatorId}`);
+  await pk.goto(`${PAGE_ORIGIN}/?api=${encodeURIComponent(BASE)}`, { waitUntil: 'load' });
+  const support = await pk.evaluate(async () => ({
+    origin: location.origin,
+    secure: window.isSecureContext,
+    parse:
+      typeof PublicKeyCredential?.parseCreationOptionsFromJSON === 'function' &&
+      typeof PublicKeyCredential?.parseRequestOptionsFromJSON === 'function' &&
+      typeof PublicKeyCredential?.prototype?.toJSON === 'function',
+    platform: await PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable(),
+  }));
+  expect(
+    support.origin === PAGE_ORIGIN && support.secure,
+    `the test page is served on ${PAGE_ORIGIN}, a secure context`,
+  );
+  expect(
+    support.parse,
+    'Chromium has PublicKeyCredential.parseCreationOptionsFromJSON / ' +
+      'parseRequestOptionsFromJSON and toJSON',
+  );
+  expect(
+    support.platform,
+    'the page sees a user-verifying platform authenticator (the virtual one)',
+  );
+  await shoot(pk, 'passkey-page', { fullPage: true });
+
+  // 8. A second account, signed up and logged in (password grant) from the page.
+  phase = '8. sign up and log in from the passkey test page (cross-origin)';
+  log(`passkey account ${passkeyAccount.username}`);
+  const signedUp = await call(pk, 'sign up', 'POST', '/api/v1/users', 201, {
+    json: passkeyAccount,
+  });
+  expectStatus(signedUp, 201, 'POST /api/v1/users from the test page (cross-origin, CORS)');
+  const userId = signedUp.body?.id;
+  expect(
+    signedUp.body?.username === passkeyAccount.username && typeof userId === 'string',
+    `the page read the new account cross-origin (id ${userId})`,
+  );
+  const passwordLogin = await call(pk, 'log in (password)', 'POST', '/api/v1/token/access', 200, {
+    form: {
+      grant_type: 'password',
+      username: passkeyAccount.username,
+      password: passkeyAccount.password,
+    },
+  });
+  expectStatus(passwordLogin, 200, 'POST /api/v1/token/access (password grant) from the page');
+  const bearer = passwordLogin.body?.access_token;
+  expect(
+    typeof bearer === 'string' && bearer.length > 0,
+    'the password grant gave an access token',
+  );
+  await shoot(pk, 'passkey-account', { fullPage: true });
+
+  // 9. Register a passkey: creation options (confirmed by the password), the authenticator
+  // makes the credential, the server keeps it.
+  phase = '9. register a passkey (navigator.credentials.create)';
+  const creation = await call(
+    pk,
+    'registration options',
+    'POST',
+    '/api/v1/passkeys/registration',
+    200,
+    { json: { current_password: passkeyAccount.password }, token: bearer },
+  );
+  expectStatus(creation, 200, 'POST /api/v1/passkeys/registration');
+  const creationOptions = creation.body?.publicKey;
+  expect(
+    creationOptions?.rp?.id === 'localhost' &&
+      creationOptions?.user?.name === passkeyAccount.username &&
+      typeof creationOptions?.challenge === 'string',
+    `the creation options name the RP "localhost" and the account ` +
+      `(rp ${brief(creationOptions?.rp)}, user.name ${creationOptions?.user?.name})`,
+  );
+  log(`authenticatorSelection ${brief(creationOptions?.authenticatorSelection)}`);
+  const made = await pk.evaluate(async (optionsJSON) => {
+    try {
+      const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(optionsJSON);
+      const credential = await navigator.credentials.create({ publicKey });
+      const json = credential.toJSON();
+      window.record(
+        'authenticator: create',
+        'navigator.credentials.create',
+        'credential',
+        `id ${json.id}, transports ${JSON.stringify(json.response?.transports)}`,
+        true,
+      );
+      return { credential: json };
+    } catch (error) {
+      const message = `${error.name}: ${error.message}`;
+      const request = 'navigator.credentials.create';
+      window.record('authenticator: create', request, 'error', message, false);
+      return { error: message };
+    }
+  }, creationOptions);
+  expect(
+    !made.error && made.credential?.type === 'public-key',
+    `navigator.credentials.create made a credential${made.error ? ` (${made.error})` : ''}`,
+  );
+  const credential = made.credential;
+  const { credentials: stored } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  const kept = stored.find(
+    (c) => Buffer.from(c.credentialId, 'base64').toString('base64url') === credential.rawId,
+  );
+  expect(
+    kept?.isResidentCredential === true && kept?.rpId === 'localhost',
+    `the virtual authenticator keeps it as a discoverable credential for "localhost" ` +
+      `(${stored.length} credential(s))`,
+  );
+  const registered = await call(pk, 'register passkey', 'POST', '/api/v1/passkeys', 201, {
+    json: { credential, name: 'Test key' },
+    token: bearer,
+  });
+  expectStatus(registered, 201, 'POST /api/v1/passkeys');
+  const passkey = registered.body || {};
+  expect(
+    typeof passkey.id === 'string' &&
+      passkey.name === 'Test key' &&
+      typeof passkey.backup_eligible === 'boolean' &&
+      typeof passkey.backed_up === 'boolean' &&
+      Array.isArray(passkey.transports) &&
+      typeof passkey.created_at === 'string',
+    `the new passkey has its id, name "Test key", backup flags and transports ` +
+      `(${brief(passkey)})`,
+  );
+  // Not a check: webauthn-rs keeps the transports only for packed or TPM attestation, and
+  // registration asks for none, so the server may list none of what the browser reported.
+  const reported = credential.response?.transports || [];
+  const sameTransports =
+    JSON.stringify([...reported].sort()) === JSON.stringify([...(passkey.transports || [])].sort());
+  log(
+    `${sameTransports ? '' : 'note: '}the browser reported transports ` +
+      `${JSON.stringify(reported)}, the server keeps ${JSON.stringify(passkey.transports)}`,
+  );
+  const listed = await call(pk, 'list passkeys', 'GET', '/api/v1/passkeys', 200, {
+    token: bearer,
+  });
+  expectStatus(listed, 200, 'GET /api/v1/passkeys');
+  const items = listed.body?.items || [];
+  expect(
+    items.length === 1 && items[0].id === passkey.id && items[0].last_used_at === null,
+    `GET /api/v1/passkeys lists it, never used (${brief(items)})`,
+  );
+  const factorsNow = await call(pk, 'second factors', 'GET', '/api/v1/mfa', 200, {
+    token: bearer,
+  });
+  expectStatus(factorsNow, 200, 'GET /api/v1/mfa');
+  expect(
+    factorsNow.body?.passkeys === 1,
+    `GET /api/v1/mfa counts the passkey (${brief(factorsNow.body)})`,
+  );
+  await shoot(pk, 'passkey-registered', { fullPage: true });
+
+  // 10. Sign in with it, no username: request options with an empty allow list, the
+  // authenticator offers its discoverable credential, the passkey grant issues a token.
+  phase = '10. sign in with the passkey (navigator.credentials.get, passkey grant)';
+  const request = await call(
+    pk,
+    'sign-in options',
+    'POST',
+    '/api/v1/passkeys/authentication',
+    200,
+    { json: {} },
+  );
+  expectStatus(request, 200, 'POST /api/v1/passkeys/authentication with {}');
+  const requestOptions = request.body?.publicKey;
+  expect(
+    requestOptions?.rpId === 'localhost' && (requestOptions?.allowCredentials || []).length === 0,
+    `the request options name the RP "localhost" with an empty allow list ` +
+      `(rpId ${requestOptions?.rpId}, userVerification ${requestOptions?.userVerification})`,
+  );
+  const asserted = await pk.evaluate(async (optionsJSON) => {
+    try {
+      const publicKey = PublicKeyCredential.parseRequestOptionsFromJSON(optionsJSON);
+      const assertion = await navigator.credentials.get({ publicKey });
+      const json = assertion.toJSON();
+      window.record(
+        'authenticator: get',
+        'navigator.credentials.get',
+        'assertion',
+        `id ${json.id}, userHandle ${json.response?.userHandle}`,
+        true,
+      );
+      return { assertion: json };
+    } catch (error) {
+      const message = `${error.name}: ${error.message}`;
+      window.record('authenticator: get', 'navigator.credentials.get', 'error', message, false);
+      return { error: message };
+    }
+  }, requestOptions);
+  expect(
+    !asserted.error && asserted.assertion?.id === credential.id,
+    `navigator.credentials.get answered with the new credential` +
+      (asserted.error ? ` (${asserted.error})` : ''),
+  );
+  expect(
+    typeof asserted.assertion.response?.userHandle === 'string' &&
+      asserted.assertion.response.userHandle === creationOptions.user.id,
+    'the assertion carries the user handle of the registration (a discoverable credential)',
+  );
+  const assertionText = JSON.stringify(asserted.assertion);
+  const passkeyGrant = {
+    grant_type: 'urn:accounts-api:params:oauth:grant-type:passkey',
+    assertion: assertionText,
+  };
+  const signedIn = await call(pk, 'sign in (passkey)', 'POST', '/api/v1/token/access', 200, {
+    form: passkeyGrant,
+  });
+  expectStatus(signedIn, 200, 'POST /api/v1/token/access (passkey grant)');
+  const passkeyToken = signedIn.body?.access_token;
+  expect(typeof passkeyToken === 'string', 'the passkey grant gave an access token');
+  const claims = await pk.evaluate((jwt) => {
+    const claims = window.jwtPayload(jwt);
+    window.record('token claims', '(JWT payload)', 'amr', JSON.stringify(claims.amr), true);
+    return claims;
+  }, passkeyToken);
+  const amr = Array.isArray(claims.amr) ? claims.amr : String(claims.amr || '').split(' ');
+  expect(
+    amr.includes('user') && (amr.includes('hwk') || amr.includes('swk')) && amr.includes('mfa'),
+    `the token's amr says a user-verified passkey, multi-factor (${JSON.stringify(amr)})`,
+  );
+  expect(claims.sub === userId, `the token is the passkey account's (sub ${claims.sub})`);
+  const whoAmI = await call(pk, 'my account (passkey token)', 'GET', '/api/v1/users', 200, {
+    token: passkeyToken,
+  });
+  expectStatus(whoAmI, 200, 'GET /api/v1/users with the passkey token');
+  expect(
+    whoAmI.body?.username === passkeyAccount.username,
+    'the passkey token reads the passkey account',
+  );
+  await shoot(pk, 'passkey-signed-in', { fullPage: true });
+
+  // 11. The same assertion again: refused (single use), and the passkey shows its use.
+  phase = '11. replay the assertion';
+  const replayed = await call(pk, 'replay assertion', 'POST', '/api/v1/token/access', 401, {
+    form: passkeyGrant,
+  });
+  expectStatus(replayed, 401, 'POST /api/v1/token/access with the same assertion again');
+  expect(
+    String(replayed.body?.type || '').endsWith('/problems/invalid-passkey') &&
+      replayed.contentType.startsWith('application/problem+json'),
+    `the replay is refused as /problems/invalid-passkey (${brief(replayed.body)})`,
+  );
+  const used = await call(pk, 'list passkeys (after use)', 'GET', '/api/v1/passkeys', 200, {
+    token: passkeyToken,
+  });
+  expectStatus(used, 200, 'GET /api/v1/passkeys with the passkey token');
+  const usedItem = (used.body?.items || []).find((item) => item.id === passkey.id);
+  expect(
+    typeof usedItem?.last_used_at === 'string',
+    `the passkey now has a last_used_at (${usedItem?.last_used_at})`,
+  );
+  await shoot(pk, 'passkey-replay-401', { fullPage: true });
 } catch (error) {
   failed = true;
   console.error(`[browser-test] FAILED in step ${phase}: ${error.stack || error}`);
-  if (page) {
+  const current = pk || page;
+  if (current) {
     const path = join(OUT, 'failure.png');
-    await page.screenshot({ path, fullPage: false }).then(
+    await current.screenshot({ path, fullPage: false }).then(
       () => {
         shots.push(path);
         console.error(`[browser-test] screenshot ${path}`);
@@ -315,6 +702,7 @@ try {
   }
 } finally {
   if (context) await context.close().catch(() => {});
+  if (pageServer) await new Promise((resolve) => pageServer.close(resolve));
   rmSync(userDataDir, { recursive: true, force: true });
 }
 
