@@ -6,13 +6,17 @@
 # fuzzed past their permission check; settings and the reasons for each exception in
 # tests/schemathesis.toml. Fails when any failure is found.
 # Needs PostgreSQL :5432 (scripts/services-up.sh postgres). Rate limiting is off in the
-# server under test: the fuzzer would otherwise spend most requests on 429s.
+# server under test: the fuzzer would otherwise spend most requests on 429s. An iOS and an
+# Android app are configured, so the passkey documents (/.well-known/apple-app-site-association,
+# assetlinks.json) answer 200 bodies to check against their schemas, not only 404s. The fuzzer
+# has no authenticator: it cannot register a passkey nor sign in with one (see the toml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/python-tools.sh
 cargo build --quiet --bin accounts-api --bin manage
 BIN=${CARGO_TARGET_DIR:-target}/debug/accounts-api
 MANAGE=${CARGO_TARGET_DIR:-target}/debug/manage
+PRINT=$(printf 'AB:%.0s' $(seq 31))AB
 WORK=$(mktemp -d); PID=
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -20,6 +24,7 @@ trap cleanup EXIT
 fuzz() { # name port database-url
   local name=$1 port=$2 url=$3 base="http://127.0.0.1:$2"
   METRICS_ADDR=off APP_PORT=$port DATABASE_URL=$url RATE_LIMIT_ENABLED=false RUST_LOG=warn PASSWORD_HASH_COST=4 \
+    WEBAUTHN_APPLE_APP_IDS=ABCDE12345.dev.accounts-api.fuzz WEBAUTHN_ANDROID_APPS="dev.accounts_api.fuzz=$PRINT" \
     JWT_PRIVATE_KEY_PATH="$WORK/none.pem" JWT_PUBLIC_KEY_PATH="$WORK/none-pub.pem" \
     "$BIN" >"$WORK/$name.log" 2>&1 &
   PID=$!

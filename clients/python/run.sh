@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Python client smoke test: builds and starts the server (temporary SQLite, rate limits off),
 # generates a client from its /openapi.json with openapi-python-client (pinned, in its own venv,
-# installed on first use), and runs smoke.py through it: register, log in, read, turn on TOTP
-# (getMfa, enrollTotp, confirmTotp), log in in two steps with a recovery code, delete with a code,
-# and the token is refused. The generated code is used as generated, never edited.
+# installed on first use), and runs smoke.py through it: register, log in, read, no passkey yet
+# (listPasskeys) and a passkey sign-in's options (startPasskeyAuthentication), turn on TOTP
+# (getMfa, enrollTotp, confirmTotp), log in in two steps with a recovery code (the passkey
+# options of its mfa_token: 409 no-passkeys), delete with a code, and the token is refused. The generated code is used as generated, never edited.
 #   GENERATED_DIR=clients/python/generated  keep the client there (git-ignored) instead of a temp dir
 #   STRICT=                                 (empty) tolerate generator warnings; by default any fails
 #   APP_PORT=18321                          the server's port

@@ -1,9 +1,10 @@
 """Smoke flow through the client that openapi-python-client generated from /openapi.json.
 
 register -> log in (OAuth2 password grant) -> read -> a wrong password refuses an e-mail change
--> second factors: none -> enrol TOTP (otpauth URI) -> confirm with the app's code (ten recovery
-codes) -> the password grant asks for a second step, a recovery code takes it -> deleting without
-a code is refused -> delete with a recovery code -> the token is refused.
+-> second factors: none -> passkeys: none, and the options of a passkey sign-in -> enrol TOTP
+(otpauth URI) -> confirm with the app's code (ten recovery codes) -> the password grant asks for
+a second step; a passkey cannot take it (no passkey), a recovery code does -> deleting without a
+code is refused -> delete with a recovery code -> the token is refused.
 Every step checks the status and the parsed body, typed by the generated models. The TOTP codes
 (RFC 6238: HMAC-SHA-1, 6 digits, 30 s) are computed here with the standard library.
 
@@ -29,6 +30,7 @@ import httpx
 from accounts_api_client import AuthenticatedClient, Client
 from accounts_api_client.api.auth import create_access_token
 from accounts_api_client.api.mfa import confirm_totp, enroll_totp, get_mfa
+from accounts_api_client.api.passkeys import list_passkeys, start_passkey_authentication
 from accounts_api_client.api.users import (
     create_user,
     delete_current_user,
@@ -42,14 +44,17 @@ from accounts_api_client.models import (
     DeleteUserRequest,
     EnrollTotpRequest,
     Mfa,
+    PasskeyPage,
     ProblemDetails,
     RecoveryCodes,
+    StartPasskeyAuthenticationRequest,
     TokenRequestBody,
     TokenRequestBodyGrantType,
     TokenType,
     TotpEnrolment,
     UpdateUserRequestType1,
     User,
+    WebAuthnOptions,
 )
 
 
@@ -177,8 +182,29 @@ def main(base_url: str) -> int:
         resp = get_mfa.sync_detailed(client=authed)
         mfa = expect_body(resp, 200, Mfa)
         expect(mfa.totp.enabled is False, f"totp {mfa.totp.to_dict()}")
-        expect((mfa.recovery_codes_left, mfa.methods) == (0, []), f"{mfa.to_dict()}")
-        step(current, "200 Mfa(totp.enabled=False, recovery_codes_left=0, methods=[])")
+        expect((mfa.recovery_codes_left, mfa.passkeys, mfa.methods) == (0, 0, []), f"{mfa.to_dict()}")
+        step(current, "200 Mfa(totp.enabled=False, recovery_codes_left=0, passkeys=0, methods=[])")
+
+        current = "passkeys: none yet"
+        resp = list_passkeys.sync_detailed(client=authed, limit=100)
+        page = expect_body(resp, 200, PasskeyPage)
+        expect(page.items == [] and page.next_cursor is None, f"an empty last page: {page.to_dict()}")
+        step(current, "200 PasskeyPage(items=[], next_cursor=None)")
+
+        # No authenticator here: the options are checked, never answered.
+        current = "passkey sign-in options"
+        resp = start_passkey_authentication.sync_detailed(
+            client=client, body=StartPasskeyAuthenticationRequest()
+        )
+        options = expect_body(resp, 200, WebAuthnOptions).public_key
+        expect(isinstance(options, dict), f"publicKey {options!r}")
+        expect(re.fullmatch(r"[A-Za-z0-9_-]{22,}", str(options.get("challenge"))) is not None,
+               f"a base64url challenge of 16 bytes or more: {options}")
+        expect(options.get("allowCredentials") == [], f"allowCredentials {options}")
+        expect(options.get("userVerification") == "required", f"userVerification {options}")
+        expect(isinstance(options.get("rpId"), str) and options["rpId"] != "", f"rpId {options}")
+        step(current, f"200 WebAuthnOptions(publicKey.rpId={options['rpId']}, allowCredentials=[], "
+                      "userVerification=required)")
 
         current = "enrol TOTP"
         resp = enroll_totp.sync_detailed(client=authed, body=EnrollTotpRequest(current_password=password))
@@ -224,6 +250,10 @@ def main(base_url: str) -> int:
         expect(problem.methods == ["totp", "recovery_code"], f"methods {problem.methods}")
         expect(isinstance(problem.mfa_token, str) and len(problem.mfa_token) > 0, "an mfa_token")
         assert isinstance(problem.mfa_token, str)
+        resp = start_passkey_authentication.sync_detailed(
+            client=client, body=StartPasskeyAuthenticationRequest(mfa_token=problem.mfa_token)
+        )
+        expect_problem(resp, 409, "no-passkeys")
         resp = create_access_token.sync_detailed(
             client=client,
             body=TokenRequestBody(
@@ -243,6 +273,7 @@ def main(base_url: str) -> int:
         resp = get_current_user.sync_detailed(client=authed)
         expect_status(resp, 200)
         step(current, "401 ProblemDetails(type=/problems/mfa-required, mfa_token, methods); "
+                      "its passkey options: 409 /problems/no-passkeys; "
                       "a recovery code: 200 AccessTokenResponse, which reads the account")
 
         current = "deleting needs a code"

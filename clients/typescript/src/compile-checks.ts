@@ -34,6 +34,16 @@ export async function refusedAtCompileTime(): Promise<void> {
   await client.DELETE("/api/v1/mfa/totp", { body: { current_password: "x" } });
   // @ts-expect-error a code is a string, not a number
   await client.POST("/api/v1/mfa/recovery-codes", { body: { current_password: "x", code: 123456 } });
+  // @ts-expect-error starting a passkey registration needs the password
+  await client.POST("/api/v1/passkeys/registration", { body: { code: "123456" } });
+  // @ts-expect-error renaming a passkey needs its new name
+  await client.PATCH("/api/v1/passkeys/{id}", { params: { path: { id: "x" } }, body: {} });
+  // @ts-expect-error deleting a passkey needs the password
+  await client.DELETE("/api/v1/passkeys/{id}", { params: { path: { id: "x" } }, body: {} });
+  // @ts-expect-error a passkey's path needs its id
+  await client.DELETE("/api/v1/passkeys/{id}", { body: { current_password: "x" } });
+  // @ts-expect-error an assertion is the JSON text of the credential, not the object
+  await client.POST("/api/v1/token/access", { body: { grant_type: "urn:accounts-api:params:oauth:grant-type:passkey", assertion: { id: "x" } } });
 
   const me = await client.GET("/api/v1/users");
   if (me.data) {

@@ -13,18 +13,21 @@ import { accountSteps } from "./steps/account.js";
 import { adminSteps } from "./steps/admin.js";
 import { closingSteps } from "./steps/closing.js";
 import { mfaSteps } from "./steps/mfa.js";
+import { passkeySteps } from "./steps/passkeys.js";
 import { passwordSteps } from "./steps/password.js";
 import { sessionSteps } from "./steps/sessions.js";
 import { type Step, account } from "./steps/shared.js";
 
 // The two-step sign-in steps need the administrator (for deleteUserMfa) and turn TOTP off
-// again before the closing steps delete the account with its password alone.
+// again before the closing steps delete the account with its password alone. The passkey
+// steps reuse the TOTP helpers for an account of their own.
 const steps: Step[] = [
   ...accountSteps,
   ...sessionSteps,
   ...passwordSteps,
   ...adminSteps,
   ...mfaSteps,
+  ...passkeySteps,
   ...closingSteps,
 ];
 

@@ -25,8 +25,9 @@ pub struct PasskeySettings {
     /// (`/.well-known/apple-app-site-association`).
     #[serde(deserialize_with = "list")]
     pub apple_app_ids: Vec<String>,
-    /// `WEBAUTHN_ANDROID_APPS`: `package=SHA256:FINGERPRINT[;FINGERPRINT...]` of the Android
-    /// apps that share them (`/.well-known/assetlinks.json`).
+    /// `WEBAUTHN_ANDROID_APPS`: `package=FINGERPRINT[;FINGERPRINT...]` of the Android
+    /// apps that share them (`/.well-known/assetlinks.json`), each fingerprint the SHA-256 of
+    /// a signing certificate as 32 hex bytes joined by `:`.
     #[serde(deserialize_with = "list")]
     pub android_apps: Vec<AndroidApp>,
 }
@@ -43,7 +44,7 @@ impl FromStr for AndroidApp {
     type Err = String;
 
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        let usage = "must be `package=SHA256:FINGERPRINT[;FINGERPRINT...]`";
+        let usage = "must be `package=FINGERPRINT[;FINGERPRINT...]`";
         let (package, prints) = raw.split_once('=').ok_or(usage)?;
         let fingerprints: Vec<String> = prints
             .split(';')
@@ -63,7 +64,8 @@ impl FromStr for AndroidApp {
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
         if !package_ok || !fingerprints.iter().all(fingerprint_ok) {
             return Err(format!(
-                "{usage}, each fingerprint 32 hex bytes joined by `:`"
+                "{usage}, each fingerprint a certificate's SHA-256 as 32 hex bytes joined by \
+                 `:` (AB:CD:...)"
             ));
         }
         Ok(Self {

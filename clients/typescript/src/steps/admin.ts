@@ -103,7 +103,8 @@ export const adminSteps: Step[] = [
       const found = need(result.data, "the account");
       expect(found.permissions.includes("audit:read") && !found.disabled, show(found));
       expect(found.session_count >= 1, show(found));
-      return `permissions ${found.permissions.join(",")}, ${found.session_count} live session(s)`;
+      expect(found.passkey_count === 0, `no passkey yet: ${show(found)}`);
+      return `permissions ${found.permissions.join(",")}, ${found.session_count} live session(s), ${found.passkey_count} passkeys`;
     },
   ],
   [

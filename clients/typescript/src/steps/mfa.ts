@@ -21,11 +21,11 @@ import { account, coveredBy, login, type Step, state, statusWith } from "./share
 type Mfa = components["schemas"]["Mfa"];
 type TotpEnrolment = components["schemas"]["TotpEnrolment"];
 
-const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
+export const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
 const MFA_GRANT = "urn:accounts-api:params:oauth:grant-type:mfa";
 const METHODS = ["totp", "recovery_code"];
 const RECOVERY_CODE = /^[0-9a-z]{5}-[0-9a-z]{5}$/i;
-const STEP_MS = 30_000;
+export const STEP_MS = 30_000;
 
 const MAIL = {
   enabled: "Two-step sign-in is on",
@@ -46,15 +46,15 @@ const mfa: {
   passwordSession?: string;
 } = {};
 
-async function mfaOf(token: string): Promise<Mfa> {
+export async function mfaOf(token: string): Promise<Mfa> {
   const result = await client.GET("/api/v1/mfa", { headers: bearer(token) });
   expectStatus(result, 200);
   return need(result.data, "the second factors");
 }
 
-function expectNoSecondFactor(found: Mfa): void {
+export function expectNoSecondFactor(found: Mfa): void {
   expect(!found.totp.enabled && found.totp.confirmed_at == null, `totp: ${show(found.totp)}`);
-  expect(found.recovery_codes_left === 0 && found.methods.length === 0, show(found));
+  expect(found.recovery_codes_left === 0 && found.passkeys === 0 && found.methods.length === 0, show(found));
 }
 
 /** The authenticator app: otpauth parses the enrolment's URI, which must match its `secret`. */
@@ -81,7 +81,7 @@ function wrongCode(app: TOTP): string {
   }
 }
 
-async function enrol(token: string, password: string, username: string): Promise<TOTP> {
+export async function enrol(token: string, password: string, username: string): Promise<TOTP> {
   const result = await client.POST("/api/v1/mfa/totp", {
     headers: bearer(token),
     body: { current_password: password },
@@ -90,7 +90,7 @@ async function enrol(token: string, password: string, username: string): Promise
   return authenticator(need(result.data, "the enrolment"), username);
 }
 
-async function confirm(token: string, code: string): Promise<string[]> {
+export async function confirm(token: string, code: string): Promise<string[]> {
   const result = await client.POST("/api/v1/mfa/totp/confirm", { headers: bearer(token), body: { code } });
   expectStatus(result, 200);
   return expectRecoveryCodes(result.data);
@@ -104,7 +104,7 @@ function expectRecoveryCodes(body: components["schemas"]["RecoveryCodes"] | unde
 }
 
 /** The password grant of an account with TOTP: 401 mfa-required; its `mfa_token`. */
-async function firstStep(username: string, password: string): Promise<string> {
+export async function firstStep(username: string, password: string): Promise<string> {
   const result = await client.POST("/api/v1/token/access", {
     headers: FORM,
     body: { grant_type: "password", username, password },
@@ -115,10 +115,10 @@ async function firstStep(username: string, password: string): Promise<string> {
   return need(problem.mfa_token, "the mfa_token");
 }
 
-type SecondFactor = { otp: string } | { recovery_code: string };
+export type SecondFactor = { otp: string } | { recovery_code: string } | { assertion: string };
 
 /** The second step of a login: the raw result, for the caller to judge. */
-function secondStep(mfaToken: string, factor: SecondFactor) {
+export function secondStep(mfaToken: string, factor: SecondFactor) {
   return client.POST("/api/v1/token/access", {
     headers: { ...FORM, "User-Agent": "flow two-step login" },
     body: { grant_type: MFA_GRANT, mfa_token: mfaToken, ...factor },

@@ -52,7 +52,7 @@ export const sessionSteps: Step[] = [
       expect(typeof payload.sid === "string", `sid: ${show(payload.sid)}`);
       expect(show(payload.amr) === show(["pwd"]), `amr: ${show(payload.amr)}`);
       expect(typeof payload.auth_time === "number", `auth_time: ${show(payload.auth_time)}`);
-      return `RS256, kid ${protectedHeader.kid}, sub, sid, amr and auth_time as expected`;
+      return `RS256, kid ${protectedHeader.kid}, sub, sid, amr and auth_time right`;
     },
   ],
   [

@@ -48,6 +48,14 @@ export const coveredBy = {
   regenerateRecoveryCodes: "replace my recovery codes",
   deleteTotp: "turn TOTP off with a recovery code",
   deleteUserMfa: "an administrator removes another account's second factors",
+  startPasskeyRegistration: "start registering a passkey: the creation options",
+  createPasskey: "register a passkey: a credential no authenticator made is refused",
+  listPasskeys: "list my passkeys: none yet",
+  updatePasskey: "rename a passkey: no passkey with a random id",
+  deletePasskey: "delete a passkey: no passkey with a random id",
+  startPasskeyAuthentication: "start a passkey sign-in without a username; a bogus mfa_token is refused",
+  getAppleAppSiteAssociation: "the iOS apps' association (webcredentials)",
+  getAssetLinks: "the Android apps' Digital Asset Links (get_login_creds)",
 } satisfies Record<keyof operations, string>;
 
 const run = randomUUID().replaceAll("-", "").slice(0, 12);

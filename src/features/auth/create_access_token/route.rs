@@ -22,7 +22,7 @@ use crate::{
 pub(crate) struct CreateAccessTokenRoute;
 
 error_statuses!(CreateAccessTokenErrors: 400, 401, 403, 413, 415, 422, 429, 500, 503;
-    401 => "Password grant: wrong login or password (`/problems/invalid-credentials`), or the right ones for an account with two-step sign-in (`/problems/mfa-required`, with `mfa_token` and `methods`: send them back with a code as `grant_type` `urn:accounts-api:params:oauth:grant-type:mfa`). Second step: the `mfa_token` is unknown, used, expired or spent by 5 wrong codes (`/problems/invalid-mfa-token`), or the code is wrong (`/problems/invalid-mfa-code`). Refresh-token grant: the token is unknown, already used, or its session has ended (`/problems/invalid-refresh-token`); a used token replayed after `REFRESH_TOKEN_REUSE_GRACE` also ends its session.",
+    401 => "Password grant: wrong login or password (`/problems/invalid-credentials`), or the right ones for an account with two-step sign-in (`/problems/mfa-required`, with `mfa_token` and `methods`: send them back with a code as `grant_type` `urn:accounts-api:params:oauth:grant-type:mfa`). Second step: the `mfa_token` is unknown, used, expired or spent by 5 wrong codes (`/problems/invalid-mfa-token`), the code is wrong (`/problems/invalid-mfa-code`), or the `assertion` is refused (`/problems/invalid-passkey`). Passkey grant: the `assertion` answers no open passkey sign-in (unknown, used or expired), names no registered passkey, or WebAuthn refused it (origin, RP ID, signature, user verification, a signature counter that went back) (`/problems/invalid-passkey`). Refresh-token grant: the token is unknown, already used, or its session has ended (`/problems/invalid-refresh-token`); a used token replayed after `REFRESH_TOKEN_REUSE_GRACE` also ends its session.",
     403 => "The credentials are right but an administrator disabled the account (`/problems/account-disabled`; a wrong password is still 401), or its e-mail address is not confirmed and `REQUIRE_VERIFIED_EMAIL` is on (`/problems/email-not-verified`; a new confirmation e-mail is sent).",
 );
 
@@ -47,8 +47,10 @@ impl CreateAccessTokenRoute {
     /// (`refresh_token`) continues one. Either answers an access token and a new
     /// single-use refresh token. For an account with two-step sign-in, the password grant
     /// answers 401 `/problems/mfa-required` with an `mfa_token`; the second step
-    /// (`grant_type` `urn:accounts-api:params:oauth:grant-type:mfa`, `mfa_token`, and `otp`
-    /// or `recovery_code`) then answers what the password grant answers. Swagger UI's
+    /// (`grant_type` `urn:accounts-api:params:oauth:grant-type:mfa`, `mfa_token`, and `otp`,
+    /// `recovery_code` or a passkey's `assertion`) then answers what the password grant
+    /// answers. The passkey grant (`urn:accounts-api:params:oauth:grant-type:passkey`,
+    /// `assertion`) signs in with a passkey alone (`startPasskeyAuthentication` first). Swagger UI's
     /// Authorize button cannot take that second step: authorize there with an account
     /// without a second factor, or paste a token obtained in two steps.
     #[oai(

@@ -5,7 +5,10 @@ use super::handler::{NewPasskey, create_passkey};
 use crate::{
     domain::Validator,
     features::passkeys::dto::{PasskeyNameRules, PasskeyView, passkey_name},
-    http::{ApiError, ApiTags, AppState, Authenticated, OptionalString, Problem, error_statuses},
+    http::{
+        ApiError, ApiTags, AppState, Authenticated, JsonObject, OptionalString, Problem,
+        error_statuses,
+    },
     services::audit::Provenance,
 };
 
@@ -25,7 +28,7 @@ struct CreatePasskeyRequest {
     /// `RegistrationResponseJSON` (`credential.toJSON()`): `id`, `rawId`, `type`,
     /// `response.clientDataJSON`, `response.attestationObject`, `response.transports`,
     /// base64url.
-    credential: Option<serde_json::Value>,
+    credential: JsonObject,
     /// 1 to 64 characters (trimmed); default `Passkey`.
     name: OptionalString<PasskeyNameRules>,
 }
@@ -53,11 +56,7 @@ impl CreatePasskeyRoute {
         body: Json<CreatePasskeyRequest>,
     ) -> Result<CreatePasskeyResponse, Problem<CreatePasskeyErrors>> {
         let mut v = Validator::default();
-        let credential = match body.0.credential {
-            Some(credential) if credential.is_object() => Some(credential),
-            Some(_) => v.check("credential", Err("must be an object".into())),
-            None => v.check("credential", Err("is required".into())),
-        };
+        let credential = v.check("credential", body.0.credential.value());
         let name = body
             .0
             .name
