@@ -33,7 +33,11 @@ impl Type for JsonObject {
     }
 
     fn schema_ref() -> MetaSchemaRef {
-        MetaSchemaRef::Inline(Box::new(MetaSchema::new("object")))
+        let any = MetaSchemaRef::Inline(Box::new(MetaSchema::ANY));
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            additional_properties: Some(Box::new(any)),
+            ..MetaSchema::new("object")
+        }))
     }
 
     fn as_raw_value(&self) -> Option<&Value> {

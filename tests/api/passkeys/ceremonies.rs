@@ -136,7 +136,7 @@ async fn a_forged_or_misdirected_credential_is_refused(backend: Backend) {
     assert_credential_refused(resp).await;
     expect_json(app.create_passkey(&alice, &credential, "Mine").await, 201).await;
 
-    for bad in [json!("text"), json!({"id": "x"})] {
+    for bad in [json!(null), json!("text"), json!({"id": "x"})] {
         let resp = app
             .post_as(&alice, "/api/v1/passkeys", &json!({"credential": bad}))
             .await;
