@@ -1,4 +1,4 @@
-use std::{fmt, str::FromStr};
+use std::str::FromStr;
 
 use serde::Deserialize;
 use smart_default::SmartDefault;
@@ -72,12 +72,6 @@ impl FromStr for AndroidApp {
             package_name: package.trim().to_owned(),
             fingerprints,
         })
-    }
-}
-
-impl fmt::Display for AndroidApp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.package_name, self.fingerprints.join(";"))
     }
 }
 
