@@ -73,6 +73,10 @@ impl StringRules for PasskeyNameRules {
 /// A name, trimmed, checked against `PasskeyNameRules`.
 pub(super) fn passkey_name(raw: Result<String, String>) -> Result<String, String> {
     let name = raw?.trim().to_owned();
+    // It is shown in e-mails: no line breaks or other control characters to forge lines with.
+    if name.chars().any(char::is_control) {
+        return Err("must not contain control characters".into());
+    }
     match name.chars().count() {
         0 => Err("must not be blank".into()),
         1..=64 => Ok(name),
@@ -139,5 +143,8 @@ mod tests {
         assert!(passkey_name(Ok("   ".into())).is_err());
         assert!(passkey_name(Ok("é".repeat(64))).is_ok());
         assert!(passkey_name(Ok("é".repeat(65))).is_err());
+        for forged in ["Key\r\nBcc: x@example.com", "Key\u{0}", "a\tb"] {
+            assert!(passkey_name(Ok(forged.into())).is_err(), "{forged:?}");
+        }
     }
 }
