@@ -62,25 +62,31 @@ pub(crate) struct WebAuthnOptions {
     pub public_key: serde_json::Value,
 }
 
-/// A passkey's name: 1 to 64 characters.
+/// A passkey's name: 1 to 64 characters, not all spaces, no control characters.
 pub(super) struct PasskeyNameRules;
 
 impl StringRules for PasskeyNameRules {
     const MIN_LENGTH: Option<usize> = Some(1);
     const MAX_LENGTH: Option<usize> = Some(64);
+    // `char::is_control` (Unicode Cc) as a class, around one character that is not a space.
+    const PATTERN: Option<&'static str> = Some(
+        r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+    );
 }
 
-/// A name, trimmed, checked against `PasskeyNameRules`.
+/// A name checked against `PasskeyNameRules` as sent, then trimmed.
 pub(super) fn passkey_name(raw: Result<String, String>) -> Result<String, String> {
-    let name = raw?.trim().to_owned();
+    let raw = raw?;
     // It is shown in e-mails: no line breaks or other control characters to forge lines with.
-    if name.chars().any(char::is_control) {
+    if raw.chars().any(char::is_control) {
         return Err("must not contain control characters".into());
     }
-    match name.chars().count() {
-        0 => Err("must not be blank".into()),
-        1..=64 => Ok(name),
-        _ => Err("must be at most 64 characters".into()),
+    if raw.chars().count() > 64 {
+        return Err("must be at most 64 characters".into());
+    }
+    match raw.trim() {
+        "" => Err("must not be blank".into()),
+        name => Ok(name.to_owned()),
     }
 }
 
@@ -122,8 +128,11 @@ impl TryFrom<ConfirmedByPassword> for Confirmation {
 mod tests {
     use serde_json::json;
 
-    use super::{Confirmation, ConfirmedByPassword, passkey_name};
-    use crate::features::test_support::{body, described};
+    use super::{Confirmation, ConfirmedByPassword, PasskeyNameRules, passkey_name};
+    use crate::{
+        features::test_support::{body, described},
+        http::StringRules,
+    };
 
     #[test]
     fn the_password_is_required_and_the_code_optional() {
@@ -145,6 +154,20 @@ mod tests {
         assert!(passkey_name(Ok("é".repeat(65))).is_err());
         for forged in ["Key\r\nBcc: x@example.com", "Key\u{0}", "a\tb"] {
             assert!(passkey_name(Ok(forged.into())).is_err(), "{forged:?}");
+        }
+    }
+
+    /// Fuzzers and clients go by the document: what its pattern allows, the check accepts.
+    #[test]
+    fn the_documented_pattern_agrees_with_the_check() {
+        let pattern = regex::Regex::new(PasskeyNameRules::PATTERN.unwrap()).unwrap();
+        let samples = [
+            "Laptop", " Phone ", "é", "a b", "   ", "", "\u{a0}", "Key\r\n", "\u{1e}x", "x\u{90}",
+            "\u{7f}", "日本",
+        ];
+        for name in samples {
+            let allowed = pattern.is_match(name) && (1..=64).contains(&name.chars().count());
+            assert_eq!(allowed, passkey_name(Ok(name.into())).is_ok(), "{name:?}");
         }
     }
 }

@@ -29,7 +29,8 @@ struct CreatePasskeyRequest {
     /// `response.clientDataJSON`, `response.attestationObject`, `response.transports`,
     /// base64url.
     credential: JsonObject,
-    /// 1 to 64 characters (trimmed); default `Passkey`.
+    /// 1 to 64 characters, not all spaces, no control characters (line breaks, tabs); trimmed;
+    /// default `Passkey`.
     name: OptionalString<PasskeyNameRules>,
 }
 

@@ -23,7 +23,7 @@ error_statuses!(UpdatePasskeyErrors: 400, 401, 404, 413, 415, 422, 429, 500, 503
 /// A passkey's new name.
 #[derive(Object)]
 struct UpdatePasskeyRequest {
-    /// 1 to 64 characters (trimmed).
+    /// 1 to 64 characters, not all spaces, no control characters (line breaks, tabs); trimmed.
     name: JsonString<PasskeyNameRules>,
 }
 
