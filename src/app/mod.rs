@@ -30,7 +30,7 @@ pub use self::{
     worker::{WorkerError, run_worker},
 };
 use crate::{
-    config::Settings,
+    config::{MetricsAddr, Settings},
     http::{AppState, Proxies},
     infra::{
         db,
@@ -150,9 +150,9 @@ impl Application {
             )),
             None => None,
         };
-        let metrics = match &settings.server.metrics_addr {
+        let metrics = match settings.server.metrics_addr.or(MetricsAddr::API_DEFAULT) {
             Some(addr) => Some((
-                bind_metrics(addr, &settings).await?,
+                bind_metrics(&addr, &settings).await?,
                 ScrapeSources {
                     db: db.clone(),
                     outbox_clock: Some(settings.clock.clone()),
@@ -256,7 +256,7 @@ async fn bind_metrics(addr: &str, settings: &Settings) -> Result<MetricsListener
     MetricsListener::bind(addr, role)
         .await
         .map_err(|source| StartupError::Bind {
-            addr: format!("{addr} (METRICS_ADDR)"),
+            addr: format!("{addr} for metrics ({})", MetricsAddr::REMEDY),
             source,
         })
 }

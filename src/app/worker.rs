@@ -6,7 +6,7 @@ use rdkafka::error::KafkaError;
 use sea_orm::DbErr;
 
 use crate::{
-    config::Settings,
+    config::{MetricsAddr, Settings},
     features::notifications::worker::{self, Worker},
     infra::{
         db,
@@ -23,7 +23,10 @@ pub enum WorkerError {
     Database(#[from] DbErr),
     #[error("Kafka: {0}")]
     Kafka(#[from] KafkaError),
-    #[error("cannot listen on {addr} (METRICS_ADDR): {source}")]
+    #[error(
+        "cannot listen on {addr} for metrics ({}): {source}",
+        MetricsAddr::REMEDY
+    )]
     Metrics { addr: String, source: io::Error },
     #[error(transparent)]
     PlaintextSmtpAuth(#[from] super::PlaintextSmtpAuth),
@@ -37,14 +40,11 @@ pub async fn run_worker(
     super::checks::smtp_auth(&settings)?;
     let kafka = settings.kafka.clone().ok_or(WorkerError::NoKafka)?;
     let db = db::connect(settings.database.url(), settings.database.max_connections).await?;
-    let metrics = match &settings.server.metrics_addr {
+    let metrics = match settings.server.metrics_addr.or(MetricsAddr::WORKER_DEFAULT) {
         Some(addr) => {
-            let listener = MetricsListener::bind(addr, metrics::Role::Worker)
+            let listener = MetricsListener::bind(&addr, metrics::Role::Worker)
                 .await
-                .map_err(|source| WorkerError::Metrics {
-                    addr: addr.clone(),
-                    source,
-                })?;
+                .map_err(|source| WorkerError::Metrics { addr, source })?;
             let sources = ScrapeSources {
                 db: db.clone(),
                 outbox_clock: None,

@@ -13,7 +13,7 @@ mod tests;
 
 use std::env;
 
-pub use self::sections::{AppEnv, AppSettings, ServerSettings};
+pub use self::sections::{AppEnv, AppSettings, MetricsAddr, ServerSettings};
 pub use crate::{
     http::ClientIpHeader,
     infra::{

@@ -87,11 +87,58 @@ pub struct ServerSettings {
     /// An OpenTelemetry collector (OTLP/HTTP): spans are exported to its `/v1/traces`.
     #[serde(deserialize_with = "optional_http_url")]
     pub otel_exporter_otlp_endpoint: Option<String>,
-    /// `host:port` of the Prometheus metrics listener; `None` (`off` or empty): no listener.
-    #[default(Some("127.0.0.1:9100".into()))]
-    #[serde(deserialize_with = "listen_address")]
-    pub metrics_addr: Option<String>,
+    /// Where the Prometheus metrics listener binds.
+    pub metrics_addr: MetricsAddr,
 }
+
+/// `METRICS_ADDR`: `host:port`, `off`, or unset for the process's own default.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum MetricsAddr {
+    /// The API's and the worker's defaults differ, so that both run on one host as they are.
+    #[default]
+    ProcessDefault,
+    At(String),
+    Off,
+}
+
+impl MetricsAddr {
+    /// Outside 9100-9999, where Prometheus's exporters are registered (node exporter: 9100).
+    pub const API_DEFAULT: &str = "127.0.0.1:10091";
+    pub const WORKER_DEFAULT: &str = "127.0.0.1:10092";
+    /// What to do when the listener cannot bind, for the start-up error.
+    pub const REMEDY: &str =
+        "set METRICS_ADDR to a free host:port (each process on a host needs its own), or off";
+
+    /// The address to bind, if any: `default` for a process that was given none.
+    pub fn or(&self, default: &str) -> Option<String> {
+        match self {
+            Self::ProcessDefault => Some(default.to_owned()),
+            Self::At(addr) => Some(addr.clone()),
+            Self::Off => None,
+        }
+    }
+}
+
+impl FromStr for MetricsAddr {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(Self::ProcessDefault);
+        }
+        if raw.eq_ignore_ascii_case("off") {
+            return Ok(Self::Off);
+        }
+        match raw.rsplit_once(':') {
+            Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => {
+                Ok(Self::At(raw.to_owned()))
+            }
+            _ => Err("expected host:port (such as 127.0.0.1:10091) or off".into()),
+        }
+    }
+}
+
+deserialize_from_str!(MetricsAddr);
 
 impl FromStr for AppEnv {
     type Err = String;
@@ -127,22 +174,6 @@ fn min_score<'de, D: Deserializer<'de>>(d: D) -> Result<MinScore, D::Error> {
 
 fn optional_http_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     http_url::<D, String>(d).map(Some)
-}
-
-fn listen_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let raw = String::deserialize(d)?;
-    let raw = raw.trim();
-    if raw.is_empty() || raw.eq_ignore_ascii_case("off") {
-        return Ok(None);
-    }
-    match raw.rsplit_once(':') {
-        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => {
-            Ok(Some(raw.to_owned()))
-        }
-        _ => Err(D::Error::custom(
-            "expected host:port (such as 127.0.0.1:9100) or off",
-        )),
-    }
 }
 
 fn proxies<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D::Error> {

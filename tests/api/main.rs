@@ -32,6 +32,7 @@ mod maildev;
 mod manage_cli;
 mod manage_cli_accounts;
 mod metrics_counts;
+mod metrics_listener;
 mod mfa;
 mod migrate_cli;
 mod monitoring;

@@ -1,6 +1,6 @@
 mod documentation;
 
-use super::{AppEnv, ClientIpHeader, LogFormat, Settings};
+use super::{AppEnv, ClientIpHeader, LogFormat, MetricsAddr, Settings};
 
 fn settings(vars: &[(&str, &str)]) -> Result<Settings, String> {
     let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string()));
@@ -19,18 +19,21 @@ fn nothing_set_gives_the_embedded_defaults() {
     assert_eq!(s.jwt.access_token_ttl.as_secs(), 900);
     assert_eq!(s.password_reset.token_ttl.as_secs(), 3600);
     assert_eq!(s.password_reset.url, None);
-    assert_eq!(s.server.metrics_addr.as_deref(), Some("127.0.0.1:9100"));
+    assert_eq!(s.server.metrics_addr, MetricsAddr::ProcessDefault);
     assert_eq!(s.server.client_ip_header, ClientIpHeader::XForwardedFor);
 }
 
 #[test]
 fn the_metrics_listener_is_an_address_or_off() {
     let addr = |value| settings(&[("METRICS_ADDR", value)]).map(|s| s.server.metrics_addr);
-    assert_eq!(addr("0.0.0.0:9464"), Ok(Some("0.0.0.0:9464".into())));
-    assert_eq!(addr("[::1]:9100"), Ok(Some("[::1]:9100".into())));
-    assert_eq!(addr("off"), Ok(None));
+    assert_eq!(
+        addr("0.0.0.0:9464"),
+        Ok(MetricsAddr::At("0.0.0.0:9464".into()))
+    );
+    assert_eq!(addr("[::1]:9100"), Ok(MetricsAddr::At("[::1]:9100".into())));
+    assert_eq!(addr("off"), Ok(MetricsAddr::Off));
     // Empty means the default, as for every variable.
-    assert_eq!(addr(""), Ok(Some("127.0.0.1:9100".into())));
+    assert_eq!(addr(""), Ok(MetricsAddr::ProcessDefault));
     for bad in ["9100", "localhost", ":9100", "host:99999"] {
         assert!(addr(bad).unwrap_err().contains("METRICS_ADDR"), "{bad:?}");
     }

@@ -14,8 +14,8 @@ use std::{path::PathBuf, sync::LazyLock};
 use accounts_api::{
     app::Application,
     config::{
-        AppEnv, AppSettings, DatabaseSettings, JwtSettings, PasskeySettings, ServerSettings,
-        Settings,
+        AppEnv, AppSettings, DatabaseSettings, JwtSettings, MetricsAddr, PasskeySettings,
+        ServerSettings, Settings,
     },
     infra::{
         clock::{Clock, ManualClock},
@@ -105,7 +105,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         server: ServerSettings {
             password_hash_cost: 4,
             // One listener per process at most; the metrics tests ask for theirs.
-            metrics_addr: None,
+            metrics_addr: MetricsAddr::Off,
             ..defaults.server
         },
         password_hasher: HasherKind::Fast,
