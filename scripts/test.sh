@@ -3,8 +3,9 @@
 # (unit and integration, on SQLite and PostgreSQL), then checks the contract as its users
 # meet it: the OpenAPI document validated, Schemathesis over it on both databases, the
 # generated TypeScript and Python clients driving the flows, Swagger UI in a real browser;
-# the Compose file and monitoring configuration (scripts/check-compose.sh); and the scale-out
-# rehearsal, two API instances and two workers on one database, Redis and broker.
+# the Compose file and monitoring configuration (scripts/check-compose.sh); the Kubernetes
+# manifests rendered, schema-validated and checkov-checked (scripts/check-kubernetes.sh); and
+# the scale-out rehearsal, two API instances and two workers on one database, Redis and broker.
 # Extra arguments go to `cargo test`. Ends with one line totalling every test binary:
 # "N passed, N failed".
 set -euo pipefail
@@ -15,6 +16,7 @@ status=0
 cargo test --workspace --all-targets "$@" 2>&1 | tee "$log" || status=$?
 scripts/check-openapi.sh || status=1
 scripts/check-compose.sh || status=1
+scripts/check-kubernetes.sh || status=1
 scripts/scale-out.sh || status=1
 scripts/schemathesis.sh || status=1
 clients/typescript/run.sh || status=1

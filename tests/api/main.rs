@@ -17,6 +17,7 @@ mod admin_users_pagination;
 mod admin_users_walk;
 mod audit_trail;
 mod client_ip;
+mod dockerfile;
 
 mod email_change;
 mod email_confirmation;

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Builds the real Dockerfile, unchanged, and runs the image against this machine's PostgreSQL,
+# Redis, broker and MailDev (scripts/services-up.sh): `manage db create`, `migrate up`, the API
+# until /api/v1/health/ready is 200, a sign-up, the worker mailing it, `manage users grant`;
+# each as the image's user, on a read-only root filesystem, host network. Checks that every
+# binary in src/bin is in the image and that it reports this commit; prints the image size
+# and fails over IMAGE_CHECK_SIZE_LIMIT_MB (200: a guard against growth; see README). Run it
+# after any change to the Dockerfile, Cargo.lock or src/bin.
+#
+# No container registry is reachable here and no Docker engine runs, so:
+# - buildah builds the Dockerfile (daemon-less, `--isolation chroot`, host network, root);
+# - the base images the Dockerfile names are made locally and tagged with its names: the
+#   runtime base from Debian's packages (mmdebstrap, minbase with the slim image's dpkg
+#   excludes), the Rust build base from the same plus this machine's own toolchain laid out
+#   as the official image lays it out (/usr/local/rustup, /usr/local/cargo, PATH), and this
+#   machine's extra CA certificates, which its TLS-intercepting egress to crates.io needs;
+# - buildah has no read-only run, so the image's root filesystem is mounted read-only and
+#   entered with chroot as its user (10001), in a private mount namespace: the isolation
+#   buildah's chroot mode gives, plus the read-only root.
+# Base images are made once per machine; IMAGE_CHECK_FRESH=1 remakes them (a fresh machine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "check-image: FAIL: needs root (buildah, mmdebstrap, chroot)" >&2; exit 1; }
+for tool in buildah mmdebstrap; do
+  command -v "$tool" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah mmdebstrap >/dev/null; }
+done
+start=$(date +%s)
+log() { echo "check-image: $*"; }
+fail() { echo "check-image: FAIL: $*" >&2; exit 1; }
+WORK=$(mktemp -d); CTR=; PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "$CTR" ] && buildah rm "$CTR" >/dev/null 2>&1
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS accounts_image_check WITH (FORCE)" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The names the Dockerfile uses, read from it so that the two cannot drift.
+BUILD_BASE=$(awk '/^FROM .* AS build/ { print $2 }' Dockerfile)
+RUNTIME_BASE=$(awk '/^FROM / && !/ AS / { print $2 }' Dockerfile | tail -1)
+RUST_VERSION=${BUILD_BASE#rust:}; RUST_VERSION=${RUST_VERSION%%-*}
+SUITE=${RUNTIME_BASE##*:}; SUITE=${SUITE%-slim}
+MIRRORS=("deb http://deb.debian.org/debian $SUITE main" "deb http://deb.debian.org/debian $SUITE-updates main"
+  "deb http://deb.debian.org/debian-security $SUITE-security main")
+# The official image's apt settings: no package cache left behind by an `apt-get install`.
+cat >"$WORK/docker-apt.conf" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+Acquire::Languages "none";
+Acquire::GzipIndexes "true";
+APT
+SLIM=(--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr --aptopt="$WORK/docker-apt.conf"
+  --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright'
+  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*'
+  --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/lintian/*')
+
+# A tar from mmdebstrap, committed as an image named $1.
+commit_rootfs() {
+  local name=$1 tar=$2 ctr; shift 2
+  ctr=$(buildah from scratch)
+  buildah add "$ctr" "$tar" / >/dev/null
+  buildah config "$@" --cmd bash "$ctr"
+  buildah commit --quiet --rm "$ctr" "docker.io/library/$name" >/dev/null
+}
+have_image() { [ -z "${IMAGE_CHECK_FRESH:-}" ] && buildah inspect --type image "docker.io/library/$1" >/dev/null 2>&1; }
+
+if ! have_image "$RUNTIME_BASE"; then
+  log "making $RUNTIME_BASE from Debian's packages"
+  mmdebstrap --quiet --mode=root --variant=minbase "${SLIM[@]}" "$SUITE" "$WORK/runtime.tar" "${MIRRORS[@]}"
+  commit_rootfs "$RUNTIME_BASE" "$WORK/runtime.tar" --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+fi
+if ! have_image "$BUILD_BASE"; then
+  full=$(rustc --version | awk '{ print $2 }')
+  [[ $full == "$RUST_VERSION".* ]] || fail "the Dockerfile builds with Rust $RUST_VERSION, this machine has $full"
+  toolchain=$(rustc --print sysroot)
+  log "making $BUILD_BASE from Debian's packages and $toolchain"
+  name="$full-x86_64-unknown-linux-gnu"
+  mmdebstrap --quiet --mode=root --variant=minbase "${SLIM[@]}" --include=ca-certificates,gcc,libc6-dev \
+    --customize-hook="cp /usr/local/share/ca-certificates/*.crt \"\$1/usr/local/share/ca-certificates/\" && chroot \"\$1\" update-ca-certificates >/dev/null" \
+    --customize-hook="mkdir -p \"\$1/usr/local/rustup/toolchains/$name\" \"\$1/usr/local/cargo/bin\"" \
+    --customize-hook="tar -C '$toolchain' --exclude=./share/doc -cf - . | tar -C \"\$1/usr/local/rustup/toolchains/$name\" -xf -" \
+    --customize-hook="cp \"\$(readlink -f \"\$(command -v rustup)\")\" \"\$1/usr/local/cargo/bin/rustup\"" \
+    --customize-hook="for t in cargo rustc rustdoc; do ln -s rustup \"\$1/usr/local/cargo/bin/\$t\"; done" \
+    --customize-hook="printf 'version = \"12\"\ndefault_toolchain = \"$name\"\nprofile = \"minimal\"\n' > \"\$1/usr/local/rustup/settings.toml\"" \
+    "$SUITE" "$WORK/build.tar" "${MIRRORS[@]}"
+  commit_rootfs "$BUILD_BASE" "$WORK/build.tar" --env RUSTUP_HOME=/usr/local/rustup --env CARGO_HOME=/usr/local/cargo \
+    --env PATH=/usr/local/cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --env RUST_VERSION="$full"
+fi
+bases_done=$(date +%s)
+
+COMMIT=$(git rev-parse --short=12 HEAD)
+IMAGE=localhost/accounts-api:check
+log "building the Dockerfile at $COMMIT"
+buildah build --quiet --isolation chroot --network host --pull-never --layers \
+  --build-arg GIT_COMMIT="$COMMIT" -t "$IMAGE" -f Dockerfile . >/dev/null
+built=$(date +%s)
+
+scripts/services-up.sh postgres redis kafka smtp
+CTR=$(buildah from --pull-never "$IMAGE")
+ROOT=$(buildah mount "$CTR")
+USER_ID=$(buildah inspect --format '{{.OCIv1.Config.User}}' "$CTR")
+mapfile -t IMAGE_ENV < <(buildah inspect --format '{{range .OCIv1.Config.Env}}{{println .}}{{end}}' "$CTR" | sed '/^$/d')
+UID_GID=$USER_ID
+[[ $UID_GID =~ ^[0-9]+:[0-9]+$ ]] || fail "the image's USER is $USER_ID, not uid:gid (Kubernetes' runAsNonRoot checks a number)"
+[ "${UID_GID%%:*}" != 0 ] || fail "the image runs as root"
+for bin in accounts-api $(basename -s .rs src/bin/*.rs); do
+  [ -x "$ROOT/usr/local/bin/$bin" ] || fail "the image has no $bin (src/bin holds it)"
+done
+# The unpacked size, as `docker images` reports it; the binaries' share beside it.
+SIZE_MB=$(du -sxm "$ROOT" | cut -f1); BINS_MB=$(du -sxm "$ROOT/usr/local/bin" | cut -f1)
+log "runtime image: $SIZE_MB MB, of which the binaries $BINS_MB MB"
+[ "$SIZE_MB" -le "${IMAGE_CHECK_SIZE_LIMIT_MB:-200}" ] || fail "the image is over ${IMAGE_CHECK_SIZE_LIMIT_MB:-200} MB"
+
+openssl genrsa -out "$WORK/jwt-private.pem" 2048 2>/dev/null
+openssl rsa -in "$WORK/jwt-private.pem" -pubout -out "$WORK/jwt-public.pem" 2>/dev/null
+chmod 0755 "$WORK"; chmod 0644 "$WORK"/*.pem
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PORT=$(free_port); METRICS=$(free_port); TOPIC="image_check_${COMMIT}_$$"
+SETTINGS=(DATABASE_URL=postgres://postgres@127.0.0.1:5432/accounts_image_check APP_HOST=127.0.0.1 APP_PORT="$PORT"
+  METRICS_ADDR="127.0.0.1:$METRICS"
+  REDIS_URL=redis://127.0.0.1:6379/12 KAFKA_BROKERS=127.0.0.1:9092 KAFKA_TOPIC="$TOPIC"
+  KAFKA_CONSUMER_GROUP="$TOPIC" KAFKA_TOPIC_PARTITIONS=1 SMTP_HOST=127.0.0.1 SMTP_PORT=1025
+  JWT_PRIVATE_KEY_PATH=/run/certs/jwt-private.pem JWT_PUBLIC_KEY_PATH=/run/certs/jwt-public.pem
+  MFA_ENCRYPTION_KEY="k1:$(openssl rand -base64 32)" WEBAUTHN_ORIGINS="http://localhost:$PORT")
+
+# The image's command $@, as its user, read-only root, host network, the keys at /run/certs.
+in_image() {
+  unshare --mount --propagation private -- sh -ec '
+    root=$1 certs=$2 user=$3; shift 3
+    mount --bind "$root" "$root"; mount -o remount,bind,ro "$root"
+    mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"
+    mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"; mount -t tmpfs tmpfs "$root/run"
+    mkdir "$root/run/certs"; mount --bind -o ro "$certs" "$root/run/certs"
+    exec chroot --userspec="$user" "$root" /usr/bin/env -i -C /app "$@"' \
+    sh "$ROOT" "$WORK" "$UID_GID" "${IMAGE_ENV[@]}" "${SETTINGS[@]}" "$@"
+}
+in_image sh -c 'touch /app/x 2>/dev/null || touch /x 2>/dev/null' && fail "the root filesystem is writable"
+
+psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS accounts_image_check WITH (FORCE)"
+in_image manage db create || fail "manage db create"
+in_image migrate up || fail "migrate up"
+in_image accounts-api >"$WORK/api.log" 2>&1 & PIDS+=($!)
+in_image env METRICS_ADDR=off worker >"$WORK/worker.log" 2>&1 & PIDS+=($!)
+B="http://127.0.0.1:$PORT/api/v1"
+for _ in $(seq 1 600); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/health/ready")" = 200 ] && break; sleep 0.1
+done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$B/health/ready")" = 200 ] || { tail -20 "$WORK/api.log"; fail "/health/ready never 200"; }
+log "the API is ready ($(($(date +%s) - built)) s after the build)"
+curl -s "http://127.0.0.1:$METRICS/metrics" | grep -q "commit=\"$COMMIT\"" || fail "the image does not report commit $COMMIT"
+
+ADDRESS="image-check-$$-$(date +%s)@example.com"
+status=$(curl -s -o "$WORK/signup.json" -w '%{http_code}' "$B/users" -H 'content-type: application/json' \
+  -d "{\"username\":\"image-check-$$\",\"email\":\"$ADDRESS\",\"password\":\"image-check-password\"}")
+[ "$status" = 201 ] || fail "sign-up answered $status: $(cat "$WORK/signup.json")"
+in_image manage users grant "$ADDRESS" users:read || fail "manage users grant"
+mails=0
+for _ in $(seq 1 600); do
+  mails=$(curl -s http://127.0.0.1:1080/api/email | python3 -c "import json,sys; print(sum(1 for m in json.load(sys.stdin) for t in m['to'] if t['address'] == '$ADDRESS'))")
+  [ "$mails" -ge 2 ] && break; sleep 0.2
+done
+[ "$mails" = 2 ] || { tail -20 "$WORK/worker.log"; fail "the worker mailed $mails e-mails to the new account, not 2"; }
+log "sign-up 201, the worker mailed the welcome and confirmation e-mails, manage users grant done"
+
+log "PASS: bases $((bases_done - start)) s, build $((built - bases_done)) s, run $(($(date +%s) - built)) s (with the services' start); runtime image $SIZE_MB MB"
