@@ -4,8 +4,9 @@
 # meet it: the OpenAPI document validated, Schemathesis over it on both databases, the
 # generated TypeScript and Python clients driving the flows, Swagger UI in a real browser;
 # the Compose file and monitoring configuration (scripts/check-compose.sh); the Kubernetes
-# manifests rendered, schema-validated and checkov-checked (scripts/check-kubernetes.sh); and
-# the scale-out rehearsal, two API instances and two workers on one database, Redis and broker.
+# manifests rendered, schema-validated and checkov-checked (scripts/check-kubernetes.sh); the
+# scale-out rehearsal, two API instances and two workers on one database, Redis and broker; and
+# the fault drills, each dependency stopped and started again under load (private instances).
 # Extra arguments go to `cargo test`. Ends with one line totalling every test binary:
 # "N passed, N failed".
 set -euo pipefail
@@ -18,6 +19,7 @@ scripts/check-openapi.sh || status=1
 scripts/check-compose.sh || status=1
 scripts/check-kubernetes.sh || status=1
 scripts/scale-out.sh || status=1
+scripts/fault-drills.sh || status=1
 scripts/schemathesis.sh || status=1
 clients/typescript/run.sh || status=1
 clients/python/run.sh || status=1

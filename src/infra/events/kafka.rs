@@ -1,9 +1,14 @@
 //! Kafka: the relay's publisher, topic set-up, and the client configs the worker uses.
 
 use std::{
-    sync::atomic::{AtomicBool, Ordering},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
+
+use parking_lot::Mutex;
 
 use rdkafka::{
     ClientConfig,
@@ -22,6 +27,10 @@ use crate::infra::db::entities::outbox;
 pub const REQUEST_ID_HEADER: &str = "request_id";
 pub const TRACEPARENT_HEADER: &str = "traceparent";
 
+/// The longest pause between attempts to reach a broker that is down (librdkafka's default,
+/// 10 s, would leave the relay and the worker idle for that long after the broker is back).
+pub const RECONNECT_BACKOFF_MAX_MS: &str = "1000";
+
 /// An idempotent producer (`acks=all`), one message per event, keyed by user id so one
 /// user's events stay in order on one partition.
 pub fn producer(settings: &KafkaSettings) -> Result<FutureProducer, KafkaError> {
@@ -31,6 +40,7 @@ pub fn producer(settings: &KafkaSettings) -> Result<FutureProducer, KafkaError> 
         .set("acks", "all")
         .set("message.timeout.ms", "10000")
         .set("linger.ms", "5")
+        .set("reconnect.backoff.max.ms", RECONNECT_BACKOFF_MAX_MS)
         .create()
 }
 
@@ -62,8 +72,13 @@ pub async fn ensure_topics(settings: &KafkaSettings) -> Result<(), KafkaError> {
     Ok(())
 }
 
+/// Publishes with one idempotent producer until a batch fails, then with a fresh one: after
+/// a failure librdkafka must bump the old producer's epoch (or it is in a fatal state), which
+/// not every Kafka-protocol broker survives (tansu 0.6 does not); a new producer id does not
+/// need it. The batch is sent again whole either way, and the worker skips what it has mailed.
 pub(crate) struct KafkaPublisher {
-    producer: FutureProducer,
+    /// Shared with the readiness probe, which follows the renewals.
+    producer: Arc<Mutex<FutureProducer>>,
     settings: KafkaSettings,
     topics_ready: AtomicBool,
 }
@@ -71,7 +86,7 @@ pub(crate) struct KafkaPublisher {
 impl KafkaPublisher {
     pub(crate) fn new(settings: KafkaSettings) -> Result<Self, KafkaError> {
         Ok(Self {
-            producer: producer(&settings)?,
+            producer: Arc::new(Mutex::new(producer(&settings)?)),
             settings,
             topics_ready: AtomicBool::new(false),
         })
@@ -84,10 +99,24 @@ impl KafkaPublisher {
             topic: self.settings.topic.clone(),
         }
     }
-}
 
-impl Publisher for KafkaPublisher {
-    async fn publish(&self, batch: &[outbox::Model]) -> Result<(), PublishError> {
+    /// Replaces the producer that failed with a new one (a new producer id on its first send).
+    fn renew(&self, failed: FutureProducer) {
+        match producer(&self.settings) {
+            Ok(fresh) => {
+                let old = std::mem::replace(&mut *self.producer.lock(), fresh);
+                // Dropping a producer's last handle purges and flushes it, which blocks.
+                tokio::task::spawn_blocking(move || drop((old, failed)));
+            }
+            Err(err) => tracing::warn!(error = %err, "cannot create a Kafka producer"),
+        }
+    }
+
+    async fn send(
+        &self,
+        producer: &FutureProducer,
+        batch: &[outbox::Model],
+    ) -> Result<(), PublishError> {
         let fail = |e: KafkaError| PublishError(e.to_string());
         if !self.topics_ready.load(Ordering::Relaxed) {
             ensure_topics(&self.settings).await.map_err(fail)?;
@@ -121,11 +150,7 @@ impl Publisher for KafkaPublisher {
                 .key(&key)
                 .payload(&event.payload)
                 .headers(headers);
-            deliveries.push(
-                self.producer
-                    .send_result(record)
-                    .map_err(|(e, _)| fail(e))?,
-            );
+            deliveries.push(producer.send_result(record).map_err(|(e, _)| fail(e))?);
         }
         for delivery in deliveries {
             match delivery.await {
@@ -136,9 +161,21 @@ impl Publisher for KafkaPublisher {
         }
         Ok(())
     }
+}
+
+impl Publisher for KafkaPublisher {
+    async fn publish(&self, batch: &[outbox::Model]) -> Result<(), PublishError> {
+        let producer = self.producer.lock().clone();
+        let sent = self.send(&producer, batch).await;
+        if sent.is_err() {
+            self.renew(producer);
+        }
+        sent
+    }
 
     fn shutdown(&self) {
-        if let Err(err) = self.producer.flush(Duration::from_secs(10)) {
+        let producer = self.producer.lock().clone();
+        if let Err(err) = producer.flush(Duration::from_secs(10)) {
             tracing::warn!(error = %err, "cannot flush the Kafka producer");
         }
     }
@@ -147,24 +184,72 @@ impl Publisher for KafkaPublisher {
 /// Asks the brokers for the events topic's metadata: whether Kafka answers (readiness).
 #[derive(Clone)]
 pub(crate) struct KafkaProbe {
-    producer: FutureProducer,
+    producer: Arc<Mutex<FutureProducer>>,
     topic: String,
 }
 
 impl KafkaProbe {
     /// `Ok` once a broker answered within `timeout`.
     pub(crate) async fn ping(&self, timeout: Duration) -> Result<(), String> {
-        let probe = self.clone();
+        let producer = self.producer.lock().clone();
+        let topic = self.topic.clone();
         // librdkafka's metadata call blocks its thread.
         tokio::task::spawn_blocking(move || {
-            probe
-                .producer
+            producer
                 .client()
-                .fetch_metadata(Some(&probe.topic), timeout)
+                .fetch_metadata(Some(&topic), timeout)
                 .map(drop)
                 .map_err(|e| e.to_string())
         })
         .await
         .map_err(|e| e.to_string())?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use parking_lot::Mutex;
+    use rdkafka::producer::{FutureProducer, Producer};
+    use uuid::Uuid;
+
+    use super::{KafkaPublisher, KafkaSettings, Publisher, outbox};
+
+    /// The librdkafka handle a producer slot holds now.
+    fn handle(slot: &Mutex<FutureProducer>) -> usize {
+        slot.lock().client().native_ptr() as usize
+    }
+
+    #[tokio::test]
+    async fn a_failed_batch_leaves_a_fresh_producer_for_the_next_one() {
+        // No broker needed: a message over librdkafka's size limit fails at once.
+        let settings = KafkaSettings {
+            brokers: "127.0.0.1:9".into(),
+            ..KafkaSettings::default()
+        };
+        let publisher = KafkaPublisher::new(settings).unwrap();
+        publisher.topics_ready.store(true, Ordering::Relaxed);
+        let probe = publisher.probe();
+        let before = handle(&publisher.producer);
+        let event = outbox::Model {
+            seq: 1,
+            id: Uuid::now_v7(),
+            event_type: "user.created".into(),
+            aggregate_id: Uuid::now_v7(),
+            payload: "x".repeat(2_000_000),
+            occurred_at: chrono::Utc::now(),
+            published_at: None,
+            request_id: None,
+            traceparent: None,
+        };
+        assert!(publisher.publish(&[event]).await.is_err());
+        let after = handle(&publisher.producer);
+        assert_ne!(after, before, "the failed producer is still in use");
+        assert_eq!(
+            handle(&probe.producer),
+            after,
+            "readiness probes the old one"
+        );
     }
 }

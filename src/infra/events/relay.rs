@@ -15,8 +15,10 @@ use crate::infra::{
 /// Published rows are kept this long (for audits and replays), then deleted.
 const RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(7);
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
-/// Ceiling of the pause after failures.
-const MAX_PAUSE: Duration = Duration::from_secs(30);
+/// Ceiling of the pause after failures: it bounds how long the relay stays idle after the
+/// database or the broker is back (an attempt against a broker that is down already waits out
+/// the producer's 10 s message timeout, so retrying often costs little).
+const MAX_PAUSE: Duration = Duration::from_secs(2);
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot publish events: {0}")]
@@ -44,7 +46,7 @@ enum RelayError {
 
 /// Moves outbox rows to the publisher, oldest first, and marks them published once
 /// accepted. Several instances can run at once on PostgreSQL: each batch is claimed with
-/// `FOR UPDATE SKIP LOCKED`. Failures back off (up to 30 s) and retry; nothing is dropped.
+/// `FOR UPDATE SKIP LOCKED`. Failures back off (up to 2 s) and retry; nothing is dropped.
 pub struct Relay<P> {
     db: DatabaseConnection,
     publisher: P,

@@ -78,14 +78,32 @@ impl HashGate {
     }
 
     /// A slot, once one is free; `Busy` at once when the queue is full, or after `max_wait`.
-    /// Taking it before other work (a login's account lookup) makes a refusal cost nothing
-    /// but this. The wait bound keeps a storm's clients waiting rather than looping on
-    /// refusals: 100 of them against a full queue sent ~30,000 refusals a second.
+    /// The wait bound keeps a storm's clients waiting rather than looping on refusals: 100 of
+    /// them against a full queue sent ~30,000 refusals a second.
     pub(crate) async fn slot(&self) -> Result<HashSlot<'_>, HashError> {
         if let Ok(permit) = self.running.clone().try_acquire_owned() {
             return Ok(HashSlot { gate: self, permit });
         }
         let _place = self.queue()?;
+        self.wait_for_slot().await
+    }
+
+    /// A place in line, taken before other work (a login's account lookup) so that a refusal
+    /// costs nothing but this, while that work holds no slot: a lookup that waits on a
+    /// database that is down would otherwise keep every other hash waiting behind it. `Busy`
+    /// at once when the queue is full and no slot is free.
+    pub(crate) fn turn(&self) -> Result<HashTurn<'_>, HashError> {
+        match self.queue() {
+            Ok(place) => Ok(HashTurn::InLine(self, place)),
+            // No room in the queue (or none configured): a slot free now, or nothing.
+            Err(busy) => match self.running.clone().try_acquire_owned() {
+                Ok(permit) => Ok(HashTurn::Ready(HashSlot { gate: self, permit })),
+                Err(_) => Err(busy),
+            },
+        }
+    }
+
+    async fn wait_for_slot(&self) -> Result<HashSlot<'_>, HashError> {
         let permit = tokio::time::timeout(self.max_wait, self.running.clone().acquire_owned())
             .await
             .map_err(|_| HashError::Busy)?
@@ -103,6 +121,23 @@ impl HashGate {
         match taken {
             Ok(_) => Ok(Place(&self.waiting)),
             Err(_) => Err(HashError::Busy),
+        }
+    }
+}
+
+/// A place in line for a slot (see `HashGate::turn`), or the slot itself.
+pub(crate) enum HashTurn<'a> {
+    InLine(&'a HashGate, Place<'a>),
+    Ready(HashSlot<'a>),
+}
+
+impl<'a> HashTurn<'a> {
+    /// The slot, once one is free (`Busy` after the gate's `max_wait`); the place in line is
+    /// kept until then.
+    pub(crate) async fn slot(self) -> Result<HashSlot<'a>, HashError> {
+        match self {
+            Self::InLine(gate, _place) => gate.wait_for_slot().await,
+            Self::Ready(slot) => Ok(slot),
         }
     }
 }
@@ -165,7 +200,7 @@ fn lower_priority() {
     }
 }
 
-struct Place<'a>(&'a AtomicUsize);
+pub(crate) struct Place<'a>(&'a AtomicUsize);
 
 impl Drop for Place<'_> {
     fn drop(&mut self) {
@@ -174,122 +209,4 @@ impl Drop for Place<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::{
-        sync::{Arc, mpsc},
-        time::Duration,
-    };
-
-    use super::HashGate;
-    use crate::infra::security::HashError;
-
-    /// A wait bound no test reaches unless it moves the clock.
-    const LONG: Duration = Duration::from_secs(60);
-
-    /// A call of `gate.run` that has started its work, which answers 1 once `release` says so.
-    async fn running_until_released(
-        gate: &Arc<HashGate>,
-    ) -> (
-        tokio::task::JoinHandle<Result<i32, HashError>>,
-        mpsc::Sender<()>,
-    ) {
-        let (release, blocked) = mpsc::channel::<()>();
-        let (started, has_started) = tokio::sync::oneshot::channel();
-        let running = tokio::spawn({
-            let gate = gate.clone();
-            async move {
-                gate.run(move || {
-                    started.send(()).ok();
-                    blocked.recv().ok();
-                    1
-                })
-                .await
-            }
-        });
-        has_started.await.unwrap();
-        (running, release)
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn work_beyond_the_slots_waits_and_beyond_the_queue_is_refused() {
-        let gate = Arc::new(HashGate::new(1, 1, LONG));
-        let (running, release) = running_until_released(&gate).await;
-        // The one slot is taken: the next call waits in the one queue place...
-        let queued = tokio::spawn({
-            let gate = gate.clone();
-            async move { gate.run(|| 2).await }
-        });
-        while gate.waiting.load(std::sync::atomic::Ordering::Acquire) == 0 {
-            tokio::task::yield_now().await;
-        }
-        // ...and the one after it is refused at once.
-        assert!(matches!(gate.run(|| 3).await, Err(HashError::Busy)));
-        release.send(()).unwrap();
-        assert_eq!(running.await.unwrap().unwrap(), 1);
-        assert_eq!(queued.await.unwrap().unwrap(), 2);
-        // Everything is given back.
-        assert_eq!(gate.run(|| 4).await.unwrap(), 4);
-        assert_eq!(gate.waiting.load(std::sync::atomic::Ordering::Acquire), 0);
-    }
-
-    #[tokio::test]
-    async fn a_caller_that_waited_its_longest_is_refused_and_leaves_the_queue() {
-        let max_wait = Duration::from_millis(50);
-        let gate = HashGate::new(1, 4, max_wait);
-        let permit = gate.running.clone().try_acquire_owned().unwrap();
-        let started = std::time::Instant::now();
-        assert!(matches!(gate.run(|| ()).await, Err(HashError::Busy)));
-        // Never before the bound; how long after it depends on the machine.
-        assert!(started.elapsed() >= max_wait);
-        assert_eq!(gate.waiting.load(std::sync::atomic::Ordering::Acquire), 0);
-        drop(permit);
-        gate.run(|| ()).await.unwrap();
-    }
-
-    #[cfg(target_os = "linux")]
-    #[tokio::test]
-    async fn hashes_run_in_the_idle_scheduling_class() {
-        let gate = HashGate::new(1, 1, LONG);
-        // SAFETY: sched_getscheduler reads no memory of ours; pid 0 is the calling thread.
-        let policy = || unsafe { libc::sched_getscheduler(0) };
-        assert_eq!(policy(), libc::SCHED_OTHER, "the caller is not lowered");
-        assert_eq!(gate.run(policy).await.unwrap(), libc::SCHED_IDLE);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_caller_that_goes_away_keeps_the_slot_until_its_hash_is_done() {
-        let gate = Arc::new(HashGate::new(1, 1, LONG));
-        let (caller, release) = running_until_released(&gate).await;
-        caller.abort();
-        assert!(caller.await.unwrap_err().is_cancelled());
-        assert_eq!(gate.running.available_permits(), 0, "the hash still runs");
-        release.send(()).unwrap();
-        assert_eq!(gate.run(|| 5).await.unwrap(), 5);
-    }
-
-    #[tokio::test]
-    async fn a_caller_that_gives_up_while_waiting_frees_its_place() {
-        let gate = HashGate::new(1, 1, LONG);
-        let permit = gate.running.clone().try_acquire_owned().unwrap();
-        let waiting = gate.run(|| ());
-        // Polled once, it queues; dropped, it leaves the queue.
-        let mut waiting = Box::pin(waiting);
-        assert!(futures_poll_once(waiting.as_mut()).await.is_none());
-        assert_eq!(gate.waiting.load(std::sync::atomic::Ordering::Acquire), 1);
-        drop(waiting);
-        assert_eq!(gate.waiting.load(std::sync::atomic::Ordering::Acquire), 0);
-        drop(permit);
-    }
-
-    /// Polls `future` once: its output if it was ready.
-    async fn futures_poll_once<F: std::future::Future + Unpin>(future: F) -> Option<F::Output> {
-        let mut future = future;
-        std::future::poll_fn(|cx| {
-            std::task::Poll::Ready(match std::pin::Pin::new(&mut future).poll(cx) {
-                std::task::Poll::Ready(output) => Some(output),
-                std::task::Poll::Pending => None,
-            })
-        })
-        .await
-    }
-}
+mod tests;

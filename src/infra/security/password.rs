@@ -3,7 +3,7 @@ use rand::{RngCore, rngs::OsRng};
 
 use super::{
     hash_error::HashError,
-    hash_gate::{HashGate, HashSlot},
+    hash_gate::{HashGate, HashTurn},
     one_time_token::sha256_hex,
 };
 use crate::{domain::Password, infra::db::entities::user::PasswordHash};
@@ -56,12 +56,13 @@ impl PasswordHasher {
         Ok(PasswordHash(hash))
     }
 
-    /// A hashing slot for a `verify_in` to come (`Busy` when none is free and the queue is
-    /// full); `None` for the fast test hasher, which needs none.
-    pub(crate) async fn slot(&self) -> Result<Option<HashSlot<'_>>, HashError> {
+    /// A place in line for a `verify_in` to come (`Busy` at once when the queue is full and
+    /// no slot is free), holding no slot meanwhile; `None` for the fast test hasher, which
+    /// needs none.
+    pub(crate) fn turn(&self) -> Result<Option<HashTurn<'_>>, HashError> {
         match self.kind {
             HasherKind::Fast => Ok(None),
-            HasherKind::Bcrypt => self.gate.slot().await.map(Some),
+            HasherKind::Bcrypt => self.gate.turn().map(Some),
         }
     }
 
@@ -73,14 +74,14 @@ impl PasswordHasher {
         password: &Password,
         hash: Option<&PasswordHash>,
     ) -> Result<bool, HashError> {
-        let slot = self.slot().await?;
-        self.verify_in(slot, password, hash).await
+        let turn = self.turn()?;
+        self.verify_in(turn, password, hash).await
     }
 
-    /// `verify` in a slot taken beforehand with `slot`.
+    /// `verify` with a place in line taken beforehand with `turn`.
     pub(crate) async fn verify_in(
         &self,
-        slot: Option<HashSlot<'_>>,
+        turn: Option<HashTurn<'_>>,
         password: &Password,
         hash: Option<&PasswordHash>,
     ) -> Result<bool, HashError> {
@@ -93,8 +94,8 @@ impl PasswordHasher {
             HasherKind::Bcrypt => {
                 let password = password.clone();
                 let work = move || bcrypt::verify(password.expose(), &hash);
-                match slot {
-                    Some(slot) => slot.run(work).await?,
+                match turn {
+                    Some(turn) => turn.slot().await?.run(work).await?,
                     None => self.gate.run(work).await?,
                 }
             }

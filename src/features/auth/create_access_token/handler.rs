@@ -61,8 +61,9 @@ pub(super) async fn password_grant(
         limits,
         ..
     } = *grants;
-    // The hashing slot first: when the hasher is saturated, a refusal costs no query.
-    let slot = hasher.slot().await?;
+    // A place in the hashing queue first: when the hasher is saturated, a refusal costs no
+    // query; the slot only once the account is read (a slow database holds no slot).
+    let turn = hasher.turn()?;
     let login = user::normalize_login(&login);
     let account = user::find_by_login(db, &login).await?;
     let attempts_key = account.as_ref().map_or(login, |a| a.id.to_string());
@@ -72,7 +73,7 @@ pub(super) async fn password_grant(
         .charge_failure(Scope::LoginFailures, &attempts_key)
         .await?;
     let hash = account.as_ref().map(|a| &a.password_hash);
-    let verified = hasher.verify_in(slot, &password, hash).await;
+    let verified = hasher.verify_in(turn, &password, hash).await;
     let now = clock.now();
     let failed =
         |account: Option<&user::Model>, reason: &str| login_failed(account.map(|a| a.id), reason);

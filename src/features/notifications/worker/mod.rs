@@ -77,6 +77,7 @@ pub(crate) async fn run(
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
         .set("fetch.wait.max.ms", "50")
+        .set("reconnect.backoff.max.ms", kafka::RECONNECT_BACKOFF_MAX_MS)
         .create()?;
     consumer.subscribe(&[&kafka_settings.topic])?;
     tracing::info!(topic = %kafka_settings.topic, group = %kafka_settings.consumer_group, "worker started");
