@@ -26,12 +26,9 @@ ARG GIT_COMMIT=
 RUN touch src/main.rs src/lib.rs migration/src/lib.rs \
  && GIT_COMMIT="$GIT_COMMIT" cargo build --release --locked --bins
 
-FROM debian:bookworm-slim
-# curl: the health checks of docker-compose.yaml.
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \
- && rm -rf /var/lib/apt/lists/* \
- && groupadd --system --gid 10001 app \
- && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app
+# Distroless: glibc, libgcc, OpenSSL, CA certificates and time zones; no shell, no package
+# manager. The health check is `manage probe`: GET /api/v1/health/live on APP_PORT (no curl).
+FROM gcr.io/distroless/cc-debian12
 WORKDIR /app
 # Every binary in src/bin with the API: the first administrator is made with `manage`.
 COPY --from=build /src/target/release/accounts-api /src/target/release/manage \
@@ -40,5 +37,5 @@ USER 10001:10001
 ENV APP_ENV=production APP_HOST=0.0.0.0 APP_PORT=8080 LOG_FORMAT=json
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD curl -fsS -o /dev/null "http://127.0.0.1:${APP_PORT}/api/v1/health/live" || exit 1
+  CMD ["manage", "probe"]
 CMD ["accounts-api"]

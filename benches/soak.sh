@@ -57,19 +57,9 @@ export APP_ENV=production APP_PORT="$API_PORT" \
   SMTP_HOST=127.0.0.1 SMTP_PORT="$PS_SMTP_PORT" PASSWORD_HASH_COST=4 METRICS_ADDR=off \
   RUST_LOG=info,sqlx=warn SESSION_IDLE_TIMEOUT=60s SESSION_PRUNE_INTERVAL=30s \
   AUDIT_RETENTION=2m NEW_SIGNIN_LOOKBACK=2m JWT_ACCESS_TOKEN_TTL_SECONDS=120
-(cd "$WORK" && exec "$BIN/migrate" up) >"$WORK/migrate.log" 2>&1 || { echo "soak: migrate up failed" >&2; exit 1; }
-(cd "$WORK" && exec "$BIN/accounts-api") >"$WORK/api.log" 2>&1 &
-API_PID=$!
-PIDS+=("$API_PID")
-(cd "$WORK" && exec "$BIN/worker") >"$WORK/worker.log" 2>&1 &
-WORKER_PID=$!
-PIDS+=("$WORKER_PID")
-deadline=$((SECONDS + 120))
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$API_PORT/api/v1/health/ready")" = 200 ]; do
-  kill -0 "$API_PID" 2>/dev/null || { echo "soak: the API exited" >&2; exit 1; }
-  ((SECONDS < deadline)) || { echo "soak: the API not ready within 120 s" >&2; exit 1; }
-  sleep 0.2
-done
+# shellcheck source=scripts/binaries.sh
+source scripts/binaries.sh
+start_api_and_worker soak "$BIN" "$WORK" "$API_PORT"
 echo "soak: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src migration Cargo.lock || echo '+changes'), $(nproc) cores," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg) at the start; API pid $API_PID, worker pid $WORKER_PID"
 python3 - "$WORK/config.json" <<EOF

@@ -30,16 +30,9 @@ STARTED=$SECONDS
 source scripts/private-services.sh
 ps_tools
 
-for bin in accounts-api worker migrate; do
-  if [ ! -x "$BIN_DIR/$bin" ]; then
-    echo "fault-drills: $BIN_DIR/$bin is missing; cargo build --bins" >&2
-    cargo build --quiet --bins
-    break
-  fi
-done
-for bin in accounts-api worker migrate; do
-  [ -x "$BIN_DIR/$bin" ] || { echo "fault-drills: no $BIN_DIR/$bin" >&2; exit 1; }
-done
+# shellcheck source=scripts/binaries.sh
+source scripts/binaries.sh
+need_binaries fault-drills "$BIN_DIR"
 
 WORK=$(mktemp -d -t fault-drills.XXXXXX)
 PIDS=()
@@ -94,19 +87,7 @@ export APP_ENV=production APP_PORT="$API_PORT" \
   KAFKA_BROKERS="127.0.0.1:$PS_KAFKA_PORT" KAFKA_TOPIC=drills KAFKA_CONSUMER_GROUP=drills-workers \
   SMTP_HOST=127.0.0.1 SMTP_PORT="$PS_SMTP_PORT" \
   PASSWORD_HASH_COST=4 METRICS_ADDR=off RUST_LOG=info,sqlx=warn
-(cd "$WORK" && exec bin/migrate up) >"$WORK/migrate.log" 2>&1 || { echo "fault-drills: migrate up failed" >&2; exit 1; }
-(cd "$WORK" && exec bin/accounts-api) >"$WORK/api.log" 2>&1 &
-API_PID=$!
-PIDS+=("$API_PID")
-(cd "$WORK" && exec bin/worker) >"$WORK/worker.log" 2>&1 &
-WORKER_PID=$!
-PIDS+=("$WORKER_PID")
-deadline=$((SECONDS + 120))
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$API_PORT/api/v1/health/ready")" = 200 ]; do
-  kill -0 "$API_PID" 2>/dev/null || { echo "fault-drills: the API exited" >&2; exit 1; }
-  ((SECONDS < deadline)) || { echo "fault-drills: the API not ready within 120 s" >&2; exit 1; }
-  sleep 0.2
-done
+start_api_and_worker fault-drills "$WORK/bin" "$WORK" "$API_PORT"
 echo "fault-drills: API :$API_PORT (pid $API_PID), worker pid $WORKER_PID; private PostgreSQL :$PS_PG_PORT," \
   "Redis :$PS_REDIS_PORT, tansu :$PS_KAFKA_PORT (SQLite), MailDev :$PS_SMTP_PORT/:$PS_WEB_PORT"
 

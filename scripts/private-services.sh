@@ -2,16 +2,16 @@
 # Private PostgreSQL, Redis, Kafka-protocol broker and MailDev on free ports of 127.0.0.1, for
 # the fault drills and the soak: each can be stopped and started again without touching the
 # machine's shared services (5432, 6379, 9092, 1025/1080). Their state survives a restart:
-# PostgreSQL's data directory, tansu built with SQLite storage (the dynostore build that
-# scripts/services-up.sh installs has only memory:// and s3://, and memory:// forgets every
-# message on a restart), MailDev's --mail-directory (reloaded at start). Redis keeps nothing
-# (the limiter's counters may be lost).
+# PostgreSQL's data directory, tansu on SQLite storage (memory:// forgets every message on a
+# restart), MailDev's --mail-directory (reloaded at start). Redis keeps nothing (the limiter's
+# counters may be lost).
 #   source scripts/private-services.sh; ps_init DIR; ps_start postgres|redis|kafka|smtp
 #   scripts/private-services.sh ctl start|stop NAME   (needs the PS_* variables ps_init exports)
-# Missing tools stop it with a message; tansu with SQLite storage and MailDev are installed
-# on first use (tansu: `cargo install`, 15 to 45 minutes on a busy 2-core machine).
+# Missing tools stop it with a message; tansu and MailDev are installed on first use, tansu by
+# scripts/services-up.sh (one build with SQLite storage for both scripts).
 
 PS_SERVICES=${SERVICES_DIR:-$HOME/.cache/accounts-api-services}
+PS_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 ps_die() { echo "private-services: $*" >&2; exit 1; }
 
@@ -28,14 +28,8 @@ ps_tools() { # checks (and installs where it can) what the four services need
     command -v runuser >/dev/null || ps_die "runuser is missing (PostgreSQL cannot run as root)"
     id postgres >/dev/null 2>&1 || ps_die "no postgres user to run PostgreSQL as"
   fi
-  PS_TANSU=${TANSU_SQLITE:-$PS_SERVICES/tansu-sqlite/bin/tansu}
-  if ! "$PS_TANSU" --version >/dev/null 2>&1; then
-    command -v cargo >/dev/null || ps_die "cargo is missing (to install tansu with SQLite storage)"
-    echo "private-services: installing tansu with SQLite storage (libsql) into $PS_SERVICES/tansu-sqlite (first time only, 15 to 45 minutes)" >&2
-    cargo install tansu --locked --features libsql --quiet --root "$PS_SERVICES/tansu-sqlite" \
-      --target-dir "$PS_SERVICES/tansu-sqlite-build" || ps_die "cannot install tansu"
-    rm -rf "$PS_SERVICES/tansu-sqlite-build"
-  fi
+  "$PS_SCRIPTS/services-up.sh" tansu >/dev/null || ps_die "cannot install tansu"
+  PS_TANSU=$PS_SERVICES/tansu/bin/tansu
   PS_MAILDEV=$PS_SERVICES/maildev/node_modules/.bin/maildev
   if [ ! -x "$PS_MAILDEV" ]; then
     command -v npm >/dev/null || ps_die "npm is missing (to install MailDev)"

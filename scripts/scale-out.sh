@@ -27,16 +27,9 @@ DEADLINE=${DEADLINE:-300}
 STARTED=$(date +%s)
 
 scripts/services-up.sh postgres redis kafka smtp >/dev/null
-for bin in accounts-api worker migrate; do
-  if [ ! -x "$BIN_DIR/$bin" ]; then
-    echo "scale-out: $BIN_DIR/$bin is missing; cargo build --bins" >&2
-    cargo build --quiet --bins
-    break
-  fi
-done
-for bin in accounts-api worker migrate; do
-  [ -x "$BIN_DIR/$bin" ] || { echo "scale-out: no $BIN_DIR/$bin" >&2; exit 1; }
-done
+# shellcheck source=scripts/binaries.sh
+source scripts/binaries.sh
+need_binaries scale-out "$BIN_DIR"
 
 TAG=so$$$(date +%s | tail -c 5)
 DB=accounts_scaleout_$$

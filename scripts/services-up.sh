@@ -2,9 +2,12 @@
 # Starts, on 127.0.0.1, the outside services the tests talk to, and waits until each
 # answers. Names: postgres (:5432), redis (:6379), kafka (tansu, a Kafka-protocol broker with
 # in-memory storage, :9092), smtp (MailDev: SMTP :1025, REST API :1080), prometheus (Debian's
-# Prometheus installed, not started: the monitoring test starts its own). Safe to run twice.
-# Installs what is missing from the package registries (Debian, crates.io, npm); tansu takes
-# ~14 minutes to build the first time on a machine.
+# Prometheus installed, not started: the monitoring test starts its own), tansu (installed, not
+# started: the fault drills start their own). Safe to run twice.
+# Installs what is missing from the package registries (Debian, crates.io, npm); tansu is built
+# once per machine (15 to 45 minutes on a busy 2-core machine) with both storages the tests
+# use: memory:// here, SQLite for the fault drills' broker, which must keep messages across a
+# restart (scripts/private-services.sh).
 # State and logs: ${SERVICES_DIR:-$HOME/.cache/accounts-api-services}.
 set -euo pipefail
 D=${SERVICES_DIR:-$HOME/.cache/accounts-api-services}; mkdir -p "$D"
@@ -33,15 +36,19 @@ start_redis() {
   wait_port 6379 redis
 }
 
+TANSU="$D/tansu/bin/tansu" TANSU_FEATURES=dynostore,libsql
+install_tansu() {
+  [ "$(cat "$D/tansu/features" 2>/dev/null)" = "$TANSU_FEATURES" ] && "$TANSU" --version >/dev/null 2>&1 && return 0
+  echo "services-up: installing tansu ($TANSU_FEATURES) into $D/tansu (first time only, 15 to 45 minutes)" >&2
+  cargo install tansu --locked --features "$TANSU_FEATURES" --quiet --root "$D/tansu" --target-dir "$D/tansu-build"
+  rm -rf "$D/tansu-build"
+  echo "$TANSU_FEATURES" >"$D/tansu/features"
+}
+
 start_kafka() {
   up 9092 && return 0
-  local tansu; tansu=$(command -v tansu || echo "$HOME/.cargo/bin/tansu")
-  if ! "$tansu" --version >/dev/null 2>&1; then
-    echo "services-up: installing tansu with cargo (first time only, ~14 minutes)" >&2
-    cargo install tansu --locked --features dynostore --quiet
-    tansu="$HOME/.cargo/bin/tansu"
-  fi
-  setsid "$tansu" broker --listener-url tcp://127.0.0.1:9092 --advertised-listener-url tcp://127.0.0.1:9092 \
+  install_tansu
+  setsid "$TANSU" broker --listener-url tcp://127.0.0.1:9092 --advertised-listener-url tcp://127.0.0.1:9092 \
     --storage-engine "${KAFKA_STORAGE:-memory://tansu/}" >"$D/tansu.log" 2>&1 </dev/null &
   echo $! >"$D/tansu.pid"
   wait_port 9092 tansu
@@ -72,6 +79,7 @@ for service in "${@:-postgres}"; do
     kafka) start_kafka ;;
     smtp) start_smtp ;;
     prometheus) install_prometheus ;;
+    tansu) install_tansu ;;
     *) echo "services-up: unknown service '$service'" >&2; exit 2 ;;
   esac
   echo "services-up: $service is up"

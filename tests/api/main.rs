@@ -32,6 +32,7 @@ mod login_storm;
 mod maildev;
 mod manage_cli;
 mod manage_cli_accounts;
+mod manage_probe;
 mod metrics_counts;
 mod metrics_listener;
 mod mfa;

@@ -1,7 +1,8 @@
 //! `cargo run --bin manage -- ...`: the operators' management commands, run against the
-//! same settings and `.env` as the server.
+//! same settings and `.env` as the server (all but `probe`, which reads none).
 
 mod mfa;
+mod probe;
 mod users;
 
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 
-use self::{mfa::MfaCommand, users::AccountChange};
+use self::{mfa::MfaCommand, probe::Probe, users::AccountChange};
 use crate::{
     config::Settings,
     domain::Permission,
@@ -46,6 +47,8 @@ enum Command {
     /// Second factors.
     #[command(subcommand)]
     Mfa(MfaCommand),
+    /// GET a URL; exit status 0 on a 2xx answer, 1 otherwise (the image's health check).
+    Probe(Probe),
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,15 +133,16 @@ enum DbCommand {
     Drop,
 }
 
-impl Cli {
-    /// Runs the command; `Err` is the one-line message for stderr.
-    pub async fn run(self, settings: &Settings) -> Result<String, String> {
+impl Command {
+    /// Runs a command that reads the settings; `Err` is the one-line message for stderr.
+    async fn run(self, settings: &Settings) -> Result<String, String> {
         let url = settings.database.url();
         let target = format!("the database at {}", db::redact_url(url));
-        let db_command = match self.command {
+        let db_command = match self {
             Command::Db(command) => command,
             Command::Users(command) => return run_users(command, url, &target).await,
             Command::Mfa(MfaCommand::Reseal) => return mfa::reseal(settings, url, &target).await,
+            Command::Probe(probe) => return probe.run().await,
         };
         match db_command {
             DbCommand::Create => db::create_database(url)
@@ -180,12 +184,12 @@ async fn run_users(command: UsersCommand, url: &str, target: &str) -> Result<Str
             .map_err(users_error(target)),
         (None, UsersCommand::List { q }) => users::list(&conn, q.as_deref(), LIST_LIMIT)
             .await
-            .map(|(accounts, more)| render_list(&accounts, more))
+            .map(|(accounts, more)| users::render_list(&accounts, more, LIST_LIMIT))
             .map_err(|err| format!("{target}: {err}")),
         (None, UsersCommand::CheckEmails) => users::unsafe_addresses(&conn)
             .await
             .map_err(|err| format!("{target}: {err}"))
-            .and_then(render_unsafe_addresses),
+            .and_then(users::render_unsafe_addresses),
         (None, _) => unreachable!("every command but list and check-emails changes an account"),
     };
     conn.close().await.ok();
@@ -208,59 +212,17 @@ fn users_error(target: &str) -> impl Fn(users::UsersError) -> String + '_ {
     }
 }
 
-fn render_list(accounts: &[users::Listed], more: bool) -> String {
-    let mut lines: Vec<String> = accounts
-        .iter()
-        .map(|listed| {
-            let permissions = match listed.permissions.is_empty() {
-                true => "-".to_owned(),
-                false => listed.permissions.join(","),
-            };
-            let user = &listed.user;
-            format!(
-                "{}\t{}\t{}\t{permissions}",
-                user.id, user.username, user.email
-            )
-        })
-        .collect();
-    if accounts.is_empty() {
-        lines.push("no accounts match".to_owned());
-    }
-    if more {
-        lines.push(format!(
-            "(only the first {LIST_LIMIT} accounts are shown; narrow them with --q)"
-        ));
-    }
-    lines.join("\n")
-}
-
-/// `Err` (exit status 1) when any address breaks the rule; each is `{:?}`-quoted, so a
-/// stored CR/LF cannot move the terminal's cursor or forge a line.
-fn render_unsafe_addresses(found: Vec<(uuid::Uuid, String, String)>) -> Result<String, String> {
-    if found.is_empty() {
-        return Ok("every stored e-mail address is a bare address".to_owned());
-    }
-    let mut lines = vec![format!(
-        "{} stored e-mail address(es) are not bare addresses (the mailer refuses them); \
-         correct them, or have their owners change them:",
-        found.len()
-    )];
-    lines.extend(
-        found
-            .iter()
-            .map(|(id, username, email)| format!("{id}\t{username}\t{email:?}")),
-    );
-    Err(lines.join("\n"))
-}
-
 /// Parses the arguments, reads the settings and runs the command: the whole `manage`
 /// process.
 pub async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let Some(settings) = Settings::from_env_or_report() else {
-        return ExitCode::FAILURE;
+    let outcome = match Cli::parse().command {
+        Command::Probe(probe) => probe.run().await,
+        command => match Settings::from_env_or_report() {
+            Some(settings) => command.run(&settings).await,
+            None => return ExitCode::FAILURE,
+        },
     };
-    match cli.run(&settings).await {
+    match outcome {
         Ok(message) => {
             println!("{message}");
             ExitCode::SUCCESS

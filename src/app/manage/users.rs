@@ -188,3 +188,51 @@ pub async fn unsafe_addresses(
         }
     }
 }
+
+/// One tab-separated line per account, and a note when `more` than `limit` match.
+pub(super) fn render_list(accounts: &[Listed], more: bool, limit: u64) -> String {
+    let mut lines: Vec<String> = accounts
+        .iter()
+        .map(|listed| {
+            let permissions = match listed.permissions.is_empty() {
+                true => "-".to_owned(),
+                false => listed.permissions.join(","),
+            };
+            let user = &listed.user;
+            format!(
+                "{}\t{}\t{}\t{permissions}",
+                user.id, user.username, user.email
+            )
+        })
+        .collect();
+    if accounts.is_empty() {
+        lines.push("no accounts match".to_owned());
+    }
+    if more {
+        lines.push(format!(
+            "(only the first {limit} accounts are shown; narrow them with --q)"
+        ));
+    }
+    lines.join("\n")
+}
+
+/// `Err` (exit status 1) when any address breaks the rule; each is `{:?}`-quoted, so a
+/// stored CR/LF cannot move the terminal's cursor or forge a line.
+pub(super) fn render_unsafe_addresses(
+    found: Vec<(Uuid, String, String)>,
+) -> Result<String, String> {
+    if found.is_empty() {
+        return Ok("every stored e-mail address is a bare address".to_owned());
+    }
+    let mut lines = vec![format!(
+        "{} stored e-mail address(es) are not bare addresses (the mailer refuses them); \
+         correct them, or have their owners change them:",
+        found.len()
+    )];
+    lines.extend(
+        found
+            .iter()
+            .map(|(id, username, email)| format!("{id}\t{username}\t{email:?}")),
+    );
+    Err(lines.join("\n"))
+}
