@@ -31,7 +31,7 @@ fuzz() { # name port database-url
   for _ in $(seq 1 100); do curl -sf "$base/api/v1/health" >/dev/null && break; sleep 0.1; done
   curl -sf "$base/api/v1/users" -H 'content-type: application/json' \
     -d '{"username":"fuzzer","email":"fuzzer@example.com","password":"fuzzer-password"}' >/dev/null
-  for permission in users:read users:write sessions:revoke audit:read; do
+  for permission in users:read users:write sessions:revoke audit:read clients:write; do
     DATABASE_URL=$url APP_ENV=test "$MANAGE" users grant fuzzer "$permission" >/dev/null
   done
   echo "== schemathesis on $name"

@@ -14,6 +14,7 @@ mod m20261206_000009_add_session_amr;
 mod m20261206_000010_create_known_devices;
 mod m20261206_000011_create_second_factors;
 mod m20261206_000012_create_passkeys;
+mod m20261207_000013_create_oauth_clients;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_create_known_devices::Migration),
             Box::new(m20261206_000011_create_second_factors::Migration),
             Box::new(m20261206_000012_create_passkeys::Migration),
+            Box::new(m20261207_000013_create_oauth_clients::Migration),
         ]
     }
 }

@@ -89,6 +89,18 @@ pub enum AuditAction {
     /// the sign-in was refused.
     #[strum(serialize = "passkey.counter_regressed")]
     PasskeyCounterRegressed,
+    /// An OAuth client registered; `client_id` and `client_name` in the detail, as for the
+    /// three below.
+    #[strum(serialize = "client.created")]
+    ClientCreated,
+    /// `changed` lists the fields whose value changed.
+    #[strum(serialize = "client.updated")]
+    ClientUpdated,
+    /// A confidential client's secret replaced; the old one stopped working.
+    #[strum(serialize = "client.secret_rotated")]
+    ClientSecretRotated,
+    #[strum(serialize = "client.deleted")]
+    ClientDeleted,
 }
 
 impl AuditAction {

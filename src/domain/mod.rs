@@ -5,6 +5,7 @@ mod audit;
 mod email;
 mod events;
 mod field_error;
+pub mod oauth;
 mod password;
 mod password_strength;
 mod permission;

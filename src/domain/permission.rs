@@ -31,6 +31,9 @@ pub enum Permission {
     /// Read the audit trail.
     #[strum(serialize = "audit:read")]
     AuditRead,
+    /// Register, change and delete OAuth clients, and make their secrets.
+    #[strum(serialize = "clients:write")]
+    ClientsWrite,
 }
 
 impl Permission {
@@ -68,7 +71,13 @@ mod tests {
     fn the_names_are_the_documented_ones() {
         assert_eq!(
             Permission::NAMES,
-            ["users:read", "users:write", "sessions:revoke", "audit:read"]
+            [
+                "users:read",
+                "users:write",
+                "sessions:revoke",
+                "audit:read",
+                "clients:write"
+            ]
         );
         assert_eq!(Permission::UsersWrite.to_string(), "users:write");
         assert_eq!(Permission::AuditRead.description(), "Read the audit trail.");

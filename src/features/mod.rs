@@ -1,9 +1,11 @@
 //! The vertical slices. Each folder holds one operation: its command or query, handler,
-//! route and DTOs. Each area (`users`, `auth`, `sessions`, `mfa`, `admin`, `health`) lists its
-//! slices once, beside their `mod` lines; `Api` mounts the areas on the OpenAPI service.
+//! route and DTOs. Each area (`users`, `auth`, `sessions`, `mfa`, `passkeys`, `admin`,
+//! `clients`, `health`) lists its slices once, beside their `mod` lines; `Api` mounts the
+//! areas on the OpenAPI service.
 
 mod admin;
 mod auth;
+mod clients;
 mod health;
 mod mfa;
 pub(crate) mod notifications;
@@ -23,6 +25,7 @@ pub(crate) type Api = MergedApi<(
     mfa::Slices,
     passkeys::Slices,
     admin::Slices,
+    clients::Slices,
     health::Slices,
 )>;
 

@@ -35,6 +35,7 @@ pub(crate) mod can {
         WriteUsers => UsersWrite,
         RevokeSessions => SessionsRevoke,
         ReadAudit => AuditRead,
+        WriteClients => ClientsWrite,
     );
 }
 

@@ -20,6 +20,10 @@ pub(crate) enum ApiTags {
     /// Administration of every account, its permissions and sessions, and the audit trail;
     /// each operation needs the permission its security requirement names.
     Admin,
+    /// The OAuth 2.0 / OpenID Connect clients registered with this service: registering,
+    /// changing and deleting them and making their secrets; each operation needs
+    /// `clients:write`.
+    Clients,
     /// Service health.
     Health,
 }

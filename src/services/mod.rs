@@ -9,6 +9,7 @@ pub(crate) mod audit;
 pub(crate) mod credentials;
 pub(crate) mod email_confirmation;
 pub(crate) mod mfa;
+pub(crate) mod oauth_clients;
 pub(crate) mod passkeys;
 pub(crate) mod password_policy;
 pub(crate) mod password_reset;

@@ -13,8 +13,13 @@ use uuid::Uuid;
 use crate::helpers::{PASSWORD, TestApp, expect_json};
 
 /// Every permission, as the API names them.
-pub const ALL_PERMISSIONS: [&str; 4] =
-    ["users:read", "users:write", "sessions:revoke", "audit:read"];
+pub const ALL_PERMISSIONS: [&str; 5] = [
+    "users:read",
+    "users:write",
+    "sessions:revoke",
+    "audit:read",
+    "clients:write",
+];
 
 impl TestApp {
     /// Grants `permissions` to the account `user_id` straight in the database (through

@@ -215,7 +215,7 @@ async fn unknown_logins_and_permissions_are_clear_errors(backend: Backend) {
         let message = manage_fails(url, &["users", command, "alice", "users:delete"]);
         assert_eq!(
             message,
-            r#"error: unknown permission "users:delete"; the permissions are: users:read, users:write, sessions:revoke, audit:read"#
+            r#"error: unknown permission "users:delete"; the permissions are: users:read, users:write, sessions:revoke, audit:read, clients:write"#
         );
     }
     let printed = manage_ok(url, &["users", "list"]);

@@ -62,6 +62,28 @@ const OBSERVED: &[(&str, &str, &[u16])] = &[
         &[204, 401, 403, 404],
     ),
     ("get", "/api/v1/admin/audit", &[200, 401, 403, 422]),
+    ("get", "/api/v1/admin/clients", &[200, 401, 403, 422]),
+    ("post", "/api/v1/admin/clients", &[201, 401, 403, 422]),
+    (
+        "get",
+        "/api/v1/admin/clients/{client_id}",
+        &[200, 401, 403, 404],
+    ),
+    (
+        "patch",
+        "/api/v1/admin/clients/{client_id}",
+        &[200, 401, 403, 404, 422],
+    ),
+    (
+        "delete",
+        "/api/v1/admin/clients/{client_id}",
+        &[204, 401, 403, 404],
+    ),
+    (
+        "post",
+        "/api/v1/admin/clients/{client_id}/secret",
+        &[200, 401, 403, 404, 409],
+    ),
     ("get", "/api/v1/health", &[200, 503]),
     ("get", "/api/v1/health/live", &[200]),
     ("get", "/api/v1/health/ready", &[200, 503]),
@@ -88,6 +110,12 @@ const PROTECTED: &[(&str, &str)] = &[
     ("get", "/api/v1/admin/users/{id}/sessions"),
     ("delete", "/api/v1/admin/users/{id}/sessions"),
     ("get", "/api/v1/admin/audit"),
+    ("get", "/api/v1/admin/clients"),
+    ("post", "/api/v1/admin/clients"),
+    ("get", "/api/v1/admin/clients/{client_id}"),
+    ("patch", "/api/v1/admin/clients/{client_id}"),
+    ("delete", "/api/v1/admin/clients/{client_id}"),
+    ("post", "/api/v1/admin/clients/{client_id}/secret"),
 ];
 
 const METHODS: &[&str] = &[
@@ -321,7 +349,8 @@ async fn the_document_says_what_validators_and_generators_need() {
             "users:read": "List and read any account.",
             "users:write": "Change, disable or delete any account, and grant or revoke permissions.",
             "sessions:revoke": "End any account's sessions.",
-            "audit:read": "Read the audit trail."
+            "audit:read": "Read the audit trail.",
+            "clients:write": "Register, change and delete OAuth clients, and make their secrets."
         })
     );
     assert!(

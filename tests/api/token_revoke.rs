@@ -212,7 +212,13 @@ async fn the_metadata_names_endpoints_that_work(backend: Backend) {
             "token_endpoint_auth_methods_supported": ["none"],
             "revocation_endpoint_auth_methods_supported": ["none"],
             "response_types_supported": [],
-            "scopes_supported": ["users:read", "users:write", "sessions:revoke", "audit:read"],
+            "scopes_supported": [
+                "users:read",
+                "users:write",
+                "sessions:revoke",
+                "audit:read",
+                "clients:write"
+            ],
         })
     );
     let url = |field: &str| doc[field].as_str().unwrap().to_owned();

@@ -1,6 +1,7 @@
 //! `cargo run --bin manage -- ...`: the operators' management commands, run against the
 //! same settings and `.env` as the server (all but `probe`, which reads none).
 
+mod clients;
 mod mfa;
 mod probe;
 mod users;
@@ -10,7 +11,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 
-use self::{mfa::MfaCommand, probe::Probe, users::AccountChange};
+use self::{clients::ClientsCommand, mfa::MfaCommand, probe::Probe, users::AccountChange};
 use crate::{
     config::Settings,
     domain::Permission,
@@ -41,12 +42,17 @@ enum Command {
     /// factors, list them.
     ///
     /// An account is named by its username or e-mail, case-insensitively. The permissions:
-    /// users:read, users:write, sessions:revoke, audit:read.
+    /// users:read, users:write, sessions:revoke, audit:read, clients:write.
     #[command(subcommand)]
     Users(UsersCommand),
     /// Second factors.
     #[command(subcommand)]
     Mfa(MfaCommand),
+    /// Register, list, show and delete OAuth clients, and make their secrets.
+    ///
+    /// A client is named by its client_id. Changes are audited (actor: the system).
+    #[command(subcommand)]
+    Clients(ClientsCommand),
     /// GET a URL; exit status 0 on a 2xx answer, 1 otherwise (the image's health check).
     Probe(Probe),
 }
@@ -60,7 +66,7 @@ enum UsersCommand {
     Grant {
         /// The account's username or e-mail (case-insensitive).
         login: String,
-        /// One of: users:read, users:write, sessions:revoke, audit:read.
+        /// One of: users:read, users:write, sessions:revoke, audit:read, clients:write.
         permission: String,
     },
     /// Revoke a permission from an account.
@@ -70,7 +76,7 @@ enum UsersCommand {
     Revoke {
         /// The account's username or e-mail (case-insensitive).
         login: String,
-        /// One of: users:read, users:write, sessions:revoke, audit:read.
+        /// One of: users:read, users:write, sessions:revoke, audit:read, clients:write.
         permission: String,
     },
     /// Disable an account: it cannot log in or refresh, and its sessions end at once.
@@ -142,6 +148,7 @@ impl Command {
             Command::Db(command) => command,
             Command::Users(command) => return run_users(command, url, &target).await,
             Command::Mfa(MfaCommand::Reseal) => return mfa::reseal(settings, url, &target).await,
+            Command::Clients(command) => return run_clients(command, url, &target).await,
             Command::Probe(probe) => return probe.run().await,
         };
         match db_command {
@@ -192,6 +199,15 @@ async fn run_users(command: UsersCommand, url: &str, target: &str) -> Result<Str
             .and_then(users::render_unsafe_addresses),
         (None, _) => unreachable!("every command but list and check-emails changes an account"),
     };
+    conn.close().await.ok();
+    outcome
+}
+
+async fn run_clients(command: ClientsCommand, url: &str, target: &str) -> Result<String, String> {
+    let conn = db::connect(url, 1)
+        .await
+        .map_err(|err| format!("cannot connect to {target}: {err}"))?;
+    let outcome = clients::run(command, &conn, target).await;
     conn.close().await.ok();
     outcome
 }
@@ -251,7 +267,7 @@ mod tests {
         assert_eq!(
             message,
             "unknown permission \"users:delete\"; the permissions are: users:read, \
-             users:write, sessions:revoke, audit:read"
+             users:write, sessions:revoke, audit:read, clients:write"
         );
         assert_eq!(
             super::parse_permission("audit:read"),

@@ -49,7 +49,8 @@ pub(super) struct AdminUserDetail {
     #[oai(flatten)]
     pub account: AdminUser,
     /// The names of the permissions it holds (e.g. `users:read`), in the order the API
-    /// lists permissions: `users:read`, `users:write`, `sessions:revoke`, `audit:read`.
+    /// lists permissions: `users:read`, `users:write`, `sessions:revoke`, `audit:read`,
+    /// `clients:write`.
     pub permissions: Vec<String>,
     /// How many live sessions it has (not ended, expired or idle).
     pub session_count: u64,

@@ -10,7 +10,8 @@ use crate::{
 
 /// A permission's name: `users:read` (list and read any account), `users:write` (change,
 /// disable or delete any account, grant and revoke permissions), `sessions:revoke` (end
-/// any account's sessions), `audit:read` (read the audit trail).
+/// any account's sessions), `audit:read` (read the audit trail), `clients:write` (register,
+/// change and delete OAuth clients).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
 #[oai(rename = "Permission", remote = "crate::domain::Permission")]
 pub(super) enum PermissionName {
@@ -22,6 +23,8 @@ pub(super) enum PermissionName {
     SessionsRevoke,
     #[oai(rename = "audit:read")]
     AuditRead,
+    #[oai(rename = "clients:write")]
+    ClientsWrite,
 }
 
 /// The `{permission}` path segment; the document shows the `Permission` enum.

@@ -72,6 +72,14 @@ pub(super) enum AuditActionName {
     PasskeyRemoved,
     #[oai(rename = "passkey.counter_regressed")]
     PasskeyCounterRegressed,
+    #[oai(rename = "client.created")]
+    ClientCreated,
+    #[oai(rename = "client.updated")]
+    ClientUpdated,
+    #[oai(rename = "client.secret_rotated")]
+    ClientSecretRotated,
+    #[oai(rename = "client.deleted")]
+    ClientDeleted,
 }
 
 /// Who acted: an `account` (`actor_id`), or the `system` (no account: the CLI, background

@@ -3,6 +3,7 @@ pub mod delivered_event;
 pub mod email_verification;
 pub mod known_device;
 pub mod mfa_challenge;
+pub mod oauth_client;
 pub mod outbox;
 pub mod passkey;
 pub mod password_reset;
