@@ -28,7 +28,7 @@ RUN touch src/main.rs src/lib.rs migration/src/lib.rs \
 
 # Distroless: glibc, libgcc, OpenSSL, CA certificates and time zones; no shell, no package
 # manager. The health check is `manage probe`: GET /api/v1/health/live on APP_PORT (no curl).
-FROM gcr.io/distroless/cc-debian12
+FROM gcr.io/distroless/cc-debian12:nonroot
 WORKDIR /app
 # Every binary in src/bin with the API: the first administrator is made with `manage`.
 COPY --from=build /src/target/release/accounts-api /src/target/release/manage \

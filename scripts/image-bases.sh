@@ -15,7 +15,7 @@ RUNTIME_BASE=$(awk '/^FROM / && !/ AS / { print $2 }' Dockerfile | tail -1)
 RUST_VERSION=${BUILD_BASE#rust:}; RUST_VERSION=${RUST_VERSION%%-*}
 SUITE=${BUILD_BASE##*-}
 # The binaries link against the build stage's glibc: the runtime must be the same release.
-[[ $SUITE == bookworm && $RUNTIME_BASE == *-debian12 ]] ||
+[[ $SUITE == bookworm && ${RUNTIME_BASE%%:*} == *-debian12 ]] ||
   fail "the build stage ($BUILD_BASE) and the runtime ($RUNTIME_BASE) are not both Debian 12"
 # What gcr.io/distroless/cc-debian12 holds (distroless's base and cc package lists).
 DISTROLESS_PACKAGES=(base-files netbase tzdata libc6 libssl3 ca-certificates libgcc-s1 libgomp1 libstdc++6)
@@ -80,8 +80,9 @@ make_distroless() {
 if ! have_image "$RUNTIME_BASE"; then
   log "making $RUNTIME_BASE from Debian's packages: ${DISTROLESS_PACKAGES[*]}"
   make_distroless
+  # The `nonroot` tag's user and home, as distroless sets them (the Dockerfile names its own).
   commit_rootfs "$RUNTIME_BASE" "$WORK/runtime.tar" --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    --env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
+    --env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt --user 65532:65532 --workingdir /home/nonroot
 fi
 if ! have_image "$BUILD_BASE"; then
   full=$(rustc --version | awk '{ print $2 }')

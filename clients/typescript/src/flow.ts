@@ -11,6 +11,7 @@ import { BASE_URL } from "./client.js";
 import { operationsInDocument } from "./document.js";
 import { accountSteps } from "./steps/account.js";
 import { adminSteps } from "./steps/admin.js";
+import { clientSteps } from "./steps/clients.js";
 import { closingSteps } from "./steps/closing.js";
 import { mfaSteps } from "./steps/mfa.js";
 import { passkeySteps } from "./steps/passkeys.js";
@@ -26,6 +27,7 @@ const steps: Step[] = [
   ...sessionSteps,
   ...passwordSteps,
   ...adminSteps,
+  ...clientSteps,
   ...mfaSteps,
   ...passkeySteps,
   ...closingSteps,

@@ -8,7 +8,7 @@ import { bearer, client } from "../client.js";
 import { account, coveredBy, login, type Step, state, statusWith } from "./shared.js";
 
 const ADMIN = `ts_${account.run}_admin`;
-const PERMISSIONS = ["users:read", "users:write", "sessions:revoke", "audit:read"];
+const PERMISSIONS = ["users:read", "users:write", "sessions:revoke", "audit:read", "clients:write"];
 const admin: { token?: string; spare?: string } = {};
 
 /** Runs `manage users <args>` on the server's database (run.sh names both). */

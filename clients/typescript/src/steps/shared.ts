@@ -56,6 +56,12 @@ export const coveredBy = {
   startPasskeyAuthentication: "start a passkey sign-in without a username; a bogus mfa_token is refused",
   getAppleAppSiteAssociation: "the iOS apps' association (webcredentials)",
   getAssetLinks: "the Android apps' Digital Asset Links (get_login_creds)",
+  createClient: "an administrator registers a public and a confidential OAuth client",
+  listClients: "an administrator lists the clients, a page at a time",
+  getClient: "an administrator reads a client (never its secret)",
+  updateClient: "an administrator changes a client",
+  rotateClientSecret: "an administrator makes a confidential client a new secret",
+  deleteClient: "an administrator deletes the clients",
 } satisfies Record<keyof operations, string>;
 
 const run = randomUUID().replaceAll("-", "").slice(0, 12);
