@@ -49,6 +49,10 @@ npm ci --no-audit --no-fund --loglevel=error
 
 echo "== cargo build"
 (cd "$ROOT" && cargo build --quiet --bin accounts-api --bin manage)
+# Take this build's binaries now: another checkout sharing CARGO_TARGET_DIR may rebuild them.
+for bin in accounts-api manage; do
+  ln "$CARGO_TARGET_DIR/debug/$bin" "$WORK/$bin" 2>/dev/null || cp "$CARGO_TARGET_DIR/debug/$bin" "$WORK/$bin"
+done
 
 echo "== server on $BASE"
 # A clean environment and a working directory outside the repo, so neither the caller's
@@ -61,7 +65,7 @@ echo "== server on $BASE"
   WEBAUTHN_APPLE_APP_IDS="$APPLE_APP_IDS" WEBAUTHN_ANDROID_APPS="$ANDROID_APPS" \
   RATE_LIMIT_ENABLED=false RUST_LOG=warn LOG_FORMAT=json PASSWORD_HASH_COST=4 \
   JWT_PRIVATE_KEY_PATH="$WORK/no-key.pem" JWT_PUBLIC_KEY_PATH="$WORK/no-key.pub.pem" \
-  "$CARGO_TARGET_DIR/debug/accounts-api") >"$WORK/server.log" 2>&1 &
+  "$WORK/accounts-api") >"$WORK/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 150); do
   curl -sf "$BASE/api/v1/health" >/dev/null && break
@@ -89,6 +93,6 @@ echo "== flow"
 "$BIN/tsc" -p tsconfig.json --noCheck
 API_BASE_URL="$BASE" OPENAPI_DOCUMENT=src/generated/openapi.json CONFIRM_PAGE="$CONFIRM_PAGE" \
   PASSWORD_RESET_PAGE="$RESET_PAGE" MAILDEV_API_URL=http://127.0.0.1:1080/api/email \
-  MANAGE_BIN="$CARGO_TARGET_DIR/debug/manage" MANAGE_DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
+  MANAGE_BIN="$WORK/manage" MANAGE_DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
   WEBAUTHN_APPLE_APP_IDS="$APPLE_APP_IDS" WEBAUTHN_ANDROID_APPS="$ANDROID_APPS" \
   node dist/flow.js

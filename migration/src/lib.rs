@@ -15,6 +15,7 @@ mod m20261206_000010_create_known_devices;
 mod m20261206_000011_create_second_factors;
 mod m20261206_000012_create_passkeys;
 mod m20261207_000013_create_oauth_clients;
+mod m20261207_000014_create_oauth_authorizations;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_create_second_factors::Migration),
             Box::new(m20261206_000012_create_passkeys::Migration),
             Box::new(m20261207_000013_create_oauth_clients::Migration),
+            Box::new(m20261207_000014_create_oauth_authorizations::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use crate::{
     features::Api,
     http::{
         AppState, LIMIT_HEADERS, Operations, REQUEST_ID, TRACEPARENT, add_allow, limit_body,
-        log_request, report_limits, with_documents,
+        log_request, page_headers, report_limits, with_documents,
     },
 };
 
@@ -31,6 +31,7 @@ pub(super) fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'sta
     routes
         .data(state)
         .around(report_limits)
+        .around(page_headers)
         .around(move |ep, req| add_allow(ep, req, allowed.clone()))
         .around(move |ep, req| limit_body(ep, req, limit))
         .with_if(

@@ -9,6 +9,7 @@ mod clients;
 mod health;
 mod mfa;
 pub(crate) mod notifications;
+mod oidc;
 mod passkeys;
 mod sessions;
 #[cfg(test)]
@@ -26,6 +27,7 @@ pub(crate) type Api = MergedApi<(
     passkeys::Slices,
     admin::Slices,
     clients::Slices,
+    oidc::Slices,
     health::Slices,
 )>;
 

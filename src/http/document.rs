@@ -19,6 +19,8 @@ const REDOC_FONTS: &str = r#"<link href="https://fonts.googleapis.com/css?family
 
 /// What `Content-Type` poem-openapi documents for JSON; clients want the bare media type.
 const JSON_WITH_CHARSET: &str = "application/json; charset=utf-8";
+/// The hosted pages' media type as poem-openapi writes it.
+const HTML_WITH_CHARSET: &str = "text/html; charset=utf-8";
 
 /// Adds `/openapi.json`, `/docs` (Swagger UI) and `/redoc` to `routes`, all serving the
 /// finished document of the service `api` makes. Each is built on its first request and
@@ -67,7 +69,8 @@ fn page(
 /// - every OAuth2 flow lists every permission as a scope, with what it allows (Swagger UI's
 ///   Authorize dialog offers them; operations name theirs in their security requirement);
 /// - an operation without security requirements says `security: []` (public, explicitly);
-/// - `application/json; charset=utf-8` content keys become `application/json`;
+/// - `application/json; charset=utf-8` content keys become `application/json` (and the
+///   hosted pages' `text/html; charset=utf-8`, `text/html`);
 /// - header names poem-openapi upper-cases (`CACHE-CONTROL`) get their usual case.
 pub(crate) fn finish(spec: &str) -> String {
     let Ok(mut doc) = serde_json::from_str::<Value>(spec) else {
@@ -135,10 +138,16 @@ fn operations(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> 
 }
 
 fn bare_json(content: &mut Value) {
-    if let Some(content) = content.as_object_mut()
-        && let Some(media) = content.remove(JSON_WITH_CHARSET)
-    {
-        content.insert("application/json".into(), media);
+    let Some(content) = content.as_object_mut() else {
+        return;
+    };
+    for (with_charset, bare) in [
+        (JSON_WITH_CHARSET, "application/json"),
+        (HTML_WITH_CHARSET, "text/html"),
+    ] {
+        if let Some(media) = content.remove(with_charset) {
+            content.insert(bare.into(), media);
+        }
     }
 }
 

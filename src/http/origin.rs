@@ -22,6 +22,11 @@ impl Origin {
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.0)
     }
+
+    /// Whether the client reached us over https (so a cookie may be `Secure`).
+    pub(crate) fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
 }
 
 impl<'a> FromRequest<'a> for Origin {

@@ -24,6 +24,10 @@ pub(crate) enum ApiTags {
     /// changing and deleting them and making their secrets; each operation needs
     /// `clients:write`.
     Clients,
+    /// OpenID Connect: the authorization endpoint and its hosted sign-in and consent
+    /// pages (HTML), the OAuth token endpoint (RFC 6749's JSON errors, not problem+json),
+    /// userinfo and discovery.
+    Oidc,
     /// Service health.
     Health,
 }

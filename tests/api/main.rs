@@ -42,6 +42,7 @@ mod monitoring;
 mod new_sign_in;
 mod notifications;
 mod oauth_clients;
+mod oidc;
 mod openapi;
 mod otel;
 mod passkeys;

@@ -217,6 +217,15 @@ async fn every_observed_status_is_declared() {
     }
 }
 
+/// The OpenID Provider's pages: HTML for a browser, errors included.
+const HOSTED_PAGES: [&str; 5] = [
+    "/oauth2/authorize",
+    "/oauth2/logout",
+    "/oauth2/sign-in",
+    "/oauth2/sign-in/second-step",
+    "/oauth2/consent",
+];
+
 #[tokio::test]
 async fn error_responses_are_problem_documents() {
     let app = spawn_app(Backend::Sqlite).await;
@@ -234,6 +243,17 @@ async fn error_responses_are_problem_documents() {
                 {
                     // The health report itself, not a problem.
                     assert!(!types.is_empty(), "GET {path} 503 has no content");
+                    continue;
+                }
+                // The token endpoint speaks OAuth's error format (RFC 6749 §5.2), which
+                // OAuth clients read; the hosted pages answer a browser with an HTML page.
+                if path == "/oauth2/token" && matches!(status.as_str(), "400" | "401") {
+                    assert_eq!(types, ["application/json"], "{path} {status}");
+                    continue;
+                }
+                if HOSTED_PAGES.contains(&path.as_str()) && matches!(status.as_str(), "400" | "403")
+                {
+                    assert_eq!(types, ["text/html"], "{path} {status}");
                     continue;
                 }
                 assert_eq!(

@@ -14,11 +14,14 @@ import { adminSteps } from "./steps/admin.js";
 import { clientSteps } from "./steps/clients.js";
 import { closingSteps } from "./steps/closing.js";
 import { mfaSteps } from "./steps/mfa.js";
+import { oidcSteps } from "./steps/oidc.js";
 import { passkeySteps } from "./steps/passkeys.js";
 import { passwordSteps } from "./steps/password.js";
 import { sessionSteps } from "./steps/sessions.js";
 import { type Step, account } from "./steps/shared.js";
 
+// The OpenID Connect steps sign the run's account in on the hosted pages while it has its
+// password alone (before the two-step sign-in steps), with clients the administrator registers.
 // The two-step sign-in steps need the administrator (for deleteUserMfa) and turn TOTP off
 // again before the closing steps delete the account with its password alone. The passkey
 // steps reuse the TOTP helpers for an account of their own.
@@ -28,6 +31,7 @@ const steps: Step[] = [
   ...passwordSteps,
   ...adminSteps,
   ...clientSteps,
+  ...oidcSteps,
   ...mfaSteps,
   ...passkeySteps,
   ...closingSteps,

@@ -10,6 +10,10 @@ use sea_orm::{DbErr, RuntimeErr, sqlx};
 // Listed rather than queried from SQLite's schema per violation; a test keeps the list exact.
 const SQLITE_COLUMN_INDEXES: &[(&str, &str)] = &[
     ("passkeys.credential_id", "ux_passkeys_credential_id"),
+    (
+        "sessions.browser_token_hash",
+        "ux_sessions_browser_token_hash",
+    ),
     ("users.email", "ux_users_email"),
 ];
 

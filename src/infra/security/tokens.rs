@@ -52,6 +52,14 @@ pub(crate) struct SessionClaims<'a> {
     pub auth_time: DateTime<Utc>,
 }
 
+/// What an id_token names: the account, the client and the browser session.
+#[derive(Debug, Deserialize)]
+pub(crate) struct IdTokenHint {
+    pub sub: Uuid,
+    pub aud: Uuid,
+    pub sid: Uuid,
+}
+
 /// A signed access token and its lifetime in seconds.
 pub(crate) struct AccessToken {
     pub token: String,
@@ -171,16 +179,39 @@ impl TokenService {
             amr: session.amr.split_whitespace().map(str::to_owned).collect(),
             auth_time: session.auth_time.timestamp().max(0) as u64,
         };
-        let header = Header {
-            kid: Some(self.keys.current_kid().to_owned()),
-            ..Header::new(Algorithm::RS256)
-        };
-        let token =
-            jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(TokenError::Sign)?;
+        let token = self.sign(&claims)?;
         Ok(AccessToken {
             token,
             expires_in: ttl,
         })
+    }
+
+    /// `claims` signed RS256 with the current key, its `kid` in the header (as in the JWKS).
+    pub(crate) fn sign(&self, claims: &impl Serialize) -> Result<String, TokenError> {
+        let header = Header {
+            kid: Some(self.keys.current_kid().to_owned()),
+            ..Header::new(Algorithm::RS256)
+        };
+        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(TokenError::Sign)
+    }
+
+    /// `ACCESS_TOKEN_TTL`.
+    pub(crate) fn access_token_ttl(&self) -> std::time::Duration {
+        self.settings.access_token_ttl
+    }
+
+    /// What an id_token this service signed says of its sign-in (`sub`, `aud`, `sid`),
+    /// expired or not, for RP-initiated logout's `id_token_hint`; `None` for anything else.
+    pub(crate) fn id_token_hint(&self, token: &str) -> Option<IdTokenHint> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        let key = self.keys.find(header.kid.as_deref())?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[&self.settings.issuer]);
+        validation.validate_aud = false;
+        validation.validate_exp = false;
+        validation.set_required_spec_claims(&["sub", "iss", "aud"]);
+        let decoded = jsonwebtoken::decode::<IdTokenHint>(token, key, &validation).ok()?;
+        Some(decoded.claims)
     }
 
     /// The claims of a token signed by us for our issuer and audience, unexpired at `now`.
@@ -231,54 +262,4 @@ impl TokenService {
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::{TimeDelta, Utc};
-    use uuid::Uuid;
-
-    use super::{SessionClaims, TokenError, TokenService};
-    use crate::infra::security::JwtSettings;
-
-    /// A service with a throw-away key pair (no key files at these paths).
-    fn service() -> TokenService {
-        let settings = JwtSettings {
-            private_key_path: "/nonexistent/private.pem".into(),
-            public_key_path: "/nonexistent/public.pem".into(),
-            ..JwtSettings::default()
-        };
-        TokenService::load(&settings, true).unwrap()
-    }
-
-    #[test]
-    fn a_remembered_token_still_expires_and_an_altered_one_is_still_checked() {
-        let tokens = service();
-        let now = Utc::now();
-        let session = SessionClaims {
-            id: Uuid::now_v7(),
-            amr: "pwd",
-            auth_time: now - TimeDelta::hours(1),
-        };
-        let issued = tokens.issue(Uuid::now_v7(), session, &[], now).unwrap();
-        let claims = tokens.verify(&issued.token, now).unwrap();
-        assert_eq!(claims.amr, ["pwd"]);
-        assert_eq!(
-            claims.auth_time,
-            (now - TimeDelta::hours(1)).timestamp() as u64
-        );
-        // Found in the cache the second time: the same claims.
-        assert_eq!(tokens.verify(&issued.token, now).unwrap().jti, claims.jti);
-        let later = now + TimeDelta::seconds(issued.expires_in as i64 + 60);
-        assert!(matches!(
-            tokens.verify(&issued.token, later),
-            Err(TokenError::Expired)
-        ));
-        // One character inside the signature changed: a different token, checked in full.
-        let mut altered = issued.token.clone().into_bytes();
-        let at = altered.len() - 10;
-        altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
-        let altered = String::from_utf8(altered).unwrap();
-        assert!(matches!(
-            tokens.verify(&altered, now),
-            Err(TokenError::Invalid)
-        ));
-    }
-}
+mod tests;

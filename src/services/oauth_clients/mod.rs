@@ -26,7 +26,8 @@ use crate::{
     services::audit::{AuditEntry, Provenance},
 };
 
-/// A registered client as the registry hands it out; never its secret or the secret's hash.
+/// A registered client as the registry hands it out: never its secret; the secret's hash
+/// only to compare a presented secret with (`secret_matches`), redacted from `Debug`.
 #[derive(Clone, Debug)]
 pub(crate) struct Client {
     pub client_id: Uuid,
@@ -41,6 +42,31 @@ pub(crate) struct Client {
     pub secret_set_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Hex SHA-256 of the secret, compared by `secret_matches`, never handed out.
+    secret_hash: Option<SecretHash>,
+}
+
+/// A stored secret's hash, which `Debug` does not print.
+#[derive(Clone)]
+struct SecretHash(String);
+
+impl std::fmt::Debug for SecretHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretHash(..)")
+    }
+}
+
+impl Client {
+    /// Whether `presented` is the confidential client's secret (hashes compared in constant
+    /// time); never for a public client.
+    pub(crate) fn secret_matches(&self, presented: &str) -> bool {
+        self.secret_hash.as_ref().is_some_and(|stored| {
+            constant_time_eq::constant_time_eq(
+                OneTimeToken::hash(presented).as_bytes(),
+                stored.0.as_bytes(),
+            )
+        })
+    }
 }
 
 impl From<oauth_client::Model> for Client {
@@ -64,6 +90,7 @@ impl From<oauth_client::Model> for Client {
             secret_set_at: row.secret_set_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            secret_hash: row.secret_hash.map(SecretHash),
         }
     }
 }

@@ -7,6 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::narrowed;
 use crate::{
     domain::Permission,
     infra::db::entities::{session, user, user_permission},
@@ -34,6 +35,7 @@ pub(crate) async fn caller(
         .join_rev(JoinType::InnerJoin, session::Relation::User.def())
         .join(JoinType::LeftJoin, user::Relation::Permissions.def())
         .column_as(user_permission::Column::Permission, PERMISSION)
+        .column_as(session::Column::Scopes, SCOPES)
         .filter(session::Column::Id.eq(session_id))
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::live(now, idle_timeout))
@@ -50,11 +52,15 @@ pub(crate) async fn caller(
         // A name this build does not know (written by a newer one) grants nothing.
         permissions.extend(name.and_then(|n| n.parse::<Permission>().ok()));
     }
+    // A client's session holds only the permissions its scopes were granted.
+    let scopes: Option<String> = first.try_get("", SCOPES)?;
     Ok(Some(Caller {
         account,
-        permissions,
+        permissions: narrowed(permissions, scopes.as_deref()),
     }))
 }
 
 /// The alias of the joined permission column.
 const PERMISSION: &str = "granted_permission";
+/// The alias of the session's granted scopes.
+const SCOPES: &str = "session_scopes";

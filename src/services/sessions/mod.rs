@@ -5,6 +5,7 @@
 //! `live_sessions` (the caller's list, an administrator's). Liveness is one predicate,
 //! `session::live`, which all of them use.
 
+mod browser;
 mod caller;
 mod end;
 mod live;
@@ -17,6 +18,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
 
+pub(crate) use browser::{
+    BrowserSession, ClientGrant, client_grant_of, client_grant_of_refresh_token, find_browser,
+    live_browser_amr, narrowed, open_browser, open_for_client,
+};
 pub(crate) use caller::caller;
 pub(crate) use end::{Ending, OwnerEnding, end, end_all, end_by_owner, end_by_refresh_token};
 pub(crate) use live::{count_live_sessions, live_sessions};

@@ -94,6 +94,9 @@ pub(crate) async fn open(
         user_agent: Set(device.user_agent),
         ip: Set(device.ip),
         amr: Set(amr.as_str().to_owned()),
+        browser_token_hash: Set(None),
+        client_id: Set(None),
+        scopes: Set(None),
     }
     .insert(txn)
     .await?;

@@ -9,7 +9,7 @@ use crate::{
     infra::{clock::Clock, db::entities::session, security::SessionSettings},
     services::{
         audit::{self, AuditSettings},
-        mfa,
+        mfa, oidc,
         single_use_token::{self, Purpose},
     },
 };
@@ -34,12 +34,15 @@ pub(crate) struct Pruned {
     pub known_devices: u64,
     /// Second steps and TOTP enrolments that can no longer be finished.
     pub mfa_leftovers: u64,
+    /// Authorization codes an hour past their expiry, and pending authorization requests.
+    pub oauth_leftovers: u64,
 }
 
 /// Deletes the sessions that have ended (revoked, expired or idle; their refresh tokens go
 /// with them), the reset tokens spent or expired over a week ago, the audit rows past
 /// `AUDIT_RETENTION`, the sign-in devices unused past `NEW_SIGNIN_LOOKBACK`, and the second
-/// steps and TOTP enrolments that can no longer be finished.
+/// steps and TOTP enrolments that can no longer be finished, authorization codes an hour
+/// past their expiry and pending authorization requests past theirs.
 pub(crate) async fn prune(
     db: &DatabaseConnection,
     settings: &SessionSettings,
@@ -60,6 +63,7 @@ pub(crate) async fn prune(
         audit_events: audit::prune(db, &retention.audit, now).await?,
         known_devices: sign_in_notice::forget_unused(db, &retention.new_sign_in, now).await?,
         mfa_leftovers: mfa::forget_leftovers(db, now).await?,
+        oauth_leftovers: oidc::forget_expired(db, now).await?,
     })
 }
 

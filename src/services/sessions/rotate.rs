@@ -4,14 +4,14 @@ use sea_orm::{
     sea_query::{Expr, LockType, Query},
 };
 
-use super::{SessionTokens, end, store_refresh_token};
+use super::{SessionTokens, browser::permissions_of, end, store_refresh_token};
 use crate::{
     domain::AuditAction,
     infra::{
         clock::earlier,
         db::{
             self,
-            entities::{refresh_token, session, user, user_permission},
+            entities::{refresh_token, session, user},
         },
         security::{OneTimeToken, SessionSettings, TokenError, TokenService},
         telemetry::metrics,
@@ -131,7 +131,7 @@ pub(crate) async fn rotate(
     if claimed {
         store_refresh_token(&txn, session.id, &successor.hash, now).await?;
     }
-    let permissions = user_permission::of(&txn, session.user_id).await?;
+    let permissions = permissions_of(&txn, &session).await?;
     let access = tokens.issue(session.user_id, session.claims(), &permissions, now)?;
     txn.commit().await?;
     metrics::session_refreshed();

@@ -73,6 +73,8 @@ async fn health_and_docs_are_never_limited() {
         "/.well-known/jwks.json",
         "/.well-known/oauth-authorization-server",
         "/.well-known/oauth-authorization-server",
+        "/.well-known/openid-configuration",
+        "/.well-known/openid-configuration",
     ] {
         let resp = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
@@ -96,7 +98,7 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
         200,
     )
     .await;
-    // Health, the published keys and the metadata are cheap, public and meant to be polled;
+    // Health, the published keys and the metadata documents are cheap, public and meant to be polled;
     // every other operation of the document is limited, whatever slices it grows.
     let unlimited = [
         "/api/v1/health",
@@ -104,6 +106,7 @@ async fn the_document_declares_429_and_the_limit_headers_on_every_limited_operat
         "/api/v1/health/ready",
         "/.well-known/jwks.json",
         "/.well-known/oauth-authorization-server",
+        "/.well-known/openid-configuration",
     ];
     let (mut limited, mut polled) = (0, Vec::new());
     for (path, item) in doc["paths"].as_object().unwrap() {

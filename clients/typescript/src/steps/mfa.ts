@@ -72,7 +72,7 @@ function authenticator(enrolment: TotpEnrolment, username: string): TOTP {
 }
 
 /** Six digits that are none of the app's codes from two steps back to two ahead. */
-function wrongCode(app: TOTP): string {
+export function wrongCode(app: TOTP): string {
   const now = Date.now();
   const near = [-2, -1, 0, 1, 2].map((step) => app.generate({ timestamp: now + step * STEP_MS }));
   for (let n = 0; ; n += 1) {

@@ -62,6 +62,17 @@ export const coveredBy = {
   updateClient: "an administrator changes a client",
   rotateClientSecret: "an administrator makes a confidential client a new secret",
   deleteClient: "an administrator deletes the clients",
+  getOpenidConfiguration: "the OpenID configuration (discovery) names the endpoints",
+  authorize: "authorize with PKCE S256: on to the sign-in page with a CSRF cookie",
+  getSignInPage: "the hosted sign-in page: a form with a hidden CSRF field",
+  submitSignIn: "sign in on the page: back to the client with a code, state and iss",
+  createOauthToken: "the public client exchanges the code with its verifier: the id_token's claims",
+  getUserinfo: "userinfo (GET) answers the granted scopes' claims",
+  postUserinfo: "userinfo (POST) answers the same claims",
+  getConsentPage: "a third-party client: the consent page",
+  submitConsent: "consent approved: the confidential client exchanges the code with HTTP Basic",
+  submitSecondStep: "an account with TOTP: the hosted second step",
+  endSession: "log out with the id_token_hint: the browser session ends",
 } satisfies Record<keyof operations, string>;
 
 const run = randomUUID().replaceAll("-", "").slice(0, 12);

@@ -9,15 +9,16 @@ use crate::{
     infra::{
         clock::Clock,
         db::{self, entities::user},
-        rate_limit::{RateLimits, Scope},
+        rate_limit::RateLimits,
         security::{PasswordHasher, SessionSettings, TokenService},
     },
     services::{
         audit::{AuditEntry, Provenance},
         email_confirmation,
-        mfa::{self, Totp},
+        mfa::Totp,
         passkeys::Passkeys,
         sessions::{self, Amr, Device, Login, NewSignInSettings, RotateError, SessionTokens},
+        sign_in::{self, Checked, PasswordCheck, SignInError, login_failed},
     },
 };
 
@@ -36,17 +37,23 @@ pub(super) struct Grants<'a> {
     pub require_verified_email: bool,
 }
 
-/// Unknown account and wrong password fail alike and take as long (a dummy hash is checked),
-/// so the endpoint does not reveal which accounts exist. Failed attempts are counted per
-/// account (per name when no account has it) from every IP, so guessing cannot be spread.
-/// With `require_verified_email`, an unconfirmed account with the right password gets no
-/// token but a fresh confirmation e-mail (within its quota): it has no token to ask with.
-/// The right password opens a session on `device`, unless an administrator disabled the
-/// account (403, told only to whoever knows the password). Every outcome is audited; a
-/// failure names the account when there is one, never the login typed (it may be a
-/// password typed into the wrong field). An account with a second factor gets no session
-/// yet but a second step (`mfa-required`, `second_step::mfa_grant`). The route counts each
-/// outcome (`accounts_logins_total`).
+impl Grants<'_> {
+    /// What checking a password or a code needs.
+    pub(super) fn password_check(&self) -> PasswordCheck<'_> {
+        PasswordCheck {
+            db: self.db,
+            clock: self.clock,
+            hasher: self.hasher,
+            limits: self.limits,
+            require_verified_email: self.require_verified_email,
+        }
+    }
+}
+
+/// The password grant: the password checked as every sign-in checks it
+/// (`sign_in::check_password`); the right one opens a session on `device`, or for an account
+/// with a second factor answers `mfa-required` with the second step's token
+/// (`second_step::mfa_grant`). The route counts each outcome (`accounts_logins_total`).
 pub(super) async fn password_grant(
     grants: &Grants<'_>,
     login: String,
@@ -54,87 +61,45 @@ pub(super) async fn password_grant(
     device: Device,
     provenance: &Provenance,
 ) -> Result<SessionTokens, ApiError> {
-    let Grants {
-        db,
-        clock,
-        hasher,
-        limits,
-        ..
-    } = *grants;
-    // A place in the hashing queue first: when the hasher is saturated, a refusal costs no
-    // query; the slot only once the account is read (a slow database holds no slot).
-    let turn = hasher.turn()?;
-    let login = user::normalize_login(&login);
-    let account = user::find_by_login(db, &login).await?;
-    let attempts_key = account.as_ref().map_or(login, |a| a.id.to_string());
-    // Charged before the hash, taken back for the right password: concurrent wrong guesses
-    // cannot pass a quota that none of them has been counted against yet.
-    let charge = limits
-        .charge_failure(Scope::LoginFailures, &attempts_key)
-        .await?;
-    let hash = account.as_ref().map(|a| &a.password_hash);
-    let verified = hasher.verify_in(turn, &password, hash).await;
-    let now = clock.now();
-    let failed =
-        |account: Option<&user::Model>, reason: &str| login_failed(account.map(|a| a.id), reason);
-    let account = match (verified, account) {
-        (Ok(true), Some(account)) => {
-            charge.forgive().await;
-            account
-        }
-        (Ok(_), account) => {
-            failed(account.as_ref(), "invalid_credentials")
-                .record(db, provenance, now)
-                .await?;
-            return Err(Refusal::InvalidCredentials.into());
-        }
-        (Err(err), _) => {
-            charge.forgive().await;
-            return Err(err.into());
+    let checked = sign_in::check_password(&grants.password_check(), &login, &password, provenance)
+        .await
+        .map_err(refused)?;
+    let account = match checked {
+        Checked::Proven(account) => account,
+        Checked::SecondStep { mfa_token, methods } => {
+            let challenge = MfaChallenge {
+                mfa_token: mfa_token.into(),
+                methods,
+            };
+            return Err(Refusal::MfaRequired(challenge).into());
         }
     };
-    if account.disabled_at.is_some() {
-        failed(Some(&account), "account_disabled")
-            .record(db, provenance, now)
-            .await?;
-        return Err(Refusal::AccountDisabled.into());
-    }
-    if grants.require_verified_email && !account.email_verified {
-        failed(Some(&account), "email_not_verified")
-            .record(db, provenance, now)
-            .await?;
-        return not_verified(grants, &account).await;
-    }
-    let factors = mfa::status(db, account.id).await?;
-    if factors.enabled() {
-        let mfa_token = mfa::open_challenge(db, account.id, now).await?;
-        AuditEntry::new(AuditAction::LoginMfaRequired)
-            .by_self(account.id)
-            .record(db, provenance, now)
-            .await?;
-        let challenge = MfaChallenge {
-            mfa_token: mfa_token.into(),
-            methods: factors.methods(),
-        };
-        return Err(Refusal::MfaRequired(challenge).into());
-    }
     // It reads the account's known devices before it writes (`sessions::open`).
-    let txn = db::begin_write(db).await?;
+    let txn = db::begin_write(grants.db).await?;
     let login = Login {
         account: &account,
         device,
         amr: Amr::Password,
     };
-    let opened = open_session(grants, &txn, login, provenance, now).await?;
+    let opened = open_session(grants, &txn, login, provenance, grants.clock.now()).await?;
     txn.commit().await?;
     Ok(opened)
 }
 
-/// The audit row of a failed login, naming the account when there is one and why.
-pub(super) fn login_failed(account: Option<Uuid>, reason: &str) -> AuditEntry {
-    AuditEntry::new(AuditAction::LoginFailed)
-        .on(account)
-        .with("reason", reason)
+/// A refused sign-in as the token endpoint answers it.
+pub(super) fn refused(err: SignInError) -> ApiError {
+    match err {
+        SignInError::InvalidCredentials => Refusal::InvalidCredentials.into(),
+        SignInError::AccountDisabled => Refusal::AccountDisabled.into(),
+        SignInError::EmailNotVerified => Refusal::EmailNotVerified.into(),
+        SignInError::InvalidMfaToken => Refusal::InvalidMfaToken.into(),
+        SignInError::InvalidMfaCode => Refusal::InvalidMfaCode.into(),
+        SignInError::Hash(err) => err.into(),
+        SignInError::Charge(err) => err.into(),
+        SignInError::Resend(err) => err.into(),
+        SignInError::Mfa(err) => err.into(),
+        SignInError::Database(err) => err.into(),
+    }
 }
 
 /// The account a second step or a passkey names (`unknown` when it is gone), refused

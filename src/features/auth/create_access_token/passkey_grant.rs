@@ -1,6 +1,6 @@
 use super::{
     error::Refusal,
-    handler::{Grants, enabled_account, login_failed, not_verified, open_session},
+    handler::{Grants, enabled_account, not_verified, open_session},
 };
 use crate::{
     domain::FieldError,
@@ -10,6 +10,7 @@ use crate::{
         audit::Provenance,
         passkeys::{self, PasskeyError},
         sessions::{Amr, Device, Login, SessionTokens},
+        sign_in::login_failed,
     },
 };
 

@@ -1,7 +1,7 @@
 use super::{
     command::Proof,
     error::Refusal,
-    handler::{Grants, enabled_account, login_failed, open_session},
+    handler::{Grants, enabled_account, open_session, refused as sign_in_refused},
     passkey_grant::refused,
 };
 use crate::{
@@ -9,20 +9,20 @@ use crate::{
     infra::{db, rate_limit::Scope, security::OneTimeToken},
     services::{
         audit::Provenance,
-        mfa::{self, Challenge, MfaError},
+        mfa::Challenge,
         passkeys,
         sessions::{Amr, Device, Login, SessionTokens},
+        sign_in::{self, login_failed},
     },
 };
 
 /// The second step of a login: the `mfa_token` a right password got, and a code or a
-/// passkey's assertion. The account is charged a failed login before the proof is judged
-/// (forgiven when right), like a password. A passkey is verified first (its ceremony must
-/// have been opened for this `mfa_token`). Then in one transaction the token is spent (one
-/// success per token, whatever races), the code checked (a TOTP step is never accepted
-/// twice; a recovery code is spent and mails the owner), and the session opened with `amr`
-/// `pwd otp mfa` or `pwd hwk|swk user mfa`. A wrong proof rolls that back, counts against
-/// the token (dead after 5) and is audited as a failed login.
+/// passkey's assertion. A code is judged as every sign-in judges it (`sign_in::prove_code`);
+/// the session opens in the transaction that spent the token, with `amr` `pwd otp mfa`.
+/// A passkey is verified first (its ceremony must have been opened for this `mfa_token`),
+/// the account charged a failed login before (forgiven when right), then the token spent
+/// and the session opened with `amr` `pwd hwk|swk user mfa`; a refused assertion counts
+/// against the token (dead after 5) and is audited as a failed login.
 pub(super) async fn mfa_grant(
     grants: &Grants<'_>,
     mfa_token: &str,
@@ -31,6 +31,24 @@ pub(super) async fn mfa_grant(
     provenance: &Provenance,
 ) -> Result<SessionTokens, ApiError> {
     let (db, now) = (grants.db, grants.clock.now());
+    let assertion = match proof {
+        Proof::Passkey(assertion) => assertion,
+        Proof::Code(code) => {
+            let check = grants.password_check();
+            let (account, txn) =
+                sign_in::prove_code(&check, grants.totp, mfa_token, &code, provenance)
+                    .await
+                    .map_err(sign_in_refused)?;
+            let login = Login {
+                account: &account,
+                device,
+                amr: Amr::PasswordAndOtp,
+            };
+            let opened = open_session(grants, &txn, login, provenance, now).await?;
+            txn.commit().await?;
+            return Ok(opened);
+        }
+    };
     let challenge = Challenge::find(db, mfa_token, now)
         .await?
         .ok_or(Refusal::InvalidMfaToken)?;
@@ -41,47 +59,28 @@ pub(super) async fn mfa_grant(
         provenance,
     )
     .await?;
-    let failed = |reason: &str| login_failed(Some(account.id), reason);
     let charge = grants
         .limits
         .charge_failure(Scope::LoginFailures, &account.id.to_string())
         .await?;
-    let code = match proof {
-        Proof::Code(code) => code,
-        Proof::Passkey(assertion) => {
-            let token_hash = OneTimeToken::hash(mfa_token);
-            let asserted = passkeys::finish_second_factor(
-                db,
-                grants.passkeys,
-                account.id,
-                &token_hash,
-                assertion,
-                now,
-            )
-            .await;
-            let synced = match asserted {
-                Ok(asserted) => passkeys::synced(&asserted.passkey),
-                Err(err) => {
-                    challenge.fail(db).await?;
-                    failed("wrong_passkey").record(db, provenance, now).await?;
-                    return Err(refused(grants, err, provenance).await);
-                }
-            };
-            let txn = db::begin_write(db).await?;
-            if !challenge.claim(&txn, now).await? {
-                txn.rollback().await?;
-                charge.forgive().await;
-                return Err(Refusal::InvalidMfaToken.into());
-            }
-            charge.forgive().await;
-            let login = Login {
-                account: &account,
-                device,
-                amr: Amr::PasswordAndPasskey { synced },
-            };
-            let opened = open_session(grants, &txn, login, provenance, now).await?;
-            txn.commit().await?;
-            return Ok(opened);
+    let token_hash = OneTimeToken::hash(mfa_token);
+    let asserted = passkeys::finish_second_factor(
+        db,
+        grants.passkeys,
+        account.id,
+        &token_hash,
+        assertion,
+        now,
+    )
+    .await;
+    let synced = match asserted {
+        Ok(asserted) => passkeys::synced(&asserted.passkey),
+        Err(err) => {
+            challenge.fail(db).await?;
+            login_failed(Some(account.id), "wrong_passkey")
+                .record(db, provenance, now)
+                .await?;
+            return Err(refused(grants, err, provenance).await);
         }
     };
     let txn = db::begin_write(db).await?;
@@ -90,20 +89,11 @@ pub(super) async fn mfa_grant(
         charge.forgive().await;
         return Err(Refusal::InvalidMfaToken.into());
     }
-    match mfa::verify(&txn, grants.totp, &account, &code, provenance, now).await {
-        Ok(_) => charge.forgive().await,
-        Err(MfaError::WrongCode) => {
-            txn.rollback().await?;
-            challenge.fail(db).await?;
-            failed("wrong_mfa_code").record(db, provenance, now).await?;
-            return Err(Refusal::InvalidMfaCode.into());
-        }
-        Err(err) => return Err(err.into()),
-    }
+    charge.forgive().await;
     let login = Login {
         account: &account,
         device,
-        amr: Amr::PasswordAndOtp,
+        amr: Amr::PasswordAndPasskey { synced },
     };
     let opened = open_session(grants, &txn, login, provenance, now).await?;
     txn.commit().await?;

@@ -24,6 +24,12 @@ pub struct Model {
     pub ip: Option<String>,
     /// How the login proved itself: RFC 8176 values, space-separated (`pwd`).
     pub amr: String,
+    /// Hex SHA-256 of a browser session's cookie; `None` for an API session.
+    pub browser_token_hash: Option<String>,
+    /// The OAuth client a session opened by an authorization code belongs to.
+    pub client_id: Option<Uuid>,
+    /// The scopes that client was granted, space-separated; every refresh keeps them.
+    pub scopes: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,31 @@
+//! The OpenID Provider: the authorization endpoint and its hosted pages (sign-in, second
+//! step, consent), the token endpoint, userinfo, RP-initiated logout and discovery.
+
+mod authorize;
+mod create_oauth_token;
+mod end_session;
+mod get_consent_page;
+mod get_openid_configuration;
+mod get_sign_in_page;
+mod get_userinfo;
+mod pages;
+mod post_userinfo;
+mod submit_consent;
+mod submit_second_step;
+mod submit_sign_in;
+mod userinfo;
+
+/// This area's slices, in document order.
+pub(super) type Slices = (
+    authorize::AuthorizeRoute,
+    get_sign_in_page::GetSignInPageRoute,
+    submit_sign_in::SubmitSignInRoute,
+    submit_second_step::SubmitSecondStepRoute,
+    get_consent_page::GetConsentPageRoute,
+    submit_consent::SubmitConsentRoute,
+    create_oauth_token::CreateOauthTokenRoute,
+    get_userinfo::GetUserinfoRoute,
+    post_userinfo::PostUserinfoRoute,
+    end_session::EndSessionRoute,
+    get_openid_configuration::GetOpenidConfigurationRoute,
+);

@@ -1,0 +1,105 @@
+//! What the hosted pages of this area share: their HTML and the CSRF check of their forms.
+
+use minijinja::context;
+use poem_openapi::payload::Html;
+
+use crate::{
+    domain::oauth::Scope,
+    http::{ApiError, BrowserCookies, PageResponse, render},
+    infra::security::SessionSettings,
+    services::{oidc::Pending, sessions::NewSignInSettings, sign_in::SignInError},
+};
+
+/// What opening a browser session needs.
+pub(super) struct Opening<'a> {
+    pub sessions: &'a SessionSettings,
+    pub new_sign_in: &'a NewSignInSettings,
+}
+
+/// The page of a request that is unknown or expired (10 minutes).
+pub(super) fn expired() -> PageResponse {
+    PageResponse::bad_request(
+        "This sign-in has expired",
+        "Go back to the application and start again.",
+    )
+}
+
+/// Whether a form's `csrf` is this browser's CSRF cookie and the pending request's token:
+/// the token was handed out with the request, so a form posted from another site, or one
+/// started by another browser (login CSRF), is refused.
+pub(super) fn csrf_ok(cookies: &BrowserCookies, form: Option<&str>, pending: &Pending) -> bool {
+    form.is_some_and(|form| cookies.csrf_matches(form) && pending.csrf_matches(form))
+}
+
+/// The sign-in form, filled with `login`, showing `error` tied to its fields.
+pub(super) fn sign_in(
+    client_name: &str,
+    handle: &str,
+    csrf: &str,
+    login: &str,
+    error: Option<&str>,
+) -> Html<String> {
+    render(
+        "sign_in",
+        "Sign in",
+        context! { client_name, request => handle, csrf, login, error },
+    )
+}
+
+/// The second step's form, showing `error` tied to its field.
+pub(super) fn second_step(
+    handle: &str,
+    csrf: &str,
+    mfa_token: &str,
+    error: Option<&str>,
+) -> Html<String> {
+    render(
+        "second_step",
+        "Two-step sign-in",
+        context! { request => handle, csrf, mfa_token, error },
+    )
+}
+
+/// The consent page: what `client_name` asks for.
+pub(super) fn consent(
+    client_name: &str,
+    handle: &str,
+    csrf: &str,
+    scopes: &[Scope],
+) -> Html<String> {
+    let scopes: Vec<&str> = scopes.iter().map(|scope| describe(*scope)).collect();
+    render(
+        "consent",
+        "Allow access",
+        context! { client_name, request => handle, csrf, scopes },
+    )
+}
+
+/// A scope in words.
+fn describe(scope: Scope) -> &'static str {
+    match scope {
+        Scope::OpenId => "Your account's identifier",
+        Scope::Profile => "Your username",
+        Scope::Email => "Your e-mail address",
+        Scope::OfflineAccess => "Access while you are away",
+        Scope::Permission(permission) => permission.as_str(),
+    }
+}
+
+/// A refused sign-in in words for the page; what is no refusal (an outage) is an error.
+pub(super) fn refusal(err: SignInError) -> Result<&'static str, ApiError> {
+    Ok(match err {
+        SignInError::InvalidCredentials => "Incorrect username, e-mail address or password.",
+        SignInError::AccountDisabled => "An administrator has disabled this account.",
+        SignInError::EmailNotVerified => {
+            "Confirm your e-mail address first: a new confirmation e-mail is on its way."
+        }
+        SignInError::InvalidMfaToken => "This sign-in has expired: start again.",
+        SignInError::InvalidMfaCode => "That code is wrong or was already used.",
+        SignInError::Hash(err) => return Err(err.into()),
+        SignInError::Charge(err) => return Err(err.into()),
+        SignInError::Resend(err) => return Err(err.into()),
+        SignInError::Mfa(err) => return Err(err.into()),
+        SignInError::Database(err) => return Err(err.into()),
+    })
+}

@@ -1,0 +1,36 @@
+//! The UserInfo response both UserInfo endpoints answer.
+
+use poem_openapi::Object;
+use serde_json::{Map, Value};
+
+/// The UserInfo response (OpenID Connect Core §5.3.2): `sub` always, the rest per scope.
+#[derive(Object)]
+pub(super) struct UserInfo {
+    /// The account's id, as the id_token's `sub`.
+    pub sub: String,
+    /// With `email`.
+    #[oai(skip_serializing_if_is_none)]
+    pub email: Option<String>,
+    /// With `email`.
+    #[oai(skip_serializing_if_is_none)]
+    pub email_verified: Option<bool>,
+    /// With `profile`: the username.
+    #[oai(skip_serializing_if_is_none)]
+    pub preferred_username: Option<String>,
+    /// With `profile`: the username (the account has no other name).
+    #[oai(skip_serializing_if_is_none)]
+    pub name: Option<String>,
+}
+
+impl From<Map<String, Value>> for UserInfo {
+    fn from(claims: Map<String, Value>) -> Self {
+        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
+        Self {
+            sub: text("sub").unwrap_or_default(),
+            email: text("email"),
+            email_verified: claims.get("email_verified").and_then(Value::as_bool),
+            preferred_username: text("preferred_username"),
+            name: text("name"),
+        }
+    }
+}
