@@ -283,7 +283,9 @@ async fn token_responses_are_not_cacheable() {
 }
 
 /// Without the dummy-hash check an unknown name would answer in ~1 ms against ~60 ms for a
-/// wrong password at cost 10; the medians must be within 2x of each other.
+/// wrong password at cost 10; the fastest of each must be within 2x of each other. The
+/// fastest, not the median: a busy machine only ever adds time, to either kind at random, and
+/// the fastest of nine interleaved tries is the cost the server itself pays.
 #[tokio::test]
 async fn unknown_user_takes_as_long_as_a_wrong_password() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
@@ -300,16 +302,12 @@ async fn unknown_user_takes_as_long_as_a_wrong_password() {
             started.elapsed().as_secs_f64()
         }
     };
-    let (mut known, mut unknown) = (Vec::new(), Vec::new());
-    for _ in 0..7 {
-        known.push(time("alice").await);
-        unknown.push(time("mallory").await);
+    let (mut known, mut unknown) = (f64::MAX, f64::MAX);
+    for _ in 0..9 {
+        known = known.min(time("alice").await);
+        unknown = unknown.min(time("mallory").await);
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let ratio = median(&mut unknown) / median(&mut known);
+    let ratio = unknown / known;
     assert!(
         (0.5..2.0).contains(&ratio),
         "unknown/known login time ratio {ratio:.2}"
