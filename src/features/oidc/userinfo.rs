@@ -1,7 +1,37 @@
-//! The UserInfo response both UserInfo endpoints answer.
+//! The UserInfo response both UserInfo endpoints answer, and the one lookup behind them.
 
-use poem_openapi::Object;
+use poem_openapi::{ApiResponse, Object, payload::Json};
 use serde_json::{Map, Value};
+
+use crate::{
+    http::{ApiError, AppState, Authenticated},
+    services::oidc::userinfo_claims,
+};
+
+#[derive(ApiResponse)]
+pub(super) enum UserinfoResponse {
+    /// The claims.
+    #[oai(status = 200)]
+    Ok(
+        Json<UserInfo>,
+        /// `no-store`.
+        #[oai(header = "Cache-Control")]
+        String,
+    ),
+}
+
+/// The caller's claims, for a token the code flow issued with `openid`; 401 for any other.
+pub(super) async fn userinfo(
+    state: &AppState,
+    caller: &Authenticated,
+) -> Result<UserinfoResponse, ApiError> {
+    let claims = userinfo_claims(&state.db, &caller.account, caller.session_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::unauthorized("the token was not issued to a client with `openid`")
+        })?;
+    Ok(UserinfoResponse::Ok(Json(claims.into()), "no-store".into()))
+}
 
 /// The UserInfo response (OpenID Connect Core §5.3.2): `sub` always, the rest per scope.
 #[derive(Object)]

@@ -1,10 +1,9 @@
 use poem::web::Data;
-use poem_openapi::{ApiResponse, OpenApi, payload::Json};
+use poem_openapi::OpenApi;
 
 use crate::{
-    features::oidc::userinfo::UserInfo,
-    http::{ApiError, ApiTags, AppState, Authenticated, Problem, error_statuses},
-    services::oidc::userinfo_claims,
+    features::oidc::userinfo::{UserinfoResponse, userinfo},
+    http::{ApiTags, AppState, Authenticated, Problem, error_statuses},
 };
 
 #[derive(Default)]
@@ -13,18 +12,6 @@ pub(crate) struct PostUserinfoRoute;
 error_statuses!(PostUserinfoErrors: 401, 429, 500, 503;
     401 => "No bearer token, an invalid or expired one, one whose session ended, or one not issued by the authorization code flow with `openid`.",
 );
-
-#[derive(ApiResponse)]
-enum UserinfoResponse {
-    /// The claims.
-    #[oai(status = 200)]
-    Ok(
-        Json<UserInfo>,
-        /// `no-store`.
-        #[oai(header = "Cache-Control")]
-        String,
-    ),
-}
 
 #[OpenApi(tag = "ApiTags::Oidc")]
 impl PostUserinfoRoute {
@@ -42,12 +29,6 @@ impl PostUserinfoRoute {
         caller: Authenticated,
         state: Data<&AppState>,
     ) -> Result<UserinfoResponse, Problem<PostUserinfoErrors>> {
-        let claims = userinfo_claims(&state.db, &caller.account, caller.session_id)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or_else(|| {
-                ApiError::unauthorized("the token was not issued to a client with `openid`")
-            })?;
-        Ok(UserinfoResponse::Ok(Json(claims.into()), "no-store".into()))
+        Ok(userinfo(&state, &caller).await?)
     }
 }
