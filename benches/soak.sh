@@ -48,7 +48,7 @@ PSQL=(psql -qtAX -h 127.0.0.1 -p "$PS_PG_PORT" -U postgres)
 API_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/private.pem" 2>/dev/null
 openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
-export APP_ENV=production APP_PORT="$API_PORT" \
+export APP_ENV=production APP_PORT="$API_PORT" JWT_ISSUER="http://127.0.0.1:$API_PORT" \
   DATABASE_URL="postgres://postgres@127.0.0.1:$PS_PG_PORT/accounts" \
   JWT_PRIVATE_KEY_PATH="$WORK/private.pem" JWT_PUBLIC_KEY_PATH="$WORK/public.pem" \
   MFA_ENCRYPTION_KEY="k1:$(openssl rand -base64 32)" \

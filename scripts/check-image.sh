@@ -79,7 +79,8 @@ SETTINGS=(DATABASE_URL=postgres://postgres@127.0.0.1:5432/accounts_image_check A
   REDIS_URL=redis://127.0.0.1:6379/12 KAFKA_BROKERS=127.0.0.1:9092 KAFKA_TOPIC="$TOPIC"
   KAFKA_CONSUMER_GROUP="$TOPIC" KAFKA_TOPIC_PARTITIONS=1 SMTP_HOST=127.0.0.1 SMTP_PORT=1025
   JWT_PRIVATE_KEY_PATH=/run/certs/jwt-private.pem JWT_PUBLIC_KEY_PATH=/run/certs/jwt-public.pem
-  MFA_ENCRYPTION_KEY="k1:$(openssl rand -base64 32)" WEBAUTHN_ORIGINS="http://localhost:$PORT")
+  MFA_ENCRYPTION_KEY="k1:$(openssl rand -base64 32)" WEBAUTHN_ORIGINS="http://localhost:$PORT"
+  JWT_ISSUER="http://localhost:$PORT")
 
 # The image's command $@, as its user, read-only root, host network, the keys at /run/certs.
 # The image has no shell or env: the namespace is set up from here, and Python enters the

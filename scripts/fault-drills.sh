@@ -78,7 +78,7 @@ openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
 # high to refuse this load, bcrypt at its lowest cost so hashing does not set the pace.
 # They run in $WORK, so no .env of the checkout's is read.
 TAG=fd$$ DOMAIN=fd$$.drills.test
-export APP_ENV=production APP_PORT="$API_PORT" \
+export APP_ENV=production APP_PORT="$API_PORT" JWT_ISSUER="http://127.0.0.1:$API_PORT" \
   DATABASE_URL="postgres://postgres@127.0.0.1:$PS_PG_PORT/accounts" \
   JWT_PRIVATE_KEY_PATH="$WORK/private.pem" JWT_PUBLIC_KEY_PATH="$WORK/public.pem" \
   MFA_ENCRYPTION_KEY="k1:$(openssl rand -base64 32)" \

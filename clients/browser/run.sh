@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Browser test of the served API documents and of passkeys: builds and starts the server on
-# a temporary SQLite database, then drives Swagger UI (/docs) and Redoc (/redoc) in Debian's
-# headless Chromium with playwright-core (test.mjs), and registers and signs in with a
-# passkey from the test's own page (passkey.html on http://localhost:$PAGE_PORT, served by
-# test.mjs) with a virtual authenticator. Installs what is missing (chromium, npm ci).
-# Screenshots go to $OUT (default: a fresh temporary folder); prints PASS or FAIL.
+# Browser test of the served API documents, of passkeys and of the OpenID Provider: builds
+# and starts the server on a temporary SQLite database, then drives Swagger UI (/docs) and
+# Redoc (/redoc) in Debian's headless Chromium with playwright-core (test.mjs), and registers
+# and signs in with a passkey from the test's own page (passkey.html on
+# http://localhost:$PAGE_PORT, served by test.mjs) with a virtual authenticator. Once that
+# passed, oidc.mjs drives the hosted sign-in pages as a relying party with openid-client
+# (the issuer http://localhost:$PORT; clients registered with the manage CLI). Installs what
+# is missing (chromium, npm ci). Screenshots go to $OUT (default: a fresh temporary folder);
+# prints PASS (both passed) or FAIL.
 #
 #   bash clients/browser/run.sh            # OUT=/some/dir PORT=18331 PAGE_PORT=18332 to choose
 set -euo pipefail
@@ -16,6 +19,8 @@ BASE="http://127.0.0.1:$PORT"
 # than the API's, so its calls are cross-origin.
 PAGE_PORT=${PAGE_PORT:-18332}
 PAGE_ORIGIN="http://localhost:$PAGE_PORT"
+# The OpenID Provider's issuer: the server's default with JWT_ISSUER unset.
+ISSUER="http://localhost:$PORT"
 START=$SECONDS
 
 WORK=$(mktemp -d -t accounts-api-browser.XXXXXX)
@@ -55,14 +60,20 @@ fi
 
 # The server: debug build, throw-away database and JWT keys, no rate limits (one browser,
 # many requests), cheap password hashing. Started from WORK so no .env is picked up.
-# Passkeys: the test page's origin is the one WebAuthn origin (RP ID `localhost`), and CORS
-# allows it; CORS also lists the server's own origin: with CORS_ORIGINS set, a request whose
-# Origin is not listed is refused (400 "request-origin not allowed"), and Chromium sends
-# Origin on Swagger UI's same-origin POSTs.
-echo "== building the server"
-(cd "$ROOT" && cargo build --quiet --bin accounts-api)
-BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/accounts-api
-case "$BIN" in /*) ;; *) BIN=$ROOT/$BIN ;; esac
+# Passkeys: the test page's origin and the hosted pages' (the issuer, http://localhost:$PORT:
+# JWT_ISSUER unset) are the WebAuthn origins (RP ID `localhost`). CORS lists the test page
+# only, as an operator lists the SPAs: the server's own origins are never listed, since
+# same-origin requests (Swagger UI's, the hosted pages' forms and passkey call) are no CORS
+# requests and must work without them.
+echo "== building the server and the manage CLI"
+(cd "$ROOT" && cargo build --quiet --bin accounts-api --bin manage)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+case "$TARGET" in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
+# This build's binaries, taken now: another checkout sharing CARGO_TARGET_DIR may rebuild them.
+for bin in accounts-api manage; do
+  ln "$TARGET/debug/$bin" "$WORK/$bin" 2>/dev/null || cp "$TARGET/debug/$bin" "$WORK/$bin"
+done
+BIN=$WORK/accounts-api
 if (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
   fail "port $PORT is already in use (PORT=... to choose another)"
 fi
@@ -75,7 +86,7 @@ echo "== starting the server on $BASE"
   exec env APP_ENV=development APP_HOST=127.0.0.1 METRICS_ADDR=off APP_PORT="$PORT" \
     DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" RATE_LIMIT_ENABLED=false RUST_LOG=warn \
     PASSWORD_HASH_COST=4 \
-    WEBAUTHN_ORIGINS="$PAGE_ORIGIN" CORS_ORIGINS="$PAGE_ORIGIN,$BASE" \
+    WEBAUTHN_ORIGINS="$PAGE_ORIGIN,$ISSUER" CORS_ORIGINS="$PAGE_ORIGIN" \
     JWT_PRIVATE_KEY_PATH="$WORK/none.pem" JWT_PUBLIC_KEY_PATH="$WORK/none-pub.pem" \
     "$BIN"
 ) >"$WORK/server.log" 2>&1 &
@@ -99,4 +110,14 @@ if [ "$status" -ne 0 ]; then
   cat "$WORK/server.log"
   fail "browser test failed after $((SECONDS - START)) s (screenshots in $OUT)"
 fi
-echo "PASS: browser test in $((SECONDS - START)) s (screenshots in $OUT)"
+
+echo "== OpenID Provider test against $ISSUER (screenshots in $OUT)"
+ISSUER="$ISSUER" OUT="$OUT" PAGE_PORT="$PAGE_PORT" CHROMIUM="$(command -v chromium)" \
+  MANAGE_BIN="$WORK/manage" MANAGE_DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
+  node "$HERE/oidc.mjs" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "== server log"
+  cat "$WORK/server.log"
+  fail "OpenID Provider test failed after $((SECONDS - START)) s (screenshots in $OUT)"
+fi
+echo "PASS: browser test and OpenID Provider test in $((SECONDS - START)) s (screenshots in $OUT)"

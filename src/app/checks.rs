@@ -68,6 +68,23 @@ pub(super) fn mfa_keys(settings: &Settings) -> Result<SealingKeys, StartupError>
     }
 }
 
+/// `JWT_ISSUER`, or `http://localhost:<APP_PORT>` outside production; production needs an
+/// https issuer (OpenID Connect Core §2), or http on a loopback host for local drills.
+pub(super) fn issuer(settings: &Settings) -> Result<String, StartupError> {
+    let Some(issuer) = &settings.jwt.issuer else {
+        if settings.is_production() {
+            return Err(StartupError::MissingIssuer);
+        }
+        return Ok(format!("http://localhost:{}", settings.app.port));
+    };
+    let loopback = Url::parse(issuer)
+        .is_ok_and(|url| matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")));
+    if settings.is_production() && !issuer.starts_with("https://") && !loopback {
+        return Err(StartupError::InsecureIssuer(issuer.clone()));
+    }
+    Ok(issuer.clone())
+}
+
 /// The passkeys' relying party: `WEBAUTHN_ORIGINS`, or `http://localhost:<APP_PORT>` outside
 /// production; production without origins serves no passkeys and says so once.
 pub(super) fn passkeys(settings: &Settings) -> Result<Passkeys, StartupError> {
@@ -86,7 +103,7 @@ pub(super) fn passkeys(settings: &Settings) -> Result<Passkeys, StartupError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{server, smtp_auth};
+    use super::{issuer, server, smtp_auth};
     use crate::config::Settings;
 
     const AUTH_IN_CLEAR: [(&str, &str); 4] = [
@@ -140,6 +157,25 @@ mod tests {
             let settings = settings(env, &[]);
             assert!(smtp_auth(&settings).is_ok(), "{env}");
             assert!(server(&settings).is_ok(), "{env}");
+        }
+    }
+
+    #[test]
+    fn the_issuer_defaults_to_the_port_outside_production_and_is_https_in_production() {
+        let unset = settings("development", &[("APP_PORT", "9000")]);
+        assert_eq!(issuer(&unset).unwrap(), "http://localhost:9000");
+        let message = issuer(&settings("production", &[]))
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("JWT_ISSUER must be set"), "{message}");
+        let insecure = settings(
+            "production",
+            &[("JWT_ISSUER", "http://accounts.example.com")],
+        );
+        assert!(issuer(&insecure).is_err());
+        for allowed in ["https://accounts.example.com/id", "http://127.0.0.1:8080"] {
+            let set = settings("production", &[("JWT_ISSUER", allowed)]);
+            assert_eq!(issuer(&set).unwrap(), allowed);
         }
     }
 }

@@ -72,6 +72,13 @@ pub enum StartupError {
          base64, e.g. `k1:$(openssl rand -base64 32)`): TOTP secrets are sealed with it"
     )]
     MissingMfaKey,
+    #[error(
+        "JWT_ISSUER must be set when APP_ENV=production, to the https URL clients reach this \
+         service at (OpenID Connect's issuer: https://accounts.example.com)"
+    )]
+    MissingIssuer,
+    #[error("JWT_ISSUER must be an https URL when APP_ENV=production (got {0})")]
+    InsecureIssuer(String),
     #[error("invalid WEBAUTHN_* settings: {0}")]
     Passkeys(String),
 }
@@ -116,7 +123,8 @@ impl Application {
             lock.release().await;
             migrated.map_err(StartupError::Migrate)?;
         }
-        let tokens = TokenService::load(&settings.jwt, !settings.is_production())?;
+        let issuer = checks::issuer(&settings)?;
+        let tokens = TokenService::load(&settings.jwt, issuer, !settings.is_production())?;
         let (kind, cost) = (settings.password_hasher, settings.server.password_hash_cost);
         let gate = HashGate::new(
             // One core is left to requests: even at the lowest priority, hashes on every

@@ -11,7 +11,7 @@ use crate::{
     features::Api,
     http::{
         AppState, LIMIT_HEADERS, Operations, REQUEST_ID, TRACEPARENT, add_allow, limit_body,
-        log_request, page_headers, report_limits, with_documents,
+        log_request, page_headers, report_limits, same_origin_outside_cors, with_documents,
     },
 };
 
@@ -38,6 +38,7 @@ pub(super) fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'sta
             !settings.server.cors_origins.is_empty(),
             cors(&settings.server.cors_origins),
         )
+        .around(same_origin_outside_cors)
         .around(move |ep, req| log_request(ep, req, operations.clone()))
         .boxed()
 }

@@ -101,6 +101,16 @@ pub enum AuditAction {
     ClientSecretRotated,
     #[strum(serialize = "client.deleted")]
     ClientDeleted,
+    /// The account let a third-party client have scopes (`client_id`, the added `scopes`).
+    #[strum(serialize = "consent.granted")]
+    ConsentGranted,
+    /// The account withdrew a client's consent; `sessions` the client held that ended.
+    #[strum(serialize = "consent.revoked")]
+    ConsentRevoked,
+    /// An authorization code presented a second time: the session its first exchange
+    /// opened was ended (`client_id`, `session_id`).
+    #[strum(serialize = "oauth.code_replayed")]
+    AuthorizationCodeReplayed,
 }
 
 impl AuditAction {

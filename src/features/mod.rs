@@ -1,11 +1,12 @@
 //! The vertical slices. Each folder holds one operation: its command or query, handler,
-//! route and DTOs. Each area (`users`, `auth`, `sessions`, `mfa`, `passkeys`, `admin`,
-//! `clients`, `health`) lists its slices once, beside their `mod` lines; `Api` mounts the
-//! areas on the OpenAPI service.
+//! route and DTOs. Each area (`users`, `auth`, `sessions`, `consents`, `mfa`, `passkeys`,
+//! `admin`, `clients`, `oidc`, `health`) lists its slices once, beside their `mod` lines;
+//! `Api` mounts the areas on the OpenAPI service.
 
 mod admin;
 mod auth;
 mod clients;
+mod consents;
 mod health;
 mod mfa;
 pub(crate) mod notifications;
@@ -23,6 +24,7 @@ pub(crate) type Api = MergedApi<(
     users::Slices,
     auth::Slices,
     sessions::Slices,
+    consents::Slices,
     mfa::Slices,
     passkeys::Slices,
     admin::Slices,

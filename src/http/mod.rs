@@ -44,7 +44,9 @@ pub(crate) use limits::{LIMIT_HEADERS, PerIp, report_limits};
 pub(crate) use openapi::{ErrorStatuses, MergedApi, Problem, error_statuses};
 pub(crate) use operations::{Operations, add_allow};
 pub(crate) use origin::Origin;
-pub(crate) use pages::{BrowserCookies, PageResponse, page_headers, render};
+pub(crate) use pages::{
+    BrowserCookies, PASSKEY_SCRIPT, PageResponse, page_headers, render, same_origin_outside_cors,
+};
 pub(crate) use paging::{Direction, Keyset, KeysetPage, Page};
 pub(crate) use path_segment::{PathSegment, ResourceId};
 pub(crate) use permitted::{Permitted, can};

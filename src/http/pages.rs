@@ -190,9 +190,24 @@ static PAGES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
+/// The sign-in page's passkey button, inlined; the CSP allows this script alone, by hash.
+pub(crate) const PASSKEY_SCRIPT: &str = include_str!("../../templates/pages/passkey.js");
+
+/// The pages' CSP: nothing but their inline style, the passkey script (by its SHA-256) and
+/// its one call to this origin; no framing, no `<base>`.
+static PAGE_CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    use sha2::{Digest, Sha256};
+    let hash = STANDARD.encode(Sha256::digest(PASSKEY_SCRIPT.as_bytes()));
+    let csp = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{hash}'; \
+         connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+    );
+    HeaderValue::from_str(&csp).expect("a CSP is a valid header value")
+});
+
 /// The headers of everything under `/oauth2/`: never framed (`X-Frame-Options: DENY`, CSP
-/// `frame-ancestors 'none'`), never cached (`Cache-Control: no-store`), and a CSP that lets
-/// the pages load nothing but their own inline style.
+/// `frame-ancestors 'none'`), never cached (`Cache-Control: no-store`), and [`PAGE_CSP`].
 pub(crate) async fn page_headers<E: Endpoint>(
     next: Arc<E>,
     req: Request,
@@ -202,18 +217,47 @@ pub(crate) async fn page_headers<E: Endpoint>(
     if hosted {
         let headers = response.headers_mut();
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; \
-                 base-uri 'none'",
-            ),
-        );
+        headers.insert(header::CONTENT_SECURITY_POLICY, PAGE_CSP.clone());
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            HeaderValue::from_static("same-origin"),
         );
     }
     Ok(response)
+}
+
+/// Outside the CORS layer: a same-origin request (its `Origin` is the scheme and host it
+/// was sent to) is no CORS request, so its `Origin` is dropped and `CORS_ORIGINS` (the SPAs'
+/// origins) need not list this service's own: the hosted pages' form posts, their passkey
+/// script's call, Swagger UI's requests. A cross-origin browser request keeps it.
+pub(crate) async fn same_origin_outside_cors<E: Endpoint>(
+    next: Arc<E>,
+    mut req: Request,
+) -> poem::Result<Response> {
+    if same_origin(&req) {
+        req.headers_mut().remove(header::ORIGIN);
+    }
+    next.call(req).await.map(IntoResponse::into_response)
+}
+
+/// Whether the request's `Origin` is its own: the scheme (or `X-Forwarded-Proto`) and the
+/// `Host` (or `X-Forwarded-Host`). Which forwarded value is believed does not matter here:
+/// a browser sets `Origin` and `Host` itself, and CORS protects browsers only.
+fn same_origin(req: &Request) -> bool {
+    let headers = req.headers();
+    let first = |name: &str| {
+        let value = headers.get(name)?.to_str().ok()?;
+        value.split(',').next().map(str::trim)
+    };
+    let Some((scheme, authority)) = first("origin").and_then(|o| o.split_once("://")) else {
+        return false;
+    };
+    let own_scheme = first("x-forwarded-proto").unwrap_or(req.scheme().as_str());
+    let hosts = [first("host"), first("x-forwarded-host")];
+    scheme.eq_ignore_ascii_case(own_scheme)
+        && hosts
+            .into_iter()
+            .flatten()
+            .any(|host| host.eq_ignore_ascii_case(authority))
 }

@@ -12,6 +12,8 @@ pub(crate) enum ApiTags {
     Auth,
     /// The caller's sessions (one per login and device).
     Sessions,
+    /// The third-party clients the caller consented to, and withdrawing that consent.
+    Consents,
     /// The caller's second factors: TOTP (an authenticator app) and recovery codes.
     Mfa,
     /// The caller's passkeys (WebAuthn), the options of a passkey sign-in, and the documents

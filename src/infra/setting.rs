@@ -70,6 +70,32 @@ where
     })
 }
 
+/// An issuer identifier (RFC 8414 §2, OpenID Connect Discovery §3), kept as written since
+/// clients compare it byte for byte (as a `String`, or `Some` of one).
+pub(crate) fn issuer_url<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<String>,
+{
+    read(d, |raw| issuer(raw).map(|()| T::from(raw.to_owned())))
+}
+
+/// An absolute `http(s)` URL with a host, without user information, query or fragment.
+fn issuer(raw: &str) -> Result<(), String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("must be an absolute URL ({e})"))?;
+    let refuse = |why: &str| Err(format!("must be an issuer URL: {why}"));
+    if !matches!(url.scheme(), "http" | "https") {
+        return refuse("http:// or https://");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return refuse("no user information");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return refuse("no query and no fragment");
+    }
+    Ok(())
+}
+
 /// The trimmed, non-empty items of a comma-separated list.
 pub(crate) fn items(raw: &str) -> impl Iterator<Item = &str> {
     raw.split(',')
@@ -107,7 +133,7 @@ where
 mod tests {
     use std::time::Duration;
 
-    use super::duration;
+    use super::{duration, issuer};
 
     #[test]
     fn durations_are_a_bare_number_in_their_unit_or_humantime() {
@@ -121,6 +147,27 @@ mod tests {
         );
         for bad in ["", "-1", "soon", "15 parsecs", "1.5"] {
             assert!(secs(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn an_issuer_is_an_http_url_without_query_fragment_or_user() {
+        for good in [
+            "https://accounts.example.com",
+            "https://example.com/accounts",
+            "http://localhost:8080",
+        ] {
+            assert_eq!(issuer(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "accounts-api",
+            "ftp://example.com",
+            "https://user@example.com",
+            "https://example.com/?tenant=a",
+            "https://example.com/#top",
+            "https://",
+        ] {
+            assert!(issuer(bad).is_err(), "{bad}");
         }
     }
 }

@@ -218,11 +218,12 @@ async fn every_observed_status_is_declared() {
 }
 
 /// The OpenID Provider's pages: HTML for a browser, errors included.
-const HOSTED_PAGES: [&str; 5] = [
+const HOSTED_PAGES: [&str; 6] = [
     "/oauth2/authorize",
     "/oauth2/logout",
     "/oauth2/sign-in",
     "/oauth2/sign-in/second-step",
+    "/oauth2/sign-in/passkey",
     "/oauth2/consent",
 ];
 

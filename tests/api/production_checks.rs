@@ -94,6 +94,38 @@ async fn production_without_webauthn_origins_turns_passkeys_off_and_says_so_once
     assert_eq!(answered["publicKey"]["rpId"], "app.example.com");
 }
 
+#[tokio::test]
+async fn production_needs_an_https_issuer_and_development_defaults_to_its_port() {
+    let migrated = spawn_app(Backend::Sqlite).await;
+    let server = env!("CARGO_BIN_EXE_accounts-api");
+    for (issuer, named) in [
+        (None, "JWT_ISSUER must be set"),
+        (Some("http://accounts.example.com"), "must be an https URL"),
+        (Some("accounts-api"), "must be an absolute URL"),
+    ] {
+        let output = Command::new(server)
+            .env_clear()
+            .envs(production_env(&migrated, "JWT_ISSUER", issuer))
+            .output()
+            .expect("run the server");
+        let text =
+            String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{issuer:?} started:\n{text}");
+        assert!(
+            text.contains(named),
+            "{issuer:?} does not say {named:?}:\n{text}"
+        );
+    }
+    let mut development = production_env(&migrated, "JWT_ISSUER", None);
+    development.retain(|(var, _)| *var != "APP_ENV");
+    let api = Api::start(&development).await;
+    let document = reqwest::get(api.url("/.well-known/openid-configuration"))
+        .await
+        .unwrap();
+    let document = expect_json(document, 200).await;
+    assert_eq!(document["issuer"], format!("http://localhost:{}", api.port));
+}
+
 /// What a production server on `app`'s database needs, and `var` when it has a value.
 fn production_env(
     app: &crate::helpers::TestApp,
@@ -114,6 +146,9 @@ fn production_env(
         ("METRICS_ADDR", "off".to_owned()),
         ("MFA_ENCRYPTION_KEY", MFA_KEY.to_owned()),
     ];
+    if var != "JWT_ISSUER" {
+        env.push(("JWT_ISSUER", "https://accounts.example.com".to_owned()));
+    }
     env.extend(value.map(|value| (var, value.to_owned())));
     env
 }

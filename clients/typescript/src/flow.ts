@@ -13,15 +13,18 @@ import { accountSteps } from "./steps/account.js";
 import { adminSteps } from "./steps/admin.js";
 import { clientSteps } from "./steps/clients.js";
 import { closingSteps } from "./steps/closing.js";
+import { consentSteps } from "./steps/consents.js";
 import { mfaSteps } from "./steps/mfa.js";
 import { oidcSteps } from "./steps/oidc.js";
+import { passkeyPageSteps } from "./steps/passkey-page.js";
 import { passkeySteps } from "./steps/passkeys.js";
 import { passwordSteps } from "./steps/password.js";
 import { sessionSteps } from "./steps/sessions.js";
 import { type Step, account } from "./steps/shared.js";
 
 // The OpenID Connect steps sign the run's account in on the hosted pages while it has its
-// password alone (before the two-step sign-in steps), with clients the administrator registers.
+// password alone (before the two-step sign-in steps), with clients the administrator registers;
+// the consent steps follow with an account of their own (its consents alone are listed).
 // The two-step sign-in steps need the administrator (for deleteUserMfa) and turn TOTP off
 // again before the closing steps delete the account with its password alone. The passkey
 // steps reuse the TOTP helpers for an account of their own.
@@ -32,6 +35,8 @@ const steps: Step[] = [
   ...adminSteps,
   ...clientSteps,
   ...oidcSteps,
+  ...consentSteps,
+  ...passkeyPageSteps,
   ...mfaSteps,
   ...passkeySteps,
   ...closingSteps,

@@ -86,14 +86,14 @@ fn reads_values_and_lists() {
 #[test]
 fn numbers_stay_strings_and_durations_take_a_unit() {
     let s = settings(&[
-        ("JWT_ISSUER", "123"),
+        ("JWT_AUDIENCE", "123"),
         ("JWT_ACCESS_TOKEN_TTL_SECONDS", "15m"),
         ("OUTBOX_POLL_INTERVAL_MS", "250"),
         ("APP_HOST", "  0.0.0.0 "),
         ("APP_PORT", ""),
     ])
     .unwrap();
-    assert_eq!(s.jwt.issuer, "123");
+    assert_eq!(s.jwt.audience, "123");
     assert_eq!(s.jwt.access_token_ttl.as_secs(), 900);
     assert_eq!(s.outbox.poll_interval.as_millis(), 250);
     assert_eq!((s.app.host.as_str(), s.app.port), ("0.0.0.0", 8080));
@@ -106,6 +106,7 @@ fn a_bad_value_names_its_variable() {
         ("APP_ENV", "staging"),
         ("PASSWORD_HASH_COST", "3"),
         ("JWT_ACCESS_TOKEN_TTL_SECONDS", "0"),
+        ("JWT_ISSUER", "accounts-api"),
         ("LOG_FORMAT", "xml"),
         ("RATE_LIMIT_PER_IP", "100"),
         ("RATE_LIMIT_FAIL_CLOSED", "maybe"),

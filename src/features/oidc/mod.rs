@@ -10,7 +10,9 @@ mod get_sign_in_page;
 mod get_userinfo;
 mod pages;
 mod post_userinfo;
+mod posted;
 mod submit_consent;
+mod submit_passkey_sign_in;
 mod submit_second_step;
 mod submit_sign_in;
 mod userinfo;
@@ -20,6 +22,7 @@ pub(super) type Slices = (
     authorize::AuthorizeRoute,
     get_sign_in_page::GetSignInPageRoute,
     submit_sign_in::SubmitSignInRoute,
+    submit_passkey_sign_in::SubmitPasskeySignInRoute,
     submit_second_step::SubmitSecondStepRoute,
     get_consent_page::GetConsentPageRoute,
     submit_consent::SubmitConsentRoute,

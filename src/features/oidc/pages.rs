@@ -1,11 +1,11 @@
 //! What the hosted pages of this area share: their HTML and the CSRF check of their forms.
 
-use minijinja::context;
+use minijinja::{Value, context};
 use poem_openapi::payload::Html;
 
 use crate::{
     domain::oauth::Scope,
-    http::{ApiError, BrowserCookies, PageResponse, render},
+    http::{ApiError, BrowserCookies, PASSKEY_SCRIPT, PageResponse, render},
     infra::security::SessionSettings,
     services::{oidc::Pending, sessions::NewSignInSettings, sign_in::SignInError},
 };
@@ -31,19 +31,28 @@ pub(super) fn csrf_ok(cookies: &BrowserCookies, form: Option<&str>, pending: &Pe
     form.is_some_and(|form| cookies.csrf_matches(form) && pending.csrf_matches(form))
 }
 
-/// The sign-in form, filled with `login`, showing `error` tied to its fields.
-pub(super) fn sign_in(
-    client_name: &str,
-    handle: &str,
-    csrf: &str,
-    login: &str,
-    error: Option<&str>,
-) -> Html<String> {
-    render(
-        "sign_in",
-        "Sign in",
-        context! { client_name, request => handle, csrf, login, error },
-    )
+/// A pending request's sign-in page.
+pub(super) struct SignInPage<'a> {
+    pub client_name: &'a str,
+    pub handle: &'a str,
+    pub csrf: &'a str,
+    /// Whether the page offers a passkey (`WEBAUTHN_*` configured).
+    pub passkeys: bool,
+}
+
+impl SignInPage<'_> {
+    /// The form, filled with `login`, showing `error` tied to its fields.
+    pub(super) fn render(&self, login: &str, error: Option<&str>) -> Html<String> {
+        let passkey_script = self
+            .passkeys
+            .then(|| Value::from_safe_string(PASSKEY_SCRIPT.into()));
+        let (client_name, handle, csrf) = (self.client_name, self.handle, self.csrf);
+        render(
+            "sign_in",
+            "Sign in",
+            context! { client_name, request => handle, csrf, login, error, passkey_script },
+        )
+    }
 }
 
 /// The second step's form, showing `error` tied to its field.

@@ -3,7 +3,7 @@ use std::{path::PathBuf, time::Duration};
 use serde::Deserialize;
 use smart_default::SmartDefault;
 
-use crate::infra::setting::{list, positive_seconds};
+use crate::infra::setting::{issuer_url, list, positive_seconds};
 
 /// The RS256 key pair and the claims of access tokens (`JWT_*`).
 #[derive(Clone, Debug, SmartDefault, Deserialize)]
@@ -23,8 +23,10 @@ pub struct JwtSettings {
         deserialize_with = "positive_seconds"
     )]
     pub access_token_ttl: Duration,
-    #[default("accounts-api".into())]
-    pub issuer: String,
+    /// The `iss` of every token and the OpenID Provider's identifier (an http(s) URL); unset,
+    /// `http://localhost:<APP_PORT>` outside production (see `app::checks::issuer`).
+    #[serde(deserialize_with = "issuer_url")]
+    pub issuer: Option<String>,
     #[default("accounts-api".into())]
     pub audience: String,
 }

@@ -89,6 +89,8 @@ pub(crate) struct TokenService {
     keys: VerifyingKeys,
     validation: Validation,
     settings: JwtSettings,
+    /// `JWT_ISSUER`, or its default when unset.
+    issuer: String,
     /// Tokens whose signature, issuer and audience passed, with their claims: a client sends
     /// one access token for its whole lifetime, and the RS256 check was the costliest step
     /// of an authenticated request. Keyed by the whole token, so only the exact text that
@@ -100,9 +102,14 @@ pub(crate) struct TokenService {
 }
 
 impl TokenService {
-    /// Loads the key pair named in `settings`. When neither file exists and `allow_generated`
-    /// holds (anything but production), makes a throw-away pair and says so.
-    pub(crate) fn load(settings: &JwtSettings, allow_generated: bool) -> Result<Self, KeyError> {
+    /// Loads the key pair named in `settings`, for tokens that `issuer` signs. When neither
+    /// file exists and `allow_generated` holds (anything but production), makes a throw-away
+    /// pair and says so.
+    pub(crate) fn load(
+        settings: &JwtSettings,
+        issuer: String,
+        allow_generated: bool,
+    ) -> Result<Self, KeyError> {
         super::ring_crypto::install();
         let (private_path, public_path) = (&settings.private_key_path, &settings.public_key_path);
         let pair = if allow_generated && !private_path.exists() && !public_path.exists() {
@@ -129,7 +136,7 @@ impl TokenService {
             .collect::<Result<_, _>>()?;
         let keys = VerifyingKeys::new(decoding, retired)?;
         let mut validation = Validation::new(Algorithm::RS256);
-        validation.set_issuer(&[&settings.issuer]);
+        validation.set_issuer(&[&issuer]);
         validation.set_audience(&[&settings.audience]);
         validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
         // Expiry is checked against the clock in `verify`, not the system time.
@@ -143,6 +150,7 @@ impl TokenService {
             keys,
             validation,
             settings: settings.clone(),
+            issuer,
             verified,
             successors,
         })
@@ -172,7 +180,7 @@ impl TokenService {
             iat: now,
             exp: now + ttl,
             jti: Uuid::now_v7(),
-            iss: self.settings.issuer.clone(),
+            iss: self.issuer.clone(),
             aud: self.settings.audience.clone(),
             scope: permissions.join(" "),
             permissions,
@@ -206,7 +214,7 @@ impl TokenService {
         let header = jsonwebtoken::decode_header(token).ok()?;
         let key = self.keys.find(header.kid.as_deref())?;
         let mut validation = Validation::new(Algorithm::RS256);
-        validation.set_issuer(&[&self.settings.issuer]);
+        validation.set_issuer(&[&self.issuer]);
         validation.validate_aud = false;
         validation.validate_exp = false;
         validation.set_required_spec_claims(&["sub", "iss", "aud"]);
@@ -252,7 +260,7 @@ impl TokenService {
 
     /// `JWT_ISSUER`: the `iss` of every token.
     pub(crate) fn issuer(&self) -> &str {
-        &self.settings.issuer
+        &self.issuer
     }
 
     /// The public keys that verify tokens, as a JWK set.

@@ -11,13 +11,16 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    domain::oauth::CodeChallenge,
+    domain::{AuditAction, oauth::CodeChallenge},
     infra::{
         clock::later,
         db::{self, entities::oauth_authorization_code as code},
         security::OneTimeToken,
     },
-    services::sessions,
+    services::{
+        audit::{AuditEntry, Provenance},
+        sessions,
+    },
 };
 
 /// How long a code may be exchanged.
@@ -91,6 +94,7 @@ pub(crate) struct Exchange<'a> {
 pub(crate) async fn redeem(
     db: &DatabaseConnection,
     exchange: &Exchange<'_>,
+    provenance: &Provenance,
     now: DateTime<Utc>,
 ) -> Result<(code::Model, DatabaseTransaction), RedeemError> {
     let hash = OneTimeToken::hash(exchange.code);
@@ -103,6 +107,12 @@ pub(crate) async fn redeem(
         if let Some(issued) = row.issued_session_id {
             sessions::end(&txn, row.user_id, issued, now).await?;
         }
+        AuditEntry::new(AuditAction::AuthorizationCodeReplayed)
+            .on(row.user_id)
+            .with("client_id", row.client_id.to_string())
+            .with("session_id", row.issued_session_id.map(|id| id.to_string()))
+            .record(&txn, provenance, now)
+            .await?;
         txn.commit().await?;
         tracing::warn!(client_id = %row.client_id, user_id = %row.user_id,
             "an authorization code was replayed: what it issued is revoked");

@@ -14,9 +14,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 pub(crate) use authorization::{Authorizing, Done, Next};
 pub(crate) use claims::{scoped_claims, userinfo_claims};
 pub(crate) use codes::{CodeGrant, Exchange, RedeemError, issue_code, record_issued, redeem};
-pub(crate) use consents::remember;
+pub(crate) use consents::{Consent, list as consents, remember, revoke as revoke_consent};
 pub(crate) use pending::{PENDING_TTL, Pending, find, forget, park};
-pub(crate) use resume::{proceed, resume};
+pub(crate) use resume::{Resumed, proceed, resume};
 
 use crate::infra::db::entities::{oauth_authorization_code, oauth_pending_request};
 

@@ -48,6 +48,23 @@ pub(crate) async fn end_all(
     Ok(ended)
 }
 
+/// Ends the account's open sessions that `client_id` holds (opened by its codes); how many.
+pub(crate) async fn end_of_client(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    client_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let ended = revoke(now)
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ClientId.eq(client_id))
+        .exec(db)
+        .await?
+        .rows_affected;
+    metrics::sessions_revoked(ended);
+    Ok(ended)
+}
+
 /// Ends the session a refresh token belongs to (used or not): the account whose session
 /// ended; an unknown token, or one whose session had already ended, ends nothing.
 pub(crate) async fn end_by_refresh_token(

@@ -23,7 +23,9 @@ pub(crate) use browser::{
     live_browser_amr, narrowed, open_browser, open_for_client,
 };
 pub(crate) use caller::caller;
-pub(crate) use end::{Ending, OwnerEnding, end, end_all, end_by_owner, end_by_refresh_token};
+pub(crate) use end::{
+    Ending, OwnerEnding, end, end_all, end_by_owner, end_by_refresh_token, end_of_client,
+};
 pub(crate) use live::{count_live_sessions, live_sessions};
 pub(crate) use open::{Amr, Device, Login, SessionError, open};
 pub(crate) use prune::{Retention, run_pruner};

@@ -148,6 +148,21 @@ pub(crate) async fn check_password(
     })
 }
 
+/// The account a verified passkey names, refused as a password sign-in would be when it is
+/// gone (`InvalidCredentials`), disabled, or (with `require_verified_email`) unconfirmed.
+pub(crate) async fn passkey_account(
+    check: &PasswordCheck<'_>,
+    user_id: Uuid,
+    provenance: &Provenance,
+) -> Result<user::Model, SignInError> {
+    let account = user::Entity::find_by_id(user_id)
+        .one(check.db)
+        .await?
+        .ok_or(SignInError::InvalidCredentials)?;
+    refuse_disabled_or_unverified(check, &account, provenance).await?;
+    Ok(account)
+}
+
 /// Refuses (and audits) a disabled account, and with `require_verified_email` an
 /// unconfirmed one, which gets a new confirmation e-mail within its quota.
 async fn refuse_disabled_or_unverified(

@@ -49,7 +49,8 @@ macro_rules! both_backends {
 
 /// The password every test user gets unless a test says otherwise.
 pub const PASSWORD: &str = "correct-horse-battery";
-pub const ISSUER: &str = "accounts-api";
+/// `JWT_ISSUER` of test apps (`spawn_app_at_issuer` gives an app its own address instead).
+pub const ISSUER: &str = "https://accounts.example.com";
 pub const AUDIENCE: &str = "accounts-api";
 pub const PROBLEM_JSON: &str = "application/problem+json";
 /// The web origin passkey ceremonies run on in tests (`WEBAUTHN_ORIGINS`).
@@ -117,6 +118,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         jwt: JwtSettings {
             private_key_path: KEYS.private_key_path.clone(),
             public_key_path: KEYS.public_key_path.clone(),
+            issuer: Some(ISSUER.into()),
             ..defaults.jwt
         },
         ..defaults
@@ -167,6 +169,18 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
     settings.clock = Clock::Manual(clock.clone());
     configure(&mut settings);
     start(settings, clock, db).await
+}
+
+/// An app whose `JWT_ISSUER` is its own address (`http://127.0.0.1:<port>`), as a relying
+/// party that discovers it by URL needs: a free port is chosen before the app binds it (as
+/// the process tests do).
+pub async fn spawn_app_at_own_issuer(backend: Backend) -> TestApp {
+    let port = crate::processes::free_port();
+    spawn_app_with(backend, |s| {
+        s.app.port = port;
+        s.jwt.issuer = Some(format!("http://127.0.0.1:{port}"));
+    })
+    .await
 }
 
 /// Builds and serves the app with `settings` (whose clock is `clock`).

@@ -3,9 +3,13 @@
 //! authorization endpoint, the hosted pages, the token endpoint and userinfo.
 
 mod consent;
+mod consents_api;
+mod cors;
 mod flow;
+mod passkey_page;
 mod pruning;
 mod refusals;
+mod relying_party;
 mod scopes;
 
 use std::collections::HashMap;

@@ -41,7 +41,7 @@ const CSRF_COOKIE = "accounts_csrf";
 const SESSION_COOKIE = "accounts_session";
 
 /** A browser: the cookies it was given (name to value); it follows no redirect. */
-class Browser {
+export class Browser {
   private readonly jar = new Map<string, string>();
 
   /** A second browser holding this one's cookies as they are now. */
@@ -86,7 +86,7 @@ class Browser {
 }
 
 /** One authorization request of a client: what the client keeps until the code comes back. */
-interface AuthRequest {
+export interface AuthRequest {
   client_id: string;
   redirect_uri: string;
   scope: string;
@@ -95,7 +95,7 @@ interface AuthRequest {
   verifier: string;
 }
 
-function newRequest(client_id: string, redirect_uri: string, scope: string): AuthRequest {
+export function newRequest(client_id: string, redirect_uri: string, scope: string): AuthRequest {
   return {
     client_id,
     redirect_uri,
@@ -156,7 +156,7 @@ function authorize(browser: Browser, request: AuthRequest, prompt?: string) {
 }
 
 /** A redirect's target (the browser keeps its cookies). */
-function redirectOf(browser: Browser, result: Answer): URL {
+export function redirectOf(browser: Browser, result: Answer): URL {
   expectStatus(result, 302);
   browser.keep(result.response);
   const to = need(result.response.headers.get("Location") ?? undefined, "a Location header");
@@ -177,13 +177,13 @@ function pageOf(browser: Browser, result: Answer, status: number): string {
 }
 
 /** The value of the hidden field `name` of a page's form. */
-function hidden(html: string, name: string): string {
+export function hidden(html: string, name: string): string {
   const found = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html);
   return need(found?.[1], `the hidden field ${name} in ${html.slice(0, 400)}`);
 }
 
 /** The code a redirect back to the client carries, with its `state` and `iss` (RFC 9207). */
-function codeFrom(back: URL, request: AuthRequest): string {
+export function codeFrom(back: URL, request: AuthRequest): string {
   expect(`${back.origin}${back.pathname}` === request.redirect_uri, `back to ${request.redirect_uri}: ${back.href}`);
   expect(back.searchParams.get("state") === request.state, `state: ${back.href}`);
   expect(back.searchParams.get("iss") === need(oidc.issuer, "the issuer"), `iss: ${back.href}`);
@@ -192,7 +192,7 @@ function codeFrom(back: URL, request: AuthRequest): string {
 }
 
 /** From the authorization request to the sign-in page: the page's address and HTML. */
-async function openSignIn(browser: Browser, request: AuthRequest): Promise<{ url: URL; html: string }> {
+export async function openSignIn(browser: Browser, request: AuthRequest): Promise<{ url: URL; html: string }> {
   const url = redirectOf(browser, await authorize(browser, request));
   expect(url.pathname === "/oauth2/sign-in", `to the sign-in page: ${url.href}`);
   const handle = need(url.searchParams.get("request") ?? undefined, "the pending request's handle");
@@ -207,10 +207,32 @@ async function openSignIn(browser: Browser, request: AuthRequest): Promise<{ url
   return { url, html };
 }
 
-function submitSignIn(browser: Browser, html: string, login: string, password: string, csrf = hidden(html, "csrf")) {
+export function submitSignIn(browser: Browser, html: string, login: string, password: string, csrf = hidden(html, "csrf")) {
   return client.POST("/oauth2/sign-in", {
     headers: { ...FORM, ...browser.headers(), "User-Agent": "flow OIDC browser" },
     body: { request: hidden(html, "request"), csrf, login, password },
+    redirect: "manual",
+    parseAs: "text",
+  });
+}
+
+/** The consent page the browser was sent to (`to`, with the request's handle): its HTML. */
+export async function openConsent(browser: Browser, to: URL): Promise<string> {
+  expect(to.pathname === "/oauth2/consent", `to the consent page: ${to.href}`);
+  const result = await client.GET("/oauth2/consent", {
+    params: { query: { request: need(to.searchParams.get("request") ?? undefined, "the handle") } },
+    headers: browser.headers(),
+    redirect: "manual",
+    parseAs: "text",
+  });
+  return pageOf(browser, result, 200);
+}
+
+/** Answers the consent page `html` with `decision` (approve or deny) from `browser`. */
+export function answerConsent(browser: Browser, html: string, decision: "approve" | "deny") {
+  return client.POST("/oauth2/consent", {
+    headers: { ...FORM, ...browser.headers() },
+    body: { request: hidden(html, "request"), csrf: hidden(html, "csrf"), decision },
     redirect: "manual",
     parseAs: "text",
   });
@@ -230,19 +252,19 @@ function exchangePublic(request: AuthRequest, code: string, verifier = request.v
   });
 }
 
-function basic(id: string, secret: string): { Authorization: string } {
+export function basic(id: string, secret: string): { Authorization: string } {
   return { Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}` };
 }
 
 /** An OAuth error body (RFC 6749 §5.2), not a problem document. */
-function expectOauthError(error: OauthErrorBody | Problem | undefined, kind: string): OauthErrorBody {
+export function expectOauthError(error: OauthErrorBody | Problem | undefined, kind: string): OauthErrorBody {
   const body = need(error, `an OAuth error ${kind}`);
   expect("error" in body && body.error === kind, `expected ${kind}, got ${show(body)}`);
   expect(body.error_description.length > 0, `an error_description: ${show(body)}`);
   return body;
 }
 
-function expectTokens(result: Answer & { data?: OauthTokenResponse }, scope: string): OauthTokenResponse {
+export function expectTokens(result: Answer & { data?: OauthTokenResponse }, scope: string): OauthTokenResponse {
   expectStatus(result, 200);
   const tokens = need(result.data, "the tokens");
   expect(tokens.token_type === "Bearer" && tokens.expires_in > 0, show(tokens));
@@ -534,13 +556,7 @@ export const oidcSteps: Step[] = [
       expect(required.searchParams.get("error") === "consent_required", `prompt=none: ${required.href}`);
       const to = redirectOf(oidc.browser, await authorize(oidc.browser, request));
       expect(to.pathname === "/oauth2/consent" && to.searchParams.has("request"), `to the consent page: ${to.href}`);
-      const result = await client.GET("/oauth2/consent", {
-        params: { query: { request: need(to.searchParams.get("request") ?? undefined, "the handle") } },
-        headers: oidc.browser.headers(),
-        redirect: "manual",
-        parseAs: "text",
-      });
-      const html = pageOf(oidc.browser, result, 200);
+      const html = await openConsent(oidc.browser, to);
       expect(html.includes(`OIDC Reports ${account.run}`), "the page names the client");
       expect(html.includes('value="approve"') && html.includes('value="deny"'), "approve and deny");
       expect(hidden(html, "csrf") === oidc.browser.cookie(CSRF_COOKIE), "the hidden CSRF field is the cookie's token");
@@ -562,12 +578,7 @@ export const oidcSteps: Step[] = [
         parseAs: "text",
       });
       pageOf(new Browser(), forged, 403);
-      const result = await client.POST("/oauth2/consent", {
-        headers: { ...FORM, ...oidc.browser.headers() },
-        body: { request: hidden(html, "request"), csrf: hidden(html, "csrf"), decision: "approve" },
-        redirect: "manual",
-        parseAs: "text",
-      });
+      const result = await answerConsent(oidc.browser, html, "approve");
       const code = codeFrom(redirectOf(oidc.browser, result), request);
       const exchange = (secret: string, grantCode: string) =>
         client.POST("/oauth2/token", {

@@ -80,6 +80,12 @@ pub(super) enum AuditActionName {
     ClientSecretRotated,
     #[oai(rename = "client.deleted")]
     ClientDeleted,
+    #[oai(rename = "consent.granted")]
+    ConsentGranted,
+    #[oai(rename = "consent.revoked")]
+    ConsentRevoked,
+    #[oai(rename = "oauth.code_replayed")]
+    AuthorizationCodeReplayed,
 }
 
 /// Who acted: an `account` (`actor_id`), or the `system` (no account: the CLI, background

@@ -97,7 +97,7 @@ async fn exchange_code(
     exchange: &Exchange<'_>,
     device: Device,
 ) -> Result<Issued, Refused> {
-    let (code, txn) = match oidc::redeem(with.db, exchange, with.now).await {
+    let (code, txn) = match oidc::redeem(with.db, exchange, with.provenance, with.now).await {
         Ok(redeemed) => redeemed,
         Err(RedeemError::Invalid(why)) => return Err(invalid_grant(why)),
         Err(RedeemError::Replayed) => {

@@ -2,7 +2,7 @@ use poem::web::Data;
 use poem_openapi::{OpenApi, param::Query};
 
 use crate::{
-    features::oidc::pages,
+    features::oidc::pages::{self, SignInPage},
     http::{
         ApiError, ApiTags, AppState, BrowserCookies, PageResponse, PerIp, Problem, error_statuses,
     },
@@ -46,13 +46,13 @@ impl GetSignInPageRoute {
             return Ok(PageResponse::forbidden());
         }
         let login = resumed.pending.request.login_hint.as_deref().unwrap_or("");
-        let page = pages::sign_in(
-            &resumed.client.name,
-            &handle,
-            csrf.unwrap_or_default(),
-            login,
-            None,
-        );
+        let page = SignInPage {
+            client_name: &resumed.client.name,
+            handle: &handle,
+            csrf: csrf.unwrap_or_default(),
+            passkeys: state.passkeys.configured(),
+        }
+        .render(login, None);
         Ok(PageResponse::Page(page, None))
     }
 }

@@ -4,11 +4,12 @@ use poem_openapi::{OpenApi, payload::Form};
 use super::dto::ConsentForm;
 use crate::{
     domain::oauth::{OAuthError, OAuthErrorCode, error_url},
-    features::oidc::pages,
+    features::oidc::posted::Posted,
     http::{
         ApiError, ApiTags, AppState, BrowserCookies, PageResponse, PerIp, Problem, error_statuses,
     },
     services::{
+        audit::Provenance,
         oidc::{self, Done},
         sessions,
     },
@@ -37,53 +38,45 @@ impl SubmitConsentRoute {
         _limit: PerIp,
         state: Data<&AppState>,
         cookies: BrowserCookies,
+        provenance: Provenance,
         form: Form<ConsentForm>,
     ) -> Result<PageResponse, Problem<SubmitConsentErrors>> {
         let Form(form) = form;
-        let now = state.clock.now();
-        let handle = form.request.unwrap_or_default();
-        let resumed = oidc::resume(&state.db, &handle, now)
-            .await
-            .map_err(ApiError::from)?;
-        let Some(resumed) = resumed else {
-            return Ok(pages::expired());
+        let posted = match Posted::take_up(&state, &cookies, form.request, form.csrf).await? {
+            Ok(posted) => posted,
+            Err(page) => return Ok(page),
         };
-        if !pages::csrf_ok(&cookies, form.csrf.as_deref(), &resumed.pending) {
-            return Ok(PageResponse::forbidden());
-        }
         let session = match cookies.session.as_deref() {
-            Some(cookie) => sessions::find_browser(&state.db, &state.sessions, cookie, now)
-                .await
-                .map_err(ApiError::from)?,
+            Some(cookie) => {
+                let now = state.clock.now();
+                sessions::find_browser(&state.db, &state.sessions, cookie, now)
+                    .await
+                    .map_err(ApiError::from)?
+            }
             None => None,
         };
         let Some(session) = session else {
-            return Ok(PageResponse::Redirect(
-                format!("/oauth2/sign-in?request={handle}"),
-                None,
-            ));
+            let sign_in = format!("/oauth2/sign-in?request={}", posted.handle);
+            return Ok(PageResponse::Redirect(sign_in, None));
         };
-        let request = &resumed.pending.request;
-        let issuer = state.tokens.issuer();
+        let request = &posted.resumed.pending.request;
         if form.decision.as_deref() != Some("approve") {
-            oidc::forget(&state.db, &handle)
+            oidc::forget(&state.db, &posted.handle)
                 .await
                 .map_err(ApiError::from)?;
             let denied = OAuthError::new(OAuthErrorCode::AccessDenied, "the account denied it");
-            let url = error_url(
-                &request.redirect_uri,
-                &denied,
-                request.state.as_deref(),
-                issuer,
-            );
+            let (issuer, state_param) = (state.tokens.issuer(), request.state.as_deref());
+            let url = error_url(&request.redirect_uri, &denied, state_param, issuer);
             return Ok(PageResponse::Redirect(url, None));
         }
-        let client_id = resumed.client.client_id;
+        let client_id = posted.resumed.client.client_id;
+        let (scopes, now) = (request.scopes(), state.clock.now());
         oidc::remember(
             &state.db,
             session.user_id,
             client_id,
-            &request.scopes(),
+            &scopes,
+            &provenance,
             now,
         )
         .await
@@ -92,9 +85,7 @@ impl SubmitConsentRoute {
             signed_in: false,
             consented: true,
         };
-        let location = oidc::proceed(&state.db, &resumed, &handle, &session, done, issuer, now)
-            .await
-            .map_err(ApiError::from)?;
+        let location = posted.proceed(&state, &session, done).await?;
         Ok(PageResponse::Redirect(location, None))
     }
 }

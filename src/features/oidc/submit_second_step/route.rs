@@ -6,17 +6,12 @@ use super::{
     handler::{Proven, prove_second_step},
 };
 use crate::{
-    features::oidc::pages::{self, Opening},
-    http::{
-        ApiError, ApiTags, AppState, BrowserCookies, PageResponse, PerIp, Problem, error_statuses,
+    features::oidc::{
+        pages,
+        posted::{Posted, opening, password_check},
     },
-    services::{
-        audit::Provenance,
-        mfa::Code,
-        oidc::{self, Done},
-        sessions::Device,
-        sign_in::PasswordCheck,
-    },
+    http::{ApiTags, AppState, BrowserCookies, PageResponse, PerIp, Problem, error_statuses},
+    services::{audit::Provenance, mfa::Code, sessions::Device},
 };
 
 #[derive(Default)]
@@ -47,31 +42,11 @@ impl SubmitSecondStepRoute {
         form: Form<SecondStepForm>,
     ) -> Result<PageResponse, Problem<SubmitSecondStepErrors>> {
         let Form(form) = form;
-        let now = state.clock.now();
-        let handle = form.request.unwrap_or_default();
-        let resumed = oidc::resume(&state.db, &handle, now)
-            .await
-            .map_err(ApiError::from)?;
-        let Some(resumed) = resumed else {
-            return Ok(pages::expired());
+        let posted = match Posted::take_up(&state, &cookies, form.request, form.csrf).await? {
+            Ok(posted) => posted,
+            Err(page) => return Ok(page),
         };
-        let csrf = form
-            .csrf
-            .filter(|csrf| pages::csrf_ok(&cookies, Some(csrf), &resumed.pending));
-        let Some(csrf) = csrf else {
-            return Ok(PageResponse::forbidden());
-        };
-        let check = PasswordCheck {
-            db: &state.db,
-            clock: &state.clock,
-            hasher: &state.hasher,
-            limits: &state.limits,
-            require_verified_email: state.require_verified_email,
-        };
-        let opening = Opening {
-            sessions: &state.sessions,
-            new_sign_in: &state.new_sign_in,
-        };
+        let (check, opening) = (password_check(&state), opening(&state));
         let mfa_token = form.mfa_token.unwrap_or_default();
         let code = Code::parse(form.code.as_deref().unwrap_or_default());
         let proven = prove_second_step(
@@ -84,22 +59,15 @@ impl SubmitSecondStepRoute {
             &provenance,
         )
         .await?;
-        let (session, cookie) = match proven {
-            Proven::Session(session, cookie) => (session, cookie),
+        match proven {
+            Proven::Session(session, cookie) => Ok(posted
+                .signed_in(&state, &cookies, &session, &cookie)
+                .await?),
             Proven::Refused(message) => {
-                let page = pages::second_step(&handle, &csrf, &mfa_token, Some(message));
-                return Ok(PageResponse::Page(page, None));
+                let (handle, csrf) = (&posted.handle, &posted.csrf);
+                let page = pages::second_step(handle, csrf, &mfa_token, Some(message));
+                Ok(PageResponse::Page(page, None))
             }
-        };
-        let done = Done {
-            signed_in: true,
-            consented: false,
-        };
-        let issuer = state.tokens.issuer();
-        let location = oidc::proceed(&state.db, &resumed, &handle, &session, done, issuer, now)
-            .await
-            .map_err(ApiError::from)?;
-        let cookie = cookies.set_session(&cookie, state.sessions.ttl.as_secs());
-        Ok(PageResponse::Redirect(location, Some(cookie)))
+        }
     }
 }

@@ -7,16 +7,12 @@ use super::{
 };
 use crate::{
     domain::Password,
-    features::oidc::pages::{self, Opening},
-    http::{
-        ApiError, ApiTags, AppState, BrowserCookies, PageResponse, PerIp, Problem, error_statuses,
+    features::oidc::{
+        pages::{self, SignInPage},
+        posted::{Posted, opening, password_check},
     },
-    services::{
-        audit::Provenance,
-        oidc::{self, Done},
-        sessions::Device,
-        sign_in::PasswordCheck,
-    },
+    http::{ApiTags, AppState, BrowserCookies, PageResponse, PerIp, Problem, error_statuses},
+    services::{audit::Provenance, sessions::Device},
 };
 
 #[derive(Default)]
@@ -48,56 +44,32 @@ impl SubmitSignInRoute {
         form: Form<SignInForm>,
     ) -> Result<PageResponse, Problem<SubmitSignInErrors>> {
         let Form(form) = form;
-        let now = state.clock.now();
-        let handle = form.request.unwrap_or_default();
-        let resumed = oidc::resume(&state.db, &handle, now)
-            .await
-            .map_err(ApiError::from)?;
-        let Some(resumed) = resumed else {
-            return Ok(pages::expired());
+        let posted = match Posted::take_up(&state, &cookies, form.request, form.csrf).await? {
+            Ok(posted) => posted,
+            Err(page) => return Ok(page),
         };
-        let Some(csrf) = form
-            .csrf
-            .filter(|csrf| pages::csrf_ok(&cookies, Some(csrf), &resumed.pending))
-        else {
-            return Ok(PageResponse::forbidden());
-        };
-        let check = PasswordCheck {
-            db: &state.db,
-            clock: &state.clock,
-            hasher: &state.hasher,
-            limits: &state.limits,
-            require_verified_email: state.require_verified_email,
-        };
-        let opening = Opening {
-            sessions: &state.sessions,
-            new_sign_in: &state.new_sign_in,
-        };
+        let (check, opening) = (password_check(&state), opening(&state));
         let login = form.login.unwrap_or_default();
         let password = Password::unchecked(form.password.unwrap_or_default());
         let signed_in =
             sign_in_with_password(&check, &opening, &login, password, device, &provenance).await?;
-        let client_name = &resumed.client.name;
-        let (session, cookie) = match signed_in {
-            SignedIn::Session(session, cookie) => (session, cookie),
+        match signed_in {
+            SignedIn::Session(session, cookie) => Ok(posted
+                .signed_in(&state, &cookies, &session, &cookie)
+                .await?),
             SignedIn::SecondStep(mfa_token) => {
-                let page = pages::second_step(&handle, &csrf, &mfa_token, None);
-                return Ok(PageResponse::Page(page, None));
+                let page = pages::second_step(&posted.handle, &posted.csrf, &mfa_token, None);
+                Ok(PageResponse::Page(page, None))
             }
             SignedIn::Refused(message) => {
-                let page = pages::sign_in(client_name, &handle, &csrf, &login, Some(message));
-                return Ok(PageResponse::Page(page, None));
+                let page = SignInPage {
+                    client_name: &posted.resumed.client.name,
+                    handle: &posted.handle,
+                    csrf: &posted.csrf,
+                    passkeys: state.passkeys.configured(),
+                };
+                Ok(PageResponse::Page(page.render(&login, Some(message)), None))
             }
-        };
-        let done = Done {
-            signed_in: true,
-            consented: false,
-        };
-        let issuer = state.tokens.issuer();
-        let location = oidc::proceed(&state.db, &resumed, &handle, &session, done, issuer, now)
-            .await
-            .map_err(ApiError::from)?;
-        let cookie = cookies.set_session(&cookie, state.sessions.ttl.as_secs());
-        Ok(PageResponse::Redirect(location, Some(cookie)))
+        }
     }
 }

@@ -15,6 +15,20 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::oauth_client::Entity",
+        from = "Column::ClientId",
+        to = "super::oauth_client::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Client,
+}
+
+impl Related<super::oauth_client::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Client.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -11,7 +11,7 @@ fn service() -> TokenService {
         public_key_path: "/nonexistent/public.pem".into(),
         ..JwtSettings::default()
     };
-    TokenService::load(&settings, true).unwrap()
+    TokenService::load(&settings, "https://accounts.example.com".into(), true).unwrap()
 }
 
 #[test]
