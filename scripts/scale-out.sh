@@ -98,9 +98,12 @@ openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
 psql -q -h 127.0.0.1 -U postgres -c "SET client_min_messages = warning" \
   -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >/dev/null
 
-# Shared by every process. They run in $WORK, so no .env of the checkout's is read.
+# Shared by every process. They run in $WORK, so no .env of the checkout's is read. One
+# issuer for both instances, as behind one load balancer (unset, each would default to its
+# own http://localhost:<APP_PORT> and refuse the other's tokens).
 export APP_ENV=development DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" \
   JWT_PRIVATE_KEY_PATH="$WORK/private.pem" JWT_PUBLIC_KEY_PATH="$WORK/public.pem" \
+  JWT_ISSUER="http://127.0.0.1:$PORT_A" \
   REDIS_URL=redis://127.0.0.1:6379 REDIS_KEY_PREFIX="$PREFIX" RATE_LIMIT_ENABLED=true \
   RATE_LIMIT_PER_IP="$LIMIT/1h" TRUSTED_PROXIES=127.0.0.1 \
   KAFKA_BROKERS=127.0.0.1:9092 KAFKA_TOPIC="$TOPIC" KAFKA_CONSUMER_GROUP="$GROUP" \
