@@ -183,6 +183,7 @@ static PAGES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "sign_in.html" => Some(include_str!("../../templates/pages/sign_in.html")),
             "second_step.html" => Some(include_str!("../../templates/pages/second_step.html")),
             "consent.html" => Some(include_str!("../../templates/pages/consent.html")),
+            "sign_out.html" => Some(include_str!("../../templates/pages/sign_out.html")),
             _ => None,
         })
     });

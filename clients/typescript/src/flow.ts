@@ -17,6 +17,7 @@ import { consentSteps } from "./steps/consents.js";
 import { mfaSteps } from "./steps/mfa.js";
 import { oidcSteps } from "./steps/oidc.js";
 import { passkeyPageSteps } from "./steps/passkey-page.js";
+import { signOutSteps } from "./steps/sign-out.js";
 import { passkeySteps } from "./steps/passkeys.js";
 import { passwordSteps } from "./steps/password.js";
 import { sessionSteps } from "./steps/sessions.js";
@@ -37,6 +38,7 @@ const steps: Step[] = [
   ...oidcSteps,
   ...consentSteps,
   ...passkeyPageSteps,
+  ...signOutSteps,
   ...mfaSteps,
   ...passkeySteps,
   ...closingSteps,

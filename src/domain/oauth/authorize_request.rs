@@ -64,6 +64,10 @@ pub struct RawAuthorizeParams<'a> {
     pub login_hint: Option<&'a str>,
     /// `response_mode`.
     pub response_mode: Option<&'a str>,
+    /// Whether a `request` (a request object) was sent.
+    pub request_object: bool,
+    /// Whether a `request_uri` was sent.
+    pub request_uri: bool,
 }
 
 /// A valid authorization request, kept while its pages are shown.
@@ -117,7 +121,8 @@ pub fn check_params(
     may_use_code: bool,
 ) -> Result<AuthorizeRequest, OAuthError> {
     use OAuthErrorCode::{
-        InvalidRequest, InvalidScope, UnauthorizedClient, UnsupportedResponseType,
+        InvalidRequest, InvalidScope, RequestNotSupported, RequestUriNotSupported,
+        UnauthorizedClient, UnsupportedResponseType,
     };
     let invalid = |what: String| OAuthError::new(InvalidRequest, what);
     match raw.response_type {
@@ -135,6 +140,15 @@ pub fn check_params(
             UnauthorizedClient,
             "the client may not use the authorization code grant",
         ));
+    }
+    // OpenID Connect Core §6.1, §6.2: an OP without request objects says so.
+    if raw.request_object {
+        let why = "request objects are not supported: send the parameters in the query";
+        return Err(OAuthError::new(RequestNotSupported, why));
+    }
+    if raw.request_uri {
+        let why = "request_uri is not supported: send the parameters in the query";
+        return Err(OAuthError::new(RequestUriNotSupported, why));
     }
     if raw.response_mode.is_some_and(|mode| mode != "query") {
         return Err(invalid("only response_mode=query is supported".into()));

@@ -28,6 +28,10 @@ pub enum OAuthErrorCode {
     LoginRequired,
     /// `prompt=none` and the client needs consent the account has not given.
     ConsentRequired,
+    /// A `request` parameter: request objects are not supported.
+    RequestNotSupported,
+    /// A `request_uri` parameter: request objects are not supported.
+    RequestUriNotSupported,
 }
 
 impl OAuthErrorCode {

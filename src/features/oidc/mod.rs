@@ -2,6 +2,7 @@
 //! step, consent), the token endpoint, userinfo, RP-initiated logout and discovery.
 
 mod authorize;
+mod confirm_end_session;
 mod create_oauth_token;
 mod end_session;
 mod get_consent_page;
@@ -17,18 +18,24 @@ mod submit_second_step;
 mod submit_sign_in;
 mod userinfo;
 
-/// This area's slices, in document order.
+/// This area's slices, in document order: the authorization endpoint and its pages, then
+/// the endpoints clients call (two tuples: `Default` stops at twelve).
 pub(super) type Slices = (
-    authorize::AuthorizeRoute,
-    get_sign_in_page::GetSignInPageRoute,
-    submit_sign_in::SubmitSignInRoute,
-    submit_passkey_sign_in::SubmitPasskeySignInRoute,
-    submit_second_step::SubmitSecondStepRoute,
-    get_consent_page::GetConsentPageRoute,
-    submit_consent::SubmitConsentRoute,
-    create_oauth_token::CreateOauthTokenRoute,
-    get_userinfo::GetUserinfoRoute,
-    post_userinfo::PostUserinfoRoute,
-    end_session::EndSessionRoute,
-    get_openid_configuration::GetOpenidConfigurationRoute,
+    (
+        authorize::AuthorizeRoute,
+        get_sign_in_page::GetSignInPageRoute,
+        submit_sign_in::SubmitSignInRoute,
+        submit_passkey_sign_in::SubmitPasskeySignInRoute,
+        submit_second_step::SubmitSecondStepRoute,
+        get_consent_page::GetConsentPageRoute,
+        submit_consent::SubmitConsentRoute,
+    ),
+    (
+        create_oauth_token::CreateOauthTokenRoute,
+        get_userinfo::GetUserinfoRoute,
+        post_userinfo::PostUserinfoRoute,
+        end_session::EndSessionRoute,
+        confirm_end_session::ConfirmEndSessionRoute,
+        get_openid_configuration::GetOpenidConfigurationRoute,
+    ),
 );

@@ -84,6 +84,20 @@ pub(super) fn consent(
     )
 }
 
+/// The sign-out confirmation (logout without `id_token_hint`), its form carrying `csrf`.
+pub(super) fn sign_out(csrf: &str) -> Html<String> {
+    render("sign_out", "Sign out", context! { csrf })
+}
+
+/// The page after a sign-out.
+pub(super) fn signed_out() -> Html<String> {
+    let context = context! {
+        title => "You are signed out",
+        message => "You can close this window.",
+    };
+    render("error", "Signed out", context)
+}
+
 /// A scope in words.
 fn describe(scope: Scope) -> &'static str {
     match scope {

@@ -187,6 +187,8 @@ async fn the_discovery_document_names_the_endpoints(backend: Backend) {
         json!(["S256"])
     );
     assert_eq!(document["response_types_supported"], json!(["code"]));
+    assert_eq!(document["request_parameter_supported"], false);
+    assert_eq!(document["request_uri_parameter_supported"], false);
     assert_eq!(document["userinfo_endpoint"], app.url("/oauth2/userinfo"));
     assert_eq!(document["end_session_endpoint"], app.url("/oauth2/logout"));
     assert_eq!(document["jwks_uri"], app.url("/.well-known/jwks.json"));

@@ -6,6 +6,7 @@ mod consent;
 mod consents_api;
 mod cors;
 mod flow;
+mod logout;
 mod passkey_page;
 mod pruning;
 mod refusals;

@@ -17,6 +17,7 @@ both_backends!(
     a_replayed_code_is_refused_and_revokes_what_it_issued,
     an_expired_code_is_refused,
     prompt_none_without_a_session_is_login_required,
+    request_objects_are_refused_as_unsupported,
     the_sign_in_form_needs_its_csrf_token,
     a_confidential_client_with_a_wrong_secret_is_invalid_client,
 );
@@ -151,6 +152,22 @@ async fn prompt_none_without_a_session_is_login_required(backend: Backend) {
     let back = query_of(&location(&app, &resp));
     assert_eq!(back["error"], "login_required");
     assert_eq!(back["state"], rp.state);
+}
+
+async fn request_objects_are_refused_as_unsupported(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let rp = Rp::register(&app, json!({})).await;
+    for (param, error) in [
+        ("request", "request_not_supported"),
+        ("request_uri", "request_uri_not_supported"),
+    ] {
+        let mut params = rp.params("openid");
+        params.push((param.into(), "eyJhbGciOiJub25lIn0.e30.".into()));
+        let resp = Browser::new().get(&Rp::url(&app, &params)).await;
+        let back = query_of(&location(&app, &resp));
+        assert_eq!(back["error"], error);
+        assert_eq!(back["state"], rp.state);
+    }
 }
 
 async fn the_sign_in_form_needs_its_csrf_token(backend: Backend) {

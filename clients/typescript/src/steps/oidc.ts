@@ -135,7 +135,7 @@ const oidc: {
   consent?: AuthRequest;
 } = { browser: new Browser() };
 
-function authorize(browser: Browser, request: AuthRequest, prompt?: string) {
+export function authorize(browser: Browser, request: AuthRequest, prompt?: string) {
   const query: AuthorizeQuery = {
     response_type: "code",
     client_id: request.client_id,
@@ -164,7 +164,7 @@ export function redirectOf(browser: Browser, result: Answer): URL {
 }
 
 /** A page's HTML at `status` (the browser keeps its cookies); every page forbids framing and storing. */
-function pageOf(browser: Browser, result: Answer, status: number): string {
+export function pageOf(browser: Browser, result: Answer, status: number): string {
   expectStatus(result, status);
   browser.keep(result.response);
   const headers = result.response.headers;
@@ -677,7 +677,8 @@ export const oidcSteps: Step[] = [
         redirect: "manual",
         parseAs: "text",
       });
-      pageOf(new Browser(), nothing, 400);
+      const asked = pageOf(new Browser(), nothing, 200);
+      expect(asked.includes("Sign out?"), "without a hint, a signed-in browser is asked to confirm");
       const elsewhere = await client.GET("/oauth2/logout", {
         params: { query: { id_token_hint: idToken, post_logout_redirect_uri: "https://evil.example.com/" } },
         headers: oidc.browser.headers(),
@@ -705,7 +706,7 @@ export const oidcSteps: Step[] = [
         parseAs: "text",
       });
       const signedOut = pageOf(new Browser(), page, 200);
-      return `no hint 400; an unregistered URI 400; 302 to ${SPA_SIGNED_OUT} with state, the cookie cleared; the old cookie: login_required; without a URI the signed-out page (${signedOut.length} bytes)`;
+      return `no hint: asked to confirm (200); an unregistered URI 400; 302 to ${SPA_SIGNED_OUT} with state, the cookie cleared; the old cookie: login_required; without a URI the signed-out page (${signedOut.length} bytes)`;
     },
   ],
 ];

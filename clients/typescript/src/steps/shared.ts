@@ -73,6 +73,7 @@ export const coveredBy = {
   submitConsent: "consent approved: the confidential client exchanges the code with HTTP Basic",
   submitSecondStep: "an account with TOTP: the hosted second step",
   endSession: "log out with the id_token_hint: the browser session ends",
+  confirmEndSession: "log out without a hint: confirmed on the hosted page",
   listConsents: "list my consents: the third-party client with the scopes granted",
   submitPasskeySignIn: "the sign-in page's passkey form refuses what is no WebAuthn answer",
   deleteConsent: "withdraw a consent: the client's refresh token is refused, the list is empty, again 404",

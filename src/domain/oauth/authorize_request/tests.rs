@@ -62,6 +62,12 @@ fn refusals_carry_their_oauth_codes() {
     raw.response_type = Some("token");
     assert_eq!(code_of(&raw), OAuthErrorCode::UnsupportedResponseType);
     let mut raw = valid();
+    raw.request_object = true;
+    assert_eq!(code_of(&raw), OAuthErrorCode::RequestNotSupported);
+    let mut raw = valid();
+    raw.request_uri = true;
+    assert_eq!(code_of(&raw), OAuthErrorCode::RequestUriNotSupported);
+    let mut raw = valid();
     raw.code_challenge = None;
     assert_eq!(code_of(&raw), OAuthErrorCode::InvalidRequest);
     let mut raw = valid();

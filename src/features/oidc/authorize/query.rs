@@ -18,6 +18,8 @@ pub(super) struct AuthorizeQuery {
     pub max_age: Option<String>,
     pub login_hint: Option<String>,
     pub response_mode: Option<String>,
+    pub request: Option<String>,
+    pub request_uri: Option<String>,
 }
 
 impl AuthorizeQuery {
@@ -39,6 +41,8 @@ impl AuthorizeQuery {
             max_age: self.max_age.as_deref(),
             login_hint: self.login_hint.as_deref(),
             response_mode: self.response_mode.as_deref(),
+            request_object: self.request.is_some(),
+            request_uri: self.request_uri.is_some(),
         }
     }
 }

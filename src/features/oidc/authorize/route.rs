@@ -62,6 +62,10 @@ impl AuthorizeRoute {
         login_hint: Query<Option<String>>,
         /// `query` (the only one supported).
         response_mode: Query<Option<String>>,
+        /// A request object: not supported (`request_not_supported`).
+        request: Query<Option<String>>,
+        /// A request object by reference: not supported (`request_uri_not_supported`).
+        request_uri: Query<Option<String>>,
     ) -> Result<PageResponse, Problem<AuthorizeErrors>> {
         let query = AuthorizeQuery {
             client_id: client_id.0,
@@ -76,6 +80,8 @@ impl AuthorizeRoute {
             max_age: max_age.0,
             login_hint: login_hint.0,
             response_mode: response_mode.0,
+            request: request.0,
+            request_uri: request_uri.0,
         };
         let with = Authorize {
             db: &state.db,

@@ -35,6 +35,10 @@ pub(super) struct OpenidConfiguration {
     pub prompt_values_supported: Vec<String>,
     /// `iss` is sent with every authorization response (RFC 9207).
     pub authorization_response_iss_parameter_supported: bool,
+    /// `false`: request objects are refused (`request_not_supported`).
+    pub request_parameter_supported: bool,
+    /// `false` (Discovery's default is `true`): `request_uri_not_supported`.
+    pub request_uri_parameter_supported: bool,
 }
 
 impl OpenidConfiguration {
@@ -79,6 +83,8 @@ impl OpenidConfiguration {
             ]),
             prompt_values_supported: strings(&["none", "login", "consent"]),
             authorization_response_iss_parameter_supported: true,
+            request_parameter_supported: false,
+            request_uri_parameter_supported: false,
         }
     }
 }
