@@ -23,7 +23,7 @@ import {
   openSignIn,
   redirectOf,
   submitSignIn,
-} from "./oidc.js";
+} from "./oidc-pages.js";
 import { account, coveredBy, type Step, state } from "./shared.js";
 
 type ClientConsent = components["schemas"]["ClientConsent"];

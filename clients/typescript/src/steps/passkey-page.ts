@@ -7,7 +7,7 @@ import { expect, expectStatus, need, show } from "../check.js";
 import { client } from "../client.js";
 import { adminToken } from "./admin.js";
 import { FORM } from "./mfa.js";
-import { Browser, hidden, newRequest, openSignIn } from "./oidc.js";
+import { Browser, hidden, newRequest, openSignIn } from "./oidc-pages.js";
 import { account, coveredBy, type Step } from "./shared.js";
 
 const REDIRECT = "https://passkey-page.example.com/callback";

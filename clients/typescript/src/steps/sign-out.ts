@@ -7,7 +7,7 @@ import { expect, expectStatus, need } from "../check.js";
 import { client } from "../client.js";
 import { adminToken } from "./admin.js";
 import { FORM } from "./mfa.js";
-import { authorize, Browser, codeFrom, hidden, newRequest, openSignIn, pageOf, redirectOf, submitSignIn } from "./oidc.js";
+import { authorize, Browser, codeFrom, hidden, newRequest, openSignIn, pageOf, redirectOf, submitSignIn } from "./oidc-pages.js";
 import { account, coveredBy, type Step, state } from "./shared.js";
 
 const REDIRECT = "https://sign-out.example.com/callback";
