@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use accounts_api::infra::security::RsaKeyPair;
+use accounts_api::infra::security::{KeyPair, SigningAlgorithm};
 use jsonwebtoken::{
     Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header,
     jwk::{Jwk, JwkSet},
@@ -68,7 +68,7 @@ struct NewPair {
 }
 
 fn new_pair() -> NewPair {
-    let pair = RsaKeyPair::generate().unwrap();
+    let pair = KeyPair::generate(SigningAlgorithm::Rs256).unwrap();
     let dir = TempDir::new().unwrap();
     let (private, public) = (dir.path().join("new.pem"), dir.path().join("new-pub.pem"));
     std::fs::write(&private, pair.private_pem).unwrap();
@@ -207,7 +207,7 @@ async fn an_independent_rs256_check_verifies_access_tokens_with_the_published_ke
         base64url(forged.to_string().as_bytes())
     );
     assert!(verify_independently(&tampered, &key_set).is_err());
-    let other = RsaKeyPair::generate().unwrap();
+    let other = KeyPair::generate(SigningAlgorithm::Rs256).unwrap();
     let other = DecodingKey::from_rsa_pem(other.public_pem.as_bytes()).unwrap();
     let mut other =
         serde_json::to_value(Jwk::from_decoding_key(&other, Some(Algorithm::RS256)).unwrap())

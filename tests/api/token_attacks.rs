@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use accounts_api::infra::security::RsaKeyPair;
+use accounts_api::infra::security::{KeyPair, SigningAlgorithm};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
@@ -204,7 +204,7 @@ async fn token_from_another_issuer_is_rejected(backend: Backend) {
 
 async fn token_signed_with_another_key_is_rejected(backend: Backend) {
     let (app, claims, _) = app_with_alice(backend).await;
-    let other = RsaKeyPair::generate().expect("generate a second key pair");
+    let other = KeyPair::generate(SigningAlgorithm::Rs256).expect("generate a second key pair");
     let key = EncodingKey::from_rsa_pem(other.private_pem.as_bytes()).unwrap();
 
     let token = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key).unwrap();

@@ -107,6 +107,7 @@ fn a_bad_value_names_its_variable() {
         ("PASSWORD_HASH_COST", "3"),
         ("JWT_ACCESS_TOKEN_TTL_SECONDS", "0"),
         ("JWT_ISSUER", "accounts-api"),
+        ("JWT_ALGORITHM", "RS512"),
         ("LOG_FORMAT", "xml"),
         ("RATE_LIMIT_PER_IP", "100"),
         ("RATE_LIMIT_FAIL_CLOSED", "maybe"),

@@ -3,12 +3,15 @@ use std::{path::PathBuf, time::Duration};
 use serde::Deserialize;
 use smart_default::SmartDefault;
 
+use super::SigningAlgorithm;
 use crate::infra::setting::{issuer_url, list, positive_seconds};
 
-/// The RS256 key pair and the claims of access tokens (`JWT_*`).
+/// The signing key pair and the claims of access tokens (`JWT_*`).
 #[derive(Clone, Debug, SmartDefault, Deserialize)]
 #[serde(default)]
 pub struct JwtSettings {
+    /// `RS256` (default), `ES256` or `EdDSA`: the kind of the key pair below.
+    pub algorithm: SigningAlgorithm,
     #[default(".certs/jwt-private.pem".into())]
     pub private_key_path: PathBuf,
     #[default(".certs/jwt-public.pem".into())]

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use jsonwebtoken::{Algorithm, EncodingKey, Header, Validation, errors::ErrorKind, jwk::JwkSet};
+use jsonwebtoken::{EncodingKey, Header, Validation, errors::ErrorKind, jwk::JwkSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -11,7 +11,8 @@ use crate::domain::Permission;
 use super::{
     JwtSettings, OneTimeToken,
     key_set::VerifyingKeys,
-    keys::{KeyError, RsaKeyPair, read_public_key},
+    keys::{KeyError, read_public_key},
+    signing::{KeyPair, SigningAlgorithm},
 };
 
 /// The claims of an access token.
@@ -83,11 +84,14 @@ const LEEWAY_SECS: u64 = 5;
 /// Verified tokens remembered at most (about 1 KB each).
 const VERIFIED_CAPACITY: u64 = 10_000;
 
-/// Signs and verifies RS256 access tokens; nothing but RS256 is ever accepted.
+/// Signs access tokens and id_tokens with `JWT_ALGORITHM`'s key, and verifies them with the
+/// key their `kid` names, by that key's algorithm alone (no `alg` confusion).
 pub(crate) struct TokenService {
+    algorithm: SigningAlgorithm,
     encoding: EncodingKey,
     keys: VerifyingKeys,
-    validation: Validation,
+    /// The access-token checks, one per algorithm some key verifies.
+    validations: Vec<(SigningAlgorithm, Validation)>,
     settings: JwtSettings,
     /// `JWT_ISSUER`, or its default when unset.
     issuer: String,
@@ -111,15 +115,16 @@ impl TokenService {
         allow_generated: bool,
     ) -> Result<Self, KeyError> {
         super::ring_crypto::install();
+        let algorithm = settings.algorithm;
         let (private_path, public_path) = (&settings.private_key_path, &settings.public_key_path);
         let pair = if allow_generated && !private_path.exists() && !public_path.exists() {
             tracing::warn!(
                 private_key = %private_path.display(),
                 "no JWT key files: using a throw-away key pair; tokens die with this process"
             );
-            RsaKeyPair::generate()?
+            KeyPair::generate(algorithm)?
         } else {
-            RsaKeyPair::read(private_path, public_path)?
+            KeyPair::read(private_path, public_path)?
         };
         let successors = ring::hmac::Key::new(
             ring::hmac::HMAC_SHA256,
@@ -128,27 +133,34 @@ impl TokenService {
                 .chain_update(pair.private_pem.as_bytes())
                 .finalize(),
         );
-        let (encoding, decoding) = pair.into_keys(private_path, public_path)?;
+        let (encoding, decoding) = pair.into_keys(algorithm, private_path, public_path)?;
         let retired = settings
             .retired_public_key_paths
             .iter()
             .map(|path| read_public_key(path))
             .collect::<Result<_, _>>()?;
-        let keys = VerifyingKeys::new(decoding, retired)?;
-        let mut validation = Validation::new(Algorithm::RS256);
-        validation.set_issuer(&[&issuer]);
-        validation.set_audience(&[&settings.audience]);
-        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
-        // Expiry is checked against the clock in `verify`, not the system time.
-        validation.validate_exp = false;
+        let keys = VerifyingKeys::new((algorithm, decoding), retired)?;
+        let validations = keys
+            .algorithms()
+            .map(|kind| {
+                let mut validation = Validation::new(kind.jwt());
+                validation.set_issuer(&[&issuer]);
+                validation.set_audience(&[&settings.audience]);
+                validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+                // Expiry is checked against the clock in `verify`, not the system time.
+                validation.validate_exp = false;
+                (kind, validation)
+            })
+            .collect();
         let verified = moka::sync::Cache::builder()
             .max_capacity(VERIFIED_CAPACITY)
             .time_to_live(settings.access_token_ttl + std::time::Duration::from_secs(LEEWAY_SECS))
             .build();
         Ok(Self {
+            algorithm,
             encoding,
             keys,
-            validation,
+            validations,
             settings: settings.clone(),
             issuer,
             verified,
@@ -194,11 +206,11 @@ impl TokenService {
         })
     }
 
-    /// `claims` signed RS256 with the current key, its `kid` in the header (as in the JWKS).
+    /// `claims` signed with the current key, its `kid` in the header (as in the JWKS).
     pub(crate) fn sign(&self, claims: &impl Serialize) -> Result<String, TokenError> {
         let header = Header {
             kid: Some(self.keys.current_kid().to_owned()),
-            ..Header::new(Algorithm::RS256)
+            ..Header::new(self.algorithm.jwt())
         };
         jsonwebtoken::encode(&header, claims, &self.encoding).map_err(TokenError::Sign)
     }
@@ -213,12 +225,12 @@ impl TokenService {
     pub(crate) fn id_token_hint(&self, token: &str) -> Option<IdTokenHint> {
         let header = jsonwebtoken::decode_header(token).ok()?;
         let key = self.keys.find(header.kid.as_deref())?;
-        let mut validation = Validation::new(Algorithm::RS256);
+        let mut validation = Validation::new(key.algorithm.jwt());
         validation.set_issuer(&[&self.issuer]);
         validation.validate_aud = false;
         validation.validate_exp = false;
         validation.set_required_spec_claims(&["sub", "iss", "aud"]);
-        let decoded = jsonwebtoken::decode::<IdTokenHint>(token, key, &validation).ok()?;
+        let decoded = jsonwebtoken::decode::<IdTokenHint>(token, &key.key, &validation).ok()?;
         Some(decoded.claims)
     }
 
@@ -250,12 +262,20 @@ impl TokenService {
             .keys
             .find(header.kid.as_deref())
             .ok_or(TokenError::Invalid)?;
-        jsonwebtoken::decode::<Claims>(token, key, &self.validation)
+        let (_, validation) = (self.validations.iter())
+            .find(|(kind, _)| *kind == key.algorithm)
+            .ok_or(TokenError::Invalid)?;
+        jsonwebtoken::decode::<Claims>(token, &key.key, validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
             })
+    }
+
+    /// `JWT_ALGORITHM`: how new tokens are signed.
+    pub(crate) fn algorithm(&self) -> SigningAlgorithm {
+        self.algorithm
     }
 
     /// `JWT_ISSUER`: the `iss` of every token.

@@ -19,7 +19,7 @@ use accounts_api::{
     },
     infra::{
         clock::{Clock, ManualClock},
-        security::{HasherKind, RsaKeyPair},
+        security::{HasherKind, KeyPair, SigningAlgorithm},
     },
 };
 use sea_orm::{ConnectionTrait, Database};
@@ -74,7 +74,7 @@ pub struct TestKeys {
 }
 
 pub static KEYS: LazyLock<TestKeys> = LazyLock::new(|| {
-    let pair = RsaKeyPair::generate().expect("generate the test RSA key pair");
+    let pair = KeyPair::generate(SigningAlgorithm::Rs256).expect("generate the test RSA key pair");
     let dir = TempDir::new().expect("create a temp dir for the test keys");
     let private_key_path = dir.path().join("jwt-private.pem");
     let public_key_path = dir.path().join("jwt-public.pem");
@@ -175,10 +175,19 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
 /// party that discovers it by URL needs: a free port is chosen before the app binds it (as
 /// the process tests do).
 pub async fn spawn_app_at_own_issuer(backend: Backend) -> TestApp {
+    spawn_app_at_own_issuer_with(backend, |_| {}).await
+}
+
+/// `spawn_app_at_own_issuer` with settings of the test's (`configure` runs last).
+pub async fn spawn_app_at_own_issuer_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let port = crate::processes::free_port();
     spawn_app_with(backend, |s| {
         s.app.port = port;
         s.jwt.issuer = Some(format!("http://127.0.0.1:{port}"));
+        configure(s);
     })
     .await
 }

@@ -2,6 +2,7 @@
 //! and a browser that keeps its cookies by hand and follows no redirect, through the
 //! authorization endpoint, the hosted pages, the token endpoint and userinfo.
 
+mod algorithms;
 mod consent;
 mod consents_api;
 mod cors;

@@ -21,7 +21,7 @@ both_backends!(
 
 /// The relying party's own HTTP client: no redirects followed (OAuth's rule for back
 /// channels).
-fn http_client() -> reqwest::Client {
+pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
@@ -31,7 +31,7 @@ fn http_client() -> reqwest::Client {
 
 /// A client of the crate's, configured by discovery from the app's issuer URL (which it
 /// checks against the document's `issuer`), with `rp`'s id and secret.
-type Discovered = CoreClient<
+pub type Discovered = CoreClient<
     EndpointSet,
     EndpointNotSet,
     EndpointNotSet,
@@ -40,7 +40,7 @@ type Discovered = CoreClient<
     EndpointMaybeSet,
 >;
 
-async fn discovered(app: &TestApp, rp: &Rp, http: &reqwest::Client) -> Discovered {
+pub async fn discovered(app: &TestApp, rp: &Rp, http: &reqwest::Client) -> Discovered {
     let issuer = IssuerUrl::new(app.address.clone()).unwrap();
     let metadata = CoreProviderMetadata::discover_async(issuer.clone(), http)
         .await
@@ -52,7 +52,7 @@ async fn discovered(app: &TestApp, rp: &Rp, http: &reqwest::Client) -> Discovere
 }
 
 /// The crate's authorization URL for `scopes` (PKCE S256, state, nonce) and its secrets.
-fn authorization(
+pub fn authorization(
     client: &Discovered,
     scopes: &[&str],
 ) -> (url::Url, CsrfToken, Nonce, PkceCodeVerifier) {

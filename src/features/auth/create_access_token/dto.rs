@@ -82,7 +82,7 @@ pub(super) enum TokenType {
 /// An issued access token and the refresh token that gets the next one.
 #[derive(Object)]
 pub(super) struct AccessTokenResponse {
-    /// An RS256 JWT to send as `Authorization: Bearer <token>`.
+    /// A JWT (`JWT_ALGORITHM`, RS256 by default) to send as `Authorization: Bearer <token>`.
     pub access_token: String,
     pub token_type: TokenType,
     /// Seconds until the access token expires.

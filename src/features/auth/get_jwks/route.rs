@@ -26,8 +26,9 @@ enum JwksResponse {
 impl GetJwksRoute {
     /// The keys that verify access tokens
     ///
-    /// The RSA public keys (JWK set, RFC 7517) that verify this service's RS256 access
-    /// tokens, each named by the `kid` the tokens carry in their header.
+    /// The public keys (JWK set, RFC 7517) that verify this service's access tokens and
+    /// id_tokens (`JWT_ALGORITHM`: RS256, ES256 or EdDSA; retired keys may be of another
+    /// kind), each named by the `kid` the tokens carry in their header.
     #[oai(
         path = "/.well-known/jwks.json",
         method = "get",

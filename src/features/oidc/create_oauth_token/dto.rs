@@ -28,7 +28,7 @@ pub(super) struct OauthTokenForm {
 /// Issued tokens (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3).
 #[derive(Object)]
 pub(super) struct OauthTokenResponse {
-    /// An RS256 JWT, accepted as `Authorization: Bearer` by this service.
+    /// A JWT (`JWT_ALGORITHM`), accepted as `Authorization: Bearer` by this service.
     pub access_token: String,
     /// `Bearer`.
     pub token_type: String,
@@ -37,7 +37,7 @@ pub(super) struct OauthTokenResponse {
     /// With `offline_access`, or for a first-party client: single use.
     #[oai(skip_serializing_if_is_none)]
     pub refresh_token: Option<String>,
-    /// With `openid`: the id_token (RS256, the JWKS's key).
+    /// With `openid`: the id_token (`JWT_ALGORITHM`, the JWKS's key).
     #[oai(skip_serializing_if_is_none)]
     pub id_token: Option<String>,
     /// The granted scopes, space-separated.

@@ -2,13 +2,13 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha512};
 
 use crate::{
     domain::oauth::Scope,
     infra::{
         db::entities::{oauth_authorization_code as code, user},
-        security::{TokenError, TokenService},
+        security::{SigningAlgorithm, TokenError, TokenService},
     },
     services::oidc::scoped_claims,
 };
@@ -45,8 +45,8 @@ pub(super) struct IdToken<'a> {
 }
 
 impl IdToken<'_> {
-    /// The id_token, signed like the access tokens (RS256, the JWKS's current `kid`), living
-    /// as long as an access token.
+    /// The id_token, signed like the access tokens (`JWT_ALGORITHM`, the JWKS's current
+    /// `kid`), living as long as an access token.
     pub(super) fn sign(&self, tokens: &TokenService) -> Result<String, TokenError> {
         let mut scoped = scoped_claims(self.account, self.scopes);
         scoped.remove("sub");
@@ -62,26 +62,41 @@ impl IdToken<'_> {
             nonce: self.code.nonce.as_deref(),
             amr: self.amr.split_whitespace().collect(),
             sid: self.code.session_id.to_string(),
-            at_hash: at_hash(self.access_token),
+            at_hash: at_hash(self.access_token, tokens.algorithm()),
             scoped,
         };
         tokens.sign(&claims)
     }
 }
 
-/// `at_hash`: the left half of the access token's SHA-256, base64url (for RS256).
-fn at_hash(access_token: &str) -> String {
-    let digest = Sha256::digest(access_token.as_bytes());
-    URL_SAFE_NO_PAD.encode(&digest[..16])
+/// `at_hash`: the left half of the access token's hash by the id_token algorithm's hash,
+/// base64url: SHA-256 for RS256 and ES256, SHA-512 for EdDSA with Ed25519 (as certified
+/// relying parties compute it).
+fn at_hash(access_token: &str, algorithm: SigningAlgorithm) -> String {
+    let bytes = access_token.as_bytes();
+    match algorithm {
+        SigningAlgorithm::Rs256 | SigningAlgorithm::Es256 => {
+            URL_SAFE_NO_PAD.encode(&Sha256::digest(bytes)[..16])
+        }
+        SigningAlgorithm::EdDsa => URL_SAFE_NO_PAD.encode(&Sha512::digest(bytes)[..32]),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::at_hash;
+    use crate::infra::security::SigningAlgorithm;
 
     #[test]
-    fn at_hash_is_the_left_half_of_the_sha256() {
+    fn at_hash_is_the_left_half_of_the_algorithms_hash() {
         // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223 b00361a396177a9cb410ff61f20015ad.
-        assert_eq!(at_hash("abc"), "ungWv48Bz-pBQUDeXa4iIw");
+        for algorithm in [SigningAlgorithm::Rs256, SigningAlgorithm::Es256] {
+            assert_eq!(at_hash("abc", algorithm), "ungWv48Bz-pBQUDeXa4iIw");
+        }
+        // SHA-512("abc") begins ddaf35a193617aba cc417349ae204131 12e6fa4e89a97ea2 0a9eeee64b55d39a.
+        assert_eq!(
+            at_hash("abc", SigningAlgorithm::EdDsa),
+            "3a81oZNherrMQXNJriBBMRLm-k6JqX6iCp7u5ktV05o"
+        );
     }
 }

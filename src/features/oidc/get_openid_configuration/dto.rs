@@ -1,6 +1,6 @@
 use poem_openapi::Object;
 
-use crate::{domain::oauth::Scope, http::Origin};
+use crate::{domain::oauth::Scope, http::Origin, infra::security::SigningAlgorithm};
 
 /// OpenID Provider metadata (OpenID Connect Discovery 1.0 §3).
 #[derive(Object)]
@@ -24,7 +24,7 @@ pub(super) struct OpenidConfiguration {
     pub grant_types_supported: Vec<String>,
     /// `public`.
     pub subject_types_supported: Vec<String>,
-    /// `RS256`.
+    /// `JWT_ALGORITHM`: `RS256` (default), `ES256` or `EdDSA`.
     pub id_token_signing_alg_values_supported: Vec<String>,
     /// `client_secret_basic`, `client_secret_post`, `none`.
     pub token_endpoint_auth_methods_supported: Vec<String>,
@@ -42,8 +42,8 @@ pub(super) struct OpenidConfiguration {
 }
 
 impl OpenidConfiguration {
-    /// The document for `issuer`, its URLs on `origin`.
-    pub(super) fn new(issuer: &str, origin: &Origin) -> Self {
+    /// The document for `issuer` signing with `algorithm`, its URLs on `origin`.
+    pub(super) fn new(issuer: &str, algorithm: SigningAlgorithm, origin: &Origin) -> Self {
         let strings = |values: &[&str]| values.iter().map(|&v| v.to_owned()).collect();
         Self {
             issuer: issuer.to_owned(),
@@ -58,7 +58,7 @@ impl OpenidConfiguration {
             response_modes_supported: strings(&["query"]),
             grant_types_supported: strings(&["authorization_code", "refresh_token"]),
             subject_types_supported: strings(&["public"]),
-            id_token_signing_alg_values_supported: strings(&["RS256"]),
+            id_token_signing_alg_values_supported: vec![algorithm.to_string()],
             token_endpoint_auth_methods_supported: strings(&[
                 "client_secret_basic",
                 "client_secret_post",

@@ -28,8 +28,9 @@ impl GetOpenidConfigurationRoute {
     ///
     /// OpenID Connect Discovery: the issuer, the authorization, token, userinfo,
     /// revocation and key-set endpoints (absolute URLs on the origin the request was made
-    /// to), and what they support: the code flow with PKCE `S256`, RS256 id_tokens, client
-    /// authentication by HTTP Basic, form post or none (public clients).
+    /// to), and what they support: the code flow with PKCE `S256`, id_tokens signed by
+    /// `JWT_ALGORITHM`, client authentication by HTTP Basic, form post or none (public
+    /// clients).
     #[oai(
         path = "/.well-known/openid-configuration",
         method = "get",
@@ -40,7 +41,8 @@ impl GetOpenidConfigurationRoute {
         state: Data<&AppState>,
         origin: Origin,
     ) -> OpenidConfigurationResponse {
-        let document = OpenidConfiguration::new(state.tokens.issuer(), &origin);
+        let document =
+            OpenidConfiguration::new(state.tokens.issuer(), state.tokens.algorithm(), &origin);
         OpenidConfigurationResponse::Ok(Json(document), CACHE_CONTROL.into())
     }
 }

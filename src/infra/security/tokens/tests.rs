@@ -2,16 +2,76 @@ use chrono::{TimeDelta, Utc};
 use uuid::Uuid;
 
 use super::{SessionClaims, TokenError, TokenService};
-use crate::infra::security::JwtSettings;
+use crate::infra::security::{JwtSettings, KeyError, KeyPair, SigningAlgorithm};
 
 /// A service with a throw-away key pair (no key files at these paths).
 fn service() -> TokenService {
+    service_of(SigningAlgorithm::Rs256)
+}
+
+fn service_of(algorithm: SigningAlgorithm) -> TokenService {
     let settings = JwtSettings {
+        algorithm,
         private_key_path: "/nonexistent/private.pem".into(),
         public_key_path: "/nonexistent/public.pem".into(),
         ..JwtSettings::default()
     };
     TokenService::load(&settings, "https://accounts.example.com".into(), true).unwrap()
+}
+
+fn session(now: chrono::DateTime<Utc>) -> SessionClaims<'static> {
+    SessionClaims {
+        id: Uuid::now_v7(),
+        amr: "pwd",
+        auth_time: now,
+    }
+}
+
+#[test]
+fn each_algorithm_makes_a_throwaway_pair_that_signs_and_verifies() {
+    let now = Utc::now();
+    for algorithm in [
+        SigningAlgorithm::Rs256,
+        SigningAlgorithm::Es256,
+        SigningAlgorithm::EdDsa,
+    ] {
+        let tokens = service_of(algorithm);
+        let issued = tokens
+            .issue(Uuid::now_v7(), session(now), &[], now)
+            .unwrap();
+        let header = jsonwebtoken::decode_header(&issued.token).unwrap();
+        assert_eq!(header.alg, algorithm.jwt());
+        assert!(tokens.verify(&issued.token, now).is_ok(), "{algorithm}");
+        let published = &tokens.public_keys().keys[0];
+        assert_eq!(published.common.key_id, header.kid, "{algorithm}");
+        // Another service's key of the same kind does not verify it.
+        assert!(service_of(algorithm).verify(&issued.token, now).is_err());
+    }
+}
+
+#[test]
+fn a_key_file_of_another_kind_is_refused_naming_the_file() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let pair = KeyPair::generate(SigningAlgorithm::Rs256).unwrap();
+    let (private, public) = (dir.path().join("k.pem"), dir.path().join("p.pem"));
+    std::fs::write(&private, pair.private_pem).unwrap();
+    std::fs::write(&public, pair.public_pem).unwrap();
+    let settings = JwtSettings {
+        algorithm: SigningAlgorithm::Es256,
+        private_key_path: private.clone(),
+        public_key_path: public,
+        ..JwtSettings::default()
+    };
+    let refused = TokenService::load(&settings, "https://a.example".into(), false);
+    let Err(err @ KeyError::Invalid { .. }) = refused else {
+        panic!("an RSA pair loaded for ES256");
+    };
+    let message = err.to_string();
+    assert!(
+        message.contains(&private.display().to_string()),
+        "{message}"
+    );
+    assert!(message.contains("P-256"), "{message}");
 }
 
 #[test]
