@@ -1,15 +1,43 @@
 //! What the hosted forms' posts share: taking up their pending request for this browser
 //! (the CSRF check), the checks a sign-in needs, and going on once a session is open.
 
+use chrono::{DateTime, Utc};
+use poem_openapi::payload::Html;
+use sea_orm::DatabaseTransaction;
+
 use crate::{
-    features::oidc::pages::{self, Opening},
+    features::oidc::pages::{self, Opening, SignInPage},
     http::{ApiError, AppState, BrowserCookies, PageResponse},
     services::{
+        audit::Provenance,
         oidc::{self, Done, Resumed},
-        sessions::BrowserSession,
-        sign_in::PasswordCheck,
+        sessions::{BrowserSession, Login},
+        sign_in::{self, PasswordCheck},
     },
 };
+
+/// How a sign-in form's proof (a password, a code, a passkey) went.
+pub(super) enum Proof {
+    /// A browser session, and its cookie's value.
+    Session(BrowserSession, String),
+    /// Refused, in words for the page.
+    Refused(&'static str),
+}
+
+/// Opens the browser session of a proven `login` in `txn` (audited) and commits it.
+pub(super) async fn open_session(
+    txn: DatabaseTransaction,
+    opening: &Opening<'_>,
+    login: Login<'_>,
+    provenance: &Provenance,
+    now: DateTime<Utc>,
+) -> Result<Proof, ApiError> {
+    let (sessions, notice) = (opening.sessions, opening.new_sign_in);
+    let (session, cookie) =
+        sign_in::open_browser_session(&txn, sessions, notice, login, provenance, now).await?;
+    txn.commit().await?;
+    Ok(Proof::Session(session, cookie))
+}
 
 /// A form posted for a live pending request, with this browser's CSRF token.
 pub(super) struct Posted {
@@ -60,6 +88,33 @@ impl Posted {
         let location = self.proceed(state, session, done).await?;
         let cookie = cookies.set_session(cookie, state.sessions.ttl.as_secs());
         Ok(PageResponse::Redirect(location, Some(cookie)))
+    }
+
+    /// The answer to a proof: signed in and on, or the form again (`form` renders it with
+    /// the refusal).
+    pub(super) async fn answer(
+        &self,
+        state: &AppState,
+        cookies: &BrowserCookies,
+        proof: Proof,
+        form: impl FnOnce(&'static str) -> Html<String>,
+    ) -> Result<PageResponse, ApiError> {
+        match proof {
+            Proof::Session(session, cookie) => {
+                self.signed_in(state, cookies, &session, &cookie).await
+            }
+            Proof::Refused(message) => Ok(PageResponse::Page(form(message), None)),
+        }
+    }
+
+    /// The request's sign-in form.
+    pub(super) fn sign_in_page<'a>(&'a self, state: &AppState) -> SignInPage<'a> {
+        SignInPage {
+            client_name: &self.resumed.client.name,
+            handle: &self.handle,
+            csrf: &self.csrf,
+            passkeys: state.passkeys.configured(),
+        }
     }
 
     /// Where the request goes next, now that `done` happened in `session`.

@@ -6,13 +6,13 @@
 use std::{path::PathBuf, process::Command};
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header, decode_header};
-use openidconnect::{AuthorizationCode, OAuth2TokenResponse, TokenResponse};
+use openidconnect::{OAuth2TokenResponse, TokenResponse};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use super::{
     Browser, Rp,
-    relying_party::{authorization, discovered, http_client},
+    relying_party::{authorization, discovered, exchange, http_client},
     sign_in,
 };
 use crate::helpers::{
@@ -103,13 +103,7 @@ async fn end_to_end(backend: Backend, algorithm: SigningAlgorithm, shape: Value)
     let client = discovered(&app, &rp, &http).await;
     let (url, _, nonce, verifier) = authorization(&client, &["email"]);
     let back = sign_in(&app, &mut Browser::new(), url.as_str()).await;
-    let tokens = client
-        .exchange_code(AuthorizationCode::new(back["code"].clone()))
-        .unwrap()
-        .set_pkce_verifier(verifier)
-        .request_async(&http)
-        .await
-        .expect("the code exchange");
+    let tokens = exchange(&client, &http, &back["code"], verifier).await;
     let id_token = tokens.id_token().unwrap();
     let claims = id_token
         .claims(&client.id_token_verifier(), &nonce)

@@ -7,7 +7,10 @@ use openidconnect::{
     AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
     EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
     PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
-    core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims},
+    core::{
+        CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreTokenResponse,
+        CoreUserInfoClaims,
+    },
 };
 use serde_json::json;
 
@@ -69,6 +72,22 @@ pub fn authorization(
     (url, state, nonce, verifier)
 }
 
+/// The crate's exchange of `code` with its PKCE `verifier` (and the client's secret, if any).
+pub async fn exchange(
+    client: &Discovered,
+    http: &reqwest::Client,
+    code: &str,
+    verifier: PkceCodeVerifier,
+) -> CoreTokenResponse {
+    client
+        .exchange_code(AuthorizationCode::new(code.to_owned()))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(http)
+        .await
+        .expect("the code exchange")
+}
+
 async fn a_public_client_signs_in_by_the_crates_rules(backend: Backend) {
     let app = spawn_app_at_own_issuer(backend).await;
     alice(&app).await;
@@ -81,13 +100,7 @@ async fn a_public_client_signs_in_by_the_crates_rules(backend: Backend) {
     let back = sign_in(&app, &mut Browser::new(), url.as_str()).await;
     assert_eq!(&back["state"], state.secret());
     assert_eq!(back["iss"], app.address, "RFC 9207's iss is the issuer");
-    let tokens = client
-        .exchange_code(AuthorizationCode::new(back["code"].clone()))
-        .unwrap()
-        .set_pkce_verifier(verifier)
-        .request_async(&http)
-        .await
-        .expect("the code exchange");
+    let tokens = exchange(&client, &http, &back["code"], verifier).await;
 
     let id_token = tokens.id_token().expect("an id_token");
     let verifier = client.id_token_verifier();
@@ -155,13 +168,7 @@ async fn a_confidential_client_authenticates_with_basic(backend: Backend) {
     let (url, _, nonce, verifier) = authorization(&client, &[]);
     let back = sign_in(&app, &mut Browser::new(), url.as_str()).await;
     // The crate sends client_secret_basic, the first method discovery lists.
-    let tokens = client
-        .exchange_code(AuthorizationCode::new(back["code"].clone()))
-        .unwrap()
-        .set_pkce_verifier(verifier)
-        .request_async(&http)
-        .await
-        .expect("the exchange with HTTP Basic client authentication");
+    let tokens = exchange(&client, &http, &back["code"], verifier).await;
     let claims = tokens
         .id_token()
         .unwrap()

@@ -1,25 +1,20 @@
 use crate::{
-    features::oidc::pages::{Opening, refusal},
+    features::oidc::{
+        pages::{Opening, refusal},
+        posted::{Proof, open_session},
+    },
     http::ApiError,
     infra::db,
     services::{
         audit::Provenance,
         passkeys::{self, PasskeyError, Passkeys},
-        sessions::{Amr, BrowserSession, Device, Login},
+        sessions::{Amr, Device, Login},
         sign_in::{self, PasswordCheck},
     },
 };
 
 /// What the page says of a passkey that does not sign in.
 const PASSKEY_REFUSED: &str = "That passkey was not accepted. Try again, or use your password.";
-
-/// How the passkey went.
-pub(super) enum Asserted {
-    /// A browser session, and its cookie's value.
-    Session(BrowserSession, String),
-    /// Refused, in words for the page.
-    Refused(&'static str),
-}
 
 /// Verifies the assertion as the token endpoint's passkey grant does (an open sign-in,
 /// single use; the discoverable credential names the account; a regressed counter is
@@ -33,10 +28,10 @@ pub(super) async fn sign_in_with_passkey(
     assertion: &str,
     device: Device,
     provenance: &Provenance,
-) -> Result<Asserted, ApiError> {
+) -> Result<Proof, ApiError> {
     let (db, now) = (check.db, check.clock.now());
     let Ok(assertion) = serde_json::from_str(assertion) else {
-        return Ok(Asserted::Refused(PASSKEY_REFUSED));
+        return Ok(Proof::Refused(PASSKEY_REFUSED));
     };
     let asserted = match passkeys::finish_sign_in(db, passkeys, assertion, now).await {
         Ok(asserted) => asserted,
@@ -45,20 +40,20 @@ pub(super) async fn sign_in_with_passkey(
             passkey_id,
         }) => {
             passkeys::report_counter_regression(db, user_id, passkey_id, provenance, now).await?;
-            return Ok(Asserted::Refused(PASSKEY_REFUSED));
+            return Ok(Proof::Refused(PASSKEY_REFUSED));
         }
         Err(
             PasskeyError::Malformed(_)
             | PasskeyError::NoCeremony
             | PasskeyError::Refused(_)
             | PasskeyError::UnknownPasskey,
-        ) => return Ok(Asserted::Refused(PASSKEY_REFUSED)),
+        ) => return Ok(Proof::Refused(PASSKEY_REFUSED)),
         Err(err) => return Err(err.into()),
     };
     let account = sign_in::passkey_account(check, asserted.user_id, provenance).await;
     let account = match account {
         Ok(account) => account,
-        Err(err) => return refusal(err).map(Asserted::Refused),
+        Err(err) => return refusal(err).map(Proof::Refused),
     };
     let txn = db::begin_write(db).await?;
     let login = Login {
@@ -68,15 +63,5 @@ pub(super) async fn sign_in_with_passkey(
             synced: passkeys::synced(&asserted.passkey),
         },
     };
-    let (session, cookie) = sign_in::open_browser_session(
-        &txn,
-        opening.sessions,
-        opening.new_sign_in,
-        login,
-        provenance,
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Asserted::Session(session, cookie))
+    open_session(txn, opening, login, provenance, now).await
 }

@@ -1,15 +1,9 @@
 use poem::web::Data;
 use poem_openapi::{OpenApi, payload::Form};
 
-use super::{
-    dto::PasskeySignInForm,
-    handler::{Asserted, sign_in_with_passkey},
-};
+use super::{dto::PasskeySignInForm, handler::sign_in_with_passkey};
 use crate::{
-    features::oidc::{
-        pages::SignInPage,
-        posted::{Posted, opening, password_check},
-    },
+    features::oidc::posted::{Posted, opening, password_check},
     http::{ApiTags, AppState, BrowserCookies, PageResponse, PerIp, Problem, error_statuses},
     services::{audit::Provenance, sessions::Device},
 };
@@ -59,19 +53,7 @@ impl SubmitPasskeySignInRoute {
             &provenance,
         )
         .await?;
-        match asserted {
-            Asserted::Session(session, cookie) => Ok(posted
-                .signed_in(&state, &cookies, &session, &cookie)
-                .await?),
-            Asserted::Refused(message) => {
-                let page = SignInPage {
-                    client_name: &posted.resumed.client.name,
-                    handle: &posted.handle,
-                    csrf: &posted.csrf,
-                    passkeys: state.passkeys.configured(),
-                };
-                Ok(PageResponse::Page(page.render("", Some(message)), None))
-            }
-        }
+        let form = |message| posted.sign_in_page(&state).render("", Some(message));
+        Ok(posted.answer(&state, &cookies, asserted, form).await?)
     }
 }

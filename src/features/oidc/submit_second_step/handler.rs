@@ -1,21 +1,16 @@
 use crate::{
-    features::oidc::pages::{Opening, refusal},
+    features::oidc::{
+        pages::{Opening, refusal},
+        posted::{Proof, open_session},
+    },
     http::ApiError,
     services::{
         audit::Provenance,
         mfa::{Code, Totp},
-        sessions::{Amr, BrowserSession, Device, Login},
+        sessions::{Amr, Device, Login},
         sign_in::{self, PasswordCheck},
     },
 };
-
-/// How the code went.
-pub(super) enum Proven {
-    /// A browser session, and its cookie's value.
-    Session(BrowserSession, String),
-    /// Refused, in words for the page.
-    Refused(&'static str),
-}
 
 /// Judges the code as every second step does (`sign_in::prove_code`: charged as a failed
 /// login until right, the token spent once, a TOTP step never twice, a recovery code
@@ -29,27 +24,16 @@ pub(super) async fn prove_second_step(
     code: &Code,
     device: Device,
     provenance: &Provenance,
-) -> Result<Proven, ApiError> {
+) -> Result<Proof, ApiError> {
     let proven = sign_in::prove_code(check, totp, mfa_token, code, provenance).await;
     let (account, txn) = match proven {
         Ok(proven) => proven,
-        Err(err) => return refusal(err).map(Proven::Refused),
+        Err(err) => return refusal(err).map(Proof::Refused),
     };
     let login = Login {
         account: &account,
         device,
         amr: Amr::PasswordAndOtp,
     };
-    let now = check.clock.now();
-    let (session, cookie) = sign_in::open_browser_session(
-        &txn,
-        opening.sessions,
-        opening.new_sign_in,
-        login,
-        provenance,
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Proven::Session(session, cookie))
+    open_session(txn, opening, login, provenance, check.clock.now()).await
 }

@@ -1,10 +1,7 @@
 use poem::web::Data;
 use poem_openapi::{OpenApi, payload::Form};
 
-use super::{
-    dto::SecondStepForm,
-    handler::{Proven, prove_second_step},
-};
+use super::{dto::SecondStepForm, handler::prove_second_step};
 use crate::{
     features::oidc::{
         pages,
@@ -59,15 +56,8 @@ impl SubmitSecondStepRoute {
             &provenance,
         )
         .await?;
-        match proven {
-            Proven::Session(session, cookie) => Ok(posted
-                .signed_in(&state, &cookies, &session, &cookie)
-                .await?),
-            Proven::Refused(message) => {
-                let (handle, csrf) = (&posted.handle, &posted.csrf);
-                let page = pages::second_step(handle, csrf, &mfa_token, Some(message));
-                Ok(PageResponse::Page(page, None))
-            }
-        }
+        let (handle, csrf) = (&posted.handle, &posted.csrf);
+        let form = |message| pages::second_step(handle, csrf, &mfa_token, Some(message));
+        Ok(posted.answer(&state, &cookies, proven, form).await?)
     }
 }

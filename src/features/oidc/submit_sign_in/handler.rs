@@ -1,23 +1,24 @@
 use crate::{
     domain::Password,
-    features::oidc::pages::{Opening, refusal},
+    features::oidc::{
+        pages::{Opening, refusal},
+        posted::{Proof, open_session},
+    },
     http::ApiError,
     infra::db,
     services::{
         audit::Provenance,
-        sessions::{Amr, BrowserSession, Device, Login},
+        sessions::{Amr, Device, Login},
         sign_in::{self, Checked, PasswordCheck},
     },
 };
 
 /// How the password went.
 pub(super) enum SignedIn {
-    /// A browser session, and its cookie's value.
-    Session(BrowserSession, String),
+    /// Signed in, or refused.
+    Proof(Proof),
     /// The account has a second factor: the second step's token.
     SecondStep(String),
-    /// Refused, in words for the page.
-    Refused(&'static str),
 }
 
 /// Checks the password as every sign-in does (`sign_in::check_password`: counted failures,
@@ -35,24 +36,14 @@ pub(super) async fn sign_in_with_password(
     let account = match checked {
         Ok(Checked::Proven(account)) => account,
         Ok(Checked::SecondStep { mfa_token, .. }) => return Ok(SignedIn::SecondStep(mfa_token)),
-        Err(err) => return refusal(err).map(SignedIn::Refused),
+        Err(err) => return Ok(SignedIn::Proof(Proof::Refused(refusal(err)?))),
     };
-    let now = check.clock.now();
     let txn = db::begin_write(check.db).await?;
     let login = Login {
         account: &account,
         device,
         amr: Amr::Password,
     };
-    let (session, cookie) = sign_in::open_browser_session(
-        &txn,
-        opening.sessions,
-        opening.new_sign_in,
-        login,
-        provenance,
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(SignedIn::Session(session, cookie))
+    let proof = open_session(txn, opening, login, provenance, check.clock.now()).await?;
+    Ok(SignedIn::Proof(proof))
 }

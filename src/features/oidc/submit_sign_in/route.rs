@@ -8,7 +8,7 @@ use super::{
 use crate::{
     domain::Password,
     features::oidc::{
-        pages::{self, SignInPage},
+        pages,
         posted::{Posted, opening, password_check},
     },
     http::{ApiTags, AppState, BrowserCookies, PageResponse, PerIp, Problem, error_statuses},
@@ -53,23 +53,14 @@ impl SubmitSignInRoute {
         let password = Password::unchecked(form.password.unwrap_or_default());
         let signed_in =
             sign_in_with_password(&check, &opening, &login, password, device, &provenance).await?;
-        match signed_in {
-            SignedIn::Session(session, cookie) => Ok(posted
-                .signed_in(&state, &cookies, &session, &cookie)
-                .await?),
+        let proof = match signed_in {
+            SignedIn::Proof(proof) => proof,
             SignedIn::SecondStep(mfa_token) => {
                 let page = pages::second_step(&posted.handle, &posted.csrf, &mfa_token, None);
-                Ok(PageResponse::Page(page, None))
+                return Ok(PageResponse::Page(page, None));
             }
-            SignedIn::Refused(message) => {
-                let page = SignInPage {
-                    client_name: &posted.resumed.client.name,
-                    handle: &posted.handle,
-                    csrf: &posted.csrf,
-                    passkeys: state.passkeys.configured(),
-                };
-                Ok(PageResponse::Page(page.render(&login, Some(message)), None))
-            }
-        }
+        };
+        let form = |message| posted.sign_in_page(&state).render(&login, Some(message));
+        Ok(posted.answer(&state, &cookies, proof, form).await?)
     }
 }
