@@ -99,8 +99,8 @@ fn public_key(pem: &str) -> Option<(SigningAlgorithm, DecodingKey)> {
 fn expected(algorithm: SigningAlgorithm) -> &'static str {
     match algorithm {
         SigningAlgorithm::Rs256 => "an RSA key (JWT_ALGORITHM=RS256)",
-        SigningAlgorithm::Es256 => "a P-256 key (JWT_ALGORITHM=ES256)",
-        SigningAlgorithm::EdDsa => "an Ed25519 key (JWT_ALGORITHM=EdDSA)",
+        SigningAlgorithm::Es256 => "a P-256 key in PKCS#8 (JWT_ALGORITHM=ES256)",
+        SigningAlgorithm::EdDsa => "an Ed25519 key in PKCS#8 (JWT_ALGORITHM=EdDSA)",
     }
 }
 

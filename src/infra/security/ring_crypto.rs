@@ -1,9 +1,9 @@
-//! jsonwebtoken's RS256 signatures on ring (already in the tree through rustls). ring
-//! verifies an RS256 signature in a small fraction of the pure-Rust `rsa` crate's time (that
-//! verification was a quarter of the machine's CPU under load), and the signing key is
-//! parsed once rather than on every signature. Every other algorithm, which this service's
-//! `Validation` never accepts, and the JWK helpers (startup only) stay on RustCrypto, so
-//! other users of jsonwebtoken in the process keep working.
+//! jsonwebtoken's RS256 signatures and ES256 signing on ring (already in the tree through
+//! rustls). ring verifies an RS256 signature in a small fraction of the pure-Rust `rsa`
+//! crate's time (that verification was a quarter of the machine's CPU under load), and the
+//! signing keys are parsed once rather than on every signature. ES256 verification, EdDSA
+//! (fast on RustCrypto), every other algorithm and the JWK helpers (startup only) stay on
+//! RustCrypto, so other users of jsonwebtoken in the process keep working.
 
 use std::sync::{Arc, LazyLock};
 
@@ -30,12 +30,20 @@ pub(super) fn install() {
 }
 
 fn signer(algorithm: &Algorithm, key: &EncodingKey) -> Result<Box<dyn JwtSigner>> {
-    if *algorithm != Algorithm::RS256 {
-        return (rust_crypto::DEFAULT_PROVIDER.signer_factory)(algorithm, key);
+    match algorithm {
+        Algorithm::RS256 => {
+            let key_pair = parsed_key_pair(key.as_bytes())
+                .map_err(|e| ErrorKind::InvalidRsaKey(e.to_string()))?;
+            Ok(Box::new(Rs256Signer(key_pair)))
+        }
+        // The PKCS#8 P-256 key (the only encoding the key loader takes) on ring.
+        Algorithm::ES256 => {
+            let key_pair =
+                parsed_ecdsa_key_pair(key.as_bytes()).ok_or(ErrorKind::InvalidEcdsaKey)?;
+            Ok(Box::new(Es256Signer(key_pair)))
+        }
+        _ => (rust_crypto::DEFAULT_PROVIDER.signer_factory)(algorithm, key),
     }
-    let key_pair =
-        parsed_key_pair(key.as_bytes()).map_err(|e| ErrorKind::InvalidRsaKey(e.to_string()))?;
-    Ok(Box::new(Rs256Signer(key_pair)))
 }
 
 fn verifier(algorithm: &Algorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerifier>> {
@@ -60,6 +68,41 @@ fn parsed_key_pair(
     let key_pair = Arc::new(ring_signature::RsaKeyPair::from_der(der)?);
     *last = Some((der.to_vec(), key_pair.clone()));
     Ok(key_pair)
+}
+
+/// The P-256 signing key parsed from its PKCS#8 DER, remembered as the RSA one is; `None`
+/// for bytes that are not one.
+fn parsed_ecdsa_key_pair(der: &[u8]) -> Option<Arc<ring_signature::EcdsaKeyPair>> {
+    static LAST: Mutex<Option<(Vec<u8>, Arc<ring_signature::EcdsaKeyPair>)>> = Mutex::new(None);
+    let mut last = LAST.lock();
+    if let Some((cached_der, key_pair)) = last.as_ref()
+        && cached_der == der
+    {
+        return Some(key_pair.clone());
+    }
+    let signing = &ring_signature::ECDSA_P256_SHA256_FIXED_SIGNING;
+    let parsed = ring_signature::EcdsaKeyPair::from_pkcs8(signing, der, &SystemRandom::new());
+    let key_pair = Arc::new(parsed.ok()?);
+    *last = Some((der.to_vec(), key_pair.clone()));
+    Some(key_pair)
+}
+
+/// ES256: the fixed-length `r || s` signature JWS wants (RFC 7518 §3.4).
+struct Es256Signer(Arc<ring_signature::EcdsaKeyPair>);
+
+impl Signer<Vec<u8>> for Es256Signer {
+    fn try_sign(&self, message: &[u8]) -> std::result::Result<Vec<u8>, signature::Error> {
+        let signed = self.0.sign(&SystemRandom::new(), message);
+        signed
+            .map(|signature| signature.as_ref().to_vec())
+            .map_err(|_| signature::Error::new())
+    }
+}
+
+impl JwtSigner for Es256Signer {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::ES256
+    }
 }
 
 struct Rs256Signer(Arc<ring_signature::RsaKeyPair>);

@@ -107,3 +107,61 @@ fn a_remembered_token_still_expires_and_an_altered_one_is_still_checked() {
         Err(TokenError::Invalid)
     ));
 }
+
+/// openssl's SEC 1 encoding of a P-256 key (`BEGIN EC PRIVATE KEY`) is refused naming the
+/// file and PKCS#8; converted with `openssl pkcs8 -topk8 -nocrypt`, it signs (on ring) and
+/// its tokens verify.
+#[test]
+fn a_sec1_p256_key_is_refused_and_its_pkcs8_form_signs() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let (sec1, pkcs8, public) = (
+        dir.path().join("sec1.pem"),
+        dir.path().join("pkcs8.pem"),
+        dir.path().join("p.pem"),
+    );
+    let openssl = |args: &[&str]| {
+        let done = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("openssl is installed");
+        assert!(done.status.success(), "openssl {args:?}");
+    };
+    openssl(&[
+        "ecparam",
+        "-name",
+        "prime256v1",
+        "-genkey",
+        "-noout",
+        "-out",
+        "sec1.pem",
+    ]);
+    openssl(&["ec", "-in", "sec1.pem", "-pubout", "-out", "p.pem"]);
+    openssl(&[
+        "pkcs8",
+        "-topk8",
+        "-nocrypt",
+        "-in",
+        "sec1.pem",
+        "-out",
+        "pkcs8.pem",
+    ]);
+    let settings = |private| JwtSettings {
+        algorithm: SigningAlgorithm::Es256,
+        private_key_path: private,
+        public_key_path: public.clone(),
+        ..JwtSettings::default()
+    };
+    let refused = TokenService::load(&settings(sec1.clone()), "https://a.example".into(), false);
+    let Err(err) = refused else {
+        panic!("a SEC 1 key loaded");
+    };
+    let message = err.to_string();
+    assert!(message.contains(&sec1.display().to_string()) && message.contains("PKCS#8"));
+    let tokens = TokenService::load(&settings(pkcs8), "https://a.example".into(), false).unwrap();
+    let now = Utc::now();
+    let issued = tokens
+        .issue(Uuid::now_v7(), session(now), &[], now)
+        .unwrap();
+    assert!(tokens.verify(&issued.token, now).is_ok());
+}
