@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { authorize, backAt, exchange, expectSignInPage } from './oidc-flow.mjs';
+import { addVirtualAuthenticator } from './virtual-authenticator.mjs';
 import {
   ISSUER,
   PAGE_ORIGIN,
@@ -80,18 +81,7 @@ async function registerPasskey(page, account) {
 }
 
 export async function passkeyStep({ context, page, config, callback, rpOrigin }) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  const { cdp, authenticatorId } = await addVirtualAuthenticator(context, page);
   log(`virtual authenticator ${authenticatorId}`);
   const dave = await createAccount('passkey');
   const pageServer = await startPageServer();

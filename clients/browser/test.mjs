@@ -21,6 +21,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { addVirtualAuthenticator } from './virtual-authenticator.mjs';
 
 const BASE = (process.env.BASE_URL || 'http://127.0.0.1:18331').replace(/\/$/, '');
 const OUT = process.env.OUT;
@@ -422,18 +423,7 @@ try {
   phase = '7. open the passkey test page with a virtual authenticator';
   pk = await context.newPage();
   pk.on('pageerror', (error) => pageErrors.push(String(error)));
-  const cdp = await context.newCDPSession(pk);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  const { cdp, authenticatorId } = await addVirtualAuthenticator(context, pk);
   log(`virtual authenticator ${authenticatorId}`);
   await pk.goto(`${PAGE_ORIGIN}/?api=${encodeURIComponent(BASE)}`, { waitUntil: 'load' });
   const support = await pk.evaluate(async () => ({
