@@ -4,7 +4,10 @@
 # installed on first use), and runs smoke.py through it: register, log in, read, no passkey yet
 # (listPasskeys) and a passkey sign-in's options (startPasskeyAuthentication), turn on TOTP
 # (getMfa, enrollTotp, confirmTotp), log in in two steps with a recovery code (the passkey
-# options of its mfa_token: 409 no-passkeys), delete with a code, and the token is refused. The generated code is used as generated, never edited.
+# options of its mfa_token: 409 no-passkeys), delete with a code, and the token is refused. The
+# generated code is used as generated, never edited. Then verify_tokens.py, as an independent
+# resource server, verifies an access token with PyJWT from the JWKS for each JWT_ALGORITHM
+# (RS256, ES256, EdDSA; the server restarted with a throw-away key of each kind).
 #   GENERATED_DIR=clients/python/generated  keep the client there (git-ignored) instead of a temp dir
 #   STRICT=                                 (empty) tolerate generator warnings; by default any fails
 #   APP_PORT=18321                          the server's port
@@ -18,12 +21,14 @@ START=$SECONDS
 GENERATOR=openapi-python-client==0.27.1
 # What the generated package imports at run time (its pyproject's dependencies).
 RUNTIME=(httpx==0.28.1 attrs==26.1.0 python-dateutil==2.9.0.post0)
+# The independent verifier of verify_tokens.py: PyJWT with its crypto backend.
+VERIFIER=(PyJWT==2.10.1 cryptography==46.0.3)
 VENV=${SERVICES_DIR:-$HOME/.cache/accounts-api-services}/venv-client
-PINS="$GENERATOR ${RUNTIME[*]}"
+PINS="$GENERATOR ${RUNTIME[*]} ${VERIFIER[*]}"
 if [ "$(cat "$VENV/.pins" 2>/dev/null)" != "$PINS" ]; then
   echo "python client: installing $PINS into $VENV" >&2
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "$GENERATOR" "${RUNTIME[@]}"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "$GENERATOR" "${RUNTIME[@]}" "${VERIFIER[@]}"
   echo "$PINS" >"$VENV/.pins"
 fi
 
@@ -45,16 +50,22 @@ BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/accounts-api
 # Take this build's binary now: another checkout sharing CARGO_TARGET_DIR may rebuild it.
 ln "$BIN" "$WORK/accounts-api" 2>/dev/null || cp "$BIN" "$WORK/accounts-api"
 BIN=$WORK/accounts-api
-# Run from the temp dir: no .env of the checkout is read, and the JWT keys are throw-away.
-(cd "$WORK" && METRICS_ADDR=off APP_PORT=$PORT DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
-  RATE_LIMIT_ENABLED=false RUST_LOG=warn PASSWORD_HASH_COST=4 exec "$BIN") >"$WORK/server.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 100); do
-  curl -sf -o /dev/null "$BASE/api/v1/health" && break
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.log"; fail "the server exited"; }
-  sleep 0.1
-done
-curl -sf -o /dev/null "$BASE/api/v1/health" || { cat "$WORK/server.log"; fail "no health after 10 s"; }
+# Run from the temp dir: no .env of the checkout is read, and the JWT keys are throw-away
+# (a fresh pair of the kind JWT_ALGORITHM names, made at start).
+start_server() { # [VAR=value...]: (re)starts the server with these settings on a fresh database
+  if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
+  rm -f "$WORK"/app.db*
+  (cd "$WORK" && env METRICS_ADDR=off APP_PORT=$PORT DATABASE_URL="sqlite://$WORK/app.db?mode=rwc" \
+    RATE_LIMIT_ENABLED=false RUST_LOG=warn PASSWORD_HASH_COST=4 "$@" "$BIN") >"$WORK/server.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 100); do
+    curl -sf -o /dev/null "$BASE/api/v1/health" && return 0
+    kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.log"; fail "the server exited"; }
+    sleep 0.1
+  done
+  cat "$WORK/server.log"; fail "no health after 10 s"
+}
+start_server
 
 OUT=${GENERATED_DIR:-$WORK/client}
 [ "${OUT:0:1}" = / ] || OUT=$ROOT/$OUT
@@ -79,4 +90,10 @@ if [ "$status" -ne 0 ]; then
   echo "-- server log"; tail -n 30 "$WORK/server.log"
   fail "smoke flow; $warnings generator warning(s)"
 fi
+echo "== PyJWT verifies each kind of access token from the JWKS"
+for algorithm in RS256 ES256 EdDSA; do
+  [ "$algorithm" = RS256 ] || start_server JWT_ALGORITHM=$algorithm
+  "$VENV/bin/python" clients/python/verify_tokens.py "$BASE" "$algorithm" ||
+    { echo "-- server log"; tail -n 30 "$WORK/server.log"; fail "PyJWT, $algorithm"; }
+done
 echo "python client: PASS ($warnings generator warning(s), $((SECONDS - START)) s)"
