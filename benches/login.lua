@@ -1,4 +1,6 @@
--- wrk script: the password grant in a loop (the bench account), for benches/login_storm.sh.
+-- wrk script: the password grant in a loop for one account: LOGIN_USERNAME (default the bench
+-- account, "bench") with the bench password. Used by login_storm.sh, compare_builds.sh and
+-- per_core.sh.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.body = "username=bench&password=benchmark-password"
+wrk.body = "username=" .. (os.getenv("LOGIN_USERNAME") or "bench") .. "&password=benchmark-password"

@@ -10,8 +10,8 @@ use crate::{
     config::Settings,
     features::Api,
     http::{
-        AppState, LIMIT_HEADERS, Operations, REQUEST_ID, TRACEPARENT, add_allow, limit_body,
-        log_request, page_headers, report_limits, same_origin_outside_cors, with_documents,
+        AppState, InsideCors, LIMIT_HEADERS, Operations, REQUEST_ID, TRACEPARENT, inside_cors,
+        log_request, with_documents,
     },
 };
 
@@ -25,20 +25,20 @@ fn openapi_service() -> OpenApiService<Api, ()> {
 
 pub(super) fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'static> {
     let routes = with_documents(Route::new(), openapi_service).nest("/", openapi_service());
-    let limit = settings.server.request_body_limit;
     let operations = Arc::new(Operations::of::<Api>());
-    let allowed = operations.clone();
+    let inside = Arc::new(InsideCors {
+        body_limit: settings.server.request_body_limit,
+        operations: operations.clone(),
+    });
+    // Two layers of our own, outside and inside CORS (`log_request` also drops a same-origin
+    // `Origin` before CORS sees it).
     routes
         .data(state)
-        .around(report_limits)
-        .around(page_headers)
-        .around(move |ep, req| add_allow(ep, req, allowed.clone()))
-        .around(move |ep, req| limit_body(ep, req, limit))
+        .around(move |ep, req| inside_cors(ep, req, inside.clone()))
         .with_if(
             !settings.server.cors_origins.is_empty(),
             cors(&settings.server.cors_origins),
         )
-        .around(same_origin_outside_cors)
         .around(move |ep, req| log_request(ep, req, operations.clone()))
         .boxed()
 }

@@ -104,7 +104,7 @@ async fn authenticate(req: &Request, token: &str) -> Result<Authenticated, ApiEr
     let now = state.clock.now();
     let claims = state.tokens.verify(token, now)?;
     let idle_timeout = state.sessions.idle_timeout;
-    let caller = sessions::caller(&state.db, claims.sub, claims.sid, now, idle_timeout)
+    let caller = sessions::caller(&state.caller_db, claims.sub, claims.sid, now, idle_timeout)
         .await?
         .ok_or_else(|| ApiError::unauthorized("the session has ended"))?;
     Ok(Authenticated {

@@ -1,17 +1,12 @@
 //! Refuses request bodies over a size limit with 413, whether or not they declare a
 //! `Content-Length` (chunked bodies are counted as they are read).
 
-use std::sync::Arc;
-
-use poem::{Body, Endpoint, IntoResponse, Request, Response, error::ReadBodyError, http::header};
+use poem::{Body, Request, error::ReadBodyError, http::header};
 
 use super::error::ApiError;
 
-pub(crate) async fn limit_body<E: Endpoint>(
-    next: Arc<E>,
-    mut req: Request,
-    limit: usize,
-) -> poem::Result<Response> {
+/// `req` if its body is within `limit` (a body without `Content-Length` read to check it).
+pub(super) async fn within_limit(mut req: Request, limit: usize) -> Result<Request, ApiError> {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -19,7 +14,7 @@ pub(crate) async fn limit_body<E: Endpoint>(
         .and_then(|v| v.parse::<usize>().ok());
     match declared {
         Some(len) if len > limit => {
-            return Err(ApiError::new(&super::problem::PAYLOAD_TOO_LARGE).into());
+            return Err(ApiError::new(&super::problem::PAYLOAD_TOO_LARGE));
         }
         Some(_) => {}
         None => {
@@ -38,5 +33,5 @@ pub(crate) async fn limit_body<E: Endpoint>(
             req.set_body(Body::from(body));
         }
     }
-    next.call(req).await.map(IntoResponse::into_response)
+    Ok(req)
 }

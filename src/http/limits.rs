@@ -12,15 +12,10 @@ use std::sync::{
 
 use parking_lot::Mutex;
 
-use poem::{
-    Endpoint, FromRequest, IntoResponse, Request, RequestBody, Response, http::HeaderValue,
-};
+use poem::{FromRequest, Request, RequestBody, Response, http::HeaderValue};
 use uuid::Uuid;
 
-use super::{
-    AppState,
-    error::{ApiError, into_problem_response},
-};
+use super::{AppState, error::ApiError};
 use crate::infra::rate_limit::{Decision, Scope};
 
 pub(crate) const LIMIT_HEADERS: [&str; 3] =
@@ -63,38 +58,35 @@ pub(super) async fn charge(req: &Request, user: Option<Uuid>) -> Result<(), ApiE
     }
 }
 
-/// Middleware: gives each request a report its guards fill in, then writes the tightest
-/// decision as `RateLimit-*` headers on whatever response goes out.
-pub(crate) async fn report_limits<E: Endpoint>(
-    next: Arc<E>,
-    mut req: Request,
-) -> poem::Result<Response> {
+/// Gives the request a report its guards fill in; its [`LimitReport::write_headers`] then
+/// writes the tightest decision on whatever response goes out.
+pub(super) fn attach_report(req: &mut Request) -> Arc<LimitReport> {
     let report = Arc::new(LimitReport::default());
     req.extensions_mut().insert(report.clone());
-    let mut response = match next.call(req).await {
-        Ok(response) => response.into_response(),
-        Err(err) => into_problem_response(err),
-    };
-    if let Some(d) = report.tightest() {
-        let reset = d.reset.as_secs_f64().ceil() as u64;
-        let values = [u64::from(d.limit), u64::from(d.remaining), reset];
-        for (name, value) in LIMIT_HEADERS.into_iter().zip(values) {
-            response
-                .headers_mut()
-                .insert(name, HeaderValue::from(value));
-        }
-    }
-    Ok(response)
+    report
 }
 
 /// One request's limits: whether its IP was charged, and the tightest decision.
 #[derive(Default)]
-struct LimitReport {
+pub(super) struct LimitReport {
     ip_charged: AtomicBool,
     tightest: Mutex<Option<Decision>>,
 }
 
 impl LimitReport {
+    /// The tightest decision as `RateLimit-*` headers, if any limit was checked.
+    pub(super) fn write_headers(&self, response: &mut Response) {
+        if let Some(d) = self.tightest() {
+            let reset = d.reset.as_secs_f64().ceil() as u64;
+            let values = [u64::from(d.limit), u64::from(d.remaining), reset];
+            for (name, value) in LIMIT_HEADERS.into_iter().zip(values) {
+                response
+                    .headers_mut()
+                    .insert(name, HeaderValue::from(value));
+            }
+        }
+    }
+
     fn record(&self, decision: Decision) {
         let mut tightest = self.tightest.lock();
         // Refused beats allowed, then fewer hits left.

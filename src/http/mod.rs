@@ -9,6 +9,7 @@ mod cursor;
 mod device;
 mod document;
 mod error;
+mod inside_cors;
 mod json_bool;
 mod json_list;
 mod json_object;
@@ -30,23 +31,21 @@ mod tags;
 
 pub(crate) use at_least_one::AtLeastOne;
 pub(crate) use auth::Authenticated;
-pub(crate) use body_limit::limit_body;
 pub(crate) use client_ip::IpBucket;
 pub use client_ip::{ClientIpHeader, Proxies};
 pub(crate) use cursor::Cursor;
 pub(crate) use document::with_documents;
 pub(crate) use error::{ApiError, MfaChallenge};
+pub(crate) use inside_cors::{InsideCors, inside_cors};
 pub(crate) use json_bool::OptionalBool;
 pub(crate) use json_list::{JsonList, ListRules, OptionalList};
 pub(crate) use json_object::JsonObject;
 pub(crate) use json_string::{JsonString, OptionalString, StringRules};
-pub(crate) use limits::{LIMIT_HEADERS, PerIp, report_limits};
+pub(crate) use limits::{LIMIT_HEADERS, PerIp};
 pub(crate) use openapi::{ErrorStatuses, MergedApi, Problem, error_statuses};
-pub(crate) use operations::{Operations, add_allow};
+pub(crate) use operations::Operations;
 pub(crate) use origin::Origin;
-pub(crate) use pages::{
-    BrowserCookies, PASSKEY_SCRIPT, PageResponse, page_headers, render, same_origin_outside_cors,
-};
+pub(crate) use pages::{BrowserCookies, PASSKEY_SCRIPT, PageResponse, render};
 pub(crate) use paging::{Direction, Keyset, KeysetPage, Page};
 pub(crate) use path_segment::{PathSegment, ResourceId};
 pub(crate) use permitted::{Permitted, can};

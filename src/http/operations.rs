@@ -2,15 +2,11 @@
 //! `operationId` labels the request's log lines and metrics) and, on 405 answers, the
 //! `Allow` header (RFC 9110 requires it).
 
-use std::sync::Arc;
-
 use poem::{
-    Endpoint, IntoResponse, Request, Response,
+    Response,
     http::{Method, StatusCode},
 };
 use poem_openapi::OpenApi;
-
-use super::error::into_problem_response;
 
 /// The label of a request that is for no documented operation (the documents, a 404, a 405):
 /// raw paths would make the label set unbounded.
@@ -97,24 +93,14 @@ fn segments(path: &str) -> impl Iterator<Item = &str> {
     path.trim_end_matches('/').split('/')
 }
 
-/// Middleware: adds `Allow` to every 405.
-pub(crate) async fn add_allow<E: Endpoint>(
-    next: Arc<E>,
-    req: Request,
-    operations: Arc<Operations>,
-) -> poem::Result<Response> {
-    let uri = req.uri().clone(); // shares the request's bytes: no copy on the hot path
-    let mut response = match next.call(req).await {
-        Ok(response) => response.into_response(),
-        Err(err) => into_problem_response(err),
-    };
+/// Adds `Allow` to a 405 answer for `path`.
+pub(super) fn add_allow(response: &mut Response, path: &str, operations: &Operations) {
     if response.status() == StatusCode::METHOD_NOT_ALLOWED
-        && let Some(path) = operations.for_path(uri.path())
+        && let Some(path) = operations.for_path(path)
         && let Ok(value) = path.allow.parse()
     {
         response.headers_mut().insert("allow", value);
     }
-    Ok(response)
 }
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 //! the browser's cookies (the browser session and the pages' CSRF token); and the headers
 //! every page under `/oauth2/` carries (no framing, no caching).
 
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use minijinja::{Environment, Value};
 use poem::{
-    Endpoint, FromRequest, IntoResponse, Request, RequestBody, Response,
+    FromRequest, Request, RequestBody, Response,
     http::{HeaderValue, header},
 };
 use poem_openapi::{ApiResponse, payload::Html};
@@ -207,39 +207,33 @@ static PAGE_CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
     HeaderValue::from_str(&csp).expect("a CSP is a valid header value")
 });
 
-/// The headers of everything under `/oauth2/`: never framed (`X-Frame-Options: DENY`, CSP
-/// `frame-ancestors 'none'`), never cached (`Cache-Control: no-store`), and [`PAGE_CSP`].
-pub(crate) async fn page_headers<E: Endpoint>(
-    next: Arc<E>,
-    req: Request,
-) -> poem::Result<Response> {
-    let hosted = req.uri().path().starts_with("/oauth2/");
-    let mut response = next.call(req).await?.into_response();
-    if hosted {
-        let headers = response.headers_mut();
-        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        headers.insert(header::CONTENT_SECURITY_POLICY, PAGE_CSP.clone());
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        );
-    }
-    Ok(response)
+/// Whether `req` is for a hosted page (everything under `/oauth2/`), whose answer gets
+/// [`add_page_headers`].
+pub(super) fn is_hosted(req: &Request) -> bool {
+    req.uri().path().starts_with("/oauth2/")
 }
 
-/// Outside the CORS layer: a same-origin request (its `Origin` is the scheme and host it
-/// was sent to) is no CORS request, so its `Origin` is dropped and `CORS_ORIGINS` (the SPAs'
+/// The headers of the hosted pages: never framed (`X-Frame-Options: DENY`, CSP
+/// `frame-ancestors 'none'`), never cached (`Cache-Control: no-store`), and [`PAGE_CSP`].
+pub(super) fn add_page_headers(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, PAGE_CSP.clone());
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+}
+
+/// Before the CORS layer: a same-origin request (its `Origin` is the scheme and host it was
+/// sent to) is no CORS request, so its `Origin` is dropped and `CORS_ORIGINS` (the SPAs'
 /// origins) need not list this service's own: the hosted pages' form posts, their passkey
 /// script's call, Swagger UI's requests. A cross-origin browser request keeps it.
-pub(crate) async fn same_origin_outside_cors<E: Endpoint>(
-    next: Arc<E>,
-    mut req: Request,
-) -> poem::Result<Response> {
-    if same_origin(&req) {
+pub(super) fn drop_same_origin(req: &mut Request) {
+    if same_origin(req) {
         req.headers_mut().remove(header::ORIGIN);
     }
-    next.call(req).await.map(IntoResponse::into_response)
 }
 
 /// Whether the request's `Origin` is its own: the scheme (or `X-Forwarded-Proto`) and the

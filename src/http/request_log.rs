@@ -1,7 +1,8 @@
 //! The outermost middleware: gives each request an id (the client's `X-Request-Id` when it
-//! is sane) and a W3C trace context (continuing the client's `traceparent`), runs it in a
-//! tracing span that names both and the operation, turns any error into problem+json,
-//! writes one access-log line, and counts the request in the metrics.
+//! is sane) and a W3C trace context (continuing the client's `traceparent`), drops a
+//! same-origin `Origin` before CORS sees it, runs the request in a tracing span that names
+//! the id, the trace and the operation, turns any error into problem+json, writes one
+//! access-log line, and counts the request in the metrics.
 
 use std::{sync::Arc, time::Instant};
 
@@ -9,7 +10,7 @@ use poem::{Endpoint, IntoResponse, Request, Response, http::HeaderValue};
 use tracing::{Instrument, field::Empty};
 use uuid::Uuid;
 
-use super::{Operations, error::into_problem_response};
+use super::{Operations, error::into_problem_response, pages::drop_same_origin};
 use crate::infra::telemetry::{
     metrics,
     trace_context::{RequestContext, TraceParent},
@@ -44,6 +45,7 @@ pub(crate) async fn log_request<E: Endpoint>(
     let trace = TraceParent::of_span(&span, caller);
     span.record("trace_id", trace.trace_id());
     req.extensions_mut().insert(RequestId(id.clone()));
+    drop_same_origin(&mut req);
     let context = RequestContext {
         request_id: id,
         trace,

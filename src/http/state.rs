@@ -8,6 +8,7 @@ use crate::{
     domain::MinScore,
     infra::{
         clock::Clock,
+        db::CallerConnection,
         email_verifier::EmailVerifier,
         events::kafka::KafkaProbe,
         pwned_passwords::BreachCheck,
@@ -25,6 +26,8 @@ use crate::{
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Where the bearer check reads its caller (connections kept from `db`'s pool).
+    pub caller_db: CallerConnection,
     pub clock: Clock,
     pub tokens: Arc<TokenService>,
     pub sessions: SessionSettings,

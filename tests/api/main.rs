@@ -27,6 +27,7 @@ mod email_verifier;
 mod health;
 mod health_probes;
 mod jwks;
+mod kept_connections;
 mod layers;
 mod login_storm;
 mod maildev;

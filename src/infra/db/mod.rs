@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod entities;
+mod kept;
 mod migration_lock;
 mod settings;
 mod unique;
@@ -9,6 +10,7 @@ mod unique;
 use std::{path::Path, time::Duration};
 
 pub use admin::{AdminError, Outcome, create_database, drop_database};
+pub use kept::CallerConnection;
 pub use migration_lock::{MigrationLock, lock_migrations};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseConnectionType, DatabaseTransaction,

@@ -5,7 +5,7 @@
 
 use std::{fmt, future::Future};
 
-use rand::{RngCore, rngs::OsRng};
+use rand::{RngCore, thread_rng};
 use tracing::Span;
 
 use super::otel;
@@ -22,9 +22,10 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    /// Runs `work` with this context as the current one.
-    pub(crate) async fn scope<F: Future>(self, work: F) -> F::Output {
-        CURRENT.scope(self, work).await
+    /// Runs `work` with this context as the current one. Not an `async fn`: that would hold
+    /// `work` twice (as argument and as awaited future), doubling the request's future.
+    pub(crate) fn scope<F: Future>(self, work: F) -> impl Future<Output = F::Output> {
+        CURRENT.scope(self, work)
     }
 
     /// The context of the request being served by this task, if any.
@@ -72,15 +73,16 @@ impl TraceParent {
         (self.trace_id, self.span_id, self.flags)
     }
 
-    /// A new span in `caller`'s trace, or in a new trace (sampled).
+    /// A new span in `caller`'s trace, or in a new trace (sampled). The ids are not secrets:
+    /// the thread's userspace generator, not a system call per request.
     fn child_of(caller: Option<Self>) -> Self {
         let mut span_id = [0; 8];
-        OsRng.fill_bytes(&mut span_id);
+        thread_rng().fill_bytes(&mut span_id);
         match caller {
             Some(parent) => Self { span_id, ..parent },
             None => {
                 let mut trace_id = [0; 16];
-                OsRng.fill_bytes(&mut trace_id);
+                thread_rng().fill_bytes(&mut trace_id);
                 Self {
                     trace_id,
                     span_id,

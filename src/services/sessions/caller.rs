@@ -2,15 +2,18 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QuerySelect, QueryTrait, RelationTrait,
+    ColumnTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
+    QueryTrait, RelationTrait,
 };
 use uuid::Uuid;
 
 use super::narrowed;
 use crate::{
     domain::Permission,
-    infra::db::entities::{session, user, user_permission},
+    infra::db::{
+        CallerConnection,
+        entities::{session, user, user_permission},
+    },
 };
 
 /// The account behind a live session, with the permissions it holds now.
@@ -25,7 +28,7 @@ pub(crate) struct Caller {
 /// least one): a logout, a revocation, a disabled or deleted account (its sessions go with
 /// it) or a revoked permission counts at once, on every instance. `None`: the session ended.
 pub(crate) async fn caller(
-    db: &impl ConnectionTrait,
+    db: &CallerConnection,
     user_id: Uuid,
     session_id: Uuid,
     now: DateTime<Utc>,
@@ -40,8 +43,8 @@ pub(crate) async fn caller(
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::live(now, idle_timeout))
         .filter(user::Column::DisabledAt.is_null())
-        .build(db.get_database_backend());
-    let rows = db.query_all_raw(query).await?;
+        .build(db.backend());
+    let rows = db.query_all(query).await?;
     let Some(first) = rows.first() else {
         return Ok(None);
     };

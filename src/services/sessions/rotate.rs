@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::{Expr, LockType, Query},
+    sea_query::{Expr, ExprTrait, Query},
 };
 
 use super::{SessionTokens, browser::permissions_of, end, store_refresh_token};
@@ -35,7 +35,7 @@ pub(crate) enum RotateError {
 }
 
 /// Exchanges a refresh token for a new pair in the same session, in one transaction. It
-/// first locks the token's session if it is live (on PostgreSQL the row, re-checked after
+/// first locks the token's session if it is live, marking it used (on PostgreSQL the row, re-checked after
 /// any wait, so a logout committed meanwhile wins; on SQLite the whole database, taken at
 /// `BEGIN` so concurrent refreshes queue instead of failing), then claims the token: the
 /// order in which a cascading delete (the account's, the pruner's) takes them, so the two
@@ -68,13 +68,23 @@ pub(crate) async fn rotate(
         .from(user::Entity)
         .and_where(user::Column::DisabledAt.is_null())
         .to_owned();
-    let session = session::Entity::find()
-        .filter(session::Column::Id.in_subquery(session_of_token))
+    // The UPDATE takes the row lock a `SELECT ... FOR NO KEY UPDATE` would, re-checks its
+    // conditions after any wait the same way, and saves a round trip; a refusal below rolls
+    // it back.
+    let session = session::Entity::update_many()
+        .col_expr(session::Column::LastUsedAt, Expr::value(now))
+        // `=` a scalar subquery, not `IN`: the token's hash is its key, so the plan is two
+        // key lookups whatever the statistics say (with `IN`, stale ones made PostgreSQL
+        // walk every session of the account, 8 ms each with 2,000; BENCHMARKS.md).
+        .filter(
+            Expr::col((session::Entity, session::Column::Id))
+                .eq(Expr::SubQuery(None, Box::new(session_of_token.into()))),
+        )
         .filter(session::Column::UserId.in_subquery(enabled_accounts))
         .filter(session::live(now, settings.idle_timeout))
-        .lock(LockType::NoKeyUpdate)
-        .one(&txn)
+        .exec_with_returning(&txn)
         .await?
+        .pop()
         .ok_or(RotateError::Refused)?;
     let claimed = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
@@ -123,11 +133,6 @@ pub(crate) async fn rotate(
             return Err(RotateError::EmailNotVerified(Box::new(account)));
         }
     }
-    session::Entity::update_many()
-        .col_expr(session::Column::LastUsedAt, Expr::value(now))
-        .filter(session::Column::Id.eq(session.id))
-        .exec(&txn)
-        .await?;
     if claimed {
         store_refresh_token(&txn, session.id, &successor.hash, now).await?;
     }
