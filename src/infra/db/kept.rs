@@ -21,6 +21,8 @@ use sea_query_sqlx::SqlxValues;
 
 /// Idle this long, a kept connection is pinged before use (as the main pool's are).
 const IDLE: Duration = Duration::from_secs(1);
+/// Connections of the main pool never kept, for every other statement.
+const LEFT_TO_THE_POOL: u32 = 2;
 /// Idle this long, a kept connection goes back to sqlx. Not sooner: giving back and taking
 /// again under a varying load put the reads in the queue for the main pool (p99 stalls of
 /// 75-325 ms during a login storm when this was a second).
@@ -40,9 +42,9 @@ pub enum CallerConnection {
 }
 
 impl CallerConnection {
-    /// For `db`, a pool of `max_connections`: up to half of them may be kept.
+    /// For `db`, a pool of `max_connections`: up to all but two of them may be kept.
     pub fn new(db: &DatabaseConnection, max_connections: u32) -> Self {
-        let keep = (max_connections / 2) as usize;
+        let keep = max_connections.saturating_sub(LEFT_TO_THE_POOL) as usize;
         match db.get_database_backend() {
             DbBackend::Postgres if keep > 0 => Self::Kept(Arc::new(KeptConnections::new(
                 db.get_postgres_connection_pool().clone(),
