@@ -169,7 +169,7 @@ impl Application {
             None => None,
         };
         let state = AppState {
-            caller_db: db::CallerConnection::new(&db, settings.database.max_connections),
+            single_statement_db: db::SingleStatementDb::new(&db, settings.database.max_connections),
             db,
             clock: settings.clock.clone(),
             tokens: Arc::new(tokens),

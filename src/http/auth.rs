@@ -104,9 +104,15 @@ async fn authenticate(req: &Request, token: &str) -> Result<Authenticated, ApiEr
     let now = state.clock.now();
     let claims = state.tokens.verify(token, now)?;
     let idle_timeout = state.sessions.idle_timeout;
-    let caller = sessions::caller(&state.caller_db, claims.sub, claims.sid, now, idle_timeout)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("the session has ended"))?;
+    let caller = sessions::caller(
+        &state.single_statement_db,
+        claims.sub,
+        claims.sid,
+        now,
+        idle_timeout,
+    )
+    .await?
+    .ok_or_else(|| ApiError::unauthorized("the session has ended"))?;
     Ok(Authenticated {
         account: caller.account,
         session_id: claims.sid,

@@ -8,7 +8,7 @@ use crate::{
     domain::MinScore,
     infra::{
         clock::Clock,
-        db::CallerConnection,
+        db::SingleStatementDb,
         email_verifier::EmailVerifier,
         events::kafka::KafkaProbe,
         pwned_passwords::BreachCheck,
@@ -26,8 +26,9 @@ use crate::{
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
-    /// Where the bearer check reads its caller (connections kept from `db`'s pool).
-    pub caller_db: CallerConnection,
+    /// Where the bearer check and a refresh run their one statement (connections kept from
+    /// `db`'s pool).
+    pub single_statement_db: SingleStatementDb,
     pub clock: Clock,
     pub tokens: Arc<TokenService>,
     pub sessions: SessionSettings,

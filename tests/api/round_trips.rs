@@ -1,8 +1,8 @@
 //! Database round trips per request, counted on the wire: the app reaches PostgreSQL through
 //! a proxy that reads the frontend protocol, where each `Sync` or simple `Query` ends a
-//! round trip. The authenticated read must cost exactly one, with no ping before or after
-//! it: its connections are kept out of sqlx's pool (`src/infra/db/kept.rs`), which would
-//! ping each one given back.
+//! round trip. The authenticated read and the usual refresh must cost exactly one each, with
+//! no ping before or after: their connections are kept out of sqlx's pool
+//! (`src/infra/db/kept.rs`), which would ping each one given back.
 
 use std::{
     sync::{Arc, Mutex},
@@ -14,7 +14,7 @@ use tokio::{
     net::{TcpListener, TcpStream},
 };
 
-use crate::helpers::{Backend, expect_json, spawn_app_with};
+use crate::helpers::{Backend, PASSWORD, TestApp, expect_json, spawn_app_with};
 
 /// One round trip: the statements it executed, and how long its connection had been silent
 /// (no answer from the server) when it began.
@@ -28,8 +28,10 @@ struct Trip {
 
 type Trips = Arc<Mutex<Vec<Trip>>>;
 
-#[tokio::test]
-async fn an_authenticated_read_is_one_round_trip_to_the_database() {
+/// The app behind a counting proxy, with two connections left to the pool (a sign-up needs
+/// a second one beside its transaction) and one kept for the single statements, which
+/// prepares each on first use.
+async fn app_behind_proxy() -> (TestApp, Trips) {
     let (port, trips) = counting_proxy().await;
     let app = spawn_app_with(Backend::Postgres, |settings| {
         let url = settings
@@ -37,14 +39,38 @@ async fn an_authenticated_read_is_one_round_trip_to_the_database() {
             .url()
             .replace(":5432/", &format!(":{port}/"));
         settings.database.url = Some(format!("{url}?sslmode=disable").into());
-        // Two connections left to the pool (a sign-up needs a second one beside its
-        // transaction) and one kept for the reads, which prepares the statement on first use.
         settings.database.max_connections = 3;
         settings.rate_limit.enabled = false;
         settings.outbox.poll_interval = Duration::from_secs(3600);
         settings.sessions.prune_interval = Duration::from_secs(3600);
     })
     .await;
+    (app, trips)
+}
+
+/// Every trip with statements ran exactly one, `expected` of them, none prepared again, and
+/// a lone Sync (a ping) came only on a connection idle for a second (on a slow machine,
+/// between two requests), never right after a statement (sqlx's on release).
+fn assert_one_statement_each(trips: &Trips, expected: usize) {
+    let trips = trips.lock().unwrap().clone();
+    let with_statements: Vec<_> = trips.iter().filter(|t| t.statements > 0).collect();
+    assert_eq!(with_statements.len(), expected, "{trips:?}");
+    assert!(
+        with_statements.iter().all(|t| t.statements == 1),
+        "{trips:?}"
+    );
+    assert!(
+        trips.iter().all(|t| t.prepared == 0),
+        "prepared again: {trips:?}"
+    );
+    for ping in trips.iter().filter(|t| t.statements == 0) {
+        assert!(ping.idle_before >= Duration::from_millis(950), "{trips:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_authenticated_read_is_one_round_trip_to_the_database() {
+    let (app, trips) = app_behind_proxy().await;
     let (_, token) = app.alice().await;
     for _ in 0..4 {
         expect_json(app.get_me(&token).await, 200).await; // prepares it
@@ -56,22 +82,34 @@ async fn an_authenticated_read_is_one_round_trip_to_the_database() {
         expect_json(app.get_me(&token).await, 200).await;
     }
 
-    let trips = trips.lock().unwrap().clone();
-    let with_statements: Vec<_> = trips.iter().filter(|t| t.statements > 0).collect();
-    assert_eq!(with_statements.len(), REQUESTS, "{trips:?}");
-    assert!(
-        with_statements.iter().all(|t| t.statements == 1),
-        "{trips:?}"
-    );
-    assert!(
-        trips.iter().all(|t| t.prepared == 0),
-        "prepared again: {trips:?}"
-    );
-    // A lone Sync is a ping: never right after a read (sqlx's on release), only on a
-    // connection idle for a second (on a slow machine, between two requests).
-    for ping in trips.iter().filter(|t| t.statements == 0) {
-        assert!(ping.idle_before >= Duration::from_millis(950), "{trips:?}");
+    assert_one_statement_each(&trips, REQUESTS);
+}
+
+/// The usual refresh (a live session, an unused token) is one statement too: the session
+/// touched, the token claimed, its successor stored and the permissions read, with no
+/// `BEGIN` or `COMMIT` around them.
+#[tokio::test]
+async fn a_refresh_is_one_round_trip_to_the_database() {
+    let (app, trips) = app_behind_proxy().await;
+    app.alice().await;
+    let mut refresh = app.tokens_for("alice", PASSWORD).await.refresh;
+    for _ in 0..4 {
+        refresh = app.refreshed(&refresh).await.refresh; // prepares it
     }
+    trips.lock().unwrap().clear();
+
+    const REFRESHES: usize = 10;
+    let mut access = String::new();
+    for _ in 0..REFRESHES {
+        let tokens = app.refreshed(&refresh).await;
+        (refresh, access) = (tokens.refresh, tokens.access);
+    }
+
+    assert_one_statement_each(&trips, REFRESHES);
+    // The last pair works, and the token before it is spent.
+    expect_json(app.get_me(&access).await, 200).await;
+    let stored = app.refresh_tokens().await;
+    assert_eq!(stored.iter().filter(|t| t.used_at.is_none()).count(), 2);
 }
 
 /// A proxy to PostgreSQL on 127.0.0.1:5432 that records each connection's round trips.

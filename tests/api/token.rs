@@ -283,14 +283,17 @@ async fn token_responses_are_not_cacheable() {
 }
 
 /// Without the dummy-hash check an unknown name would answer in ~1 ms against ~60 ms for a
-/// wrong password at cost 10; the fastest of each must be within 2x of each other. The
-/// fastest, not the median: a busy machine only ever adds time, to either kind at random, and
-/// the fastest of nine interleaved tries is the cost the server itself pays.
+/// wrong password at cost 10 (a ratio of ~0.02); the fastest of each must be within 4x of
+/// each other. The fastest, not the median: a busy machine only ever adds time, to either
+/// kind at random (hashes run at the lowest CPU priority, so other tests starve them), and
+/// the fastest of fifteen interleaved tries is close to the cost the server itself pays.
 #[tokio::test]
 async fn unknown_user_takes_as_long_as_a_wrong_password() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
         s.password_hasher = HasherKind::Bcrypt;
         s.server.password_hash_cost = 10;
+        // Thirty failed logins from one address: over the limits of a real client.
+        s.rate_limit.enabled = false;
     })
     .await;
     app.alice().await;
@@ -298,18 +301,20 @@ async fn unknown_user_takes_as_long_as_a_wrong_password() {
         let app = &app;
         async move {
             let started = std::time::Instant::now();
-            assert_eq!(app.login(name, "not-the-password").await.status(), 401);
+            let answer = app.login(name, "not-the-password").await;
+            let status = answer.status();
+            assert_eq!(status, 401, "{}", answer.text().await.unwrap_or_default());
             started.elapsed().as_secs_f64()
         }
     };
     let (mut known, mut unknown) = (f64::MAX, f64::MAX);
-    for _ in 0..9 {
+    for _ in 0..15 {
         known = known.min(time("alice").await);
         unknown = unknown.min(time("mallory").await);
     }
     let ratio = unknown / known;
     assert!(
-        (0.5..2.0).contains(&ratio),
-        "unknown/known login time ratio {ratio:.2}"
+        (0.25..4.0).contains(&ratio),
+        "unknown/known login time ratio {ratio:.2} (fastest {unknown:.3} s / {known:.3} s)"
     );
 }

@@ -1,4 +1,5 @@
-//! PostgreSQL connections that the bearer check keeps between requests. sqlx pings every
+//! PostgreSQL connections kept between requests for the hot path's single statements (the
+//! bearer check's, a refresh's). sqlx pings every
 //! connection given back to its pool (a second round trip and a task per request, on both
 //! ends); these stay checked out of sqlx's pool in a small deadpool of their own and pass
 //! from request to request with no ping. The main pool's rules still hold: a connection idle
@@ -33,15 +34,16 @@ const MAX_KEPT: Duration = Duration::from_secs(600);
 /// Waiting for a kept connection, or for sqlx to lend one, as the pool's `acquire_timeout`.
 const WAIT: Duration = Duration::from_secs(5);
 
-/// Where the bearer check's one statement runs: kept connections on PostgreSQL when the
-/// pool is large enough to lend some; otherwise the pool (SQLite has no round trip).
+/// Where the hot path's single statements run (the bearer check, a refresh): kept
+/// connections on PostgreSQL when the pool is large enough to lend some; otherwise the pool
+/// (SQLite has no round trip).
 #[derive(Clone)]
-pub enum CallerConnection {
+pub enum SingleStatementDb {
     Pool(DatabaseConnection),
     Kept(Arc<KeptConnections>),
 }
 
-impl CallerConnection {
+impl SingleStatementDb {
     /// For `db`, a pool of `max_connections`: up to all but two of them may be kept.
     pub fn new(db: &DatabaseConnection, max_connections: u32) -> Self {
         let keep = max_connections.saturating_sub(LEFT_TO_THE_POOL) as usize;

@@ -10,7 +10,7 @@ mod unique;
 use std::{path::Path, time::Duration};
 
 pub use admin::{AdminError, Outcome, create_database, drop_database};
-pub use kept::CallerConnection;
+pub use kept::SingleStatementDb;
 pub use migration_lock::{MigrationLock, lock_migrations};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseConnectionType, DatabaseTransaction,

@@ -11,7 +11,7 @@ use super::narrowed;
 use crate::{
     domain::Permission,
     infra::db::{
-        CallerConnection,
+        SingleStatementDb,
         entities::{session, user, user_permission},
     },
 };
@@ -28,7 +28,7 @@ pub(crate) struct Caller {
 /// least one): a logout, a revocation, a disabled or deleted account (its sessions go with
 /// it) or a revoked permission counts at once, on every instance. `None`: the session ended.
 pub(crate) async fn caller(
-    db: &CallerConnection,
+    db: &SingleStatementDb,
     user_id: Uuid,
     session_id: Uuid,
     now: DateTime<Utc>,
@@ -37,7 +37,7 @@ pub(crate) async fn caller(
     let query = user::Entity::find()
         .join_rev(JoinType::InnerJoin, session::Relation::User.def())
         .join(JoinType::LeftJoin, user::Relation::Permissions.def())
-        .column_as(user_permission::Column::Permission, PERMISSION)
+        .column_as(user_permission::Column::Permission, user_permission::JOINED)
         .column_as(session::Column::Scopes, SCOPES)
         .filter(session::Column::Id.eq(session_id))
         .filter(session::Column::UserId.eq(user_id))
@@ -49,12 +49,7 @@ pub(crate) async fn caller(
         return Ok(None);
     };
     let account = user::Model::from_query_result(first, "")?;
-    let mut permissions = Vec::new();
-    for row in &rows {
-        let name: Option<String> = row.try_get("", PERMISSION)?;
-        // A name this build does not know (written by a newer one) grants nothing.
-        permissions.extend(name.and_then(|n| n.parse::<Permission>().ok()));
-    }
+    let permissions = user_permission::joined(&rows)?;
     // A client's session holds only the permissions its scopes were granted.
     let scopes: Option<String> = first.try_get("", SCOPES)?;
     Ok(Some(Caller {
@@ -63,7 +58,5 @@ pub(crate) async fn caller(
     }))
 }
 
-/// The alias of the joined permission column.
-const PERMISSION: &str = "granted_permission";
 /// The alias of the session's granted scopes.
 const SCOPES: &str = "session_scopes";

@@ -12,6 +12,7 @@ mod live;
 mod open;
 mod prune;
 mod rotate;
+mod rotate_unused;
 mod sign_in_notice;
 
 use chrono::{DateTime, Utc};
@@ -29,7 +30,7 @@ pub(crate) use end::{
 pub(crate) use live::{count_live_sessions, live_sessions};
 pub(crate) use open::{Amr, Device, Login, SessionError, open};
 pub(crate) use prune::{Retention, run_pruner};
-pub(crate) use rotate::{RotateError, rotate};
+pub(crate) use rotate::{RotateError, Rotation, rotate};
 pub use sign_in_notice::NewSignInSettings;
 
 use crate::infra::{

@@ -4,13 +4,19 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
 };
 
-use super::{SessionTokens, browser::permissions_of, end, store_refresh_token};
+use super::{
+    SessionTokens,
+    browser::permissions_of,
+    end,
+    rotate_unused::{Rotated, rotate_unused},
+    store_refresh_token,
+};
 use crate::{
     domain::AuditAction,
     infra::{
         clock::earlier,
         db::{
-            self,
+            self, SingleStatementDb,
             entities::{refresh_token, session, user},
         },
         security::{OneTimeToken, SessionSettings, TokenError, TokenService},
@@ -18,6 +24,17 @@ use crate::{
     },
     services::audit::{AuditEntry, Provenance},
 };
+
+/// What a refresh runs on and signs with.
+pub(crate) struct Rotation<'a> {
+    pub db: &'a DatabaseConnection,
+    /// Where the usual refresh runs as one statement (PostgreSQL only).
+    pub single_statement_db: &'a SingleStatementDb,
+    pub tokens: &'a TokenService,
+    pub settings: &'a SessionSettings,
+    /// `REQUIRE_VERIFIED_EMAIL`.
+    pub require_verified_email: bool,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum RotateError {
@@ -35,8 +52,8 @@ pub(crate) enum RotateError {
 }
 
 /// Exchanges a refresh token for a new pair in the same session, in one transaction. It
-/// first locks the token's session if it is live, marking it used (on PostgreSQL the row, re-checked after
-/// any wait, so a logout committed meanwhile wins; on SQLite the whole database, taken at
+/// first locks the token's session if it is live, marking it used (on PostgreSQL the row,
+/// re-checked after any wait, so a logout committed meanwhile wins; on SQLite the whole database, taken at
 /// `BEGIN` so concurrent refreshes queue instead of failing), then claims the token: the
 /// order in which a cascading delete (the account's, the pruner's) takes them, so the two
 /// cannot deadlock. The new refresh token is derived from the one presented
@@ -44,17 +61,38 @@ pub(crate) enum RotateError {
 /// (two tabs refreshing at once) gets the same successor again, with a fresh access token:
 /// one chain per session, never a parallel one that reuse detection cannot see. Later, its
 /// replay revokes the session, the thief's copy and the victim's alike. Any other refusal
-/// writes nothing.
+/// writes nothing. On PostgreSQL the usual case (a live session, an unused token) runs first
+/// as one statement (`rotate_unused`), and only what it leaves takes this transaction.
 pub(crate) async fn rotate(
-    db: &DatabaseConnection,
-    tokens: &TokenService,
-    settings: &SessionSettings,
-    require_verified_email: bool,
+    with: &Rotation<'_>,
     presented: &str,
     provenance: &Provenance,
     now: DateTime<Utc>,
 ) -> Result<SessionTokens, RotateError> {
+    let (db, tokens, settings) = (with.db, with.tokens, with.settings);
     let hash = OneTimeToken::hash(presented);
+    let successor = tokens.successor_of(presented);
+    if let Some(Rotated {
+        session,
+        permissions,
+    }) = rotate_unused(
+        with.single_statement_db,
+        settings,
+        with.require_verified_email,
+        (&hash, &successor.hash),
+        now,
+    )
+    .await?
+    {
+        // Signing cannot fail with a key that loaded; if it did, the token is spent, and
+        // the grace window lets the client present it again for the same successor.
+        let access = tokens.issue(session.user_id, session.claims(), &permissions, now)?;
+        metrics::session_refreshed();
+        return Ok(SessionTokens {
+            access,
+            refresh_token: successor.token,
+        });
+    }
     let txn = db::begin_write(db).await?;
     let session_of_token = Query::select()
         .column(refresh_token::Column::SessionId)
@@ -94,7 +132,6 @@ pub(crate) async fn rotate(
         .await?
         .rows_affected
         == 1;
-    let successor = tokens.successor_of(presented);
     if !claimed {
         let used_at = refresh_token::Entity::find_by_id(hash)
             .select_only()
@@ -127,7 +164,7 @@ pub(crate) async fn rotate(
             return Err(RotateError::Refused);
         }
     }
-    if require_verified_email {
+    if with.require_verified_email {
         let account = user::Entity::find_by_id(session.user_id).one(&txn).await?;
         if let Some(account) = account.filter(|a| !a.email_verified) {
             return Err(RotateError::EmailNotVerified(Box::new(account)));

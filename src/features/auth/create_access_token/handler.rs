@@ -8,7 +8,7 @@ use crate::{
     http::{ApiError, MfaChallenge},
     infra::{
         clock::Clock,
-        db::{self, entities::user},
+        db::{self, SingleStatementDb, entities::user},
         rate_limit::RateLimits,
         security::{PasswordHasher, SessionSettings, TokenService},
     },
@@ -17,7 +17,9 @@ use crate::{
         email_confirmation,
         mfa::Totp,
         passkeys::Passkeys,
-        sessions::{self, Amr, Device, Login, NewSignInSettings, RotateError, SessionTokens},
+        sessions::{
+            self, Amr, Device, Login, NewSignInSettings, RotateError, Rotation, SessionTokens,
+        },
         sign_in::{self, Checked, PasswordCheck, SignInError, login_failed},
     },
 };
@@ -25,6 +27,8 @@ use crate::{
 /// What the token endpoint's grants need.
 pub(super) struct Grants<'a> {
     pub db: &'a DatabaseConnection,
+    /// Where a refresh runs as one statement (`sessions::Rotation`).
+    pub single_statement_db: &'a SingleStatementDb,
     pub clock: &'a Clock,
     pub hasher: &'a PasswordHasher,
     pub limits: &'a RateLimits,
@@ -148,16 +152,14 @@ pub(super) async fn refresh_grant(
     refresh_token: &str,
     provenance: &Provenance,
 ) -> Result<SessionTokens, ApiError> {
-    let rotated = sessions::rotate(
-        grants.db,
-        grants.tokens,
-        grants.sessions,
-        grants.require_verified_email,
-        refresh_token,
-        provenance,
-        grants.clock.now(),
-    )
-    .await;
+    let rotation = Rotation {
+        db: grants.db,
+        single_statement_db: grants.single_statement_db,
+        tokens: grants.tokens,
+        settings: grants.sessions,
+        require_verified_email: grants.require_verified_email,
+    };
+    let rotated = sessions::rotate(&rotation, refresh_token, provenance, grants.clock.now()).await;
     match rotated {
         Ok(tokens) => Ok(tokens),
         Err(RotateError::Refused) => Err(Refusal::InvalidRefreshToken.into()),

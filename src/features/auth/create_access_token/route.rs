@@ -70,6 +70,7 @@ impl CreateAccessTokenRoute {
             CreateAccessToken::try_from(body.into_body()).map_err(ApiError::validation)?;
         let grants = Grants {
             db: &state.db,
+            single_statement_db: &state.single_statement_db,
             clock: &state.clock,
             hasher: &state.hasher,
             limits: &state.limits,

@@ -6,20 +6,22 @@ use crate::{
     domain::oauth::{GrantType, OAuthError, OAuthErrorCode, Scope, parse_scopes},
     http::ApiError,
     infra::{
-        db::entities::user,
+        db::{SingleStatementDb, entities::user},
         security::{AccessToken, SessionSettings, TokenService},
     },
     services::{
         audit::Provenance,
         oauth_clients::Client,
         oidc::{self, Exchange, RedeemError},
-        sessions::{self, ClientGrant, Device, RotateError},
+        sessions::{self, ClientGrant, Device, RotateError, Rotation},
     },
 };
 
 /// What the token endpoint reads.
 pub(super) struct Issuing<'a> {
     pub db: &'a DatabaseConnection,
+    /// Where a refresh runs as one statement (`sessions::Rotation`).
+    pub single_statement_db: &'a SingleStatementDb,
     pub tokens: &'a TokenService,
     pub sessions: &'a SessionSettings,
     /// `REQUIRE_VERIFIED_EMAIL`.
@@ -165,16 +167,14 @@ async fn refresh(
             "the refresh token is unknown or another client's",
         ));
     };
-    let rotated = sessions::rotate(
-        with.db,
-        with.tokens,
-        with.sessions,
-        with.require_verified_email,
-        refresh_token,
-        with.provenance,
-        with.now,
-    )
-    .await;
+    let rotation = Rotation {
+        db: with.db,
+        single_statement_db: with.single_statement_db,
+        tokens: with.tokens,
+        settings: with.sessions,
+        require_verified_email: with.require_verified_email,
+    };
+    let rotated = sessions::rotate(&rotation, refresh_token, with.provenance, with.now).await;
     match rotated {
         Ok(tokens) => Ok(Issued {
             access: tokens.access,

@@ -101,6 +101,7 @@ impl CreateOauthTokenRoute {
         };
         let with = Issuing {
             db: &state.db,
+            single_statement_db: &state.single_statement_db,
             tokens: &state.tokens,
             sessions: &state.sessions,
             require_verified_email: state.require_verified_email,

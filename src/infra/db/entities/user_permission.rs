@@ -47,3 +47,17 @@ pub async fn of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Permissi
         .await?;
     Ok(names.iter().filter_map(|n| n.parse().ok()).collect())
 }
+
+/// The alias under which a query that left-joins this table returns the permission column.
+pub const JOINED: &str = "granted_permission";
+
+/// The permissions in `rows`, one per row under [`JOINED`] (`NULL` for none); names this
+/// build does not know (written by a newer one) grant nothing.
+pub fn joined(rows: &[QueryResult]) -> Result<Vec<Permission>, DbErr> {
+    let mut permissions = Vec::new();
+    for row in rows {
+        let name: Option<String> = row.try_get("", JOINED)?;
+        permissions.extend(name.and_then(|n| n.parse::<Permission>().ok()));
+    }
+    Ok(permissions)
+}
