@@ -9,6 +9,8 @@ pub mod oauth;
 mod password;
 mod password_strength;
 mod permission;
+#[cfg(test)]
+mod properties;
 mod sign_in_device;
 mod username;
 

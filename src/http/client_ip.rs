@@ -175,4 +175,6 @@ fn parse_node(raw: &str) -> Option<IpAddr> {
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;

@@ -85,4 +85,24 @@ mod tests {
             assert_eq!(err.field, "cursor");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_cursor_decodes_to_what_was_encoded(nanos: i64, id: u128) {
+            let cursor = Cursor::new(DateTime::from_timestamp_nanos(nanos), Uuid::from_u128(id));
+            proptest::prop_assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor));
+        }
+
+        /// Any other text is refused on the `cursor` field (a 422), never a panic; what does
+        /// decode is a cursor in its own right.
+        #[test]
+        fn any_text_is_a_cursor_or_refused_on_its_field(
+            text in proptest::prop_oneof![".*", "[A-Za-z0-9_-]{0,60}"]
+        ) {
+            match Cursor::decode(&text) {
+                Ok(cursor) => proptest::prop_assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor)),
+                Err(err) => proptest::prop_assert_eq!(err.field, "cursor"),
+            }
+        }
+    }
 }

@@ -72,6 +72,7 @@ mod telemetry;
 mod token;
 mod token_attacks;
 mod token_revoke;
+mod token_strings;
 mod users_create;
 mod users_create_validation;
 mod users_delete;

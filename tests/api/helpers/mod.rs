@@ -233,6 +233,12 @@ pub fn client() -> reqwest::Client {
         .expect("build the HTTP client")
 }
 
+/// Drops the PostgreSQL database `name`, ending whatever sessions still use it (a pool that
+/// was dropped closes its connections in the background, so they may still be there).
+pub async fn force_drop_database(name: &str) {
+    admin_execute(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#)).await;
+}
+
 /// Runs one statement on the PostgreSQL server's maintenance database.
 async fn admin_execute(sql: &str) {
     let url = format!("{POSTGRES_SERVER}/postgres");

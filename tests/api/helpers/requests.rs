@@ -219,7 +219,7 @@ impl TestApp {
         let TestDb::Postgres(name) = &self.db else {
             panic!("drop_database needs the Postgres backend");
         };
-        admin_execute(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#)).await;
+        force_drop_database(name).await;
     }
 }
 
