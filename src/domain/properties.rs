@@ -28,7 +28,8 @@ proptest! {
             let text = email.as_str();
             prop_assert!(text.len() <= Email::MAX_LEN);
             prop_assert!(!text.chars().any(|c| c.is_whitespace() || c.is_control()), "{text:?}");
-            prop_assert!(!text.contains(['<', '>', '"', '(', ')', ',', ';', ':', '\\']), "{text:?}");
+            let delimiters = ['<', '>', '"', '(', ')', ',', ';', ':', '\\'];
+            prop_assert!(!text.contains(delimiters), "{text:?}");
             prop_assert_eq!(text.matches('@').count(), 1, "{:?}", text);
             prop_assert!(is_bare_addr_spec(text));
             prop_assert_eq!(Email::parse(text), Ok(email.clone()));

@@ -100,7 +100,9 @@ mod tests {
             text in proptest::prop_oneof![".*", "[A-Za-z0-9_-]{0,60}"]
         ) {
             match Cursor::decode(&text) {
-                Ok(cursor) => proptest::prop_assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor)),
+                Ok(cursor) => {
+                    proptest::prop_assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor))
+                }
                 Err(err) => proptest::prop_assert_eq!(err.field, "cursor"),
             }
         }

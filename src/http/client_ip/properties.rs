@@ -110,12 +110,14 @@ proptest! {
         peer in any::<IpAddr>(),
     ) {
         let mut map = HeaderMap::new();
-        for (value, name) in values.iter().zip(["x-forwarded-for", "forwarded", "x-real-ip"].iter().cycle()) {
+        let names = ["x-forwarded-for", "forwarded", "x-real-ip"];
+        for (value, name) in values.iter().zip(names.iter().cycle()) {
             if let Ok(value) = HeaderValue::from_str(value) {
                 map.append(*name, value);
             }
         }
-        let everything: Vec<ipnet::IpNet> = vec!["0.0.0.0/0".parse().unwrap(), "::/0".parse().unwrap()];
+        let everything: Vec<ipnet::IpNet> =
+            vec!["0.0.0.0/0".parse().unwrap(), "::/0".parse().unwrap()];
         Proxies::new(&everything, kind).resolve(peer, &map);
         prop_assert_eq!(Proxies::new(&[], kind).resolve(peer, &map), peer);
     }

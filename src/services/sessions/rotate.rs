@@ -53,10 +53,10 @@ pub(crate) enum RotateError {
 
 /// Exchanges a refresh token for a new pair in the same session, in one transaction. It
 /// first locks the token's session if it is live, marking it used (on PostgreSQL the row,
-/// re-checked after any wait, so a logout committed meanwhile wins; on SQLite the whole database, taken at
-/// `BEGIN` so concurrent refreshes queue instead of failing), then claims the token: the
-/// order in which a cascading delete (the account's, the pruner's) takes them, so the two
-/// cannot deadlock. The new refresh token is derived from the one presented
+/// re-checked after any wait, so a logout committed meanwhile wins; on SQLite the whole
+/// database, taken at `BEGIN` so concurrent refreshes queue instead of failing), then claims
+/// the token: the order in which a cascading delete (the account's, the pruner's) takes
+/// them, so the two cannot deadlock. The new refresh token is derived from the one presented
 /// (`TokenService::successor_of`), so a token already exchanged less than `reuse_grace` ago
 /// (two tabs refreshing at once) gets the same successor again, with a fresh access token:
 /// one chain per session, never a parallel one that reuse detection cannot see. Later, its
