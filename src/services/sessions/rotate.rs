@@ -1,14 +1,14 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::{Expr, ExprTrait, Query},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QuerySelect, sea_query::Expr,
 };
 
 use super::{
     SessionTokens,
     browser::permissions_of,
     end,
-    rotate_unused::{Rotated, rotate_unused},
+    rotate_unused::{Rotated, rotate_unused, touch},
     store_refresh_token,
 };
 use crate::{
@@ -94,36 +94,15 @@ pub(crate) async fn rotate(
         });
     }
     let txn = db::begin_write(db).await?;
-    let session_of_token = Query::select()
-        .column(refresh_token::Column::SessionId)
-        .from(refresh_token::Entity)
-        .and_where(refresh_token::Column::TokenHash.eq(&hash))
-        .to_owned();
-    // Disabling an account ends its sessions; this also refuses one whose account was
-    // disabled some other way (by hand in the database), as the bearer check does.
-    let enabled_accounts = Query::select()
-        .column(user::Column::Id)
-        .from(user::Entity)
-        .and_where(user::Column::DisabledAt.is_null())
-        .to_owned();
     // The UPDATE takes the row lock a `SELECT ... FOR NO KEY UPDATE` would, re-checks its
     // conditions after any wait the same way, and saves a round trip; a refusal below rolls
-    // it back.
-    let session = session::Entity::update_many()
-        .col_expr(session::Column::LastUsedAt, Expr::value(now))
-        // `=` a scalar subquery, not `IN`: the token's hash is its key, so the plan is two
-        // key lookups whatever the statistics say (with `IN`, stale ones made PostgreSQL
-        // walk every session of the account, 8 ms each with 2,000; BENCHMARKS.md).
-        .filter(
-            Expr::col((session::Entity, session::Column::Id))
-                .eq(Expr::SubQuery(None, Box::new(session_of_token.into()))),
-        )
-        .filter(session::Column::UserId.in_subquery(enabled_accounts))
-        .filter(session::live(now, settings.idle_timeout))
-        .exec_with_returning(&txn)
+    // it back. The address is checked after it, so that refusal can say why.
+    let locked = touch(settings, false, &hash, now);
+    let row = txn
+        .query_one_raw(txn.get_database_backend().build(&locked))
         .await?
-        .pop()
         .ok_or(RotateError::Refused)?;
+    let session = session::Model::from_query_result(&row, "")?;
     let claimed = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
         .filter(refresh_token::Column::TokenHash.eq(&hash))

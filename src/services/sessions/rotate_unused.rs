@@ -123,8 +123,11 @@ pub(super) async fn rotate_unused(
 }
 
 /// `UPDATE sessions SET last_used_at` on the token's session, if it is live and its account
-/// enabled (and confirmed, when that is required), returning the session.
-fn touch(
+/// enabled (and confirmed, when that is required), returning the session: the lock both ways
+/// of refreshing start with. Disabling an account ends its sessions; this also refuses one
+/// whose account was disabled some other way (by hand in the database), as the bearer check
+/// does.
+pub(super) fn touch(
     settings: &SessionSettings,
     require_verified_email: bool,
     hash: &str,
@@ -146,7 +149,9 @@ fn touch(
     Query::update()
         .table(session::Entity)
         .value(session::Column::LastUsedAt, now)
-        // `=` a scalar subquery, as in `rotate`: two key lookups whatever the statistics.
+        // `=` a scalar subquery, not `IN`: the token's hash is its key, so the plan is two
+        // key lookups whatever the statistics say (with `IN`, stale ones made PostgreSQL
+        // walk every session of the account, 8 ms each with 2,000; BENCHMARKS.md).
         .and_where(
             Expr::col((session::Entity, session::Column::Id))
                 .eq(Expr::SubQuery(None, Box::new(session_of_token.into()))),
