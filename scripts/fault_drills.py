@@ -1,21 +1,24 @@
 """scripts/fault-drills.sh's client. Under the mixed load of mixed_load.py, each dependency is
-stopped and started again (by `fault-drills.sh ctl stop|start <name>`); per dependency it
-records what the clients saw, readiness, and how long after the dependency was back the
-service had fully recovered; then, with the load stopped, every committed sign-up's e-mails
-are counted in MailDev. Prints a table; exit status 1 on any failure.
+stopped and started again (by `private-services.sh ctl stop|start <name>`), then each
+network fault of NET_DRILLS is put on the wire to one dependency and healed (net_faults.py,
+through the fault proxy); per drill it records what the clients saw, readiness, and how long
+after the dependency was back (or the wire healed) the service had fully recovered; then,
+with the load stopped, every committed sign-up's e-mails are counted in MailDev. Prints a
+table; exit status 1 on any failure.
 Usage: fault_drills.py CONFIG.json (written by fault-drills.sh)."""
 import collections, json, subprocess, sys, time, urllib.error, urllib.request
 
+import net_faults
 from mixed_load import Load
 
 # Per dependency: the failures clients may see while it is down (README: the database down
 # is 503 + Retry-After; Redis down fails open, but a check already sent when it went away is
 # 503 either way; the broker and SMTP are behind the outbox), and whether readiness drops.
 EXPECT = {
-    "postgres": ({503}, True, "503 + Retry-After"),
-    "redis": ({503}, True, "served (fail open); 503 for a check in flight"),
-    "kafka": (set(), True, "served (the outbox keeps the events)"),
-    "smtp": (set(), False, "served (the worker retries)"),
+    "postgres": ({503}, "drops", "503 + Retry-After"),
+    "redis": ({503}, "drops", "served (fail open); 503 for a check in flight"),
+    "kafka": (set(), "drops", "served (the outbox keeps the events)"),
+    "smtp": (set(), "stays", "served (the worker retries)"),
 }
 SUBJECTS = ("Your account has been created", "Confirm your e-mail address")
 CFG = json.load(open(sys.argv[1]))
@@ -76,22 +79,38 @@ def statuses(results):
     return " ".join(f"{k}x{v}" for k, v in sorted(counts.items())) or "-"
 
 
-def drill(load, name):
-    allowed, ready_drops, expected = EXPECT[name]
+def stop_drill(load, name):
+    """`name` stopped for OUTAGE seconds and started again."""
+    allowed, readiness, expected = EXPECT[name]
+    return drill(load, name, "stop", lambda: ctl("stop", name), lambda: ctl("start", name),
+                 CFG["outage"], allowed, readiness, expected, CFG["target"])
+
+
+def net_drill(load, proxy, name, fault):
+    """`fault` on the wire to `name` for its duration, then healed."""
+    allowed, readiness, expected = net_faults.EXPECT[(name, fault)]
+    return drill(load, name, fault, lambda: proxy.inject(name, fault, CFG["latency_ms"]),
+                 lambda: proxy.heal(name), CFG["net_seconds"][fault], allowed, readiness,
+                 expected, CFG["net_target"], lambda: proxy.stalled(name))
+
+
+def drill(load, name, fault, inject, heal, outage, allowed, readiness, expected, target,
+          stalled=None):
+    """One drill: `inject` the fault, `outage` seconds, `heal` it; what the clients saw."""
     problems, began = [], time.monotonic()
     time.sleep(CFG["baseline"])  # steady state first
     stop_at = time.monotonic()
-    ctl("stop", name)
+    inject()
     down_at = time.monotonic()
-    log(f"{name}: stopped ({down_at - stop_at:.1f}s to stop)")
+    log(f"{name} {fault}: on ({down_at - stop_at:.1f}s to apply)")
     polls = []
-    while time.monotonic() < down_at + CFG["outage"]:
+    while time.monotonic() < down_at + outage:
         polls.append((time.monotonic(), get(CFG["ready"])[0]))
         time.sleep(0.25)
     start_at = time.monotonic()
-    ctl("start", name)
+    heal()
     back_at = time.monotonic()
-    log(f"{name}: back ({back_at - start_at:.1f}s to start)")
+    log(f"{name} {fault}: healed ({back_at - start_at:.1f}s to heal)")
     ready_at = until(lambda: get(CFG["ready"])[0] == 200, CFG["deadline"])
     # Mail moving again: the oldest event not yet handled when it came back is handled;
     # drained: every event committed before then is (that takes as long as the backlog).
@@ -120,11 +139,14 @@ def drill(load, name):
             problems.append(f"{r.kind} at {r.start - T0:.1f}s: {r.status} {r.error}")
     # What clients were answered while it was down (requests waiting when it came back are
     # answered after: those count towards the recovery).
-    outage = [r for r in window if down_at <= r.end < back_at]
-    # Readiness while down: 503 within 5 s of the stop and from then on; or 200 throughout.
+    faulted = [r for r in window if down_at <= r.end < back_at]
+    # Readiness while down: 503 within 5 s of the stop and from then on; or 200 throughout;
+    # or either ("any").
     down_polls = [s for t, s in polls]
     first_503 = next((t for t, s in polls if s == 503), None)
-    if ready_drops:
+    if readiness == "any":
+        ready_down = f"{sum(s == 503 for s in down_polls)}/{len(down_polls)} polls 503"
+    elif readiness == "drops":
         if first_503 is None or first_503 - down_at > 5:
             problems.append(f"readiness not 503 within 5 s of the stop: {down_polls}")
         elif any(s != 503 for t, s in polls if t >= first_503):
@@ -132,8 +154,8 @@ def drill(load, name):
         ready_down = f"503 after {first_503 - down_at:.1f}s" if first_503 else "never 503"
     else:
         if any(s != 200 for s in down_polls):
-            problems.append(f"readiness not 200 while {name} was down: {down_polls}")
-        ready_down = "200 (not probed)"
+            problems.append(f"readiness not 200 during the fault: {down_polls}")
+        ready_down = "200 (not probed)" if name == "smtp" else "200 throughout"
     if any(s in (-1, 0) for s in down_polls):
         problems.append("readiness did not answer in time")
     for what, at in (("readiness 200", ready_at), ("mail moving", moving_at),
@@ -142,12 +164,18 @@ def drill(load, name):
             problems.append(f"{what}: not within {CFG['deadline']} s")
     ends = [ready_at, moving_at, requests_at]
     recovery = max(ends) - back_at if None not in ends else None
-    if recovery is not None and recovery > CFG["target"]:
-        problems.append(f"recovery {recovery:.1f}s > {CFG['target']}s")
+    if recovery is not None and recovery > target:
+        problems.append(f"recovery {recovery:.1f}s > {target}s")
+    # Connections the fault stalled that the clients still hold, a settle period after the
+    # heal: idle in a pool that has not needed them yet (each is tested before its next use),
+    # or one a client still waits on. Stuck: not recovered within the deadline.
+    held = stalled() if stalled else None
+    stuck = recovery is None
     rel = lambda at: f"{at - back_at:.1f}" if at else "never"
     return {
-        "name": name, "expected": expected, "problems": problems,
-        "outage": f"{back_at - down_at:.1f}", "statuses": statuses(outage),
+        "name": name, "fault": fault, "expected": expected, "problems": problems,
+        "held": "-" if held is None else str(held), "stuck": "yes" if stuck else "no",
+        "outage": f"{back_at - down_at:.1f}", "statuses": statuses(faulted),
         "hangs": sum(r.status == -1 for r in window), "ready_down": ready_down,
         "ready": rel(ready_at), "requests": rel(requests_at), "moving": rel(moving_at),
         "pipeline": f"{rel(pipeline_at)} ({backlog})",
@@ -210,29 +238,40 @@ def main():
     log(f"load: {CFG['rate']} requests/s (sign-ups, logins, refreshes, reads), "
         f"client timeout {CFG['timeout']} s")
     rows = []
-    for name in CFG["drills"]:
-        rows.append(drill(load, name))
+    proxy = net_faults.Proxy(CFG["proxy_port"]) if CFG["net_drills"] else None
+    drills = [lambda name=name: stop_drill(load, name) for name in CFG["drills"]] + \
+        [lambda n=name, f=fault: net_drill(load, proxy, n, f) for name, fault in CFG["net_drills"]]
+    for run in drills:
+        rows.append(run())
         row = rows[-1]
-        log(f"{name}: {'PASS' if not row['problems'] else 'FAIL'} recovery {row['recovery']}s")
+        log(f"{row['name']} {row['fault']}: {'PASS' if not row['problems'] else 'FAIL'} "
+            f"recovery {row['recovery']}s")
     load.stop()
     log("load stopped; waiting for the pipeline to drain")
     mail = tally(load)
     sent = len(load.results)
     print(f"\n== fault drills ({time.monotonic() - T0:.0f} s; {sent} requests at "
-          f"{CFG['rate']:g}/s, {load.overloaded} not sent (client busy), outage {CFG['outage']:g} s "
-          f"each. Seconds from the dependency answering again: readiness 200, requests all "
+          f"{CFG['rate']:g}/s, {load.overloaded} not sent (client busy); stop: {CFG['outage']:g} s; "
+          f"latency {CFG['latency_ms']} ms each way for {CFG['net_seconds']['latency']:g} s, stall "
+          f"{CFG['net_seconds']['stall']:g} s, partition {CFG['net_seconds']['partition']:g} s. "
+          f"Seconds from the dependency answering again (or the heal): readiness 200, requests all "
           f"succeeding, mail moving (the oldest event waiting is mailed), backlog drained (events "
-          f"waiting); recovery = the latest of the first three, target {CFG['target']:g} s)")
-    header = ("dependency", "outage s", "answered while down", "hangs", "readiness down",
-              "ready", "requests", "mail moving", "drained (backlog)", "recovery", "result")
-    table = [header] + [(r["name"], r["outage"], r["statuses"], str(r["hangs"]), r["ready_down"],
-                         r["ready"], r["requests"], r["moving"], r["pipeline"], r["recovery"],
+          f"waiting); recovery = the latest of the first three, target {CFG['target']:g} s "
+          f"(network faults: {CFG['net_target']:g} s); stalled held: connections the fault "
+          f"stalled still held open by the clients after the settle period; stuck: not "
+          f"recovered within {CFG['deadline']:g} s)")
+    header = ("dependency", "fault", "s", "answered while faulted", "hangs", "readiness during",
+              "ready", "requests", "mail moving", "drained (backlog)", "recovery",
+              "stalled held", "stuck", "result")
+    table = [header] + [(r["name"], r["fault"], r["outage"], r["statuses"], str(r["hangs"]),
+                         r["ready_down"], r["ready"], r["requests"], r["moving"], r["pipeline"],
+                         r["recovery"], r["held"], r["stuck"],
                          "PASS" if not r["problems"] else "FAIL") for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
     for r in rows:
-        print(f"  {r['name']}: expected while down: {r['expected']}")
+        print(f"  {r['name']} {r['fault']}: expected during the fault: {r['expected']}")
         for p in r["problems"][:10]:
             print(f"    FAIL {p}")
     print(f"e-mail: {mail['committed']} sign-ups committed (201), {mail['stored']} in the database, "

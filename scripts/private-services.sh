@@ -9,6 +9,8 @@
 #   scripts/private-services.sh ctl start|stop NAME   (needs the PS_* variables ps_init exports)
 # Missing tools stop it with a message; tansu and MailDev are installed on first use, tansu by
 # scripts/services-up.sh (one build with SQLite storage for both scripts).
+# PS_KAFKA_ADVERTISED_PORT: the port tansu tells clients to use (a proxy's in front of it;
+# default PS_KAFKA_PORT).
 
 PS_SERVICES=${SERVICES_DIR:-$HOME/.cache/accounts-api-services}
 PS_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -106,7 +108,7 @@ ps_start() { # name
     kafka)
       # tansu reads a sqlite:// URL's path relative to its working directory.
       (cd "$PS_DIR" && RUST_LOG=warn exec setsid "$PS_TANSU" broker --listener-url "tcp://127.0.0.1:$PS_KAFKA_PORT" \
-        --advertised-listener-url "tcp://127.0.0.1:$PS_KAFKA_PORT" \
+        --advertised-listener-url "tcp://127.0.0.1:${PS_KAFKA_ADVERTISED_PORT:-$PS_KAFKA_PORT}" \
         --storage-engine "sqlite:///tansu.db") >>"$PS_DIR/kafka.log" 2>&1 </dev/null &
       echo $! >"$PS_DIR/kafka.pid"
       ps_wait_port "$PS_KAFKA_PORT" kafka ;;

@@ -6,6 +6,8 @@ pub mod app;
 pub mod config;
 pub mod domain;
 mod features;
+#[cfg(any(test, fuzzing))]
+pub mod fuzzing;
 mod http;
 pub mod infra;
 mod services;

@@ -213,6 +213,12 @@ impl Application {
         })
     }
 
+    /// The service's endpoint alone, for requests without a socket (the fuzz targets).
+    #[cfg(any(test, fuzzing))]
+    pub fn into_endpoint(self) -> BoxEndpoint<'static> {
+        self.endpoint
+    }
+
     /// The port actually bound (useful with port 0).
     pub fn port(&self) -> u16 {
         self.port

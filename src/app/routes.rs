@@ -28,6 +28,7 @@ pub(super) fn endpoint(state: AppState, settings: &Settings) -> BoxEndpoint<'sta
     let operations = Arc::new(Operations::of::<Api>());
     let inside = Arc::new(InsideCors {
         body_limit: settings.server.request_body_limit,
+        deadline: settings.server.request_timeout,
         operations: operations.clone(),
     });
     // Two layers of our own, outside and inside CORS (`log_request` also drops a same-origin

@@ -10,7 +10,7 @@ use crate::{
     domain::MinScore,
     http::ClientIpHeader,
     infra::{
-        setting::{deserialize_from_str, http_url, items, list, seconds},
+        setting::{deserialize_from_str, http_url, items, list, positive_millis, seconds},
         telemetry::LogFormat,
     },
 };
@@ -68,6 +68,12 @@ pub struct ServerSettings {
     /// Origins allowed cross-origin (comma-separated); empty: none.
     #[serde(deserialize_with = "list")]
     pub cors_origins: Vec<String>,
+    /// The longest a request may take before it is answered 503 with `Retry-After`: the
+    /// bound on a dependency that stops answering (a stalled or partitioned database
+    /// connection; sqlx has no statement timeout), kept under the usual clients' 10 s.
+    #[default(Duration::from_secs(8))]
+    #[serde(rename = "request_timeout_ms", deserialize_with = "positive_millis")]
+    pub request_timeout: Duration,
     /// Larger bodies get 413.
     #[default(64 * 1024)]
     #[serde(rename = "request_body_limit_bytes")]

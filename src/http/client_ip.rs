@@ -82,7 +82,8 @@ impl Proxies {
         self.trusted.iter().any(|net| net.contains(ip))
     }
 
-    fn resolve(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    /// The client IP of a request from `peer` carrying `headers`.
+    pub(crate) fn resolve(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
         if !self.trusts(&peer) {
             return peer;
         }

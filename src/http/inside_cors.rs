@@ -1,22 +1,31 @@
 //! The middleware inside CORS as one layer, in the order they used to be stacked: the body
-//! limit, then, around the routes, `Allow` on 405 answers, the hosted pages' headers and the
-//! `RateLimit-*` headers. One layer instead of four: each layer of poem's `around` holds the
-//! whole future of the layers under it, so every layer added a copy of the request's future
-//! (BENCHMARKS.md, issue 28).
+//! limit, then, around the routes, the request deadline, `Allow` on 405 answers, the hosted
+//! pages' headers and the `RateLimit-*` headers. One layer instead of five: each layer of
+//! poem's `around` holds the whole future of the layers under it, so every layer added a copy
+//! of the request's future (BENCHMARKS.md, issue 28).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
-use poem::{Endpoint, IntoResponse, Request, Response};
+use poem::{Endpoint, IntoResponse, Request, Response, error::ResponseError};
 
 use super::{
-    Operations, body_limit::within_limit, error::into_problem_response, limits::attach_report,
-    operations::add_allow, pages,
+    Operations,
+    body_limit::within_limit,
+    error::{ApiError, into_problem_response},
+    limits::attach_report,
+    operations::add_allow,
+    pages,
 };
+
+/// How long a client should wait after a request ran out of time.
+const RETRY_DEADLINE: Duration = Duration::from_secs(5);
 
 /// What the layer needs besides the request.
 pub(crate) struct InsideCors {
     /// `REQUEST_BODY_LIMIT`.
     pub body_limit: usize,
+    /// `REQUEST_TIMEOUT_MS`.
+    pub deadline: Duration,
     pub operations: Arc<Operations>,
 }
 
@@ -29,9 +38,17 @@ pub(crate) async fn inside_cors<E: Endpoint>(
     let uri = req.uri().clone(); // shares the request's bytes: no copy on the hot path
     let hosted = pages::is_hosted(&req);
     let report = attach_report(&mut req);
-    let mut response = match next.call(req).await {
-        Ok(response) => response.into_response(),
-        Err(err) => into_problem_response(err),
+    // Past the deadline the request's future is dropped, and with it any statement in
+    // flight (its connection goes back to the pool, which tests it or closes it).
+    let mut response = match tokio::time::timeout(layer.deadline, next.call(req)).await {
+        Ok(Ok(response)) => response.into_response(),
+        Ok(Err(err)) => into_problem_response(err),
+        Err(_) => {
+            tracing::warn!(deadline = ?layer.deadline, "request timed out");
+            let detail =
+                "the request did not complete in time: a dependency is slow or unreachable";
+            ApiError::unavailable(detail, RETRY_DEADLINE).as_response()
+        }
     };
     report.write_headers(&mut response);
     if hosted {

@@ -66,6 +66,7 @@ mod session_claims;
 mod session_consistency;
 mod session_lifetime;
 mod sessions;
+mod stalled_database;
 mod startup;
 mod startup_together;
 mod telemetry;

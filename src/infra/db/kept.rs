@@ -92,7 +92,11 @@ impl managed::Manager for FromSqlx {
             return Err(RecycleError::message("kept long enough"));
         }
         if metrics.last_used() >= IDLE {
-            conn.ping().await?;
+            // Bounded, so that a connection that stalled while kept is closed and the next
+            // one tried, rather than this checkout waiting out its whole `WAIT` on it.
+            tokio::time::timeout(super::IDLE_PING_TIMEOUT, conn.ping())
+                .await
+                .map_err(|_| RecycleError::message("no answer to the ping"))??;
         }
         Ok(())
     }

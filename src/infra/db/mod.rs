@@ -16,12 +16,48 @@ use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseConnectionType, DatabaseTransaction,
     DbErr, RuntimeErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
     sqlx::{
-        self,
+        self, Connection,
         sqlite::{SqliteJournalMode, SqliteSynchronous},
     },
 };
 pub use settings::{DEFAULT_DATABASE_URL, DatabaseSettings};
 pub(crate) use unique::violated_constraint;
+
+/// The longest a background task's database step (a statement, or a step of a short
+/// transaction) may go unanswered before it is abandoned as a failed connection and retried:
+/// a stalled connection or a partitioned server answers nothing, and sqlx has no timeout of
+/// its own once a statement is sent. Requests are bounded by `REQUEST_TIMEOUT_MS` instead.
+pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest the test of a connection given back to the pool may take. sqlx pings every
+/// connection given back, without a timeout: one that stalled would hold its place in the
+/// pool for as long as the socket stays open (for good, behind a peer that hung). Past this,
+/// the connection is closed instead.
+pub const RELEASE_PING_TIMEOUT: Duration = Duration::from_secs(5);
+/// A connection idle this long is pinged before use (as sqlx's pool would, but bounded).
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+/// The longest that ping may take: past it, the connection (stalled while it sat in the
+/// pool) is closed and the checkout takes another, within the acquire timeout, instead of
+/// spending all of it on one dead connection.
+pub const IDLE_PING_TIMEOUT: Duration = Duration::from_secs(1);
+/// PostgreSQL ends a session left idle inside a transaction this long
+/// (`idle_in_transaction_session_timeout`): a client that vanished mid-transaction (a
+/// stalled or partitioned connection it gave up on) would otherwise hold its row locks until
+/// the server's TCP keepalive noticed, hours later, and the relay's `SKIP LOCKED` would skip
+/// those events until then. Every transaction here is a few statements long.
+pub const IDLE_IN_TRANSACTION_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `step` within [`STATEMENT_TIMEOUT`]; past it, a connection error (the database is
+/// unavailable), and the step's connection is dropped.
+pub async fn bounded<T>(step: impl Future<Output = Result<T, DbErr>>) -> Result<T, DbErr> {
+    tokio::time::timeout(STATEMENT_TIMEOUT, step)
+        .await
+        .unwrap_or_else(|_| {
+            Err(DbErr::Conn(RuntimeErr::Internal(format!(
+                "no answer from the database within {} ms",
+                STATEMENT_TIMEOUT.as_millis()
+            ))))
+        })
+}
 
 /// Opens a pool for `url`; for SQLite, creates the file's folder and turns on WAL and a
 /// busy timeout so concurrent writers wait for each other instead of failing.
@@ -40,17 +76,51 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
-        // A ping on every checkout would double each request's round trips; only a
-        // connection idle long enough to have been dropped by the server or a proxy is tested.
-        .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(false)
+        .map_sqlx_postgres_opts(|opts| {
+            let idle = IDLE_IN_TRANSACTION_TIMEOUT.as_millis();
+            opts.options([("idle_in_transaction_session_timeout", idle)])
+        })
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
         });
+    // A ping on every checkout would double each request's round trips; only a connection
+    // idle long enough to have been dropped by the server or a proxy is tested.
+    if url.starts_with("sqlite:") {
+        options.test_before_acquire_if_idle_for(IDLE_BEFORE_PING);
+    } else {
+        options
+            .test_before_acquire(false)
+            .map_sqlx_postgres_before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for < IDLE_BEFORE_PING {
+                        return Ok(true);
+                    }
+                    bounded_ping(conn, IDLE_PING_TIMEOUT).await.map(|()| true)
+                })
+            })
+            .map_sqlx_postgres_pool_opts(|opts| {
+                opts.after_release(|conn, _| {
+                    Box::pin(async move {
+                        bounded_ping(conn, RELEASE_PING_TIMEOUT)
+                            .await
+                            .map(|()| true)
+                    })
+                })
+            });
+    }
     Database::connect(options).await
+}
+
+/// A ping answered within `timeout`; an error otherwise, which makes the pool close the
+/// connection without a goodbye (that could stall too).
+async fn bounded_ping(conn: &mut sqlx::PgConnection, timeout: Duration) -> Result<(), sqlx::Error> {
+    tokio::time::timeout(timeout, conn.ping())
+        .await
+        .unwrap_or(Err(sqlx::Error::PoolTimedOut))
 }
 
 /// The pool's open connections and how many of them are idle.

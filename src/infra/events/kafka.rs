@@ -31,6 +31,14 @@ pub const TRACEPARENT_HEADER: &str = "traceparent";
 /// 10 s, would leave the relay and the worker idle for that long after the broker is back).
 pub const RECONNECT_BACKOFF_MAX_MS: &str = "1000";
 
+/// How long a request to a broker may go unanswered before its connection is closed and
+/// opened again (librdkafka's `socket.timeout.ms`), which is also how long after a stalled
+/// network heals the clients notice. Its default, 60 s, left the worker's consumer waiting a
+/// minute on a connection that had stalled (the fault drills' stall: mail stopped for 52 s
+/// after the heal; 10 s here: 10.7 s). Every request here is answered in milliseconds
+/// (fetches wait `fetch.wait.max.ms`, 50 ms); a produce timed out is retried (idempotent).
+pub const SOCKET_TIMEOUT_MS: &str = "5000";
+
 /// An idempotent producer (`acks=all`), one message per event, keyed by user id so one
 /// user's events stay in order on one partition.
 pub fn producer(settings: &KafkaSettings) -> Result<FutureProducer, KafkaError> {
@@ -41,6 +49,7 @@ pub fn producer(settings: &KafkaSettings) -> Result<FutureProducer, KafkaError> 
         .set("message.timeout.ms", "10000")
         .set("linger.ms", "5")
         .set("reconnect.backoff.max.ms", RECONNECT_BACKOFF_MAX_MS)
+        .set("socket.timeout.ms", SOCKET_TIMEOUT_MS)
         .create()
 }
 

@@ -8,7 +8,10 @@ use sea_orm::{
 use tokio::sync::watch;
 
 use crate::infra::{
-    backoff::Backoff, clock::Clock, db::entities::outbox, events::OutboxSettings,
+    backoff::Backoff,
+    clock::Clock,
+    db::{self, entities::outbox},
+    events::OutboxSettings,
     telemetry::metrics,
 };
 
@@ -108,10 +111,12 @@ impl<P: Publisher> Relay<P> {
     /// Deletes rows published longer ago than the retention period.
     async fn prune(&self) {
         let cutoff = self.clock.now() - RETENTION;
-        let pruned = outbox::Entity::delete_many()
-            .filter(outbox::Column::PublishedAt.lt(cutoff))
-            .exec(&self.db)
-            .await;
+        let pruned = db::bounded(
+            outbox::Entity::delete_many()
+                .filter(outbox::Column::PublishedAt.lt(cutoff))
+                .exec(&self.db),
+        )
+        .await;
         if let Err(err) = pruned {
             tracing::warn!(error = %err, "cannot prune the outbox");
         }
@@ -120,9 +125,9 @@ impl<P: Publisher> Relay<P> {
     /// Publishes one batch; returns how many events it held.
     async fn relay_batch(&self) -> Result<usize, RelayError> {
         if self.db.get_database_backend() == DatabaseBackend::Postgres {
-            let txn = self.db.begin().await?;
+            let txn = db::bounded(self.db.begin()).await?;
             let relayed = self.relay_on(&txn, true).await?;
-            txn.commit().await?;
+            db::bounded(txn.commit()).await?;
             Ok(relayed)
         } else {
             // SQLite: one instance, and a read-then-write transaction could not upgrade its lock.
@@ -142,16 +147,16 @@ impl<P: Publisher> Relay<P> {
         if claim {
             query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
-        let batch = query.all(conn).await?;
+        let batch = db::bounded(query.all(conn)).await?;
         if batch.is_empty() {
             return Ok(0);
         }
         self.publisher.publish(&batch).await?;
-        outbox::Entity::update_many()
+        let published = outbox::Entity::update_many()
             .col_expr(outbox::Column::PublishedAt, Expr::value(self.clock.now()))
             .filter(outbox::Column::Seq.is_in(batch.iter().map(|row| row.seq)))
-            .exec(conn)
-            .await?;
+            .exec(conn);
+        db::bounded(published).await?;
         Ok(batch.len())
     }
 }

@@ -187,4 +187,6 @@ fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), m
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;

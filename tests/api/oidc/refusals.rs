@@ -20,6 +20,7 @@ both_backends!(
     request_objects_are_refused_as_unsupported,
     the_sign_in_form_needs_its_csrf_token,
     a_confidential_client_with_a_wrong_secret_is_invalid_client,
+    a_parameter_given_twice_is_invalid_request_and_spends_nothing,
 );
 
 async fn oauth_error(response: reqwest::Response, status: u16) -> Value {
@@ -111,6 +112,27 @@ async fn a_wrong_verifier_or_another_clients_code_is_invalid_grant(backend: Back
     let body = oauth_error(token_request(&app, &stolen).await, 400).await;
     assert_eq!(body["error"], "invalid_grant");
     // Neither refusal spent the code.
+    expect_json(rp.exchange(&app, &code).await, 200).await;
+}
+
+/// RFC 6749 §3.2; found by the `token_form` fuzz target, which got a problem+json 400 (the
+/// form failed to parse) where OAuth clients read `{"error"}`.
+async fn a_parameter_given_twice_is_invalid_request_and_spends_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    alice(&app).await;
+    let rp = Rp::register(&app, json!({})).await;
+    let code = code_for(&app, &rp).await;
+    let twice = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("code", code.as_str()),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", &rp.verifier),
+        ("client_id", &rp.client_id),
+    ];
+    let body = oauth_error(token_request(&app, &twice).await, 400).await;
+    assert_eq!(body["error"], "invalid_request");
+    assert_eq!(body["error_description"], "code is given more than once");
     expect_json(rp.exchange(&app, &code).await, 200).await;
 }
 

@@ -10,7 +10,7 @@ use crate::{
     infra::{
         backoff::Backoff,
         clock::Clock,
-        db::entities::delivered_event,
+        db::{self, entities::delivered_event},
         mail::{MailError, Mailer, SingleUseLink, render},
         telemetry::metrics,
     },
@@ -170,14 +170,15 @@ async fn record_delivery(
         .map(drop)
 }
 
-/// Runs a database step until it succeeds, backing off between attempts.
+/// Runs a database step until it succeeds, backing off between attempts; an attempt
+/// unanswered within `db::STATEMENT_TIMEOUT` (a stalled connection) is a failed one.
 async fn retrying<T, F: Future<Output = Result<T, DbErr>>>(
     what: &str,
     mut step: impl FnMut() -> F,
 ) -> T {
     let mut backoff = Backoff::up_to(MAX_PAUSE);
     loop {
-        match step().await {
+        match db::bounded(step()).await {
             Ok(value) => return value,
             Err(err) => {
                 let pause = backoff.next_pause();

@@ -29,7 +29,7 @@ use crate::{
     domain::EventEnvelope,
     infra::{
         clock::Clock,
-        db::entities::delivered_event,
+        db::{self, entities::delivered_event},
         events::{KafkaSettings, kafka},
         mail::Mailer,
         telemetry::metrics,
@@ -78,6 +78,7 @@ pub(crate) async fn run(
         .set("auto.offset.reset", "earliest")
         .set("fetch.wait.max.ms", "50")
         .set("reconnect.backoff.max.ms", kafka::RECONNECT_BACKOFF_MAX_MS)
+        .set("socket.timeout.ms", kafka::SOCKET_TIMEOUT_MS)
         .create()?;
     consumer.subscribe(&[&kafka_settings.topic])?;
     tracing::info!(topic = %kafka_settings.topic, group = %kafka_settings.consumer_group, "worker started");
@@ -144,10 +145,12 @@ pub(crate) async fn run(
 
 async fn prune_delivered(db: &DatabaseConnection, clock: &Clock) {
     let cutoff = clock.now() - DELIVERED_RETENTION;
-    let pruned = delivered_event::Entity::delete_many()
-        .filter(delivered_event::Column::DeliveredAt.lt(cutoff))
-        .exec(db)
-        .await;
+    let pruned = db::bounded(
+        delivered_event::Entity::delete_many()
+            .filter(delivered_event::Column::DeliveredAt.lt(cutoff))
+            .exec(db),
+    )
+    .await;
     if let Err(err) = pruned {
         tracing::warn!(error = %err, "cannot prune delivered event ids");
     }

@@ -44,6 +44,9 @@ impl TokenRequest {
         form: OauthTokenForm,
         basic: Option<(String, String)>,
     ) -> Result<Self, OAuthError> {
+        if let Some(name) = form.repeated.first() {
+            return Err(invalid(&format!("{name} is given more than once")));
+        }
         let credentials = match (basic, form.client_secret) {
             (Some(_), Some(_)) => {
                 return Err(invalid("use one client authentication method, not two"));

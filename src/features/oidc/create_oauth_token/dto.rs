@@ -1,9 +1,8 @@
 use poem_openapi::Object;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 /// A token request (RFC 6749 §4.1.3, §6), as a form.
-#[derive(Default, Object, Deserialize)]
-#[serde(default)]
+#[derive(Default, Object)]
 pub(super) struct OauthTokenForm {
     /// `authorization_code` or `refresh_token`.
     pub grant_type: Option<String>,
@@ -23,6 +22,34 @@ pub(super) struct OauthTokenForm {
     /// `client_secret_post`: the client's secret (or send it with HTTP Basic).
     #[oai(write_only)]
     pub client_secret: Option<String>,
+    /// The parameters the form gives more than once, which RFC 6749 §3.2 forbids.
+    #[oai(skip)]
+    pub repeated: Vec<String>,
+}
+
+/// Read as name-value pairs, so that a parameter given twice is the `invalid_request` the
+/// client can read rather than a form that failed to parse (problem+json, which OAuth
+/// clients do not read). Unknown parameters are ignored (RFC 6749 §3.2).
+impl<'de> Deserialize<'de> for OauthTokenForm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut form = Self::default();
+        for (name, value) in Vec::<(String, String)>::deserialize(deserializer)? {
+            let slot = match name.as_str() {
+                "grant_type" => &mut form.grant_type,
+                "code" => &mut form.code,
+                "redirect_uri" => &mut form.redirect_uri,
+                "code_verifier" => &mut form.code_verifier,
+                "refresh_token" => &mut form.refresh_token,
+                "client_id" => &mut form.client_id,
+                "client_secret" => &mut form.client_secret,
+                _ => continue,
+            };
+            if slot.replace(value).is_some() {
+                form.repeated.push(name);
+            }
+        }
+        Ok(form)
+    }
 }
 
 /// Issued tokens (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3).
