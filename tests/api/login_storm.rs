@@ -19,7 +19,6 @@ async fn spawn_bcrypt(queue: usize) -> TestApp {
         // Hashes run in the idle scheduling class: on a saturated machine a queued login can
         // wait far longer than the default 10 s, which these tests are not about.
         s.server.password_hash_queue_timeout = Duration::from_secs(600);
-        s.server.request_timeout = Duration::from_secs(600);
         s.rate_limit.enabled = false;
     })
     .await;

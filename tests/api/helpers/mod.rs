@@ -9,7 +9,7 @@ pub use assertions::*;
 pub use requests::*;
 pub use tokens::*;
 
-use std::{path::PathBuf, sync::LazyLock};
+use std::{path::PathBuf, sync::LazyLock, time::Duration};
 
 use accounts_api::{
     app::Application,
@@ -105,6 +105,9 @@ pub fn test_settings(database_url: &str) -> Settings {
         },
         server: ServerSettings {
             password_hash_cost: 4,
+            // A request deadline no busy machine reaches (hashes run at the lowest CPU
+            // priority); `stalled_database` tests the deadline itself.
+            request_timeout: Duration::from_secs(600),
             // One listener per process at most; the metrics tests ask for theirs.
             metrics_addr: MetricsAddr::Off,
             ..defaults.server
