@@ -8,16 +8,18 @@ mod http;
 mod jwt;
 #[cfg(test)]
 mod seeds;
+mod templates;
 
 pub use fields::{client_ip, cursor, email, password, username};
 pub use http::{json_body, token_form};
 pub use jwt::jwt;
+pub use templates::{UserValues, renders_inert, template};
 
 /// A target's body: the fuzzer's bytes in, a panic when an invariant breaks.
 pub type Target = fn(&[u8]);
 
 /// The targets by name, as `fuzz/fuzz_targets/` and `fuzz/seeds/` name them.
-pub const TARGETS: [(&str, Target); 8] = [
+pub const TARGETS: [(&str, Target); 9] = [
     ("email", email),
     ("username", username),
     ("password", password),
@@ -26,4 +28,5 @@ pub const TARGETS: [(&str, Target); 8] = [
     ("jwt", jwt),
     ("token_form", token_form),
     ("json_body", json_body),
+    ("template", template),
 ];
