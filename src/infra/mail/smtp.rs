@@ -22,6 +22,11 @@ use crate::{
 
 /// Idle SMTP sessions kept for reuse.
 const MAX_IDLE_SESSIONS: usize = 16;
+/// How long a reused session may take to answer `MAIL FROM` before it is taken for dead and
+/// a new one opened: a server answers in milliseconds, and a session that stalled while idle
+/// never does (the fault drills' SMTP stall: with the whole 10 s timeout for each of the 16
+/// idle sessions, mail stopped for minutes after the network healed).
+const REUSED_ANSWER: Duration = Duration::from_secs(3);
 
 /// Sends over reused SMTP sessions: opening a session costs a TCP (and maybe TLS) handshake
 /// and the greeting, far more than one message (MailDev: ~110 ms against ~4 ms). A session
@@ -60,10 +65,16 @@ impl SmtpMailer {
         let message = self.message(email).into_message().map_err(classify)?;
         let reused = self.idle.lock().pop();
         let mut session = match reused {
-            Some(mut session) => match session.open_envelope(&message).await {
-                Ok(()) => session,
-                Err(_) => self.connect_and_open(&message).await?,
-            },
+            Some(mut session) => {
+                match tokio::time::timeout(REUSED_ANSWER, session.open_envelope(&message)).await {
+                    Ok(Ok(())) => session,
+                    _ => {
+                        // They went idle together: one that died says the others did too.
+                        self.idle.lock().clear();
+                        self.connect_and_open(&message).await?
+                    }
+                }
+            }
             None => self.connect_and_open(&message).await?,
         };
         session.hand_over(&message).await.map_err(classify)?;

@@ -1,8 +1,11 @@
 //! Session reuse against a scripted SMTP peer: the failures MailDev cannot play.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicUsize, Ordering},
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
 };
 
 use tokio::{
@@ -21,6 +24,9 @@ enum AfterData {
     /// Answers 250 to the first message of a session; drops the session unanswered after
     /// the second (the server may hold it; the client cannot know).
     DropSecondUnanswered,
+    /// Answers 250 to the first message of a session, then never answers it again (a
+    /// connection that stalled while idle).
+    StallAfterFirst,
 }
 
 /// Connections opened and messages taken (final dot read) by the peer.
@@ -68,6 +74,11 @@ async fn serve(stream: TcpStream, after_data: AfterData, tally: Arc<Tally>) {
                     }
                     AfterData::DropSecondUnanswered if taken_here == 2 => return,
                     AfterData::DropSecondUnanswered => b"250 taken\r\n",
+                    AfterData::StallAfterFirst => {
+                        write.write_all(b"250 taken\r\n").await.ok();
+                        while let Ok(Some(_)) = lines.next_line().await {}
+                        return;
+                    }
                 }
             }
             "QUIT" => return,
@@ -125,4 +136,29 @@ async fn a_session_lost_after_the_data_is_not_sent_again_at_once() {
     );
     assert_eq!(tally.messages.load(Ordering::SeqCst), 2, "no second copy");
     assert_eq!(tally.connections.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn idle_sessions_that_stalled_are_given_up_at_the_first_silence() {
+    let (port, tally) = start_peer(AfterData::StallAfterFirst).await;
+    let mailer = mailer(port);
+    let (one, two) = (email(1), email(2));
+    let (first, second) = tokio::join!(mailer.send(&one), mailer.send(&two));
+    first
+        .and(second)
+        .expect("two messages on two sessions, both kept");
+    assert_eq!(mailer.idle.lock().len(), 2);
+
+    let started = Instant::now();
+    mailer.send(&email(3)).await.expect("sent on a new session");
+
+    // Within the reused session's short bound, not the 10 s SMTP timeout; and the other
+    // idle session, as silent, was dropped with it.
+    assert!(
+        started.elapsed() < Duration::from_secs(9),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(tally.connections.load(Ordering::SeqCst), 3);
+    assert_eq!(mailer.idle.lock().len(), 1);
 }
