@@ -20,6 +20,9 @@ use crate::{
     infra::telemetry::metrics::{self, SecurityRefusal},
 };
 
+/// The longest one exchange with the server (a command, the data, opening a session) may
+/// take.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 /// Idle SMTP sessions kept for reuse.
 const MAX_IDLE_SESSIONS: usize = 16;
 /// How long a reused session may take to answer `MAIL FROM` before it is taken for dead and
@@ -106,23 +109,31 @@ impl SmtpMailer {
         let mut builder = SmtpClientBuilder::new(s.host.as_str(), s.port)
             .map_err(MailError::Unreachable)?
             .implicit_tls(s.tls == SmtpTls::Implicit)
-            .timeout(Duration::from_secs(10));
+            .timeout(SMTP_TIMEOUT);
         if let Some((user, password)) = s.credentials() {
             builder = builder.credentials(Credentials::new(user, password.expose_secret()));
         }
         // No Nagle: a message's last lines would otherwise wait for the server's delayed ACK
         // of its first (40 ms a message on Linux; the pipeline ran at 300 e-mails/s).
-        let session = match s.tls {
-            SmtpTls::None => builder.connect_plain().await.map(|client| {
-                client.stream.set_nodelay(true).ok();
-                Session::Plain(client)
-            }),
-            SmtpTls::StartTls | SmtpTls::Implicit => builder.connect().await.map(|client| {
-                client.stream.get_ref().0.set_nodelay(true).ok();
-                Session::Tls(Box::new(client))
-            }),
+        let session = async {
+            match s.tls {
+                SmtpTls::None => builder.connect_plain().await.map(|client| {
+                    client.stream.set_nodelay(true).ok();
+                    Session::Plain(client)
+                }),
+                SmtpTls::StartTls | SmtpTls::Implicit => builder.connect().await.map(|client| {
+                    client.stream.get_ref().0.set_nodelay(true).ok();
+                    Session::Tls(Box::new(client))
+                }),
+            }
         };
-        session.map_err(classify)
+        // mail-send bounds the plain connection's TCP connect but not its wait for the
+        // greeting: a server (or a connection) that accepts and never greets would hold this
+        // send, and the worker's delivery behind it, for good (the fault drills' SMTP stall).
+        tokio::time::timeout(SMTP_TIMEOUT, session)
+            .await
+            .map_err(|_| MailError::Unreachable("no greeting within the SMTP timeout".into()))?
+            .map_err(classify)
     }
 }
 

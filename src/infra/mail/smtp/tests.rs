@@ -27,6 +27,8 @@ enum AfterData {
     /// Answers 250 to the first message of a session, then never answers it again (a
     /// connection that stalled while idle).
     StallAfterFirst,
+    /// Accepts the connection and never greets.
+    NeverGreet,
 }
 
 /// Connections opened and messages taken (final dot read) by the peer.
@@ -54,6 +56,10 @@ async fn serve(stream: TcpStream, after_data: AfterData, tally: Arc<Tally>) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
     let mut taken_here = 0;
+    if let AfterData::NeverGreet = after_data {
+        while let Ok(Some(_)) = lines.next_line().await {}
+        return;
+    }
     write.write_all(b"220 peer ESMTP\r\n").await.ok();
     while let Ok(Some(line)) = lines.next_line().await {
         let reply: &[u8] = match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
@@ -74,6 +80,7 @@ async fn serve(stream: TcpStream, after_data: AfterData, tally: Arc<Tally>) {
                     }
                     AfterData::DropSecondUnanswered if taken_here == 2 => return,
                     AfterData::DropSecondUnanswered => b"250 taken\r\n",
+                    AfterData::NeverGreet => return,
                     AfterData::StallAfterFirst => {
                         write.write_all(b"250 taken\r\n").await.ok();
                         while let Ok(Some(_)) = lines.next_line().await {}
@@ -161,4 +168,17 @@ async fn idle_sessions_that_stalled_are_given_up_at_the_first_silence() {
     );
     assert_eq!(tally.connections.load(Ordering::SeqCst), 3);
     assert_eq!(mailer.idle.lock().len(), 1);
+}
+
+#[tokio::test]
+async fn a_server_that_never_greets_is_unreachable_within_the_timeout() {
+    let (port, tally) = start_peer(AfterData::NeverGreet).await;
+
+    let silent = mailer(port).send(&email(1)).await;
+
+    assert!(
+        matches!(silent, Err(MailError::Unreachable(_))),
+        "{silent:?}"
+    );
+    assert_eq!(tally.connections.load(Ordering::SeqCst), 1);
 }
