@@ -8,6 +8,8 @@ use std::{sync::Arc, time::Duration};
 
 use poem::{Endpoint, IntoResponse, Request, Response, error::ResponseError};
 
+use crate::infra::deadline;
+
 use super::{
     Operations,
     body_limit::within_limit,
@@ -40,10 +42,10 @@ pub(crate) async fn inside_cors<E: Endpoint>(
     let report = attach_report(&mut req);
     // Past the deadline the request's future is dropped, and with it any statement in
     // flight (its connection goes back to the pool, which tests it or closes it).
-    let mut response = match tokio::time::timeout(layer.deadline, next.call(req)).await {
-        Ok(Ok(response)) => response.into_response(),
-        Ok(Err(err)) => into_problem_response(err),
-        Err(_) => {
+    let mut response = match deadline::within(layer.deadline, next.call(req)).await {
+        Some(Ok(response)) => response.into_response(),
+        Some(Err(err)) => into_problem_response(err),
+        None => {
             tracing::warn!(deadline = ?layer.deadline, "request timed out");
             let detail =
                 "the request did not complete in time: a dependency is slow or unreachable";

@@ -3,6 +3,7 @@
 pub(crate) mod backoff;
 pub mod clock;
 pub mod db;
+pub(crate) mod deadline;
 pub(crate) mod email_verifier;
 pub mod events;
 pub(crate) mod mail;

@@ -3,101 +3,16 @@
 //! `Retry-After`, never a hang; and once new connections work again, requests are served:
 //! the pool does not stay stuck on the stalled ones (issue 29, faults on the wire).
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use reqwest::{Response, StatusCode};
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
-};
 
-use crate::helpers::{Backend, PASSWORD, expect_json, spawn_app_with};
+use accounts_api::infra::security::sha256_hex;
+
+use crate::helpers::{Backend, DbProxy, PASSWORD, TestApp, expect_json, spawn_app_with};
 
 /// The app's request deadline here.
 const DEADLINE: Duration = Duration::from_secs(2);
-
-/// A proxy to the test PostgreSQL whose connections can be stalled: every connection open
-/// at a stall, and every one accepted while it lasts, goes silent for good (read and
-/// discarded, never answered, never closed); connections accepted after the heal work.
-struct StallingProxy {
-    port: u16,
-    /// Odd while stalled; each stall and heal adds one.
-    phase: Arc<AtomicU64>,
-}
-
-impl StallingProxy {
-    async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let phase = Arc::new(AtomicU64::new(0));
-        let shared = phase.clone();
-        tokio::spawn(async move {
-            while let Ok((client, _)) = listener.accept().await {
-                tokio::spawn(relay(client, shared.clone()));
-            }
-        });
-        Self { port, phase }
-    }
-
-    fn stall(&self) {
-        self.phase.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn heal(&self) {
-        self.phase.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-/// One connection: forwarded while its phase is the one it was born in, and not a stall.
-async fn relay(client: TcpStream, phase: Arc<AtomicU64>) {
-    let born = phase.load(Ordering::SeqCst);
-    let live = move || phase.load(Ordering::SeqCst) == born && born % 2 == 0;
-    let server = if live() {
-        TcpStream::connect("127.0.0.1:5432").await.ok()
-    } else {
-        None
-    };
-    let (mut client_read, mut client_write) = client.into_split();
-    let Some(server) = server else {
-        // Silent from the start: swallow what comes until the client gives up.
-        let mut buf = [0; 4096];
-        while matches!(client_read.read(&mut buf).await, Ok(n) if n > 0) {}
-        return;
-    };
-    let (mut server_read, mut server_write) = server.into_split();
-    let upstream = {
-        let live = live.clone();
-        async move {
-            let mut buf = [0; 4096];
-            while let Ok(n @ 1..) = client_read.read(&mut buf).await {
-                if live() && server_write.write_all(&buf[..n]).await.is_err() {
-                    break;
-                }
-            }
-        }
-    };
-    let downstream = async move {
-        let mut buf = [0; 4096];
-        while let Ok(n @ 1..) = server_read.read(&mut buf).await {
-            if live() && client_write.write_all(&buf[..n]).await.is_err() {
-                break;
-            }
-        }
-        // A stalled connection is never closed from this side.
-        std::future::pending::<()>().await;
-    };
-    // Ends when the client closes its side (dropping both sockets).
-    tokio::select! {
-        () = upstream => {}
-        () = downstream => {}
-    }
-}
 
 /// Within the deadline (and a margin for a busy machine): 503 with `Retry-After`, or
 /// `served` when the request got through.
@@ -127,17 +42,8 @@ async fn answered(request: impl Future<Output = Response>, served: StatusCode) -
 
 #[tokio::test]
 async fn a_stalled_database_answers_503_in_time_and_the_pool_recovers() {
-    let proxy = StallingProxy::start().await;
-    let app = spawn_app_with(Backend::Postgres, |s| {
-        let url = s
-            .database
-            .url()
-            .replace(":5432/", &format!(":{}/", proxy.port));
-        s.database.url = Some(url.into());
-        s.server.request_timeout = DEADLINE;
-        s.rate_limit.enabled = false;
-    })
-    .await;
+    let proxy = DbProxy::start().await;
+    let app = behind(&proxy).await;
     let (_, token) = app.alice().await;
     expect_json(app.get_me(&token).await, 200).await;
 
@@ -170,4 +76,62 @@ async fn a_stalled_database_answers_503_in_time_and_the_pool_recovers() {
             "still refused 30 s after the heal: the pool is stuck"
         );
     }
+}
+
+/// A refresh whose statement a partition held past the request's deadline: its client got
+/// 503, and the statement, delivered at the heal, must not spend the token, or the client's
+/// retry would be taken for a replay and end the session.
+#[tokio::test]
+async fn a_refresh_held_past_its_deadline_by_a_partition_spends_nothing() {
+    let proxy = DbProxy::start().await;
+    let app = behind(&proxy).await;
+    let (_, access) = app.alice().await;
+    // Until the partition catches the refresh's statement in flight, its token's hash bound
+    // to it: the pool may instead be caught pinging a connection or opening one, or sqlx
+    // preparing the statement (it binds only after the answer).
+    let mut attempt = 0;
+    let login = loop {
+        attempt += 1;
+        // A refresh first, which prepares the statement on the connection the next takes.
+        let signed_in = app.tokens_for("alice", PASSWORD).await;
+        let login = app.refreshed(&signed_in.refresh).await;
+        proxy.partition();
+        let status = answered(app.refresh(&login.refresh), StatusCode::OK).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        proxy.heal();
+        let healed = Instant::now();
+        while !proxy.held_bytes_answered() {
+            assert!(
+                healed.elapsed() < Duration::from_secs(30),
+                "what the partition held was not answered within 30 s of the heal"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if proxy.held(&sha256_hex(&login.refresh)) {
+            break login;
+        }
+        assert!(
+            attempt < 5,
+            "no refresh statement caught in flight in 5 partitions; the last held: {:?}",
+            proxy.held_text()
+        );
+        proxy.forget_held();
+    };
+    // The retry comes after the reuse grace, as a client backing off would.
+    app.clock.advance(Duration::from_secs(60));
+
+    let retried = app.refreshed(&login.refresh).await;
+    expect_json(app.get_me(&retried.access).await, 200).await;
+    expect_json(app.get_me(&access).await, 200).await;
+    assert!(app.sessions().await.iter().all(|s| s.revoked_at.is_none()));
+}
+
+/// An app on PostgreSQL through `proxy`, with a short deadline and no rate limit.
+async fn behind(proxy: &DbProxy) -> TestApp {
+    spawn_app_with(Backend::Postgres, |s| {
+        s.database.url = Some(proxy.route(s.database.url()).into());
+        s.server.request_timeout = DEADLINE;
+        s.rate_limit.enabled = false;
+    })
+    .await
 }

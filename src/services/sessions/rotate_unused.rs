@@ -19,6 +19,7 @@ use crate::{
             SingleStatementDb,
             entities::{refresh_token, session, user, user_permission},
         },
+        deadline,
         security::SessionSettings,
     },
 };
@@ -84,11 +85,14 @@ pub(super) async fn rotate_unused(
         )
         .map_err(|e| DbErr::Custom(e.to_string()))?
         .to_owned();
+    // Only before the request's deadline (by the server's clock): held by a partition
+    // past it, the statement would spend a token whose client was already answered 503,
+    // and that client's retry would then be taken for a replay and end the session.
+    let touched = touch(settings, require_verified_email, hash, now)
+        .and_where(Expr::cust("clock_timestamp()").lt(deadline::not_after()))
+        .to_owned();
     let ctes = WithClause::new()
-        .cte(cte(
-            TOUCHED,
-            touch(settings, require_verified_email, hash, now),
-        ))
+        .cte(cte(TOUCHED, touched))
         .cte(cte(CLAIMED, claim))
         .cte(cte("stored", store_successor))
         .to_owned();

@@ -2,10 +2,12 @@
 //! tests share: requests, JSON bodies, problem documents, users, forged tokens.
 
 mod assertions;
+mod db_proxy;
 mod requests;
 mod tokens;
 
 pub use assertions::*;
+pub use db_proxy::DbProxy;
 pub use requests::*;
 pub use tokens::*;
 
