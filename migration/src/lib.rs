@@ -16,6 +16,7 @@ mod m20261206_000011_create_second_factors;
 mod m20261206_000012_create_passkeys;
 mod m20261207_000013_create_oauth_clients;
 mod m20261207_000014_create_oauth_authorizations;
+mod m20261208_000015_add_user_locale;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_create_passkeys::Migration),
             Box::new(m20261207_000013_create_oauth_clients::Migration),
             Box::new(m20261207_000014_create_oauth_authorizations::Migration),
+            Box::new(m20261208_000015_add_user_locale::Migration),
         ]
     }
 }

@@ -8,14 +8,14 @@ use tokio::{sync::watch, task::JoinHandle};
 use super::StartupError;
 use crate::{
     config::Settings,
-    features::notifications::send_email::{InProcessDelivery, TokenSettings},
+    features::notifications::send_email::{InProcessDelivery, MailContent},
     infra::{
         email_verifier::{AbstractApiVerifier, EmailVerifier, VerdictCache},
         events::{
             Relay,
             kafka::{KafkaProbe, KafkaPublisher},
         },
-        mail::Mailer,
+        mail::{Mailer, TemplateError, Templates},
         pwned_passwords::{BreachCheck, RangeClient},
         rate_limit::{MemoryLimiter, RateLimiter, RateLimits, RedisLimiter},
         redis::SharedRedis,
@@ -26,6 +26,7 @@ use crate::{
 /// relay's own producer), else straight to the mailer.
 pub(super) fn spawn_relay(
     settings: &Settings,
+    content: MailContent,
     db: DatabaseConnection,
     stop: watch::Receiver<bool>,
 ) -> Result<(JoinHandle<()>, Option<KafkaProbe>), StartupError> {
@@ -42,7 +43,7 @@ pub(super) fn spawn_relay(
                 db: db.clone(),
                 clock: settings.clock.clone(),
                 mailer: Arc::new(Mailer::from_settings(settings.smtp.clone())),
-                tokens: token_settings(settings),
+                content,
             };
             let relay = Relay::new(db, publisher, outbox, settings.clock.clone());
             (tokio::spawn(relay.run(stop)), None)
@@ -50,12 +51,14 @@ pub(super) fn spawn_relay(
     })
 }
 
-/// What the mailer mints single-use tokens with.
-pub(super) fn token_settings(settings: &Settings) -> TokenSettings {
-    TokenSettings {
+/// The templates (loaded and checked: a broken override stops start-up here) and what the
+/// mailer mints single-use tokens with.
+pub(super) fn mail_content(settings: &Settings) -> Result<MailContent, TemplateError> {
+    Ok(MailContent {
+        templates: Arc::new(Templates::load(&settings.email, &settings.sender())?),
         verification: settings.email_verification.clone(),
         password_reset: settings.password_reset.clone(),
-    }
+    })
 }
 
 /// Redis when `REDIS_URL` is set, else in-process; nothing when limiting is switched off.

@@ -22,7 +22,7 @@ use secrecy::ExposeSecret;
 use tokio::{sync::watch, task::JoinHandle};
 
 use self::{
-    adapters::{breach_check, email_verifier, rate_limits, spawn_relay},
+    adapters::{breach_check, email_verifier, mail_content, rate_limits, spawn_relay},
     routes::endpoint,
 };
 pub use self::{
@@ -34,6 +34,7 @@ use crate::{
     http::{AppState, Proxies},
     infra::{
         db,
+        mail::TemplateError,
         redis::SharedRedis,
         security::{HashError, HashGate, KeyError, PasswordHasher, TokenService},
         telemetry::{self, MetricsListener, ScrapeSources, metrics},
@@ -81,6 +82,8 @@ pub enum StartupError {
     InsecureIssuer(String),
     #[error("invalid WEBAUTHN_* settings: {0}")]
     Passkeys(String),
+    #[error(transparent)]
+    Templates(#[from] TemplateError),
 }
 
 /// A bound, ready-to-serve application, its outbox relay already running.
@@ -97,6 +100,8 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         checks::server(&settings)?;
+        // Checked here even when the worker is the one sending (KAFKA_BROKERS set).
+        let mail_content = mail_content(&settings)?;
         let totp = Totp {
             keys: checks::mfa_keys(&settings)?,
             issuer: settings.mfa.issuer.clone(),
@@ -140,7 +145,7 @@ impl Application {
             .await
             .map_err(|_| HashError::Lost)??;
         let (stop_relay, stopped) = watch::channel(false);
-        let (relay, kafka) = spawn_relay(&settings, db.clone(), stopped.clone())?;
+        let (relay, kafka) = spawn_relay(&settings, mail_content, db.clone(), stopped.clone())?;
         // Idempotent deletes: stopped with the relay, never awaited.
         tokio::spawn(sessions::run_pruner(
             db.clone(),

@@ -10,7 +10,7 @@ use crate::{
     features::notifications::worker::{self, Worker},
     infra::{
         db,
-        mail::Mailer,
+        mail::{Mailer, TemplateError},
         telemetry::{MetricsListener, ScrapeSources, metrics},
     },
 };
@@ -30,6 +30,8 @@ pub enum WorkerError {
     Metrics { addr: String, source: io::Error },
     #[error(transparent)]
     PlaintextSmtpAuth(#[from] super::PlaintextSmtpAuth),
+    #[error(transparent)]
+    Templates(#[from] TemplateError),
 }
 
 /// Consumes the events topic and mails each event until `shutdown` resolves.
@@ -39,6 +41,7 @@ pub async fn run_worker(
 ) -> Result<(), WorkerError> {
     super::checks::smtp_auth(&settings)?;
     let kafka = settings.kafka.clone().ok_or(WorkerError::NoKafka)?;
+    let content = super::adapters::mail_content(&settings)?;
     let db = db::connect(settings.database.url(), settings.database.max_connections).await?;
     let metrics = match settings.server.metrics_addr.or(MetricsAddr::WORKER_DEFAULT) {
         Some(addr) => {
@@ -58,7 +61,7 @@ pub async fn run_worker(
         clock: settings.clock.clone(),
         mailer: Mailer::from_settings(settings.smtp.clone()),
         kafka,
-        tokens: super::adapters::token_settings(&settings),
+        content,
     };
     let consumed = worker::run(worker, shutdown).await;
     if let Some(metrics) = metrics {

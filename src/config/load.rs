@@ -61,6 +61,7 @@ pub(super) fn load(src: &mut impl Source) -> Result<Settings, ConfigError> {
         rate_limit: src.section("RATE_LIMIT_")?,
         kafka: (!kafka.brokers.is_empty()).then_some(kafka),
         smtp: (!smtp.host.is_empty()).then_some(smtp),
+        email: src.section("EMAIL_")?,
         outbox: src.section("OUTBOX_")?,
         email_verifier: verifier.enabled.then_some(email_verifier),
         pwned_passwords: (!pwned.url.is_empty()).then_some(pwned),

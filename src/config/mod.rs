@@ -21,7 +21,7 @@ pub use crate::{
         db::{DEFAULT_DATABASE_URL, DatabaseSettings},
         email_verifier::EmailVerifierSettings,
         events::{KafkaSettings, OutboxSettings},
-        mail::{SmtpSettings, SmtpTls},
+        mail::{EmailSettings, SmtpSettings, SmtpTls},
         pwned_passwords::PwnedPasswordsSettings,
         rate_limit::{Quota, RateLimitSettings},
         redis::RedisSettings,
@@ -59,6 +59,9 @@ pub struct Settings {
     pub kafka: Option<KafkaSettings>,
     /// `SMTP_*`; `None` (no `SMTP_HOST`): e-mails are logged, not sent.
     pub smtp: Option<SmtpSettings>,
+    /// `EMAIL_PRODUCT_NAME`, `EMAIL_PRODUCT_URL`, `EMAIL_LOGO_URL`, `EMAIL_SUPPORT_ADDRESS`,
+    /// `EMAIL_TEMPLATES_DIR`.
+    pub email: EmailSettings,
     /// `OUTBOX_*`.
     pub outbox: OutboxSettings,
     /// `EMAIL_VERIFIER_*`; `None` (`EMAIL_VERIFIER_ENABLED=false`): sign-up runs no
@@ -126,6 +129,11 @@ impl Settings {
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
         load::load(&mut load::Vars::new(vars))
+    }
+
+    /// The envelope sender (`SMTP_SENDER`, or its default when e-mails are only logged).
+    pub fn sender(&self) -> String {
+        self.smtp.clone().unwrap_or_default().sender
     }
 
     pub fn is_production(&self) -> bool {

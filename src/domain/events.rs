@@ -98,6 +98,9 @@ pub struct UserEventData {
     /// `user.passkey_*` only: the passkey's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passkey_name: Option<String>,
+    /// The account's language (BCP 47), when set: the e-mail's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 /// A sign-in as its notice tells it (the time is the event's).

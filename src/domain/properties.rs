@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 
-use super::Username;
+use super::{Locale, Username};
 
 /// Strings near the edge of an address: the characters that delimit, quote, fold or break
 /// a header line, around one or two `@`.
@@ -43,5 +43,30 @@ proptest! {
         raw in prop_oneof!["[a-z\u{0}é😀 ]{0,80}", any::<String>()]
     ) {
         crate::fuzzing::password(raw.as_bytes());
+    }
+
+    #[test]
+    fn a_parsed_locale_is_canonical_short_and_plain_and_parses_to_itself(
+        raw in prop_oneof![
+            "[A-Za-z]{2,3}(-[A-Za-z]{4})?(-[A-Za-z]{2}|-[0-9]{3})?(-[A-Za-z0-9]{5,8}|-[0-9][A-Za-z0-9]{3}){0,3}",
+            "[A-Za-z0-9*_ ;=.é-]{0,40}",
+            any::<String>(),
+        ]
+    ) {
+        let pattern = regex::Regex::new(Locale::PATTERN).unwrap();
+        let well_formed = raw.len() <= Locale::MAX_LEN && pattern.is_match(&raw);
+        match Locale::parse(&raw) {
+            Ok(locale) => {
+                let text = locale.as_str();
+                prop_assert!(well_formed, "{:?} accepted", raw);
+                prop_assert!(text.len() <= Locale::MAX_LEN);
+                prop_assert!(text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+                prop_assert!(text.eq_ignore_ascii_case(&raw));
+                prop_assert_eq!(Locale::parse(text), Ok(locale.clone()));
+                prop_assert_eq!(Locale::parse(&raw.to_ascii_uppercase()), Ok(locale.clone()));
+                prop_assert_eq!(locale.fallbacks().last().copied(), text.split('-').next());
+            }
+            Err(_) => prop_assert!(!well_formed, "{:?} refused", raw),
+        }
     }
 }

@@ -31,6 +31,7 @@ pub(crate) fn account() -> user::Model {
         password_hash: user::PasswordHash("x".into()),
         email_verified: true,
         disabled_at: None,
+        locale: None,
         created_at: now,
         updated_at: now,
     }

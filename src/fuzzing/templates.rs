@@ -3,7 +3,7 @@
 //! same e-mail holds with plain values, so no value opens a tag or leaves an attribute; the
 //! subject is one line; a recipient that could break a header line is one the mailer refuses.
 
-use std::time::Duration;
+use std::{sync::LazyLock, time::Duration};
 
 use chrono::Utc;
 use strum::IntoEnumIterator;
@@ -11,12 +11,17 @@ use uuid::Uuid;
 
 use crate::{
     domain::{EventEnvelope, EventType, SignInNotice, UserEventData, is_bare_addr_spec},
-    infra::mail::{SingleUseLink, render},
+    infra::mail::{EmailSettings, SingleUseLink, Templates},
 };
 
 /// The values an e-mail carries that a user wrote: username, address, new address, device,
 /// passkey name.
 pub type UserValues<'a> = [&'a str; 5];
+
+/// The built-in templates.
+static TEMPLATES: LazyLock<Templates> = LazyLock::new(|| {
+    Templates::load(&EmailSettings::default(), "accounts@example.com").expect("built-in templates")
+});
 
 const PLAIN: UserValues<'static> = [
     "ann",
@@ -51,7 +56,7 @@ pub fn renders_inert(values: UserValues<'_>) {
 }
 
 /// `(html, subject, to)` of `kind`'s e-mail carrying `values`.
-fn rendered(kind: EventType, values: UserValues<'_>) -> (String, &'static str, String) {
+fn rendered(kind: EventType, values: UserValues<'_>) -> (String, String, String) {
     let [username, email, new_email, device, passkey_name] = values;
     let event = EventEnvelope {
         version: 1,
@@ -70,6 +75,7 @@ fn rendered(kind: EventType, values: UserValues<'_>) -> (String, &'static str, S
             }),
             recovery_codes_left: Some(3),
             passkey_name: Some(passkey_name.into()),
+            locale: None,
         },
     };
     let link = SingleUseLink {
@@ -77,7 +83,7 @@ fn rendered(kind: EventType, values: UserValues<'_>) -> (String, &'static str, S
         page_url: Some("https://app.example/confirm".into()),
         valid_for: Duration::from_secs(3600),
     };
-    let email = render(&event, Some(&link)).unwrap();
+    let email = TEMPLATES.render(&event, Some(&link)).unwrap();
     (email.html, email.subject, email.to)
 }
 

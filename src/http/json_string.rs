@@ -25,6 +25,8 @@ pub(crate) trait StringRules: Send + Sync + 'static {
     const FORMAT: Option<&'static str> = None;
     /// The only values allowed, when not empty.
     const ONE_OF: &'static [&'static str] = &[];
+    /// A value to show in the document, when one helps.
+    const EXAMPLE: Option<&'static str> = None;
 }
 
 /// Any string.
@@ -90,6 +92,7 @@ impl<R: StringRules, const REQUIRED: bool> Type for JsonString<R, REQUIRED> {
             pattern: R::PATTERN.map(str::to_owned),
             format: R::FORMAT,
             enum_items: R::ONE_OF.iter().map(|v| Value::from(*v)).collect(),
+            example: R::EXAMPLE.map(Value::from),
             ..MetaSchema::new("string")
         }))
     }

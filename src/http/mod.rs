@@ -1,6 +1,7 @@
 //! The HTTP boundary: the state handlers get, the one error type rendered as problem+json,
 //! the guards (authentication, rate limits), the middleware, and OpenAPI helpers.
 
+mod accept_language;
 mod at_least_one;
 mod auth;
 mod body_limit;
@@ -29,6 +30,7 @@ mod request_log;
 mod state;
 mod tags;
 
+pub(crate) use accept_language::AcceptedLocale;
 pub(crate) use at_least_one::AtLeastOne;
 pub(crate) use auth::Authenticated;
 pub(crate) use client_ip::IpBucket;

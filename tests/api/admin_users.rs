@@ -134,6 +134,7 @@ async fn an_account_is_read_with_its_permissions_and_live_sessions(backend: Back
         "email",
         "email_verified",
         "id",
+        "locale",
         "passkey_count",
         "permissions",
         "session_count",
@@ -146,6 +147,7 @@ async fn an_account_is_read_with_its_permissions_and_live_sessions(backend: Back
         "username",
         "email",
         "email_verified",
+        "locale",
         "created_at",
         "updated_at",
     ] {

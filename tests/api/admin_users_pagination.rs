@@ -34,6 +34,7 @@ pub(crate) fn account(username: &str, email: &str, created_at: DateTime<Utc>) ->
         created_at: Set(created_at),
         updated_at: Set(created_at),
         disabled_at: Set(None),
+        locale: Set(None),
     }
 }
 
@@ -138,6 +139,7 @@ async fn a_page_is_lean_in_creation_order_and_twenty_long_by_default(backend: Ba
         "email",
         "email_verified",
         "id",
+        "locale",
         "updated_at",
         "username",
     ];

@@ -2,6 +2,7 @@
 //! same settings and `.env` as the server (all but `probe`, which reads none).
 
 mod clients;
+mod emails;
 mod mfa;
 mod probe;
 mod users;
@@ -11,7 +12,10 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 
-use self::{clients::ClientsCommand, mfa::MfaCommand, probe::Probe, users::AccountChange};
+use self::{
+    clients::ClientsCommand, emails::EmailsCommand, mfa::MfaCommand, probe::Probe,
+    users::AccountChange,
+};
 use crate::{
     config::Settings,
     domain::Permission,
@@ -53,6 +57,9 @@ enum Command {
     /// A client is named by its client_id. Changes are audited (actor: the system).
     #[command(subcommand)]
     Clients(ClientsCommand),
+    /// Preview the e-mails as the server would send them.
+    #[command(subcommand)]
+    Emails(EmailsCommand),
     /// GET a URL; exit status 0 on a 2xx answer, 1 otherwise (the image's health check).
     Probe(Probe),
 }
@@ -150,6 +157,7 @@ impl Command {
             Command::Mfa(MfaCommand::Reseal) => return mfa::reseal(settings, url, &target).await,
             Command::Clients(command) => return run_clients(command, url, &target).await,
             Command::Probe(probe) => return probe.run().await,
+            Command::Emails(command) => return command.run(settings),
         };
         match db_command {
             DbCommand::Create => db::create_database(url)

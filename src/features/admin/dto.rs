@@ -16,6 +16,10 @@ pub(super) struct AdminUser {
     pub email: String,
     /// Whether the address is confirmed.
     pub email_verified: bool,
+    /// The account's language, a BCP 47 tag in canonical case (e.g. `de-AT`): the language
+    /// of its e-mails; `null` when none was given.
+    #[oai(nullable)]
+    pub locale: Option<String>,
     /// Whether an administrator has disabled the account: it cannot log in, and it has no
     /// live session.
     pub disabled: bool,
@@ -33,6 +37,7 @@ impl From<user::Model> for AdminUser {
             username: account.username,
             email: account.email,
             email_verified: account.email_verified,
+            locale: account.locale,
             disabled: account.disabled_at.is_some(),
             disabled_at: account.disabled_at,
             created_at: account.created_at,

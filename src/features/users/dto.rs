@@ -3,7 +3,7 @@ use poem_openapi::Object;
 use uuid::Uuid;
 
 use crate::{
-    domain::{Email, Password, Username},
+    domain::{Email, Locale, Password, Username},
     http::StringRules,
     infra::db::entities::user,
 };
@@ -33,6 +33,16 @@ impl StringRules for PasswordRules {
     const MIN_LENGTH: Option<usize> = Some(Password::MIN_BYTES);
     const MAX_LENGTH: Option<usize> = Some(Password::MAX_BYTES);
     const PATTERN: Option<&'static str> = Some(Password::PATTERN);
+}
+
+/// A language tag's rules (any case; stored in canonical case).
+pub(super) struct LocaleRules;
+
+impl StringRules for LocaleRules {
+    const MIN_LENGTH: Option<usize> = Some(2);
+    const MAX_LENGTH: Option<usize> = Some(Locale::MAX_LEN);
+    const PATTERN: Option<&'static str> = Some(Locale::PATTERN);
+    const EXAMPLE: Option<&'static str> = Some("de-AT");
 }
 
 /// Longer than any token we mail (43 characters): refused without a lookup.
@@ -65,6 +75,10 @@ pub(super) struct User {
     pub email: String,
     /// Whether the owner has confirmed the address.
     pub email_verified: bool,
+    /// The account's language, a BCP 47 tag in canonical case (e.g. `de-AT`): the language
+    /// of its e-mails; `null` when none was given.
+    #[oai(nullable)]
+    pub locale: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -76,6 +90,7 @@ impl From<user::Model> for User {
             username: model.username,
             email: model.email,
             email_verified: model.email_verified,
+            locale: model.locale,
             created_at: model.created_at,
             updated_at: model.updated_at,
         }

@@ -1,13 +1,14 @@
 //! Outgoing e-mail: SMTP through mail-send, or a mailer that only logs (the embedded
-//! default). Templates live in `templates/email/`.
+//! default), and the templates the e-mails are rendered from (`templates/email/`).
 
 mod settings;
 mod smtp;
 mod templates;
 
-pub use settings::{SmtpSettings, SmtpTls};
+pub use settings::{EmailSettings, SmtpSettings, SmtpTls};
 pub(crate) use smtp::SmtpMailer;
-pub(crate) use templates::{SingleUseLink, render};
+pub use templates::TemplateError;
+pub(crate) use templates::{KINDS, SingleUseLink, Templates, sample};
 
 /// A rendered message.
 pub(crate) struct Email {
@@ -16,7 +17,10 @@ pub(crate) struct Email {
     /// (the SMTP server accepted it, and the worker died before recording that) is one
     /// message to the receiving side, which deduplicates by Message-ID.
     pub message_id: String,
-    pub subject: &'static str,
+    /// The display name of `From:` (`EMAIL_PRODUCT_NAME`).
+    pub sender_name: String,
+    /// One line.
+    pub subject: String,
     pub text: String,
     pub html: String,
     /// A token inside the text: the log mailer masks it.
@@ -60,7 +64,7 @@ impl Mailer {
             Self::Smtp(smtp) => smtp.send(email).await,
             Self::Log => {
                 let text = email.loggable_text();
-                tracing::info!(recipient = %email.to, subject = email.subject, %text, "e-mail (log mailer)");
+                tracing::info!(recipient = %email.to, subject = %email.subject, %text, "e-mail (log mailer)");
                 Ok(())
             }
         }

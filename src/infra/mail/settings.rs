@@ -1,10 +1,13 @@
-use std::str::FromStr;
+use std::{path::PathBuf, str::FromStr};
 
 use secrecy::SecretString;
 use serde::Deserialize;
 use smart_default::SmartDefault;
 
-use crate::{domain::is_bare_addr_spec, infra::setting::deserialize_from_str};
+use crate::{
+    domain::is_bare_addr_spec,
+    infra::setting::{deserialize_from_str, http_url},
+};
 
 /// The SMTP server e-mails go through (`SMTP_*`); used when `host` is set.
 #[derive(Clone, Debug, SmartDefault, Deserialize)]
@@ -71,4 +74,31 @@ fn bare_address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
             "must be a bare address such as accounts@example.com (no display name)",
         ))
     }
+}
+
+/// What the e-mails say of the product and where their templates come from (`EMAIL_*`).
+#[derive(Clone, Debug, SmartDefault, Deserialize)]
+#[serde(default)]
+pub struct EmailSettings {
+    /// The name the e-mails carry, in the subject, the header and `From:`.
+    #[default("Accounts".into())]
+    pub product_name: String,
+    /// Where the header and the footer link to.
+    #[default("http://localhost:8000".into())]
+    #[serde(deserialize_with = "http_url")]
+    pub product_url: String,
+    /// A logo shown in the header instead of the name (an https URL the mail clients load).
+    #[serde(deserialize_with = "http_url")]
+    pub logo_url: Option<String>,
+    /// Where people write when something was not them; `SMTP_SENDER` when unset.
+    #[serde(deserialize_with = "optional_bare_address")]
+    pub support_address: Option<String>,
+    /// A folder whose files replace the built-in templates one by one.
+    pub templates_dir: Option<PathBuf>,
+}
+
+fn optional_bare_address<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    bare_address(d).map(Some)
 }

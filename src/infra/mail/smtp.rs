@@ -90,10 +90,10 @@ impl SmtpMailer {
 
     fn message<'a>(&'a self, email: &'a Email) -> MessageBuilder<'a> {
         MessageBuilder::new()
-            .from(self.settings.sender.as_str())
+            .from((email.sender_name.as_str(), self.settings.sender.as_str()))
             .to(email.to.as_str())
             .message_id(email.message_id.as_str())
-            .subject(email.subject)
+            .subject(email.subject.as_str())
             .text_body(email.text.as_str())
             .html_body(email.html.as_str())
     }

@@ -107,7 +107,7 @@ pub fn field_names(object: &Value) -> Vec<&str> {
     names
 }
 
-/// Checks the `User` shape: exactly its six fields, a UUID v7 id, RFC 3339 timestamps.
+/// Checks the `User` shape: exactly its seven fields, a UUID v7 id, RFC 3339 timestamps.
 pub fn assert_user(user: &Value, username: &str, email: &str) {
     assert_eq!(
         field_names(user),
@@ -116,6 +116,7 @@ pub fn assert_user(user: &Value, username: &str, email: &str) {
             "email",
             "email_verified",
             "id",
+            "locale",
             "updated_at",
             "username"
         ],

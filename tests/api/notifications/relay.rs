@@ -58,6 +58,7 @@ async fn relays_on_several_instances_publish_each_event_once() {
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
             disabled_at: None,
+            locale: None,
         };
         events::outbox::record(&txn, EventType::UserCreated, &user, chrono::Utc::now())
             .await

@@ -1,4 +1,7 @@
-use std::time::{Duration, Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set};
@@ -11,7 +14,7 @@ use crate::{
         backoff::Backoff,
         clock::Clock,
         db::{self, entities::delivered_event},
-        mail::{MailError, Mailer, SingleUseLink, render},
+        mail::{MailError, Mailer, SingleUseLink, Templates},
         telemetry::metrics,
     },
     services::{
@@ -20,9 +23,10 @@ use crate::{
     },
 };
 
-/// What the mailer needs to mint the single-use tokens some e-mails carry.
-#[derive(Debug)]
-pub(crate) struct TokenSettings {
+/// What the e-mails are made of: the templates, and the settings of the single-use tokens
+/// some carry.
+pub(crate) struct MailContent {
+    pub templates: Arc<Templates>,
     pub verification: EmailVerificationSettings,
     pub password_reset: PasswordResetSettings,
 }
@@ -49,7 +53,7 @@ pub(crate) async fn send_email(
     db: &DatabaseConnection,
     clock: &Clock,
     mailer: &Mailer,
-    tokens: &TokenSettings,
+    content: &MailContent,
     command: SendEmail,
 ) -> Result<(), Undeliverable> {
     let event = &command.event;
@@ -60,7 +64,7 @@ pub(crate) async fn send_email(
     if delivered.is_some() {
         return Ok(());
     }
-    let link = match mint_link(db, clock, tokens, event).await {
+    let link = match mint_link(db, clock, content, event).await {
         Minted::Link(link) => Some(link),
         Minted::NotNeeded => None,
         Minted::Moot => {
@@ -71,9 +75,10 @@ pub(crate) async fn send_email(
             return Ok(());
         }
     };
-    // The templates are fixed (a unit test renders each): a failure here is a bug, which
+    // The templates rendered at start-up with sample data: a failure here is a bug, which
     // parks the message rather than retrying it.
-    let email = render(event, link.as_ref()).map_err(|e| Undeliverable(e.to_string()))?;
+    let email = (content.templates.render(event, link.as_ref()))
+        .map_err(|e| Undeliverable(e.to_string()))?;
     let (mut backoff, mut refusals) = (Backoff::up_to(MAX_PAUSE), 0);
     loop {
         let started = Instant::now();
@@ -121,19 +126,19 @@ enum Minted {
 async fn mint_link(
     db: &DatabaseConnection,
     clock: &Clock,
-    tokens: &TokenSettings,
+    content: &MailContent,
     event: &EventEnvelope,
 ) -> Minted {
     let issued = match event.kind {
         EventType::EmailVerificationRequested => {
             retrying("issue a confirmation token", || {
-                email_confirmation::issue(db, &event.data, &tokens.verification, clock.now())
+                email_confirmation::issue(db, &event.data, &content.verification, clock.now())
             })
             .await
         }
         EventType::PasswordResetRequested => {
             retrying("issue a reset token", || {
-                password_reset::issue(db, &event.data, &tokens.password_reset, clock.now())
+                password_reset::issue(db, &event.data, &content.password_reset, clock.now())
             })
             .await
         }

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use tracing::Instrument;
 
-use super::{SendEmail, TokenSettings, delivery_span, send_email};
+use super::{MailContent, SendEmail, delivery_span, send_email};
 use crate::{
     domain::EventEnvelope,
     infra::{
@@ -21,7 +21,7 @@ pub(crate) struct InProcessDelivery {
     pub db: DatabaseConnection,
     pub clock: Clock,
     pub mailer: Arc<Mailer>,
-    pub tokens: TokenSettings,
+    pub content: MailContent,
 }
 
 impl Publisher for InProcessDelivery {
@@ -37,7 +37,7 @@ impl Publisher for InProcessDelivery {
                 &self.db,
                 &self.clock,
                 &self.mailer,
-                &self.tokens,
+                &self.content,
                 SendEmail { event },
             );
             if let Err(err) = sent.instrument(span.clone()).await {

@@ -7,6 +7,6 @@ mod in_process;
 mod span;
 
 pub(crate) use command::SendEmail;
-pub(crate) use handler::{TokenSettings, Undeliverable, send_email};
+pub(crate) use handler::{MailContent, Undeliverable, send_email};
 pub(crate) use in_process::InProcessDelivery;
 pub(crate) use span::delivery_span;

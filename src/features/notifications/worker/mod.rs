@@ -24,7 +24,7 @@ use self::{
     batch::{by_key, next_offsets},
     dead_letter::dead_letter,
 };
-use super::send_email::{SendEmail, TokenSettings, Undeliverable, delivery_span, send_email};
+use super::send_email::{MailContent, SendEmail, Undeliverable, delivery_span, send_email};
 use crate::{
     domain::EventEnvelope,
     infra::{
@@ -51,7 +51,7 @@ pub(crate) struct Worker {
     pub clock: Clock,
     pub mailer: Mailer,
     pub kafka: KafkaSettings,
-    pub tokens: TokenSettings,
+    pub content: MailContent,
 }
 
 /// What every delivery task shares.
@@ -191,7 +191,7 @@ async fn deliver(context: &Context, message: &OwnedMessage) {
                 &worker.db,
                 &worker.clock,
                 &worker.mailer,
-                &worker.tokens,
+                &worker.content,
                 command,
             )
             .await

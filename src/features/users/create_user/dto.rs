@@ -1,8 +1,8 @@
 use poem_openapi::Object;
 
 use crate::{
-    features::users::dto::{EmailRules, PasswordRules, UsernameRules},
-    http::JsonString,
+    features::users::dto::{EmailRules, LocaleRules, PasswordRules, UsernameRules},
+    http::{JsonString, OptionalString},
 };
 
 /// A registration.
@@ -18,4 +18,9 @@ pub(super) struct CreateUserRequest {
     /// with a breach lookup, a password found in a known data breach is refused too.
     #[oai(write_only)]
     pub password: JsonString<PasswordRules>,
+    /// The account's language, a BCP 47 tag (e.g. `de-AT`; language, then optionally script,
+    /// region and variants; no extensions), stored in canonical case: the language of its
+    /// e-mails. Left out: the request's `Accept-Language` (its most preferred tag of that
+    /// form), else none.
+    pub locale: OptionalString<LocaleRules>,
 }

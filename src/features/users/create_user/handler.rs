@@ -3,7 +3,7 @@ use uuid::Uuid;
 
 use super::command::CreateUser;
 use crate::{
-    domain::{AuditAction, EventType, PasswordContext},
+    domain::{AuditAction, EventType, Locale, PasswordContext},
     features::users::account::{check_reputation, taken_or},
     http::ApiError,
     infra::{
@@ -49,6 +49,7 @@ pub(super) async fn create_user(
         created_at: Set(now),
         updated_at: Set(now),
         disabled_at: Set(None),
+        locale: Set(command.locale.map(Locale::into_inner)),
     }
     .insert(&txn)
     .await

@@ -4,7 +4,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{command::CreateUser, dto::CreateUserRequest, handler::create_user};
 use crate::{
     features::users::dto::User,
-    http::{ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
+    http::{AcceptedLocale, ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
     services::audit::Provenance,
 };
 
@@ -26,7 +26,8 @@ enum CreateUserResponse {
 impl CreateUserRoute {
     /// Register an account
     ///
-    /// Creates an account with a username, an e-mail address and a password. When the
+    /// Creates an account with a username, an e-mail address, a password and optionally a
+    /// language (`locale`; else the one `Accept-Language` prefers, when well-formed). When the
     /// reputation check is on, an address that fails it is refused (422, naming the check);
     /// a confirmation e-mail with a single-use token goes to the address.
     #[oai(path = "/users", method = "post", operation_id = "createUser")]
@@ -35,9 +36,10 @@ impl CreateUserRoute {
         _limit: PerIp,
         state: Data<&AppState>,
         provenance: Provenance,
+        accepted: AcceptedLocale,
         body: Json<CreateUserRequest>,
     ) -> Result<CreateUserResponse, Problem<CreateUserErrors>> {
-        let command = CreateUser::try_from(body.0).map_err(ApiError::validation)?;
+        let command = CreateUser::parse(body.0, accepted.0).map_err(ApiError::validation)?;
         let user = create_user(
             &state.db,
             &state.clock,

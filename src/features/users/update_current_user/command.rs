@@ -1,6 +1,6 @@
 use super::dto::UpdateUserRequest;
 use crate::{
-    domain::{Email, FieldError, Password, Username, Validator},
+    domain::{Email, FieldError, Locale, Password, Username, Validator},
     infra::db::entities::user,
 };
 
@@ -11,6 +11,7 @@ pub(super) struct UpdateUser {
     pub account: user::Model,
     pub username: Option<Username>,
     pub email: Option<Email>,
+    pub locale: Option<Locale>,
     /// The current password, required when the e-mail address changes: a stolen access
     /// token alone must not move the account to another mailbox.
     pub current_password: Option<Password>,
@@ -25,12 +26,15 @@ impl UpdateUser {
     ) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::default();
         let (username, email) = (request.username.value(), request.email.value());
-        if username.is_none() && email.is_none() {
-            v.reject("username", "give a username or an email to change");
-            v.reject("email", "give a username or an email to change");
+        let locale = request.locale.value();
+        if username.is_none() && email.is_none() && locale.is_none() {
+            for field in ["username", "email", "locale"] {
+                v.reject(field, "give a username, an email or a locale to change");
+            }
         }
         let username = username.map(|u| v.check("username", u.and_then(|u| Username::parse(&u))));
         let email = email.and_then(|e| v.check("email", e.and_then(|e| Email::parse(&e))));
+        let locale = locale.and_then(|l| v.check("locale", l.and_then(|l| Locale::parse(&l))));
         let moves = email.as_ref().is_some_and(|e| e.as_str() != account.email);
         let current_password = match request.current_password.value() {
             Some(given) => v.check("current_password", given).map(Password::unchecked),
@@ -47,6 +51,7 @@ impl UpdateUser {
                 account,
                 username: username.flatten(),
                 email,
+                locale,
                 current_password,
                 code,
             })
@@ -99,11 +104,26 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_body_is_an_error_on_both_fields() {
+    fn an_empty_body_is_an_error_on_every_field() {
         assert_eq!(
             fields(&parse(json!({})).unwrap_err()),
-            ["username", "email"]
+            ["username", "email", "locale"]
         );
+    }
+
+    #[test]
+    fn a_locale_alone_is_a_change_kept_in_canonical_case() {
+        let command = parse(json!({"locale": "pt-br"})).unwrap();
+        assert_eq!(command.locale.unwrap().as_str(), "pt-BR");
+        assert!(command.username.is_none() && command.email.is_none());
+    }
+
+    #[test]
+    fn a_malformed_or_null_locale_is_a_field_error() {
+        for bad in [json!("pt_BR"), json!(null), json!(["de"])] {
+            let errors = parse(json!({"username": "bob", "locale": bad})).unwrap_err();
+            assert_eq!(fields(&errors), ["locale"], "{bad}");
+        }
     }
 
     #[test]

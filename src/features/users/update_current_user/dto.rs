@@ -1,7 +1,7 @@
 use poem_openapi::Object;
 
 use crate::{
-    features::users::dto::{EmailRules, UsernameRules},
+    features::users::dto::{EmailRules, LocaleRules, UsernameRules},
     http::OptionalString,
 };
 
@@ -14,6 +14,10 @@ pub(super) struct UpdateUserRequest {
     /// spaces or control characters); changing it needs `current_password` and marks the
     /// address unverified.
     pub email: OptionalString<EmailRules>,
+    /// A new language for the account, a BCP 47 tag (e.g. `de-AT`; language, then optionally
+    /// script, region and variants; no extensions), stored in canonical case: the language of
+    /// its e-mails.
+    pub locale: OptionalString<LocaleRules>,
     /// The account's current password: required when `email` changes the address (a wrong
     /// one counts as a failed login); ignored otherwise.
     #[oai(write_only)]

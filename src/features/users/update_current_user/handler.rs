@@ -60,6 +60,9 @@ pub(super) async fn update_user(
     if let Some(username) = command.username {
         update = update.col_expr(user::Column::Username, Expr::value(username.into_inner()));
     }
+    if let Some(locale) = command.locale {
+        update = update.col_expr(user::Column::Locale, Expr::value(locale.into_inner()));
+    }
     if let Some(email) = command.email {
         let unchanged = Expr::col(user::Column::Email).eq(email.as_str());
         let verified = Expr::case(unchanged, Expr::col(user::Column::EmailVerified)).finally(false);
@@ -75,6 +78,7 @@ pub(super) async fn update_user(
         password_reset::spend_all(&txn, user.id, now).await?;
         let notice = UserEventData {
             new_email: Some(user.email.clone()),
+            locale: user.locale.clone(),
             ..UserEventData::from(&previous)
         };
         outbox::append(

@@ -1,4 +1,4 @@
-//! `PATCH /api/v1/users`: change the caller's username or e-mail.
+//! `PATCH /api/v1/users`: change the caller's username, e-mail or language.
 
 mod command;
 mod dto;

@@ -28,10 +28,11 @@ enum UpdateUserResponse {
 impl UpdateCurrentUserRoute {
     /// Update my account
     ///
-    /// Changes the username and/or the e-mail address. A new address needs the current
-    /// password, must pass the reputation check (when on) and be confirmed again: a
-    /// confirmation e-mail goes to it (within the account's quota of confirmation e-mails),
-    /// the old address is told of the change, and unused password-reset tokens stop working.
+    /// Changes the username, the e-mail address and/or the language (`locale`). A new
+    /// address needs the current password, must pass the reputation check (when on) and be
+    /// confirmed again: a confirmation e-mail goes to it (within the account's quota of
+    /// confirmation e-mails), the old address is told of the change, and unused
+    /// password-reset tokens stop working.
     #[oai(path = "/users", method = "patch", operation_id = "updateCurrentUser")]
     async fn update_user(
         &self,

@@ -20,6 +20,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Set by an administrator: the account cannot log in or refresh.
     pub disabled_at: Option<DateTimeUtc>,
+    /// The account's language: a BCP 47 tag in canonical case (`de-AT`), at most 35
+    /// characters.
+    pub locale: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -107,6 +110,7 @@ impl From<&Model> for crate::domain::UserEventData {
             sign_in: None,
             recovery_codes_left: None,
             passkey_name: None,
+            locale: user.locale.clone(),
         }
     }
 }

@@ -107,7 +107,8 @@ fn email(n: u32) -> Email {
     Email {
         to: format!("user{n}@example.test"),
         message_id: format!("<{n}@accounts-api>"),
-        subject: "Your account has been created",
+        sender_name: "Accounts".into(),
+        subject: "Your account has been created".into(),
         text: "Welcome.".into(),
         html: "<p>Welcome.</p>".into(),
         secret: None,

@@ -1,222 +1,278 @@
-use std::time::Duration;
+use std::{fs, path::Path, time::Duration};
 
-use chrono::Utc;
-use uuid::Uuid;
+use strum::IntoEnumIterator;
 
-use super::{SingleUseLink, lifetime, render};
-use crate::domain::{EventEnvelope, EventType, SignInNotice, UserEventData};
+use super::{KINDS, TemplateError, Templates, lifetime, sample};
+use crate::{
+    domain::EventType,
+    infra::mail::{Email, EmailSettings},
+};
 
-fn event(kind: EventType, username: &str) -> EventEnvelope {
-    EventEnvelope {
-        version: 1,
-        id: Uuid::now_v7(),
-        kind,
-        occurred_at: Utc::now(),
-        data: UserEventData {
-            user_id: Uuid::now_v7(),
-            username: username.into(),
-            email: "a@example.com".into(),
-            new_email: (kind == EventType::EmailChanged).then(|| "new.name@example.org".into()),
-            sign_in: (kind == EventType::NewSignIn).then(|| SignInNotice {
-                device: "Firefox on Linux".into(),
-                ip: Some("203.0.113.7".into()),
-                sessions_url: None,
-            }),
-            recovery_codes_left: (kind == EventType::RecoveryCodeUsed).then_some(7),
-            passkey_name: kind
-                .as_str()
-                .starts_with("user.passkey_")
-                .then(|| "Laptop".into()),
-        },
+/// The shipped locales.
+const SHIPPED: [&str; 2] = ["en", "de"];
+
+fn built_in() -> Templates {
+    Templates::load(&EmailSettings::default(), "support@example.com").unwrap()
+}
+
+/// `files` (name, text) written into a fresh folder, loaded as overrides.
+fn with_overrides(files: &[(&str, &str)]) -> Result<Templates, TemplateError> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    let settings = EmailSettings {
+        templates_dir: Some(dir.path().to_owned()),
+        ..EmailSettings::default()
+    };
+    Templates::load(&settings, "support@example.com")
+}
+
+fn render(templates: &Templates, kind: EventType, locale: Option<&str>, full: bool) -> Email {
+    let (mut event, link) = sample(kind, full);
+    event.data.locale = locale.map(Into::into);
+    templates.render(&event, link.as_ref()).unwrap()
+}
+
+#[test]
+fn every_event_type_has_templates() {
+    for kind in EventType::iter() {
+        assert!(KINDS.iter().any(|(k, _)| *k == kind), "{kind:?}");
     }
 }
 
-fn link(page_url: Option<&str>, hours: u64) -> SingleUseLink {
-    SingleUseLink {
-        token: "tok-123".into(),
-        page_url: page_url.map(Into::into),
-        valid_for: Duration::from_secs(hours * 3600),
+/// Every kind in every shipped locale, with and without the optional values: every
+/// variable filled, nothing left of the template language, the account named, and the
+/// link (or the bare token) present in both parts.
+#[test]
+fn every_kind_renders_fully_in_every_shipped_locale() {
+    let templates = built_in();
+    assert_eq!(templates.locales(), ["de", "en"]);
+    for locale in SHIPPED {
+        for (kind, name) in KINDS {
+            for full in [true, false] {
+                let email = render(&templates, kind, Some(locale), full);
+                let what = format!("{locale}/{name} (full: {full})");
+                assert!(
+                    !email.subject.is_empty() && !email.subject.contains('\n'),
+                    "{what}"
+                );
+                for part in [&email.subject, &email.text, &email.html] {
+                    for leftover in ["{{", "}}", "{%", "%}", "{#", "undefined"] {
+                        assert!(!part.contains(leftover), "{what}: {leftover} in {part}");
+                    }
+                }
+                // A value left out renders as `none` (the HTML's styles say `none` too).
+                let words = |part: &str| {
+                    part.split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w.eq_ignore_ascii_case("none"))
+                };
+                assert!(
+                    !words(&email.subject) && !words(&email.text),
+                    "{what}: {}",
+                    email.text
+                );
+                for part in [&email.text, &email.html] {
+                    for fact in ["ada", "ada@example.com", "Accounts", "support@example.com"] {
+                        assert!(part.contains(fact), "{what}: no {fact} in {part}");
+                    }
+                }
+                assert!(email.html.contains(&format!("lang=\"{locale}\"")), "{what}");
+                let (_, link) = sample(kind, full);
+                if let Some(link) = link {
+                    let shown = link.url().unwrap_or_else(|| link.token.clone());
+                    assert!(email.text.contains(&shown), "{what}: {}", email.text);
+                    assert!(email.html.contains(&shown), "{what}: {}", email.html);
+                    if let Some(url) = link.url() {
+                        // The button and the link written out beside it.
+                        let href = format!("href=\"{url}\"");
+                        assert_eq!(email.html.matches(&href).count(), 2, "{what}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The second language is complete: no part of any kind is the English one.
+#[test]
+fn the_german_e_mails_are_all_translated() {
+    let templates = built_in();
+    for (kind, name) in KINDS {
+        let (en, de) = (
+            render(&templates, kind, Some("en"), true),
+            render(&templates, kind, Some("de"), true),
+        );
+        assert_ne!(en.subject, de.subject, "{name}");
+        assert_ne!(en.text, de.text, "{name}");
+        assert_ne!(en.html, de.html, "{name}");
     }
 }
 
 #[test]
-fn fills_in_the_user_and_escapes_html() {
-    let email = render(&event(EventType::UserCreated, "a<b"), None).unwrap();
-    assert_eq!(
-        (email.to.as_str(), email.subject),
-        ("a@example.com", "Your account has been created")
-    );
-    assert!(email.text.starts_with("Hello, a<b!"));
+fn a_locale_falls_back_to_its_language_then_to_english() {
+    let templates = built_in();
+    let subject = |locale| render(&templates, EventType::UserCreated, locale, true).subject;
+    let (en, de) = (subject(Some("en")), subject(Some("de")));
+    assert_eq!(subject(Some("de-AT")), de);
+    assert_eq!(subject(Some("DE-at")), de);
+    assert_eq!(subject(Some("pt-BR")), en);
+    assert_eq!(subject(None), en);
+}
+
+#[test]
+fn user_values_are_escaped_in_html_and_the_token_is_kept_from_logs() {
+    let templates = built_in();
+    let (mut event, link) = sample(EventType::EmailVerificationRequested, false);
+    event.data.username = "a<b".into();
+    let email = templates.render(&event, link.as_ref()).unwrap();
     assert!(email.html.contains("a&lt;b") && !email.html.contains("a<b"));
-    assert_eq!(email.secret, None);
+    assert!(email.text.contains("a<b"));
+    let token = link.unwrap().token;
+    assert_eq!(email.secret.as_deref(), Some(token.as_str()));
+    assert!(!email.loggable_text().contains(&token));
+    assert_eq!(email.sender_name, "Accounts");
 }
 
 #[test]
-fn the_confirmation_carries_the_token_or_a_link_to_it() {
-    let requested = event(EventType::EmailVerificationRequested, "ann");
-    let bare = render(&requested, Some(&link(None, 24))).unwrap();
-    assert!(
-        bare.text.contains("valid for 24 hours:\n\ntok-123"),
-        "{}",
-        bare.text
-    );
-    assert_eq!(bare.secret.as_deref(), Some("tok-123"));
-    let logged = bare.loggable_text();
-    assert!(
-        !logged.contains("tok-123") && logged.contains("withheld"),
-        "{logged}"
-    );
-    let linked = render(
-        &requested,
-        Some(&link(Some("https://app.test/confirm?x=1"), 24)),
-    )
-    .unwrap();
-    assert!(
-        linked
-            .text
-            .contains("https://app.test/confirm?x=1&token=tok-123")
-    );
-    assert!(
-        linked
-            .html
-            .contains("href=\"https://app.test/confirm?x=1&amp;token=tok-123\"")
-    );
-}
-
-#[test]
-fn the_reset_e_mail_carries_the_token_or_a_link_to_it() {
-    let requested = event(EventType::PasswordResetRequested, "ann");
-    let bare = render(&requested, Some(&link(None, 1))).unwrap();
-    assert_eq!(bare.subject, "Reset your password");
-    assert!(
-        bare.text.contains("valid for 1 hour:\n\ntok-123"),
-        "{}",
-        bare.text
-    );
-    assert!(!bare.loggable_text().contains("tok-123"));
-    let linked = render(&requested, Some(&link(Some("https://app.test/reset"), 1))).unwrap();
-    assert!(
-        linked
-            .text
-            .contains("https://app.test/reset?token=tok-123\n"),
-        "{}",
-        linked.text
-    );
-    assert!(
-        linked
-            .html
-            .contains("href=\"https://app.test/reset?token=tok-123\""),
-        "{}",
-        linked.html
-    );
-    assert!(linked.text.contains("within 1 hour"), "{}", linked.text);
-}
-
-#[test]
-fn the_password_changed_e_mail_carries_no_token() {
-    let email = render(&event(EventType::PasswordChanged, "ann"), None).unwrap();
-    assert_eq!(email.subject, "Your password has been changed");
-    assert!(email.text.contains("password"), "{}", email.text);
-    assert_eq!(email.secret, None);
-}
-
-#[test]
-fn lifetimes_read_in_words_rounded_up() {
-    let secs = Duration::from_secs;
-    for (valid_for, words) in [
-        (secs(24 * 3600), "24 hours"),
-        (secs(3600), "1 hour"),
-        (secs(2 * 3600), "2 hours"),
-        (secs(90 * 60), "90 minutes"),
-        (secs(30 * 60), "30 minutes"),
-        (secs(61), "2 minutes"),
-        (secs(60), "1 minute"),
-        (secs(1), "1 minute"),
-        (secs(3 * 3600 + 1), "4 hours"),
+fn an_e_mail_that_carries_a_token_needs_it() {
+    let templates = built_in();
+    for kind in [
+        EventType::EmailVerificationRequested,
+        EventType::PasswordResetRequested,
     ] {
-        assert_eq!(lifetime(valid_for), words, "{valid_for:?}");
+        let (event, _) = sample(kind, true);
+        assert!(templates.render(&event, None).is_err(), "{kind:?}");
     }
 }
 
 #[test]
 fn the_old_address_is_told_of_the_new_one_masked() {
-    let email = render(&event(EventType::EmailChanged, "ann"), None).unwrap();
-    assert_eq!(email.to, "a@example.com");
-    assert_eq!(email.subject, "Your e-mail address has been changed");
+    let email = render(&built_in(), EventType::EmailChanged, None, true);
+    assert_eq!(email.to, "ada@example.com");
     for body in [&email.text, &email.html] {
-        assert!(body.contains("ne***@e***.org"), "{body}");
-        assert!(!body.contains("new.name"), "{body}");
-    }
-}
-
-/// The guard for the fixed templates: every event renders, with and without a link.
-#[test]
-fn every_event_type_renders() {
-    use EventType::*;
-    for kind in [
-        UserCreated,
-        UserUpdated,
-        UserDeleted,
-        EmailVerificationRequested,
-        EmailChanged,
-        PasswordChanged,
-        PasswordResetRequested,
-        NewSignIn,
-    ] {
-        for page_url in [None, Some("https://app.test/confirm")] {
-            let email = render(&event(kind, "ann"), Some(&link(page_url, 24)));
-            let email = email.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
-            assert!(email.text.starts_with("Hello, ann!\n"), "{}", email.text);
-            assert!(email.html.ends_with("</body></html>\n"), "{}", email.html);
-        }
-    }
-    for kind in [EmailVerificationRequested, PasswordResetRequested] {
-        let missing = render(&event(kind, "ann"), None);
-        assert!(missing.is_err(), "{kind:?}: the e-mail needs its token");
+        assert!(body.contains("ad***@e***.org"), "{body}");
+        assert!(!body.contains("ada.lovelace"), "{body}");
     }
 }
 
 #[test]
-fn a_new_sign_in_says_when_from_what_and_where_and_links_the_sessions_when_configured() {
-    let mut event = event(EventType::NewSignIn, "ann");
-    let email = render(&event, None).unwrap();
-    assert_eq!(email.subject, "New sign-in to your account");
-    let at = event.occurred_at.format("%Y-%m-%d %H:%M UTC").to_string();
+fn a_new_sign_in_says_when_from_what_and_where() {
+    let email = render(&built_in(), EventType::NewSignIn, None, true);
     for body in [&email.text, &email.html] {
         for fact in [
-            at.as_str(),
+            "2026-12-07 09:30 UTC",
             "Firefox on Linux",
             "203.0.113.7",
-            "session list",
+            "https://app.example.com/account/sessions",
         ] {
             assert!(body.contains(fact), "{fact}: {body}");
         }
     }
-    let sessions = "https://app.test/account/sessions";
-    event.data.sign_in.as_mut().unwrap().sessions_url = Some(sessions.into());
-    let email = render(&event, None).unwrap();
-    assert!(email.text.contains(sessions), "{}", email.text);
-    assert!(
-        email.html.contains(&format!("<a href=\"{sessions}\">")),
-        "{}",
-        email.html
-    );
 }
 
 #[test]
-fn a_used_recovery_code_says_how_many_are_left() {
-    let email = render(&event(EventType::RecoveryCodeUsed, "ann"), None).unwrap();
-    assert_eq!(email.subject, "A recovery code was used on your account");
+fn lifetimes_are_rounded_up_to_minutes_or_hours() {
+    let secs = Duration::from_secs;
+    for (valid_for, count, unit) in [
+        (secs(24 * 3600), 24, "hour"),
+        (secs(3600), 1, "hour"),
+        (secs(90 * 60), 90, "minute"),
+        (secs(61), 2, "minute"),
+        (secs(1), 1, "minute"),
+        (secs(3 * 3600 + 1), 4, "hour"),
+    ] {
+        let words = lifetime(valid_for);
+        let (n, u) = (
+            words.get_attr("count").unwrap(),
+            words.get_attr("unit").unwrap(),
+        );
+        assert_eq!(
+            (n.as_i64(), u.as_str()),
+            (Some(count), Some(unit)),
+            "{valid_for:?}"
+        );
+    }
+}
+
+#[test]
+fn an_override_replaces_one_template_and_leaves_the_others() {
+    let built_in = built_in();
+    let templates = with_overrides(&[(
+        "user_created.subject.txt",
+        "Welcome to {{ product.name }}, {{ account.username }}\n",
+    )])
+    .unwrap();
+    let email = render(&templates, EventType::UserCreated, None, true);
+    assert_eq!(email.subject, "Welcome to Accounts, ada");
+    let before = render(&built_in, EventType::UserCreated, None, true);
+    assert_eq!((email.text, email.html), (before.text, before.html));
+    // The German one is its own, and every other kind is untouched.
+    for (kind, _) in KINDS {
+        let de = |t| render(t, kind, Some("de"), true).subject;
+        assert_eq!(de(&templates), de(&built_in), "{kind:?}");
+    }
+}
+
+#[test]
+fn a_locale_folder_adds_a_language_the_rest_falling_back_to_english() {
+    let templates = with_overrides(&[(
+        "fr/user_created.subject.txt",
+        "Bienvenue, {{ account.username }}",
+    )])
+    .unwrap();
+    assert_eq!(templates.locales(), ["de", "en", "fr"]);
+    let email = render(&templates, EventType::UserCreated, Some("fr-CA"), true);
+    assert_eq!(email.subject, "Bienvenue, ada");
+    let en = render(&templates, EventType::UserCreated, Some("en"), true);
+    assert_eq!(email.text, en.text);
+}
+
+/// `(path ending, line, reason fragment)` of a refused override.
+fn refusal(files: &[(&str, &str)]) -> (String, usize, String) {
+    match with_overrides(files) {
+        Err(TemplateError::Invalid { path, line, reason }) => (path, line, reason),
+        Err(other) => panic!("{other}"),
+        Ok(_) => panic!("accepted {files:?}"),
+    }
+}
+
+#[test]
+fn a_broken_override_is_refused_with_its_file_and_line() {
+    let (path, line, _) = refusal(&[("user_created.html", "<p>\n<p>\n{% if x %}\n")]);
     assert!(
-        email.text.contains("You have 7 recovery codes left"),
-        "{}",
-        email.text
+        path.ends_with("user_created.html") && Path::new(&path).is_absolute(),
+        "{path}"
     );
+    assert_eq!(line, 3);
+
+    let (path, line, reason) =
+        refusal(&[("de/user_updated.txt", "Hallo\n{{ account.nickname }}\n")]);
+    assert!(path.ends_with("de/user_updated.txt"), "{path}");
+    assert_eq!(line, 2);
     assert!(
-        email
-            .html
-            .contains("<strong>7</strong> recovery codes left"),
-        "{}",
-        email.html
+        reason.contains("unknown variable `account.nickname`"),
+        "{reason}"
     );
+
+    // A variable of another kind of e-mail.
+    let (_, line, reason) = refusal(&[("user_created.html", "{{ link.url }}")]);
+    assert_eq!(line, 1);
+    assert!(reason.contains("`link.url`"), "{reason}");
+
+    // Fails only when rendered: caught with the sample data at load.
+    let (path, _, _) = refusal(&[("layout.txt", "{{ account.username + 1 }}")]);
+    assert!(path.ends_with("layout.txt"), "{path}");
+}
+
+#[test]
+fn a_file_that_is_no_template_is_refused() {
+    for name in ["user_craeted.html", "de/x/user_created.html", "notes.md"] {
+        match with_overrides(&[(name, "x")]) {
+            Err(TemplateError::Unknown { .. }) => {}
+            other => panic!("{name}: {:?}", other.err()),
+        }
+    }
 }
