@@ -5,9 +5,12 @@
 # and signs in with a passkey from the test's own page (passkey.html on
 # http://localhost:$PAGE_PORT, served by test.mjs) with a virtual authenticator. Once that
 # passed, oidc.mjs drives the hosted sign-in pages as a relying party with openid-client
-# (the issuer http://localhost:$PORT; clients registered with the manage CLI). Installs what
+# (the issuer http://localhost:$PORT; clients registered with the manage CLI). Last,
+# emails.mjs triggers the account e-mails through the API, reads them from MailDev (which
+# must be running: scripts/services-up.sh smtp; the server mails to it), opens each in
+# Chromium and follows its links to the test's confirmation and reset pages. Installs what
 # is missing (chromium, npm ci). Screenshots go to $OUT (default: a fresh temporary folder);
-# prints PASS (both passed) or FAIL.
+# prints PASS (all three passed) or FAIL.
 #
 #   bash clients/browser/run.sh            # OUT=/some/dir PORT=18331 PAGE_PORT=18332 to choose
 set -euo pipefail
@@ -21,6 +24,19 @@ PAGE_PORT=${PAGE_PORT:-18332}
 PAGE_ORIGIN="http://localhost:$PAGE_PORT"
 # The OpenID Provider's issuer: the server's default with JWT_ISSUER unset.
 ISSUER="http://localhost:$PORT"
+# MailDev (on 127.0.0.1): the server sends every e-mail to its SMTP port; emails.mjs reads
+# its REST API.
+MAILDEV_SMTP_PORT=${MAILDEV_SMTP_PORT:-1025}
+MAILDEV_URL=${MAILDEV_URL:-http://127.0.0.1:1080}
+# What the e-mails link to: the e-mail test's pages (confirm.html, reset.html; `?api=` tells
+# them the API's base URL, the server appends `&token=`) and stand-ins for the product's home
+# and session list, all served by emails.mjs on the test page's origin.
+API_PARAM="api=http%3A%2F%2F127.0.0.1%3A$PORT"
+CONFIRM_PAGE="$PAGE_ORIGIN/confirm?$API_PARAM"
+RESET_PAGE="$PAGE_ORIGIN/reset?$API_PARAM"
+PRODUCT_URL="$PAGE_ORIGIN/home"
+SESSIONS_PAGE="$PAGE_ORIGIN/sessions"
+PRODUCT_NAME="Browser Test"
 START=$SECONDS
 
 WORK=$(mktemp -d -t accounts-api-browser.XXXXXX)
@@ -53,6 +69,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get install -y -qq chromium >/dev/null
 fi
 command -v node >/dev/null 2>&1 || fail "node (20 or later) is not installed"
+# MailDev is a service of the test run (CI starts it first, with the others): never skipped.
+if ! (echo >"/dev/tcp/127.0.0.1/$MAILDEV_SMTP_PORT") 2>/dev/null ||
+  ! curl -sf -m 10 "$MAILDEV_URL/api/email?limit=1" >/dev/null 2>&1; then
+  fail "MailDev is not reachable (SMTP 127.0.0.1:$MAILDEV_SMTP_PORT, API $MAILDEV_URL/api/email);" \
+    "the e-mail test needs it: start it with scripts/services-up.sh smtp"
+fi
 if ! (cd "$HERE" && npm ls --depth=0 >/dev/null 2>&1); then
   echo "== npm ci"
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
@@ -64,7 +86,8 @@ fi
 # JWT_ISSUER unset) are the WebAuthn origins (RP ID `localhost`). CORS lists the test page
 # only, as an operator lists the SPAs: the server's own origins are never listed, since
 # same-origin requests (Swagger UI's, the hosted pages' forms and passkey call) are no CORS
-# requests and must work without them.
+# requests and must work without them. E-mails go to MailDev, linking to the e-mail test's
+# pages on the test page's origin.
 echo "== building the server and the manage CLI"
 (cd "$ROOT" && cargo build --quiet --bin accounts-api --bin manage)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -88,6 +111,10 @@ echo "== starting the server on $BASE"
     PASSWORD_HASH_COST=4 \
     WEBAUTHN_ORIGINS="$PAGE_ORIGIN,$ISSUER" CORS_ORIGINS="$PAGE_ORIGIN" \
     JWT_PRIVATE_KEY_PATH="$WORK/none.pem" JWT_PUBLIC_KEY_PATH="$WORK/none-pub.pem" \
+    SMTP_HOST=127.0.0.1 SMTP_PORT="$MAILDEV_SMTP_PORT" SMTP_TLS=none \
+    EMAIL_PRODUCT_NAME="$PRODUCT_NAME" EMAIL_PRODUCT_URL="$PRODUCT_URL" \
+    EMAIL_VERIFICATION_URL="$CONFIRM_PAGE" PASSWORD_RESET_URL="$RESET_PAGE" \
+    NEW_SIGNIN_SESSIONS_URL="$SESSIONS_PAGE" \
     "$BIN"
 ) >"$WORK/server.log" 2>&1 &
 PID=$!
@@ -120,4 +147,16 @@ if [ "$status" -ne 0 ]; then
   cat "$WORK/server.log"
   fail "OpenID Provider test failed after $((SECONDS - START)) s (screenshots in $OUT)"
 fi
-echo "PASS: browser test and OpenID Provider test in $((SECONDS - START)) s (screenshots in $OUT)"
+
+echo "== e-mail test through MailDev $MAILDEV_URL (screenshots in $OUT)"
+BASE_URL="$BASE" OUT="$OUT" PAGE_PORT="$PAGE_PORT" CHROMIUM="$(command -v chromium)" \
+  MAILDEV_URL="$MAILDEV_URL" EMAIL_PRODUCT_NAME="$PRODUCT_NAME" EMAIL_PRODUCT_URL="$PRODUCT_URL" \
+  EMAIL_VERIFICATION_URL="$CONFIRM_PAGE" PASSWORD_RESET_URL="$RESET_PAGE" \
+  NEW_SIGNIN_SESSIONS_URL="$SESSIONS_PAGE" \
+  node "$HERE/emails.mjs" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "== server log"
+  cat "$WORK/server.log"
+  fail "e-mail test failed after $((SECONDS - START)) s (screenshots in $OUT)"
+fi
+echo "PASS: browser test, OpenID Provider test and e-mail test in $((SECONDS - START)) s (screenshots in $OUT)"
