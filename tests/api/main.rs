@@ -35,6 +35,7 @@ mod maildev;
 mod manage_cli;
 mod manage_cli_accounts;
 mod manage_clients;
+mod manage_emails;
 mod manage_probe;
 mod metrics_counts;
 mod metrics_listener;

@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 
 use crate::{
     config::Settings,
+    domain::Locale,
     infra::mail::{KINDS, Templates, sample},
 };
 
@@ -46,9 +47,14 @@ impl EmailsCommand {
                 format!("unknown kind {name}; one of: {}", known.join(", "))
             })?],
         };
-        let locales = preview
-            .locale
-            .map_or_else(|| templates.locales(), |l| vec![l]);
+        // A locale names a folder: a BCP 47 tag, never a path.
+        let locales = match preview.locale {
+            None => templates.locales(),
+            Some(locale) => {
+                let locale = Locale::parse(&locale).map_err(|e| format!("--locale: {e}"))?;
+                vec![locale.into_inner()]
+            }
+        };
         let mut index = String::from(
             "<!doctype html>\n<meta charset=\"utf-8\"><title>E-mail preview</title>\n<ul>\n",
         );
