@@ -50,6 +50,9 @@ pub(super) struct UserInfo {
     /// With `profile`: the username (the account has no other name).
     #[oai(skip_serializing_if_is_none)]
     pub name: Option<String>,
+    /// With `profile`, when the account has one: its language, a BCP 47 tag (`de-AT`).
+    #[oai(skip_serializing_if_is_none)]
+    pub locale: Option<String>,
 }
 
 impl From<Map<String, Value>> for UserInfo {
@@ -61,6 +64,7 @@ impl From<Map<String, Value>> for UserInfo {
             email_verified: claims.get("email_verified").and_then(Value::as_bool),
             preferred_username: text("preferred_username"),
             name: text("name"),
+            locale: text("locale"),
         }
     }
 }

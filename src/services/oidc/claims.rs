@@ -10,8 +10,8 @@ use crate::{
     services::sessions,
 };
 
-/// `sub`, then `email` and `email_verified` for `email`, `preferred_username` and `name`
-/// for `profile`.
+/// `sub`, then `email` and `email_verified` for `email`, `preferred_username`, `name` and
+/// (when the account has one) `locale` for `profile`.
 pub(crate) fn scoped_claims(account: &user::Model, scopes: &[Scope]) -> Map<String, Value> {
     let mut claims = Map::new();
     claims.insert("sub".into(), account.id.to_string().into());
@@ -22,6 +22,9 @@ pub(crate) fn scoped_claims(account: &user::Model, scopes: &[Scope]) -> Map<Stri
     if scopes.contains(&Scope::Profile) {
         claims.insert("preferred_username".into(), account.username.clone().into());
         claims.insert("name".into(), account.username.clone().into());
+        if let Some(locale) = &account.locale {
+            claims.insert("locale".into(), locale.clone().into());
+        }
     }
     claims
 }

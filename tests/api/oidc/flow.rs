@@ -46,6 +46,8 @@ async fn verified_id_token(app: &TestApp, token: &str, audience: &str) -> Value 
 async fn the_code_flow_signs_in_and_issues_verifiable_tokens(backend: Backend) {
     let app = spawn_app(backend).await;
     alice(&app).await;
+    let own = app.token_for("alice", PASSWORD).await;
+    expect_json(app.patch_me(&own, &json!({"locale": "de-AT"})).await, 200).await;
     let rp = Rp::register(&app, json!({})).await;
     let mut browser = Browser::new();
     let url = Rp::url(&app, &rp.params("openid profile email offline_access"));
@@ -69,6 +71,7 @@ async fn the_code_flow_signs_in_and_issues_verifiable_tokens(backend: Backend) {
     assert_eq!(id_token["nonce"], rp.nonce);
     assert_eq!(id_token["email"], "alice@example.com");
     assert_eq!(id_token["preferred_username"], "alice");
+    assert_eq!(id_token["locale"], "de-AT");
     assert_eq!(id_token["amr"], json!(["pwd"]));
     use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     use sha2::{Digest, Sha256};
@@ -87,6 +90,7 @@ async fn the_code_flow_signs_in_and_issues_verifiable_tokens(backend: Backend) {
     let userinfo = expect_json(userinfo, 200).await;
     assert_eq!(userinfo["sub"], id_token["sub"]);
     assert_eq!(userinfo["email_verified"], id_token["email_verified"]);
+    assert_eq!(userinfo["locale"], "de-AT");
     let posted = app
         .client
         .post(app.url("/oauth2/userinfo"))

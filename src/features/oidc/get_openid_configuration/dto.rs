@@ -80,6 +80,7 @@ impl OpenidConfiguration {
                 "email_verified",
                 "preferred_username",
                 "name",
+                "locale",
             ]),
             prompt_values_supported: strings(&["none", "login", "consent"]),
             authorization_response_iss_parameter_supported: true,

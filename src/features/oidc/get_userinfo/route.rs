@@ -19,7 +19,7 @@ impl GetUserinfoRoute {
     ///
     /// The claims of the scopes granted to the access token (issued by `createOauthToken`
     /// with `openid`): `sub` (as in the id_token), `email` and `email_verified` for
-    /// `email`, `preferred_username` and `name` for `profile`.
+    /// `email`, `preferred_username`, `name` and `locale` (when set) for `profile`.
     #[oai(
         path = "/oauth2/userinfo",
         method = "get",
