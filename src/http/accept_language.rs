@@ -1,21 +1,13 @@
-//! `AcceptedLocale`: the language a request's `Accept-Language` prefers most, for a new
-//! account that names none. The header is the client's guess, never an error: a malformed
-//! one, or one naming no tag `Locale` accepts, is no preference.
-
-use poem::{FromRequest, Request, RequestBody, http::header::ACCEPT_LANGUAGE};
+//! The language an `Accept-Language` header prefers most, for a new account that names
+//! none. The header is the client's guess, never an error: a malformed one, or one naming no
+//! tag `Locale` accepts, is no preference.
 
 use crate::domain::Locale;
 
-/// The highest-weighted well-formed tag of `Accept-Language` (the first of equal weights;
-/// `*` and `q=0` never), or `None`.
-pub(crate) struct AcceptedLocale(pub Option<Locale>);
-
-impl<'a> FromRequest<'a> for AcceptedLocale {
-    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let values = req.headers().get_all(ACCEPT_LANGUAGE).iter();
-        let ranges = values.filter_map(|value| value.to_str().ok());
-        Ok(Self(preferred(ranges.flat_map(|value| value.split(',')))))
-    }
+/// The highest-weighted well-formed tag of `header` (the first of equal weights; `*` and
+/// `q=0` never), or `None`.
+pub(crate) fn preferred_locale(header: Option<&str>) -> Option<Locale> {
+    preferred(header.unwrap_or_default().split(','))
 }
 
 /// The preferred locale of `ranges` (`de-AT;q=0.8` each).

@@ -30,7 +30,7 @@ mod request_log;
 mod state;
 mod tags;
 
-pub(crate) use accept_language::AcceptedLocale;
+pub(crate) use accept_language::preferred_locale;
 pub(crate) use at_least_one::AtLeastOne;
 pub(crate) use auth::Authenticated;
 pub(crate) use client_ip::IpBucket;

@@ -86,7 +86,18 @@ async fn sign_up_without_a_locale_takes_the_preferred_accept_language(backend: B
             None => assert!(event.get("locale").is_none(), "{event}"),
         }
     }
-    assert_eq!(app.count_users().await, 9);
+    // Bytes that are no text (obs-text): no preference either, never an error.
+    let raw = reqwest::header::HeaderValue::from_bytes(b"d\xffe").unwrap();
+    let resp = app
+        .client
+        .post(app.url("/api/v1/users"))
+        .header("accept-language", raw)
+        .json(&json!({"username": "user10", "email": "user10@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect_json(resp, 201).await["locale"], Value::Null);
+    assert_eq!(app.count_users().await, 10);
 }
 
 async fn a_malformed_locale_in_the_body_is_refused_naming_it(backend: Backend) {

@@ -1,10 +1,10 @@
 use poem::web::Data;
-use poem_openapi::{ApiResponse, OpenApi, payload::Json};
+use poem_openapi::{ApiResponse, OpenApi, param::Header, payload::Json};
 
 use super::{command::CreateUser, dto::CreateUserRequest, handler::create_user};
 use crate::{
     features::users::dto::User,
-    http::{AcceptedLocale, ApiError, ApiTags, AppState, PerIp, Problem, error_statuses},
+    http::{ApiError, ApiTags, AppState, PerIp, Problem, error_statuses, preferred_locale},
     services::audit::Provenance,
 };
 
@@ -36,10 +36,14 @@ impl CreateUserRoute {
         _limit: PerIp,
         state: Data<&AppState>,
         provenance: Provenance,
-        accepted: AcceptedLocale,
+        /// The languages the client prefers (RFC 9110): the account's `locale` when the body
+        /// names none, its most preferred well-formed tag. A malformed value is ignored.
+        #[oai(name = "Accept-Language")]
+        accept_language: Header<Option<String>>,
         body: Json<CreateUserRequest>,
     ) -> Result<CreateUserResponse, Problem<CreateUserErrors>> {
-        let command = CreateUser::parse(body.0, accepted.0).map_err(ApiError::validation)?;
+        let accepted = preferred_locale(accept_language.0.as_deref());
+        let command = CreateUser::parse(body.0, accepted).map_err(ApiError::validation)?;
         let user = create_user(
             &state.db,
             &state.clock,
