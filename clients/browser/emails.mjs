@@ -26,10 +26,10 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import { chromium } from 'playwright-core';
+import { request, servePages } from './http-support.mjs';
 
 const BASE = (process.env.BASE_URL || 'http://127.0.0.1:18331').replace(/\/$/, '');
 const OUT = process.env.OUT;
@@ -129,29 +129,8 @@ function slug(text) {
 }
 
 /** METHOD PATH on the API from Node (`json` or `form` body, `token` a bearer). */
-async function api(method, path, { json, form, token, userAgent } = {}) {
-  const headers = {};
-  let body;
-  if (json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(json);
-  } else if (form !== undefined) {
-    body = new URLSearchParams(form);
-  }
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (userAgent) headers['user-agent'] = userAgent;
-  const response = await fetch(`${BASE}${path}`, {
-    method,
-    headers,
-    body,
-    signal: AbortSignal.timeout(TIMEOUT),
-  });
-  const text = await response.text();
-  let parsed = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {}
-  return { status: response.status, body: parsed };
+function api(method, path, options = {}) {
+  return request(BASE, method, path, { ...options, timeout: TIMEOUT });
 }
 
 function expectStatus(answer, expected, what) {
@@ -273,27 +252,11 @@ async function sentParts(id) {
 const sent = new Map(); // MailDev id -> the HTML part as sent, served at /mail/<id>
 
 /** Serves the link targets (PAGES) and the e-mails' HTML (/mail/<id>) on PAGE_PORT. */
-async function startPageServer() {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, PAGE_ORIGIN).pathname;
+function startPageServer() {
+  return servePages(PAGE_PORT, (path) => {
     const mail = /^\/mail\/([^/]+)$/.exec(path);
-    const body = req.method !== 'GET' ? undefined : mail ? sent.get(mail[1]) : PAGES.get(path);
-    if (body !== undefined) {
-      res.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-      });
-      res.end(body);
-    } else {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('not found\n');
-    }
+    return mail ? sent.get(mail[1]) : PAGES.get(path);
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(PAGE_PORT, '127.0.0.1', resolve);
-  });
-  return server;
 }
 
 // ---- the checks of one e-mail -------------------------------------------------------------

@@ -6,7 +6,7 @@
 // (#passkey-sign-in) runs navigator.credentials.get without a username and posts the result.
 
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { servePages } from './http-support.mjs';
 import { authorize, backAt, exchange, expectSignInPage } from './oidc-flow.mjs';
 import { addVirtualAuthenticator } from './virtual-authenticator.mjs';
 import {
@@ -23,17 +23,8 @@ import {
 const PAGE_HTML = readFileSync(new URL('./passkey.html', import.meta.url));
 
 /** Serves passkey.html on PAGE_PORT (127.0.0.1, which Chromium reaches as `localhost`). */
-async function startPageServer() {
-  const server = createServer((req, res) => {
-    const ok = req.method === 'GET' && ['/', '/passkey.html'].includes(new URL(req.url, PAGE_ORIGIN).pathname);
-    res.writeHead(ok ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(ok ? PAGE_HTML : 'not found\n');
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(PAGE_PORT, '127.0.0.1', resolve);
-  });
-  return server;
+function startPageServer() {
+  return servePages(PAGE_PORT, (path) => (path === '/' || path === '/passkey.html' ? PAGE_HTML : undefined));
 }
 
 /** METHOD PATH on the API from passkey.html (cross-origin), recorded in the page's table. */

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
+import { request } from './http-support.mjs';
 
 export const ISSUER = (process.env.ISSUER || 'http://localhost:18331').replace(/\/$/, '');
 export const OUT = process.env.OUT;
@@ -55,28 +56,8 @@ export async function shoot(page, name) {
 }
 
 /** METHOD PATH on the issuer from Node (`json` or `form` body, `token` a bearer). */
-export async function api(method, path, { json, form, token } = {}) {
-  const headers = {};
-  let body;
-  if (json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(json);
-  } else if (form !== undefined) {
-    body = new URLSearchParams(form);
-  }
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${ISSUER}${path}`, {
-    method,
-    headers,
-    body,
-    signal: AbortSignal.timeout(TIMEOUT),
-  });
-  const text = await response.text();
-  let parsed = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {}
-  return { status: response.status, body: parsed };
+export function api(method, path, options = {}) {
+  return request(ISSUER, method, path, { ...options, timeout: TIMEOUT });
 }
 
 function expectAnswer(answer, status, what) {

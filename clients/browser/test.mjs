@@ -17,10 +17,10 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { servePages } from './http-support.mjs';
 import { addVirtualAuthenticator } from './virtual-authenticator.mjs';
 
 const BASE = (process.env.BASE_URL || 'http://127.0.0.1:18331').replace(/\/$/, '');
@@ -171,25 +171,8 @@ function expectStatus(answer, expected, what) {
 }
 
 /** Serves passkey.html on PAGE_PORT (127.0.0.1, which is what Chromium calls `localhost`). */
-async function startPageServer() {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, PAGE_ORIGIN).pathname;
-    if (req.method === 'GET' && (path === '/' || path === '/passkey.html')) {
-      res.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-      });
-      res.end(PAGE_HTML);
-    } else {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('not found\n');
-    }
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(PAGE_PORT, '127.0.0.1', resolve);
-  });
-  return server;
+function startPageServer() {
+  return servePages(PAGE_PORT, (path) => (path === '/' || path === '/passkey.html' ? PAGE_HTML : undefined));
 }
 
 // A fresh profile each run (launchPersistentContext passes it as --user-data-dir).
