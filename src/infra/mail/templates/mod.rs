@@ -146,9 +146,10 @@ impl Templates {
     fn invalid(&self, err: &minijinja::Error) -> TemplateError {
         let origin = (err.name())
             .and_then(|name| self.sources.resolve(name))
-            .map_or(Origin::BuiltIn(err.name().unwrap_or("?").to_owned()), |s| {
-                s.origin.clone()
-            });
+            .map_or_else(
+                || Origin::BuiltIn(err.name().unwrap_or("?").to_owned()),
+                |s| s.origin.clone(),
+            );
         TemplateError::invalid(&origin, err)
     }
 
@@ -171,6 +172,8 @@ impl Templates {
             .map(|(_, name)| *name)
             .expect("every kind has templates");
         let data = &event.data;
+        // `occurred_at`, and the sign-in's time (the same instant) in its notice.
+        let at = event.occurred_at.format("%Y-%m-%d %H:%M UTC").to_string();
         let name = |part| {
             self.sources
                 .find(data.locale.as_deref(), &format!("{kind}.{part}"))
@@ -180,11 +183,11 @@ impl Templates {
         let context = context! {
             product => &self.product,
             account => context! { username => data.username.as_str(), email => data.email.as_str() },
-            occurred_at => event.occurred_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            occurred_at => &at,
             locale,
             new_email => data.new_email.as_deref().map(mask_address),
             sign_in => data.sign_in.as_ref().map(|s| context! {
-                at => event.occurred_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                at => &at,
                 device => s.device.as_str(),
                 ip => s.ip.as_deref(),
                 sessions_url => s.sessions_url.as_deref(),
