@@ -75,7 +75,7 @@ const TITLES = new Map([
 // The machine is slow and shared: wait long for elements and responses; MailDev is polled.
 const TIMEOUT = 60_000;
 const MAIL_WAIT = 30_000;
-const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+const suffix = `${Date.now().toString(36)}${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
 // A domain of this run's own: older messages in MailDev never match.
 const DOMAIN = `emails-${suffix}.test`;
 
@@ -494,7 +494,12 @@ const en = {
   address: `mail_en_${suffix}@${DOMAIN}`,
   account: { username: `mail_en_${suffix}`, password: strong('Plum') },
 };
-const enNew = { ...en, label: 'en-new', address: `mail_en_new_${suffix}@${DOMAIN}` };
+// The longest local part an address may have (64): one unbreakable word on a 360 px screen.
+const enNew = {
+  ...en,
+  label: 'en-new',
+  address: `mail_en_new_${suffix}_${'x'.repeat(64 - 13 - suffix.length)}@${DOMAIN}`,
+};
 const de = {
   label: 'de',
   locale: 'de',
