@@ -31,7 +31,7 @@ pub use self::{
 };
 use crate::{
     config::{MetricsAddr, Settings},
-    http::{AppState, Proxies},
+    http::{AppState, Proxies, SharedState},
     infra::{
         db,
         mail::TemplateError,
@@ -173,7 +173,7 @@ impl Application {
             )),
             None => None,
         };
-        let state = AppState {
+        let state = AppState::new(SharedState {
             single_statement_db: db::SingleStatementDb::new(&db, settings.database.max_connections),
             db,
             clock: settings.clock.clone(),
@@ -195,7 +195,7 @@ impl Application {
             redis,
             kafka,
             max_outbox_age: settings.server.readiness_max_outbox_age,
-        };
+        });
 
         let addr = format!("{}:{}", settings.app.host, settings.app.port);
         let acceptor = TcpListener::bind(addr.clone())

@@ -41,8 +41,10 @@ pub(crate) async fn inside_cors<E: Endpoint>(
     let hosted = pages::is_hosted(&req);
     let report = attach_report(&mut req);
     // Past the deadline the request's future is dropped, and with it any statement in
-    // flight (its connection goes back to the pool, which tests it or closes it).
-    let mut response = match deadline::within(layer.deadline, next.call(req)).await {
+    // flight (its connection goes back to the pool, which tests it or closes it). Boxed: the
+    // routes' future would otherwise be copied into every layer above (BENCHMARKS.md, issue 28).
+    let routes = Box::pin(deadline::within(layer.deadline, next.call(req)));
+    let mut response = match routes.await {
         Some(Ok(response)) => response.into_response(),
         Some(Err(err)) => into_problem_response(err),
         None => {

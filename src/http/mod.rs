@@ -54,5 +54,5 @@ pub(crate) use permitted::{Permitted, can};
 pub(crate) use problem::{ProblemKind, problem_kinds};
 pub(crate) use refusals::{TokenProblems, invalid_mfa_token, last_writer, lockout};
 pub(crate) use request_log::{REQUEST_ID, TRACEPARENT, log_request};
-pub use state::AppState;
+pub use state::{AppState, SharedState};
 pub(crate) use tags::ApiTags;

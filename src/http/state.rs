@@ -22,9 +22,33 @@ use crate::{
     },
 };
 
-/// Everything a request handler may need, built once at start-up.
+/// A handle on what every request shares: poem's `data` clones it into each request, so it
+/// is one reference count, not a copy of every field (BENCHMARKS.md, issue 28).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl AppState {
+    pub fn new(shared: SharedState) -> Self {
+        Self(Arc::new(shared))
+    }
+
+    /// The state the application attached to every request.
+    pub(crate) fn of(req: &Request) -> Result<&Self, ApiError> {
+        req.data::<Self>()
+            .ok_or_else(|| ApiError::internal(&"the request carries no application state"))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+/// Everything a request handler may need, built once at start-up.
+pub struct SharedState {
     pub db: DatabaseConnection,
     /// Where the bearer check and a refresh run their one statement (connections kept from
     /// `db`'s pool).
@@ -57,7 +81,7 @@ pub struct AppState {
     pub max_outbox_age: Duration,
 }
 
-impl AppState {
+impl SharedState {
     /// The policy new passwords meet (`PASSWORD_MIN_SCORE`, `PWNED_PASSWORDS_*`).
     pub(crate) fn password_policy(&self) -> PasswordPolicy {
         PasswordPolicy::new(self.min_password_score, self.breaches.clone())
@@ -71,11 +95,5 @@ impl AppState {
             limits: &self.limits,
             totp: &self.totp,
         }
-    }
-
-    /// The state the application attached to every request.
-    pub(crate) fn of(req: &Request) -> Result<&Self, ApiError> {
-        req.data::<Self>()
-            .ok_or_else(|| ApiError::internal(&"the request carries no application state"))
     }
 }

@@ -66,7 +66,7 @@ impl SingleStatementDb {
     /// Runs `statement` and returns its rows.
     pub(crate) async fn query_all(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match self {
-            Self::Pool(db) => db.query_all_raw(statement).await,
+            Self::Pool(db) => Box::pin(db.query_all_raw(statement)).await, // as in `Kept`
             Self::Kept(kept) => kept.query_all(statement).await,
         }
     }
@@ -124,9 +124,11 @@ impl KeptConnections {
         Self(pool)
     }
 
-    /// Runs `statement` on a kept connection and returns its rows.
+    /// Runs `statement` on a kept connection and returns its rows. The checkout and the
+    /// statement are boxed: their futures are kilobytes, and every future awaiting this one
+    /// (up to poem's boxes) would otherwise copy them again (BENCHMARKS.md, issue 28).
     pub(crate) async fn query_all(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        let conn = self.0.get().await.map_err(|e| match e {
+        let conn = Box::pin(self.0.get()).await.map_err(|e| match e {
             PoolError::Backend(e) => DbErr::Conn(RuntimeErr::SqlxError(e.into())),
             PoolError::Timeout(_) => DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
             _ => DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
@@ -134,8 +136,7 @@ impl KeptConnections {
         let mut checkout = Checkout(Some(conn));
         let values = SqlxValues(statement.values.unwrap_or(Values(Vec::new())));
         let sql = sqlx::AssertSqlSafe(statement.sql.as_str());
-        let rows = sqlx::query_with(sql, values)
-            .fetch_all(checkout.connection())
+        let rows = Box::pin(sqlx::query_with(sql, values).fetch_all(checkout.connection()))
             .await
             .map_err(|e| DbErr::Query(RuntimeErr::SqlxError(e.into())))?;
         checkout.give_back();

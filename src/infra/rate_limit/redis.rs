@@ -68,11 +68,13 @@ impl RedisLimiter {
                 .arg(quota.limit)
                 .arg(quota.window.as_micros() as u64);
         }
-        let replies: Vec<u64> = self
-            .redis
-            .run(|mut conn| async move { invocation.invoke_async(&mut conn).await })
-            .await
-            .map_err(LimiterError::from)?;
+        // Boxed: kilobytes of future, copied into every caller's otherwise (as in `kept`).
+        let replies: Vec<u64> = Box::pin(
+            self.redis
+                .run(|mut conn| async move { invocation.invoke_async(&mut conn).await }),
+        )
+        .await
+        .map_err(LimiterError::from)?;
         Ok(limits
             .iter()
             .zip(replies.chunks_exact(3))
