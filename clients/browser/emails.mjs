@@ -498,7 +498,7 @@ const en = {
 const enNew = {
   ...en,
   label: 'en-new',
-  address: `mail_en_new_${suffix}_${'x'.repeat(64 - 13 - suffix.length)}@${DOMAIN}`,
+  address: `${`mail_en_new_${suffix}_`.padEnd(64, 'x')}@${DOMAIN}`,
 };
 const de = {
   label: 'de',

@@ -28,6 +28,7 @@ use crate::{
 pub struct AppState(Arc<SharedState>);
 
 impl AppState {
+    /// The handle on `shared`, built once at start-up.
     pub fn new(shared: SharedState) -> Self {
         Self(Arc::new(shared))
     }
